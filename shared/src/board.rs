@@ -1,0 +1,98 @@
+//! Typed access to a board document.
+//!
+//! The schema is a public contract (any Yjs client may read and write it):
+//! the root map `meta` holds `title`, `template` and `created` (ms since the
+//! epoch); the root map `elements` holds the board's elements by id.
+//! Unknown keys are kept and ignored.
+
+use yrs::{Any, Doc, Map, MapRef, Out, ReadTxn, TransactionMut};
+
+/// Board metadata as stored in the document's `meta` map.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BoardMeta {
+    pub title: String,
+    pub template: String,
+    /// Creation time, milliseconds since the Unix epoch.
+    pub created: i64,
+}
+
+/// Handles to the root types of one board document.
+#[derive(Clone)]
+pub struct Board {
+    meta: MapRef,
+    elements: MapRef,
+}
+
+impl Board {
+    pub fn new(doc: &Doc) -> Board {
+        Board {
+            meta: doc.get_or_insert_map("meta"),
+            elements: doc.get_or_insert_map("elements"),
+        }
+    }
+
+    pub fn elements(&self) -> &MapRef {
+        &self.elements
+    }
+
+    /// Writes all of `meta` (a board's first change, made by its creator).
+    pub fn init(&self, txn: &mut TransactionMut, meta: &BoardMeta) {
+        self.set_title(txn, &meta.title);
+        self.meta
+            .insert(txn, "template", Any::from(meta.template.as_str()));
+        self.meta.insert(txn, "created", Any::from(meta.created));
+    }
+
+    pub fn set_title(&self, txn: &mut TransactionMut, title: &str) {
+        self.meta.insert(txn, "title", Any::from(title));
+    }
+
+    /// The metadata as far as it is present; missing or mistyped fields are
+    /// left at their defaults rather than failing.
+    pub fn meta<T: ReadTxn>(&self, txn: &T) -> BoardMeta {
+        let string = |key| match self.meta.get(txn, key) {
+            Some(Out::Any(Any::String(s))) => s.to_string(),
+            _ => String::new(),
+        };
+        let created = match self.meta.get(txn, "created") {
+            Some(Out::Any(Any::Number(n))) => n.as_i64().unwrap_or_default(),
+            _ => 0,
+        };
+        BoardMeta {
+            title: string("title"),
+            template: string("template"),
+            created,
+        }
+    }
+
+    /// How many elements the board holds.
+    pub fn element_count<T: ReadTxn>(&self, txn: &T) -> u32 {
+        self.elements.len(txn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yrs::Transact;
+
+    #[test]
+    fn meta_round_trips_and_tolerates_garbage() {
+        let doc = Doc::new();
+        let board = Board::new(&doc);
+        let meta = BoardMeta {
+            title: "Parcours sinistre".into(),
+            template: "journey".into(),
+            created: 1_700_000_000_000,
+        };
+        board.init(&mut doc.transact_mut(), &meta);
+        assert_eq!(board.meta(&doc.transact()), meta);
+
+        // A foreign client writes a number where a title belongs: read as empty.
+        let other = Doc::new();
+        other
+            .get_or_insert_map("meta")
+            .insert(&mut other.transact_mut(), "title", 42);
+        assert_eq!(Board::new(&other).meta(&other.transact()).title, "");
+    }
+}

@@ -1,0 +1,31 @@
+//! The board model and the y-websocket protocol glue shared by Atelier's
+//! server and its WebAssembly client. Nothing here does I/O.
+//!
+//! A board is a [`yrs::Doc`]; [`Board`] gives typed access to it, and
+//! [`protocol`] turns websocket frames into [`yrs::sync::Message`]s and back,
+//! one message per frame as the JavaScript `y-websocket` client expects.
+//!
+//! ```
+//! use atelier_shared::{protocol, Board, BoardId};
+//! use yrs::{Doc, Transact};
+//!
+//! let id: BoardId = "persona-workshop".parse().unwrap();
+//! assert!("../etc/passwd".parse::<BoardId>().is_err());
+//!
+//! let doc = Doc::new();
+//! let board = Board::new(&doc);
+//! board.set_title(&mut doc.transact_mut(), "Claims journey");
+//!
+//! // What a server sends first on a new connection: its state vector.
+//! let frame = protocol::sync_step1(&doc);
+//! let messages = protocol::decode_frame(&frame).unwrap();
+//! assert_eq!(messages.len(), 1);
+//! # let _ = id;
+//! ```
+
+mod board;
+mod board_id;
+pub mod protocol;
+
+pub use board::{Board, BoardMeta};
+pub use board_id::{BoardId, BoardIdError};
