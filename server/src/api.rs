@@ -1,0 +1,140 @@
+//! The JSON API: list, create, read and rename boards.
+
+use atelier_shared::{Board, BoardId, BoardMeta};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use yrs::{Doc, Transact};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::store::{BoardInfo, StoreError, now_ms};
+
+/// Longest board title accepted, in characters.
+const MAX_TITLE: usize = 200;
+/// Longest template name accepted.
+const MAX_TEMPLATE: usize = 64;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/boards", get(list).post(create))
+        .route("/api/boards/{id}", get(read).patch(update))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewBoard {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    template: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BoardPatch {
+    title: Option<String>,
+}
+
+async fn list(State(state): State<AppState>) -> Result<Json<Vec<BoardInfo>>, AppError> {
+    Ok(Json(state.store.list().await?))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Json(new): Json<NewBoard>,
+) -> Result<(StatusCode, Json<BoardInfo>), AppError> {
+    let title = valid_title(new.title)?;
+    let template = new.template.unwrap_or_else(|| "blank".into());
+    if template.is_empty()
+        || template.len() > MAX_TEMPLATE
+        || !template
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(AppError::BadRequest(
+            "template: lowercase letters, digits and '-' only".into(),
+        ));
+    }
+    let now = now_ms();
+    let meta = BoardMeta {
+        title,
+        template,
+        created: now,
+    };
+    // The first update writes `meta` into the document, so every client
+    // reads the title and template from the board itself.
+    let first_update = {
+        let doc = Doc::new();
+        let board = Board::new(&doc);
+        let mut txn = doc.transact_mut();
+        board.init(&mut txn, &meta);
+        txn.encode_update_v1()
+    };
+    for _ in 0..3 {
+        let id = BoardId::random(rand::random::<u64>);
+        let info = BoardInfo {
+            id: id.to_string(),
+            title: meta.title.clone(),
+            template: meta.template.clone(),
+            created: now,
+            updated: now,
+        };
+        match state.store.create(&info, first_update.clone()).await {
+            Ok(()) => return Ok((StatusCode::CREATED, Json(info))),
+            Err(StoreError::Exists) => continue,
+            Err(err) => return Err(err.into()),
+        }
+    }
+    Err(AppError::Store(StoreError::Exists))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<BoardInfo>, AppError> {
+    let id: BoardId = id.parse()?;
+    state
+        .store
+        .info(&id)
+        .await?
+        .map(Json)
+        .ok_or(AppError::NotFound)
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(patch): Json<BoardPatch>,
+) -> Result<Json<BoardInfo>, AppError> {
+    let id: BoardId = id.parse()?;
+    if state.store.info(&id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    if let Some(title) = patch.title {
+        state.rooms.set_title(&id, valid_title(title)?).await?;
+    }
+    state
+        .store
+        .info(&id)
+        .await?
+        .map(Json)
+        .ok_or(AppError::NotFound)
+}
+
+fn valid_title(title: String) -> Result<String, AppError> {
+    let title = title.trim().to_owned();
+    if title.chars().count() > MAX_TITLE {
+        return Err(AppError::BadRequest(format!(
+            "title: at most {MAX_TITLE} characters"
+        )));
+    }
+    if title.chars().any(char::is_control) {
+        return Err(AppError::BadRequest(
+            "title: no control characters".into(),
+        ));
+    }
+    Ok(title)
+}

@@ -1,0 +1,108 @@
+//! Command line and environment: every flag can also come from an
+//! `ATELIER_*` variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "atelier", version, about = "Atelier: live CX workshop boards")]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// `atelier` alone is `atelier serve`.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web app and the boards' websockets.
+    Serve(ServeArgs),
+}
+
+impl Cli {
+    pub fn into_command(self) -> Command {
+        self.command.unwrap_or(Command::Serve(self.serve))
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "ATELIER_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Directory of the SQLite database (created if missing).
+    #[arg(long, env = "ATELIER_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+/// The server's tunables, passed explicitly to everything that needs them.
+#[derive(Args, Debug, Clone)]
+pub struct Config {
+    /// Largest websocket message accepted, in bytes; larger ones close the socket.
+    #[arg(long, env = "ATELIER_MAX_FRAME_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_frame_bytes: usize,
+    /// Most websocket connections served at once; more are refused with 503.
+    #[arg(long, env = "ATELIER_MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
+    /// Frames queued for one peer before it counts as too slow and is disconnected.
+    #[arg(long, env = "ATELIER_PEER_QUEUE", default_value_t = 2048)]
+    pub peer_queue: usize,
+    /// How long a board with nobody connected stays in memory.
+    #[arg(long, env = "ATELIER_ROOM_GRACE", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub room_grace: Duration,
+    /// Interval of the server's websocket pings.
+    #[arg(long, env = "ATELIER_HEARTBEAT", default_value = "20s", value_parser = humantime::parse_duration)]
+    pub heartbeat: Duration,
+    /// A peer silent for this long is disconnected.
+    #[arg(long, env = "ATELIER_IDLE_TIMEOUT", default_value = "40s", value_parser = humantime::parse_duration)]
+    pub idle_timeout: Duration,
+    /// Stored updates after which a board's log is compacted into a snapshot.
+    #[arg(long, env = "ATELIER_COMPACT_AFTER", default_value_t = 1000)]
+    pub compact_after: usize,
+}
+
+impl Default for Config {
+    /// The flags' defaults, without reading the environment.
+    fn default() -> Config {
+        Config {
+            max_frame_bytes: 16 * 1024 * 1024,
+            max_connections: 10_000,
+            peer_queue: 2048,
+            room_grace: Duration::from_secs(30),
+            heartbeat: Duration::from_secs(20),
+            idle_timeout: Duration::from_secs(40),
+            compact_after: 1000,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_atelier_is_serve_with_defaults() {
+        let Command::Serve(args) = Cli::parse_from(["atelier"]).into_command();
+        assert_eq!(args.config.max_frame_bytes, 16 * 1024 * 1024);
+        let Command::Serve(args) = Cli::parse_from([
+            "atelier",
+            "serve",
+            "--addr",
+            "127.0.0.1:9000",
+            "--data-dir",
+            "./boards",
+            "--heartbeat",
+            "5s",
+        ])
+        .into_command();
+        assert_eq!(args.addr.port(), 9000);
+        assert_eq!(args.config.heartbeat, Duration::from_secs(5));
+    }
+}

@@ -1,0 +1,173 @@
+//! One websocket connection: reads frames into its room, writes the room's
+//! frames out, pings, and closes with a code that says why.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use atelier_shared::{BoardId, protocol};
+use axum::extract::ws::{CloseFrame, Message};
+use bytes::Bytes;
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use tokio::sync::mpsc;
+use tracing::{Instrument, debug, info_span, warn};
+
+use crate::AppState;
+use crate::room::{CloseReason, PeerId, RoomMsg};
+
+/// Frames written before one flush.
+const WRITE_BATCH: usize = 64;
+/// How long a closing handshake may take.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
+
+static NEXT_PEER: AtomicU64 = AtomicU64::new(1);
+
+/// Serves one peer of `board` until either side ends the connection.
+/// Generic over the socket so tests can drive it with channels.
+pub(crate) async fn serve<S>(socket: S, board: BoardId, state: AppState)
+where
+    S: Sink<Message, Error = axum::Error> + Stream<Item = Result<Message, axum::Error>> + Send,
+{
+    let peer = NEXT_PEER.fetch_add(1, Ordering::Relaxed);
+    let span = info_span!("peer", board = %board, peer);
+    async move {
+        let metrics = state.metrics.clone();
+        metrics.connections.inc();
+        metrics.connections_total.inc();
+        let (mut sink, mut stream) = socket.split();
+        let reason = match state.rooms.join(&board, peer).await {
+            Ok(mut member) => {
+                debug!("joined");
+                let reason = tokio::select! {
+                    biased;
+                    reason = &mut member.closed => reason.unwrap_or(CloseReason::RoomFailed),
+                    reason = read(&mut stream, &member.inbox, peer, &state) => reason,
+                    // The room drops a peer's queue right after telling it why.
+                    reason = write(&mut sink, &mut member.frames, state.config.heartbeat) => {
+                        member.closed.try_recv().unwrap_or(reason)
+                    }
+                    _ = state.shutdown.cancelled() => CloseReason::Shutdown,
+                };
+                let _ = member.inbox.send(RoomMsg::Leave { peer }).await;
+                reason
+            }
+            Err(err) => {
+                warn!(%err, "could not join the board");
+                CloseReason::RoomFailed
+            }
+        };
+        debug!(?reason, "closing");
+        if reason != CloseReason::ClientGone {
+            let frame = CloseFrame {
+                code: reason.code(),
+                reason: reason.text().into(),
+            };
+            let _ = tokio::time::timeout(CLOSE_TIMEOUT, sink.send(Message::Close(Some(frame)))).await;
+        }
+        metrics.connections.dec();
+    }
+    .instrument(span)
+    .await
+}
+
+async fn read<S>(
+    stream: &mut S,
+    inbox: &mpsc::Sender<RoomMsg>,
+    peer: PeerId,
+    state: &AppState,
+) -> CloseReason
+where
+    S: Stream<Item = Result<Message, axum::Error>> + Unpin,
+{
+    let metrics = &state.metrics;
+    loop {
+        let next = tokio::time::timeout(state.config.idle_timeout, stream.next()).await;
+        let message = match next {
+            Err(_) => return CloseReason::Idle,
+            Ok(None) => return CloseReason::ClientGone,
+            Ok(Some(Err(err))) => return read_error(err, state),
+            Ok(Some(Ok(message))) => message,
+        };
+        match message {
+            Message::Binary(data) => {
+                metrics.frames_in.inc();
+                metrics.bytes_in.add(data.len() as u64);
+                match protocol::decode_frame(&data) {
+                    Ok(messages) => {
+                        let frame = RoomMsg::Frame { peer, messages };
+                        if inbox.send(frame).await.is_err() {
+                            return CloseReason::RoomFailed;
+                        }
+                    }
+                    Err(err) => {
+                        metrics.protocol_errors.inc();
+                        warn!(%err, bytes = data.len(), "malformed frame");
+                        return CloseReason::Malformed;
+                    }
+                }
+            }
+            Message::Text(_) => {
+                metrics.protocol_errors.inc();
+                warn!("text frame refused");
+                return CloseReason::TextFrame;
+            }
+            Message::Close(_) => return CloseReason::ClientGone,
+            Message::Ping(_) | Message::Pong(_) => {}
+        }
+    }
+}
+
+fn read_error(err: axum::Error, state: &AppState) -> CloseReason {
+    let inner = err.into_inner();
+    match inner.downcast_ref::<tungstenite::Error>() {
+        Some(tungstenite::Error::Capacity(capacity)) => {
+            state.metrics.protocol_errors.inc();
+            warn!(%capacity, "oversized message");
+            CloseReason::TooBig
+        }
+        Some(tungstenite::Error::Protocol(protocol)) => {
+            state.metrics.protocol_errors.inc();
+            warn!(%protocol, "websocket protocol violation");
+            CloseReason::Malformed
+        }
+        _ => {
+            debug!(err = %inner, "connection lost");
+            CloseReason::ClientGone
+        }
+    }
+}
+
+/// Writes the room's frames, several per flush when they queue up, and
+/// pings every `heartbeat`.
+async fn write<S>(
+    sink: &mut S,
+    frames: &mut mpsc::Receiver<Bytes>,
+    heartbeat: Duration,
+) -> CloseReason
+where
+    S: Sink<Message, Error = axum::Error> + Unpin,
+{
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
+    let mut batch = Vec::with_capacity(WRITE_BATCH);
+    loop {
+        tokio::select! {
+            n = frames.recv_many(&mut batch, WRITE_BATCH) => {
+                if n == 0 {
+                    return CloseReason::RoomFailed;
+                }
+                for frame in batch.drain(..) {
+                    if sink.feed(Message::Binary(frame)).await.is_err() {
+                        return CloseReason::ClientGone;
+                    }
+                }
+                if sink.flush().await.is_err() {
+                    return CloseReason::ClientGone;
+                }
+            }
+            _ = ping.tick() => {
+                if sink.send(Message::Ping(Bytes::new())).await.is_err() {
+                    return CloseReason::ClientGone;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Errors of the HTTP API, as responses that say what went wrong without
+//! showing internals (those are logged).
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use tracing::error;
+
+use crate::rooms::RoomError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("invalid board id: {0}")]
+    BadBoardId(#[from] atelier_shared::BoardIdError),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("no such board")]
+    NotFound,
+    #[error("too many connections, try again later")]
+    TooManyConnections,
+    #[error("the server is shutting down")]
+    ShuttingDown,
+    #[error("storage failure")]
+    Store(#[from] StoreError),
+    #[error("board unavailable")]
+    Room(#[from] RoomError),
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadBoardId(_) | AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::TooManyConnections | AppError::ShuttingDown => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            AppError::Room(RoomError::ShuttingDown) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Store(_) | AppError::Room(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
+            error!(err = ?self, "request failed");
+        }
+        (status, Json(json!({ "error": self.to_string() }))).into_response()
+    }
+}

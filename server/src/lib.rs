@@ -1,0 +1,161 @@
+//! Atelier's server: boards as yrs documents, synced with the y-websocket
+//! protocol, stored in SQLite.
+//!
+//! [`app`] builds the router (tests call it directly); [`run`] serves it on a
+//! listener until a shutdown future resolves, then closes every connection,
+//! stores what is queued and compacts the boards in memory.
+
+mod api;
+mod config;
+mod connection;
+mod error;
+mod metrics;
+mod room;
+mod rooms;
+pub mod store;
+mod web;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use atelier_shared::BoardId;
+use axum::extract::{Path, State, WebSocketUpgrade};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::serve::ListenerExt;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::{info, trace, warn};
+
+pub use config::{Cli, Command, Config, ServeArgs};
+pub use error::AppError;
+pub use metrics::Metrics;
+pub use room::CloseReason;
+pub use rooms::RoomError;
+pub use store::{MemoryStore, SqliteStore, Store};
+
+use rooms::Rooms;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    rooms: Arc<Rooms>,
+    store: Arc<dyn Store>,
+    config: Arc<Config>,
+    metrics: Arc<Metrics>,
+    shutdown: CancellationToken,
+    connections: Arc<Semaphore>,
+    tasks: TaskTracker,
+}
+
+impl AppState {
+    pub fn new(config: Config, store: Arc<dyn Store>) -> AppState {
+        let config = Arc::new(config);
+        let metrics = Arc::new(Metrics::default());
+        let shutdown = CancellationToken::new();
+        let tasks = TaskTracker::new();
+        let rooms = Arc::new(Rooms::new(
+            store.clone(),
+            config.clone(),
+            metrics.clone(),
+            shutdown.clone(),
+            tasks.clone(),
+        ));
+        AppState {
+            rooms,
+            store,
+            connections: Arc::new(Semaphore::new(config.max_connections)),
+            config,
+            metrics,
+            shutdown,
+            tasks,
+        }
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+}
+
+/// The whole HTTP surface: web app, websocket, API, health and metrics.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/ws/{board}", get(websocket))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics))
+        .merge(api::routes())
+        .merge(web::routes())
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves `state` on `listener` until `shutdown` resolves; then closes every
+/// connection, stores what is queued, compacts and closes the store.
+pub async fn run(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let token = state.shutdown.clone();
+    let (tasks, store) = (state.tasks.clone(), state.store.clone());
+    // Small frames must not wait for Nagle's algorithm (40 ms tails).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            trace!(%err, "could not set TCP_NODELAY");
+        }
+    });
+    let stop = token.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        info!("shutting down");
+        stop.cancel();
+    });
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(token.clone().cancelled_owned())
+        .await?;
+    token.cancel();
+    tasks.close();
+    tasks.wait().await;
+    if let Err(err) = store.close().await {
+        warn!(?err, "closing the store failed");
+    }
+    info!("stopped");
+    Ok(())
+}
+
+async fn websocket(
+    ws: WebSocketUpgrade,
+    Path(board): Path<String>,
+    State(state): State<AppState>,
+) -> Result<Response, AppError> {
+    let board: BoardId = board.parse()?;
+    if state.shutdown.is_cancelled() {
+        return Err(AppError::ShuttingDown);
+    }
+    let Ok(permit) = state.connections.clone().try_acquire_owned() else {
+        state.metrics.connections_refused.inc();
+        return Err(AppError::TooManyConnections);
+    };
+    let max = state.config.max_frame_bytes;
+    let tasks = state.tasks.clone();
+    Ok(ws
+        .max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |socket| {
+            tasks.track_future(async move {
+                connection::serve(socket, board, state).await;
+                drop(permit);
+            })
+        })
+        .into_response())
+}
+
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [("content-type", "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}

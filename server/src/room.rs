@@ -1,0 +1,548 @@
+//! One board in memory: a task that alone owns the board's document and
+//! awareness, and the peers connected to it.
+//!
+//! The task takes whatever messages are queued (a batch), applies them,
+//! appends the resulting updates to the store in one transaction (group
+//! commit) and only then delivers the frames the batch produced.
+//! **Architecture Invariant:** no peer but its sender receives an update
+//! before the store has committed it. Each update is encoded once; every
+//! peer gets the same bytes. A peer whose queue is full is disconnected
+//! (it resyncs when it reconnects), never skipped.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Instant;
+
+use atelier_shared::{Board, BoardId, protocol};
+use bytes::Bytes;
+use tokio::sync::{mpsc, oneshot};
+use tracing::{debug, error, info, warn};
+use yrs::sync::{Awareness, Message, SyncMessage};
+use yrs::updates::decoder::Decode;
+use yrs::{ClientID, Doc, ReadTxn, StateVector, Transact, Update};
+
+use crate::rooms::Rooms;
+use crate::store::StoreError;
+
+pub type PeerId = u64;
+
+/// The most messages one batch takes from the inbox.
+const MAX_BATCH: usize = 256;
+
+/// Why the server ends a connection: a websocket close code and reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    /// The client closed or vanished: nothing to send.
+    ClientGone,
+    Shutdown,
+    Idle,
+    Malformed,
+    TooBig,
+    TextFrame,
+    TooSlow,
+    /// The room could not store or went away; reconnecting resyncs.
+    RoomFailed,
+}
+
+impl CloseReason {
+    pub fn code(self) -> u16 {
+        match self {
+            CloseReason::ClientGone => 1000,
+            CloseReason::Shutdown | CloseReason::Idle => 1001,
+            CloseReason::TextFrame => 1003,
+            CloseReason::Malformed => 1007,
+            CloseReason::TooBig => 1009,
+            CloseReason::RoomFailed => 1011,
+            CloseReason::TooSlow => 1013,
+        }
+    }
+
+    pub fn text(self) -> &'static str {
+        match self {
+            CloseReason::ClientGone => "bye",
+            CloseReason::Shutdown => "server shutting down",
+            CloseReason::Idle => "no message for too long",
+            CloseReason::TextFrame => "binary y-websocket messages only",
+            CloseReason::Malformed => "malformed y-websocket message",
+            CloseReason::TooBig => "message too big",
+            CloseReason::RoomFailed => "board unavailable, reconnect",
+            CloseReason::TooSlow => "too slow to keep up, reconnect to resync",
+        }
+    }
+}
+
+pub(crate) enum RoomMsg {
+    Join {
+        peer: PeerId,
+        out: mpsc::Sender<Bytes>,
+        close: oneshot::Sender<CloseReason>,
+        joined: oneshot::Sender<()>,
+    },
+    Frame {
+        peer: PeerId,
+        messages: Vec<Message>,
+    },
+    Leave {
+        peer: PeerId,
+    },
+    SetTitle {
+        title: String,
+        done: oneshot::Sender<Result<(), StoreError>>,
+    },
+}
+
+struct Peer {
+    out: mpsc::Sender<Bytes>,
+    close: oneshot::Sender<CloseReason>,
+    /// Awareness client ids this peer announced, removed when it leaves.
+    clients: HashSet<ClientID>,
+}
+
+enum Target {
+    One(PeerId),
+    AllBut(PeerId),
+    All,
+}
+
+/// Frames a batch produced, delivered once the batch is stored.
+#[derive(Default)]
+struct Outbox(Vec<(Target, Bytes)>);
+
+impl Outbox {
+    fn push(&mut self, target: Target, frame: Vec<u8>) {
+        self.0.push((target, Bytes::from(frame)));
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Exit {
+    Idle,
+    Shutdown,
+    Failed,
+}
+
+pub(crate) struct Room {
+    id: BoardId,
+    generation: u64,
+    awareness: Awareness,
+    board: Board,
+    peers: HashMap<PeerId, Peer>,
+    rooms: Arc<Rooms>,
+    /// Updates stored since the last snapshot.
+    log_len: usize,
+    last_seq: i64,
+    compaction: Option<tokio::task::JoinHandle<()>>,
+    empty_since: Option<tokio::time::Instant>,
+}
+
+impl Room {
+    /// Loads the board and serves it until it is idle, the server stops or
+    /// the store fails.
+    pub(crate) async fn run(
+        id: BoardId,
+        generation: u64,
+        rooms: Arc<Rooms>,
+        mut inbox: mpsc::Receiver<RoomMsg>,
+    ) {
+        let metrics = rooms.metrics.clone();
+        metrics.rooms_loaded.inc();
+        let exit = match Room::load(id.clone(), generation, rooms.clone()).await {
+            Ok(mut room) => {
+                let exit = room.serve(&mut inbox).await;
+                room.finish(exit, &mut inbox).await;
+                exit
+            }
+            Err(err) => {
+                metrics.store_errors.inc();
+                error!(board = %id, ?err, "loading the board failed");
+                Exit::Failed
+            }
+        };
+        if matches!(exit, Exit::Failed) {
+            // Joiners waiting in the inbox get their ack dropped and retry.
+            rooms.remove(&id, generation);
+        }
+        metrics.rooms_loaded.dec();
+    }
+
+    async fn load(id: BoardId, generation: u64, rooms: Arc<Rooms>) -> Result<Room, StoreError> {
+        let started = Instant::now();
+        let stored = rooms.store.load(&id).await?;
+        rooms.metrics.board_loads.inc();
+        let doc = Doc::new();
+        let board = Board::new(&doc);
+        {
+            let mut txn = doc.transact_mut();
+            for (i, bytes) in stored.snapshot.iter().chain(&stored.updates).enumerate() {
+                let applied = Update::decode_v1(bytes)
+                    .map_err(|e| e.to_string())
+                    .and_then(|u| txn.apply_update(u).map_err(|e| e.to_string()));
+                if let Err(err) = applied {
+                    // Unreadable bytes on disk: keep serving the rest.
+                    error!(board = %id, item = i, %err, "skipping an unreadable stored update");
+                }
+            }
+        }
+        info!(
+            board = %id,
+            updates = stored.updates.len(),
+            snapshot = stored.snapshot.is_some(),
+            ms = started.elapsed().as_millis() as u64,
+            "board loaded"
+        );
+        Ok(Room {
+            id,
+            generation,
+            awareness: Awareness::new(doc),
+            board,
+            peers: HashMap::new(),
+            rooms,
+            log_len: stored.updates.len(),
+            last_seq: stored.last_seq,
+            compaction: None,
+            empty_since: Some(tokio::time::Instant::now()),
+        })
+    }
+
+    async fn serve(&mut self, inbox: &mut mpsc::Receiver<RoomMsg>) -> Exit {
+        let grace = self.rooms.config.room_grace;
+        let shutdown = self.rooms.shutdown.clone();
+        loop {
+            let idle_deadline = self.empty_since.map(|since| since + grace);
+            let first = tokio::select! {
+                biased;
+                _ = shutdown.cancelled() => return Exit::Shutdown,
+                msg = inbox.recv() => match msg {
+                    Some(msg) => msg,
+                    None => return Exit::Shutdown,
+                },
+                _ = sleep_until(idle_deadline) => return Exit::Idle,
+            };
+            let mut batch = Vec::with_capacity(8);
+            batch.push(first);
+            while batch.len() < MAX_BATCH {
+                match inbox.try_recv() {
+                    Ok(msg) => batch.push(msg),
+                    Err(_) => break,
+                }
+            }
+            if let Err(err) = self.process(batch).await {
+                self.rooms.metrics.store_errors.inc();
+                error!(board = %self.id, ?err, "storing updates failed; disconnecting everyone to resync");
+                return Exit::Failed;
+            }
+        }
+    }
+
+    /// Leaves the registry, then stores what is still queued, closes the
+    /// remaining connections and compacts the log.
+    async fn finish(&mut self, exit: Exit, inbox: &mut mpsc::Receiver<RoomMsg>) {
+        self.rooms.remove(&self.id, self.generation);
+        inbox.close();
+        let reason = match exit {
+            Exit::Failed => CloseReason::RoomFailed,
+            Exit::Idle | Exit::Shutdown => CloseReason::Shutdown,
+        };
+        if !matches!(exit, Exit::Failed) {
+            // Frames that arrived before the inbox closed are stored; joins
+            // among them see their ack dropped and retry on a new room.
+            let mut rest = Vec::new();
+            while let Ok(msg) = inbox.try_recv() {
+                if !matches!(msg, RoomMsg::Join { .. }) {
+                    rest.push(msg);
+                }
+            }
+            if !rest.is_empty() && self.process(rest).await.is_err() {
+                self.rooms.metrics.store_errors.inc();
+                error!(board = %self.id, "storing the last updates failed");
+            }
+        }
+        for (_, peer) in self.peers.drain() {
+            let _ = peer.close.send(reason);
+        }
+        if let Some(running) = self.compaction.take() {
+            let _ = running.await;
+        }
+        if self.log_len > 0 && !matches!(exit, Exit::Failed) {
+            self.compact_now().await;
+        }
+        debug!(board = %self.id, "room closed");
+    }
+
+    async fn process(&mut self, batch: Vec<RoomMsg>) -> Result<(), StoreError> {
+        let mut out = Outbox::default();
+        let mut updates = Vec::new();
+        let mut title_acks = Vec::new();
+        for msg in batch {
+            match msg {
+                RoomMsg::Join {
+                    peer,
+                    out: tx,
+                    close,
+                    joined,
+                } => self.join(peer, tx, close, joined, &mut out),
+                RoomMsg::Frame { peer, messages } => {
+                    for message in messages {
+                        if !self.peers.contains_key(&peer) {
+                            break; // kicked earlier in this batch
+                        }
+                        self.handle(peer, message, &mut out, &mut updates);
+                    }
+                }
+                RoomMsg::Leave { peer } => self.remove_peer(peer, None, &mut out),
+                RoomMsg::SetTitle { title, done } => {
+                    let update = {
+                        let mut txn = self.awareness.doc().transact_mut();
+                        self.board.set_title(&mut txn, &title);
+                        txn.encode_update_v1()
+                    };
+                    out.push(Target::All, protocol::update(update.clone()));
+                    updates.push(update);
+                    title_acks.push((done, title));
+                }
+            }
+        }
+        if !updates.is_empty() {
+            let metrics = &self.rooms.metrics;
+            let count = updates.len();
+            metrics.updates.add(count as u64);
+            metrics
+                .update_bytes
+                .add(updates.iter().map(|u| u.len() as u64).sum());
+            let started = Instant::now();
+            let stored = self.rooms.store.append(&self.id, updates).await;
+            metrics.observe_store(started.elapsed());
+            match stored {
+                Ok(seq) => {
+                    self.last_seq = seq;
+                    self.log_len += count;
+                }
+                Err(err) => {
+                    for (done, _) in title_acks {
+                        let _ = done.send(Err(StoreError::Io(std::io::Error::other(
+                            "the board could not be stored",
+                        ))));
+                    }
+                    return Err(err);
+                }
+            }
+        }
+        for (done, title) in title_acks {
+            let _ = done.send(self.rooms.store.set_title(&self.id, &title).await);
+        }
+        self.deliver(out);
+        self.maybe_compact();
+        Ok(())
+    }
+
+    fn join(
+        &mut self,
+        peer: PeerId,
+        tx: mpsc::Sender<Bytes>,
+        close: oneshot::Sender<CloseReason>,
+        joined: oneshot::Sender<()>,
+        out: &mut Outbox,
+    ) {
+        self.peers.insert(
+            peer,
+            Peer {
+                out: tx,
+                close,
+                clients: HashSet::new(),
+            },
+        );
+        self.empty_since = None;
+        out.push(Target::One(peer), protocol::sync_step1(self.awareness.doc()));
+        if let Some(states) = protocol::awareness_states(&self.awareness) {
+            out.push(Target::One(peer), states);
+        }
+        let _ = joined.send(());
+    }
+
+    fn handle(
+        &mut self,
+        peer: PeerId,
+        message: Message,
+        out: &mut Outbox,
+        updates: &mut Vec<Vec<u8>>,
+    ) {
+        match message {
+            Message::Sync(SyncMessage::SyncStep1(sv)) => {
+                out.push(
+                    Target::One(peer),
+                    protocol::sync_step2(self.awareness.doc(), &sv),
+                );
+            }
+            Message::Sync(SyncMessage::SyncStep2(bytes) | SyncMessage::Update(bytes)) => {
+                match self.apply(&bytes) {
+                    Ok(Some(update)) => {
+                        out.push(Target::AllBut(peer), protocol::update(update.clone()));
+                        updates.push(update);
+                    }
+                    Ok(None) => {}
+                    Err(err) => {
+                        warn!(board = %self.id, peer, %err, "refusing an update");
+                        self.rooms.metrics.protocol_errors.inc();
+                        self.remove_peer(peer, Some(CloseReason::Malformed), out);
+                    }
+                }
+            }
+            Message::Awareness(update) => {
+                let frame = protocol::awareness(update.clone());
+                match self.awareness.apply_update_summary(update) {
+                    Ok(summary) => {
+                        if let (Some(summary), Some(p)) = (summary, self.peers.get_mut(&peer)) {
+                            p.clients.extend(&summary.added);
+                            p.clients.extend(&summary.updated);
+                            for removed in &summary.removed {
+                                p.clients.remove(removed);
+                            }
+                        }
+                        out.push(Target::AllBut(peer), frame);
+                    }
+                    Err(err) => {
+                        warn!(board = %self.id, peer, %err, "refusing an awareness update");
+                        self.remove_peer(peer, Some(CloseReason::Malformed), out);
+                    }
+                }
+            }
+            Message::AwarenessQuery => {
+                if let Some(states) = protocol::awareness_states(&self.awareness) {
+                    out.push(Target::One(peer), states);
+                }
+            }
+            Message::Auth(_) => {}
+            Message::Custom(tag, _) => debug!(board = %self.id, peer, tag, "ignoring a custom message"),
+        }
+    }
+
+    /// Applies one update; returns what it changed (v1 encoding), if anything.
+    fn apply(&mut self, bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
+        let update = Update::decode_v1(bytes).map_err(|e| e.to_string())?;
+        let mut txn = self.awareness.doc().transact_mut();
+        txn.apply_update(update).map_err(|e| e.to_string())?;
+        let changed = txn.encode_update_v1();
+        // An update with no block and no deletion encodes as [0, 0].
+        Ok((changed != [0, 0]).then_some(changed))
+    }
+
+    /// Drops a peer (telling it why, when it did not leave by itself) and
+    /// announces that the awareness states it had set are gone.
+    fn remove_peer(&mut self, peer: PeerId, reason: Option<CloseReason>, out: &mut Outbox) {
+        let Some(gone) = self.peers.remove(&peer) else {
+            return;
+        };
+        if let Some(reason) = reason {
+            let _ = gone.close.send(reason);
+        }
+        if self.peers.is_empty() {
+            self.empty_since = Some(tokio::time::Instant::now());
+        }
+        if gone.clients.is_empty() {
+            return;
+        }
+        for client in &gone.clients {
+            self.awareness.remove_state(*client);
+        }
+        match self.awareness.update_with_clients(gone.clients) {
+            Ok(update) => out.push(Target::All, protocol::awareness(update)),
+            Err(err) => warn!(board = %self.id, ?err, "could not announce departed awareness"),
+        }
+    }
+
+    /// Queues each frame to its peers; peers whose queue is full are
+    /// disconnected, and their departure is delivered in turn.
+    fn deliver(&mut self, mut out: Outbox) {
+        let metrics = self.rooms.metrics.clone();
+        while !out.0.is_empty() {
+            let mut too_slow = Vec::new();
+            for (target, frame) in out.0.drain(..) {
+                let mut send = |id: PeerId, peer: &Peer| match peer.out.try_send(frame.clone()) {
+                    Ok(()) => {
+                        metrics.frames_out.inc();
+                        metrics.bytes_out.add(frame.len() as u64);
+                    }
+                    Err(mpsc::error::TrySendError::Full(_)) => too_slow.push(id),
+                    // Its connection ended; its Leave is on the way.
+                    Err(mpsc::error::TrySendError::Closed(_)) => {}
+                };
+                match target {
+                    Target::One(id) => {
+                        if let Some(peer) = self.peers.get(&id) {
+                            send(id, peer);
+                        }
+                    }
+                    Target::AllBut(origin) => {
+                        for (id, peer) in &self.peers {
+                            if *id != origin {
+                                send(*id, peer);
+                            }
+                        }
+                    }
+                    Target::All => {
+                        for (id, peer) in &self.peers {
+                            send(*id, peer);
+                        }
+                    }
+                }
+            }
+            too_slow.sort_unstable();
+            too_slow.dedup();
+            for id in too_slow {
+                metrics.slow_peers.inc();
+                warn!(board = %self.id, peer = id, "peer too slow, disconnecting");
+                self.remove_peer(id, Some(CloseReason::TooSlow), &mut out);
+            }
+        }
+    }
+
+    fn maybe_compact(&mut self) {
+        let running = self.compaction.as_ref().is_some_and(|c| !c.is_finished());
+        if running || self.log_len < self.rooms.config.compact_after {
+            return;
+        }
+        let (snapshot, upto) = self.snapshot();
+        let (store, metrics, id) = (
+            self.rooms.store.clone(),
+            self.rooms.metrics.clone(),
+            self.id.clone(),
+        );
+        self.log_len = 0;
+        self.compaction = Some(tokio::spawn(async move {
+            match store.compact(&id, snapshot, upto).await {
+                Ok(()) => metrics.compactions.inc(),
+                Err(err) => {
+                    metrics.store_errors.inc();
+                    warn!(board = %id, ?err, "compaction failed; the log stays as it is");
+                }
+            }
+        }));
+    }
+
+    async fn compact_now(&mut self) {
+        let (snapshot, upto) = self.snapshot();
+        match self.rooms.store.compact(&self.id, snapshot, upto).await {
+            Ok(()) => {
+                self.rooms.metrics.compactions.inc();
+                self.log_len = 0;
+            }
+            Err(err) => warn!(board = %self.id, ?err, "compaction failed"),
+        }
+    }
+
+    /// The whole document as one update, and the last stored seq it covers.
+    fn snapshot(&self) -> (Vec<u8>, i64) {
+        let txn = self.awareness.doc().transact();
+        (
+            txn.encode_state_as_update_v1(&StateVector::default()),
+            self.last_seq,
+        )
+    }
+}
+
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,175 @@
+//! The registry of boards in memory.
+//!
+//! **Architecture Invariant:** at most one room per board at a time. Looking
+//! a board up and starting its room happen under one lock, and a room leaves
+//! the registry (under that lock) before it stops taking messages, so a
+//! joiner either reaches the live room or retries on a fresh one, which
+//! loads the board from the store: everything the old one acknowledged is
+//! there.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use atelier_shared::BoardId;
+use bytes::Bytes;
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::room::{CloseReason, PeerId, Room, RoomMsg};
+use crate::store::{Store, StoreError};
+
+/// Messages queued to one room before its senders wait.
+const INBOX: usize = 4096;
+/// Attempts to reach a room that is closing before giving up.
+const ATTEMPTS: usize = 5;
+
+pub(crate) struct Rooms {
+    rooms: Mutex<HashMap<BoardId, Entry>>,
+    next_generation: std::sync::atomic::AtomicU64,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) config: Arc<Config>,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) shutdown: CancellationToken,
+    pub(crate) tasks: TaskTracker,
+}
+
+struct Entry {
+    generation: u64,
+    inbox: mpsc::Sender<RoomMsg>,
+}
+
+/// A connection's place in a room.
+pub(crate) struct Membership {
+    pub inbox: mpsc::Sender<RoomMsg>,
+    /// Frames for this peer, in order.
+    pub frames: mpsc::Receiver<Bytes>,
+    /// Fires when the room disconnects this peer.
+    pub closed: oneshot::Receiver<CloseReason>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RoomError {
+    #[error("the server is shutting down")]
+    ShuttingDown,
+    #[error("the board is unavailable")]
+    Unavailable,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Rooms {
+    pub(crate) fn new(
+        store: Arc<dyn Store>,
+        config: Arc<Config>,
+        metrics: Arc<Metrics>,
+        shutdown: CancellationToken,
+        tasks: TaskTracker,
+    ) -> Rooms {
+        Rooms {
+            rooms: Mutex::new(HashMap::new()),
+            next_generation: Default::default(),
+            store,
+            config,
+            metrics,
+            shutdown,
+            tasks,
+        }
+    }
+
+    /// The inbox of `board`'s room, starting the room if it is not running.
+    fn inbox(self: &Arc<Self>, board: &BoardId) -> Result<mpsc::Sender<RoomMsg>, RoomError> {
+        if self.shutdown.is_cancelled() {
+            return Err(RoomError::ShuttingDown);
+        }
+        let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(entry) = rooms.get(board) {
+            if !entry.inbox.is_closed() {
+                return Ok(entry.inbox.clone());
+            }
+        }
+        let generation = self
+            .next_generation
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (tx, rx) = mpsc::channel(INBOX);
+        rooms.insert(
+            board.clone(),
+            Entry {
+                generation,
+                inbox: tx.clone(),
+            },
+        );
+        self.tasks
+            .spawn(Room::run(board.clone(), generation, self.clone(), rx));
+        Ok(tx)
+    }
+
+    /// Forgets `board`'s room if it is still the one of that generation.
+    pub(crate) fn remove(&self, board: &BoardId, generation: u64) {
+        let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        if rooms.get(board).is_some_and(|e| e.generation == generation) {
+            rooms.remove(board);
+        }
+    }
+
+    /// Joins `board` as `peer`: the room sends it SyncStep1 and the known
+    /// awareness states first.
+    pub(crate) async fn join(
+        self: &Arc<Self>,
+        board: &BoardId,
+        peer: PeerId,
+    ) -> Result<Membership, RoomError> {
+        for _ in 0..ATTEMPTS {
+            let inbox = self.inbox(board)?;
+            let (frames_tx, frames) = mpsc::channel(self.config.peer_queue);
+            let (close, closed) = oneshot::channel();
+            let (joined_tx, joined) = oneshot::channel();
+            let join = RoomMsg::Join {
+                peer,
+                out: frames_tx,
+                close,
+                joined: joined_tx,
+            };
+            // Either fails only if the room closed meanwhile: try a new one.
+            if inbox.send(join).await.is_ok() && joined.await.is_ok() {
+                return Ok(Membership {
+                    inbox,
+                    frames,
+                    closed,
+                });
+            }
+        }
+        Err(RoomError::Unavailable)
+    }
+
+    /// Sets the board's title in its document (live for everyone connected)
+    /// and in its metadata.
+    pub(crate) async fn set_title(
+        self: &Arc<Self>,
+        board: &BoardId,
+        title: String,
+    ) -> Result<(), RoomError> {
+        for _ in 0..ATTEMPTS {
+            let inbox = self.inbox(board)?;
+            let (done_tx, done) = oneshot::channel();
+            let msg = RoomMsg::SetTitle {
+                title: title.clone(),
+                done: done_tx,
+            };
+            if inbox.send(msg).await.is_ok() {
+                if let Ok(result) = done.await {
+                    return Ok(result?);
+                }
+            }
+        }
+        Err(RoomError::Unavailable)
+    }
+
+    /// How many rooms are in memory.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.rooms.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+}

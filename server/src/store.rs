@@ -1,0 +1,149 @@
+//! Where boards live between restarts.
+//!
+//! A board is stored as an append-only log of yrs updates (v1 encoding), plus
+//! at most one snapshot that replaces the log's prefix once compacted.
+//! **Architecture Invariant:** an update is appended (committed) before any
+//! peer other than its sender receives it; compaction replaces a prefix of
+//! the log by a snapshot in one transaction, so a load never sees a gap.
+
+mod memory;
+mod sqlite;
+
+use async_trait::async_trait;
+use atelier_shared::BoardId;
+use serde::Serialize;
+
+pub use memory::MemoryStore;
+pub use sqlite::SqliteStore;
+
+/// Everything stored for one board's document.
+#[derive(Debug, Default, Clone)]
+pub struct StoredDoc {
+    /// The compacted state, if the board was ever compacted.
+    pub snapshot: Option<Vec<u8>>,
+    /// Updates appended after the snapshot, oldest first.
+    pub updates: Vec<Vec<u8>>,
+    /// Sequence number of the last update (0 when there is none).
+    pub last_seq: i64,
+}
+
+/// A board's metadata row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoardInfo {
+    pub id: String,
+    pub title: String,
+    pub template: String,
+    /// Creation time, ms since the Unix epoch.
+    pub created: i64,
+    /// Time of the last stored change, ms since the Unix epoch.
+    pub updated: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("board already exists")]
+    Exists,
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("storage I/O: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("storage worker failed: {0}")]
+    Worker(#[from] tokio::task::JoinError),
+}
+
+/// Durable storage of boards. Implementations must be safe to call from many
+/// rooms at once; each call is atomic.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The stored document of `board` (empty if it was never written).
+    async fn load(&self, board: &BoardId) -> Result<StoredDoc, StoreError>;
+    /// Appends updates to the log of `board` in one transaction, registering
+    /// the board if it is new. Returns the sequence number of the last one.
+    async fn append(&self, board: &BoardId, updates: Vec<Vec<u8>>) -> Result<i64, StoreError>;
+    /// Replaces every update up to `upto_seq` by `snapshot`, atomically.
+    async fn compact(
+        &self,
+        board: &BoardId,
+        snapshot: Vec<u8>,
+        upto_seq: i64,
+    ) -> Result<(), StoreError>;
+    /// Registers a new board with its first update. Fails with
+    /// [`StoreError::Exists`] if the id is taken.
+    async fn create(&self, info: &BoardInfo, first_update: Vec<u8>) -> Result<(), StoreError>;
+    async fn info(&self, board: &BoardId) -> Result<Option<BoardInfo>, StoreError>;
+    /// Every board, most recently changed first.
+    async fn list(&self) -> Result<Vec<BoardInfo>, StoreError>;
+    async fn set_title(&self, board: &BoardId, title: &str) -> Result<(), StoreError>;
+    /// Flushes whatever the store buffers; called once at shutdown.
+    async fn close(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+/// A board row for a board first seen through its websocket.
+fn implicit_info(board: &BoardId, now: i64) -> BoardInfo {
+    BoardInfo {
+        id: board.to_string(),
+        title: String::new(),
+        template: "blank".into(),
+        created: now,
+        updated: now,
+    }
+}
+
+#[cfg(test)]
+mod contract {
+    //! The behaviour every store must have, run against each implementation.
+    use super::*;
+
+    pub(super) async fn check(store: &dyn Store) {
+        let a: BoardId = "board-a".parse().unwrap();
+        let b: BoardId = "board-b".parse().unwrap();
+        let empty = store.load(&a).await.unwrap();
+        assert!(empty.snapshot.is_none() && empty.updates.is_empty());
+        assert_eq!(store.info(&a).await.unwrap(), None);
+
+        assert_eq!(store.append(&a, vec![vec![1], vec![2]]).await.unwrap(), 2);
+        assert_eq!(store.append(&a, vec![vec![3]]).await.unwrap(), 3);
+        assert_eq!(store.append(&b, vec![vec![9]]).await.unwrap(), 1);
+        let loaded = store.load(&a).await.unwrap();
+        assert_eq!(loaded.updates, vec![vec![1], vec![2], vec![3]]);
+        assert_eq!(loaded.last_seq, 3);
+        assert_eq!(store.info(&a).await.unwrap().unwrap().template, "blank");
+
+        store.compact(&a, vec![7, 7], 2).await.unwrap();
+        let loaded = store.load(&a).await.unwrap();
+        assert_eq!(loaded.snapshot, Some(vec![7, 7]));
+        assert_eq!(loaded.updates, vec![vec![3]]);
+        assert_eq!(loaded.last_seq, 3);
+        // Appends after a compaction keep counting.
+        assert_eq!(store.append(&a, vec![vec![4]]).await.unwrap(), 4);
+
+        let info = BoardInfo {
+            id: "board-c".into(),
+            title: "Journey".into(),
+            template: "journey-map".into(),
+            created: 5,
+            updated: 5,
+        };
+        store.create(&info, vec![0, 0]).await.unwrap();
+        assert!(matches!(
+            store.create(&info, vec![0, 0]).await,
+            Err(StoreError::Exists)
+        ));
+        let c: BoardId = "board-c".parse().unwrap();
+        assert_eq!(store.load(&c).await.unwrap().updates, vec![vec![0, 0]]);
+        store.set_title(&c, "Parcours").await.unwrap();
+        assert_eq!(store.info(&c).await.unwrap().unwrap().title, "Parcours");
+        let ids: Vec<String> = store.list().await.unwrap().into_iter().map(|i| i.id).collect();
+        assert_eq!(ids.len(), 3);
+        assert!(ids.contains(&"board-b".to_string()));
+    }
+}

@@ -1,0 +1,119 @@
+//! A store in memory, for tests and throwaway servers.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use atelier_shared::BoardId;
+
+use super::{BoardInfo, Store, StoreError, StoredDoc, implicit_info, now_ms};
+
+#[derive(Default)]
+pub struct MemoryStore {
+    boards: Mutex<HashMap<BoardId, Entry>>,
+}
+
+struct Entry {
+    info: BoardInfo,
+    doc: StoredDoc,
+}
+
+impl MemoryStore {
+    pub fn new() -> MemoryStore {
+        MemoryStore::default()
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut HashMap<BoardId, Entry>) -> R) -> R {
+        // A poisoned lock only means a panic elsewhere; the map is still whole.
+        let mut boards = self.boards.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut boards)
+    }
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    async fn load(&self, board: &BoardId) -> Result<StoredDoc, StoreError> {
+        Ok(self.with(|b| b.get(board).map(|e| e.doc.clone()).unwrap_or_default()))
+    }
+
+    async fn append(&self, board: &BoardId, updates: Vec<Vec<u8>>) -> Result<i64, StoreError> {
+        let now = now_ms();
+        Ok(self.with(|b| {
+            let entry = b.entry(board.clone()).or_insert_with(|| Entry {
+                info: implicit_info(board, now),
+                doc: StoredDoc::default(),
+            });
+            entry.doc.last_seq += updates.len() as i64;
+            entry.doc.updates.extend(updates);
+            entry.info.updated = now;
+            entry.doc.last_seq
+        }))
+    }
+
+    async fn compact(
+        &self,
+        board: &BoardId,
+        snapshot: Vec<u8>,
+        upto_seq: i64,
+    ) -> Result<(), StoreError> {
+        self.with(|b| {
+            if let Some(entry) = b.get_mut(board) {
+                let doc = &mut entry.doc;
+                let first_seq = doc.last_seq - doc.updates.len() as i64 + 1;
+                let drop = (upto_seq - first_seq + 1).clamp(0, doc.updates.len() as i64);
+                doc.updates.drain(..drop as usize);
+                doc.snapshot = Some(snapshot);
+            }
+        });
+        Ok(())
+    }
+
+    async fn create(&self, info: &BoardInfo, first_update: Vec<u8>) -> Result<(), StoreError> {
+        let id: BoardId = info.id.parse().map_err(|_| StoreError::Exists)?;
+        self.with(|b| {
+            if b.contains_key(&id) {
+                return Err(StoreError::Exists);
+            }
+            let doc = StoredDoc {
+                snapshot: None,
+                updates: vec![first_update],
+                last_seq: 1,
+            };
+            b.insert(
+                id,
+                Entry {
+                    info: info.clone(),
+                    doc,
+                },
+            );
+            Ok(())
+        })
+    }
+
+    async fn info(&self, board: &BoardId) -> Result<Option<BoardInfo>, StoreError> {
+        Ok(self.with(|b| b.get(board).map(|e| e.info.clone())))
+    }
+
+    async fn list(&self) -> Result<Vec<BoardInfo>, StoreError> {
+        let mut all: Vec<BoardInfo> = self.with(|b| b.values().map(|e| e.info.clone()).collect());
+        all.sort_by(|x, y| y.updated.cmp(&x.updated).then(x.id.cmp(&y.id)));
+        Ok(all)
+    }
+
+    async fn set_title(&self, board: &BoardId, title: &str) -> Result<(), StoreError> {
+        self.with(|b| {
+            if let Some(entry) = b.get_mut(board) {
+                entry.info.title = title.to_owned();
+            }
+        });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn meets_the_store_contract() {
+        super::super::contract::check(&super::MemoryStore::new()).await;
+    }
+}

@@ -1,0 +1,290 @@
+//! The embedded default store: one SQLite file in the data directory.
+//!
+//! SQLite is bundled (nothing to install). WAL journal with
+//! `synchronous=FULL`: a committed append survives a crash of the process
+//! and of the machine. Calls run on tokio's blocking pool, one at a time on
+//! one connection; rooms batch their appends (group commit), so one
+//! transaction carries every update that arrived meanwhile.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use atelier_shared::BoardId;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{BoardInfo, Store, StoreError, StoredDoc, implicit_info, now_ms};
+
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS boards (
+    id       TEXT PRIMARY KEY,
+    title    TEXT NOT NULL,
+    template TEXT NOT NULL,
+    created  INTEGER NOT NULL,
+    updated  INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS updates (
+    board TEXT NOT NULL,
+    seq   INTEGER NOT NULL,
+    data  BLOB NOT NULL,
+    PRIMARY KEY (board, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS snapshots (
+    board TEXT PRIMARY KEY,
+    seq   INTEGER NOT NULL,
+    data  BLOB NOT NULL
+);
+";
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) `atelier.db` in `dir`.
+    pub fn open(dir: &Path) -> Result<SqliteStore, StoreError> {
+        std::fs::create_dir_all(dir)?;
+        let conn = Connection::open(dir.join("atelier.db"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "busy_timeout", 5000)?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version < SCHEMA_VERSION {
+            conn.execute_batch(SCHEMA)?;
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        }
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` with the connection on the blocking pool.
+    async fn call<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock leaves no open transaction behind
+            // (rusqlite rolls back on drop), so a poisoned lock is still usable.
+            let mut conn = conn.lock().unwrap_or_else(|e| e.into_inner());
+            f(&mut conn)
+        })
+        .await?
+    }
+}
+
+fn row_to_info(row: &rusqlite::Row<'_>) -> rusqlite::Result<BoardInfo> {
+    Ok(BoardInfo {
+        id: row.get(0)?,
+        title: row.get(1)?,
+        template: row.get(2)?,
+        created: row.get(3)?,
+        updated: row.get(4)?,
+    })
+}
+
+const INFO_COLUMNS: &str = "id, title, template, created, updated";
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn load(&self, board: &BoardId) -> Result<StoredDoc, StoreError> {
+        let board = board.to_string();
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            let last_seq: i64 = tx
+                .query_row("SELECT last_seq FROM boards WHERE id = ?1", [&board], |r| {
+                    r.get(0)
+                })
+                .optional()?
+                .unwrap_or(0);
+            let snapshot: Option<(i64, Vec<u8>)> = tx
+                .query_row(
+                    "SELECT seq, data FROM snapshots WHERE board = ?1",
+                    [&board],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let after = snapshot.as_ref().map_or(0, |(seq, _)| *seq);
+            let updates = {
+                let mut stmt =
+                    tx.prepare("SELECT data FROM updates WHERE board = ?1 AND seq > ?2 ORDER BY seq")?;
+                stmt.query_map(params![board, after], |r| r.get(0))?
+                    .collect::<Result<Vec<Vec<u8>>, _>>()?
+            };
+            tx.commit()?;
+            Ok(StoredDoc {
+                snapshot: snapshot.map(|(_, data)| data),
+                updates,
+                last_seq,
+            })
+        })
+        .await
+    }
+
+    async fn append(&self, board: &BoardId, updates: Vec<Vec<u8>>) -> Result<i64, StoreError> {
+        let board = board.clone();
+        self.call(move |conn| {
+            let now = now_ms();
+            let tx = conn.transaction()?;
+            let implicit = implicit_info(&board, now);
+            tx.execute(
+                "INSERT OR IGNORE INTO boards (id, title, template, created, updated) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![implicit.id, implicit.title, implicit.template, now, now],
+            )?;
+            let mut seq: i64 =
+                tx.query_row("SELECT last_seq FROM boards WHERE id = ?1", [board.as_str()], |r| r.get(0))?;
+            {
+                let mut insert =
+                    tx.prepare_cached("INSERT INTO updates (board, seq, data) VALUES (?1, ?2, ?3)")?;
+                for update in &updates {
+                    seq += 1;
+                    insert.execute(params![board.as_str(), seq, update])?;
+                }
+            }
+            tx.execute(
+                "UPDATE boards SET last_seq = ?2, updated = ?3 WHERE id = ?1",
+                params![board.as_str(), seq, now],
+            )?;
+            tx.commit()?;
+            Ok(seq)
+        })
+        .await
+    }
+
+    async fn compact(
+        &self,
+        board: &BoardId,
+        snapshot: Vec<u8>,
+        upto_seq: i64,
+    ) -> Result<(), StoreError> {
+        let board = board.to_string();
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            tx.execute(
+                "INSERT INTO snapshots (board, seq, data) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (board) DO UPDATE SET seq = excluded.seq, data = excluded.data",
+                params![board, upto_seq, snapshot],
+            )?;
+            tx.execute(
+                "DELETE FROM updates WHERE board = ?1 AND seq <= ?2",
+                params![board, upto_seq],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn create(&self, info: &BoardInfo, first_update: Vec<u8>) -> Result<(), StoreError> {
+        let info = info.clone();
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO boards (id, title, template, created, updated, last_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+                params![info.id, info.title, info.template, info.created, info.updated],
+            )?;
+            if inserted == 0 {
+                return Err(StoreError::Exists);
+            }
+            tx.execute(
+                "INSERT INTO updates (board, seq, data) VALUES (?1, 1, ?2)",
+                params![info.id, first_update],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn info(&self, board: &BoardId) -> Result<Option<BoardInfo>, StoreError> {
+        let board = board.to_string();
+        self.call(move |conn| {
+            Ok(conn
+                .query_row(
+                    &format!("SELECT {INFO_COLUMNS} FROM boards WHERE id = ?1"),
+                    [board],
+                    row_to_info,
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn list(&self) -> Result<Vec<BoardInfo>, StoreError> {
+        self.call(|conn| {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {INFO_COLUMNS} FROM boards ORDER BY updated DESC, id"
+            ))?;
+            let rows = stmt.query_map([], row_to_info)?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn set_title(&self, board: &BoardId, title: &str) -> Result<(), StoreError> {
+        let (board, title) = (board.to_string(), title.to_owned());
+        self.call(move |conn| {
+            conn.execute(
+                "UPDATE boards SET title = ?2, updated = ?3 WHERE id = ?1",
+                params![board, title, now_ms()],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn close(&self) -> Result<(), StoreError> {
+        self.call(|conn| {
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn meets_the_store_contract_and_survives_reopening() {
+        let dir = tempdir();
+        let store = SqliteStore::open(&dir).unwrap();
+        super::super::contract::check(&store).await;
+        let a: BoardId = "board-a".parse().unwrap();
+        let before = store.load(&a).await.unwrap();
+        drop(store);
+
+        let reopened = SqliteStore::open(&dir).unwrap();
+        let after = reopened.load(&a).await.unwrap();
+        assert_eq!(after.snapshot, before.snapshot);
+        assert_eq!(after.updates, before.updates);
+        assert_eq!(reopened.list().await.unwrap().len(), 3);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_garbage_database_file_is_an_error_not_a_panic() {
+        let dir = tempdir();
+        std::fs::write(dir.join("atelier.db"), vec![0x42; 8192]).unwrap();
+        assert!(SqliteStore::open(&dir).is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn tempdir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "atelier-sqlite-{}-{}",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}
