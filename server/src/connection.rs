@@ -37,15 +37,18 @@ where
         let reason = match state.rooms.join(&board, peer).await {
             Ok(mut member) => {
                 debug!("joined");
-                let reason = tokio::select! {
+                let (reason, told) = tokio::select! {
                     biased;
-                    reason = &mut member.closed => reason.unwrap_or(CloseReason::RoomFailed),
-                    reason = read(&mut stream, &member.inbox, peer, &state) => reason,
-                    // The room drops a peer's queue right after telling it why.
-                    reason = write(&mut sink, &mut member.frames, state.config.heartbeat) => {
-                        member.closed.try_recv().unwrap_or(reason)
-                    }
-                    _ = state.shutdown.cancelled() => CloseReason::Shutdown,
+                    reason = &mut member.closed => (reason.unwrap_or(CloseReason::RoomFailed), true),
+                    reason = read(&mut stream, &member.inbox, peer, &state) => (reason, false),
+                    reason = write(&mut sink, &mut member.frames, state.config.heartbeat) => (reason, false),
+                    _ = state.shutdown.cancelled() => (CloseReason::Shutdown, false),
+                };
+                // A room that stops taking messages tells each peer why
+                // right after (or dies, dropping the reason): ask it.
+                let reason = match reason {
+                    CloseReason::RoomFailed if !told => member.closed.await.unwrap_or(reason),
+                    reason => reason,
                 };
                 let _ = member.inbox.send(RoomMsg::Leave { peer }).await;
                 reason
