@@ -26,7 +26,9 @@ use crate::store::StoreError;
 
 pub type PeerId = u64;
 
-/// The most messages one batch takes from the inbox.
+/// The most messages one batch takes from the inbox. A batch also takes at
+/// most half a peer queue, so a burst alone never makes a healthy peer look
+/// slow.
 const MAX_BATCH: usize = 256;
 
 /// Why the server ends a connection: a websocket close code and reason.
@@ -207,6 +209,7 @@ impl Room {
     async fn serve(&mut self, inbox: &mut mpsc::Receiver<RoomMsg>) -> Exit {
         let grace = self.rooms.config.room_grace;
         let shutdown = self.rooms.shutdown.clone();
+        let max_batch = MAX_BATCH.min(self.rooms.config.peer_queue / 2).max(1);
         loop {
             let idle_deadline = self.empty_since.map(|since| since + grace);
             let first = tokio::select! {
@@ -220,7 +223,7 @@ impl Room {
             };
             let mut batch = Vec::with_capacity(8);
             batch.push(first);
-            while batch.len() < MAX_BATCH {
+            while batch.len() < max_batch {
                 match inbox.try_recv() {
                     Ok(msg) => batch.push(msg),
                     Err(_) => break,
