@@ -1,0 +1,82 @@
+//! `/`: the boards of this server, and a button to start a new one.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::Brand;
+use crate::api::{self, BoardInfo};
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let boards = LocalResource::new(api::list_boards);
+    let (error, set_error) = signal(None::<String>);
+    let (title, set_title) = signal(String::new());
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let name = title.get_untracked();
+        spawn_local(async move {
+            match api::create_board(name.trim()).await {
+                Ok(board) => {
+                    let _ = window().location().set_href(&format!("/b/{}", board.id));
+                }
+                Err(err) => set_error.set(Some(err)),
+            }
+        });
+    };
+    view! {
+        <header class="topbar">
+            <Brand/>
+        </header>
+        <main class="home">
+            <section class="home-intro">
+                <h1>"Workshop boards"</h1>
+                <p>"Empathy maps, personas and journey maps, built live with your team."</p>
+                <form class="new-board" on:submit=create>
+                    <input
+                        type="text"
+                        placeholder="Name your board, e.g. Claims journey"
+                        maxlength="200"
+                        prop:value=title
+                        on:input=move |ev| set_title.set(event_target_value(&ev))
+                    />
+                    <button class="button primary" type="submit">"New board"</button>
+                </form>
+                {move || error.get().map(|e| view! { <p class="error">{e}</p> })}
+            </section>
+            <Suspense fallback=|| view! { <p class="muted">"Loading boards…"</p> }>
+                {move || boards.get().map(|result| match result {
+                    Ok(list) if list.is_empty() => view! {
+                        <p class="muted">"No boards yet: start one above."</p>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="board-list">
+                            {list.into_iter().map(board_card).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(err) => view! { <p class="error">{err}</p> }.into_any(),
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+fn board_card(board: BoardInfo) -> impl IntoView {
+    let title = if board.title.is_empty() {
+        board.id.clone()
+    } else {
+        board.title.clone()
+    };
+    let updated = js_sys::Date::new(&(board.updated as f64).into());
+    let when = updated
+        .to_locale_date_string("default", &js_sys::Object::new())
+        .as_string()
+        .unwrap_or_default();
+    view! {
+        <li>
+            <a class="board-card" href=format!("/b/{}", board.id)>
+                <span class="board-card-title">{title}</span>
+                <span class="board-card-meta">{board.template} " · " {when}</span>
+            </a>
+        </li>
+    }
+}

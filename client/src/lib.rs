@@ -1,0 +1,77 @@
+//! Atelier's web app: the pages, mounted on `<body>` when the WebAssembly
+//! module starts. The board page keeps its own yrs document, synced over
+//! the server's websocket by [`sync`].
+
+mod api;
+mod home;
+mod sync;
+mod board_page;
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+/// Which page a path shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Page {
+    Home,
+    Board(String),
+    NotFound,
+}
+
+impl Page {
+    pub fn from_path(path: &str) -> Page {
+        match path.trim_end_matches('/') {
+            "" => Page::Home,
+            other => match other.strip_prefix("/b/") {
+                Some(id) if id.parse::<atelier_shared::BoardId>().is_ok() => {
+                    Page::Board(id.to_owned())
+                }
+                _ => Page::NotFound,
+            },
+        }
+    }
+}
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    let path = window().location().pathname().unwrap_or_default();
+    if let Some(boot) = document().get_element_by_id("boot") {
+        boot.remove();
+    }
+    let page = Page::from_path(&path);
+    leptos::mount::mount_to_body(move || match page.clone() {
+        Page::Home => home::Home().into_any(),
+        Page::Board(id) => view! { <board_page::BoardPage id=id/> }.into_any(),
+        Page::NotFound => view! {
+            <main class="empty-page">
+                <h1>"This board does not exist"</h1>
+                <a class="button" href="/">"Back to boards"</a>
+            </main>
+        }
+        .into_any(),
+    });
+}
+
+/// The top bar's brand mark, shared by every page.
+#[component]
+fn Brand() -> impl IntoView {
+    view! {
+        <a class="brand" href="/">
+            <span class="brand-mark" aria-hidden="true"></span>
+            <span class="brand-name">"Atelier"</span>
+        </a>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+
+    #[test]
+    fn paths_map_to_pages() {
+        assert_eq!(Page::from_path("/"), Page::Home);
+        assert_eq!(Page::from_path("/b/abc-1"), Page::Board("abc-1".into()));
+        assert_eq!(Page::from_path("/b/a.b"), Page::NotFound);
+        assert_eq!(Page::from_path("/nope"), Page::NotFound);
+    }
+}

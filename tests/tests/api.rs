@@ -1,0 +1,102 @@
+//! The HTTP surface: JSON API, web app routes, health and metrics.
+
+use std::time::Duration;
+
+use atelier_server::Config;
+use atelier_tests::{TestServer, YClient, eventually};
+use serde_json::Value;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boards_are_created_listed_read_and_renamed_live() {
+    let server = TestServer::start(Config::default()).await;
+    let (status, body) = server
+        .request(
+            "POST",
+            "/api/boards",
+            Some(r#"{"title":"Parcours sinistre","template":"journey-map"}"#),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let created: Value = serde_json::from_str(&body).unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["title"], "Parcours sinistre");
+
+    // The title and template are in the document itself.
+    let mut client = YClient::connect(&server.ws(&id)).await.unwrap();
+    client.synced().await;
+    let meta = |c: &YClient| {
+        let s: Value = serde_json::from_str(&c.snapshot()).unwrap();
+        s["meta"].clone()
+    };
+    assert_eq!(meta(&client)["title"], "Parcours sinistre");
+    assert_eq!(meta(&client)["template"], "journey-map");
+
+    let (status, body) = server.get("/api/boards").await;
+    assert_eq!(status, 200);
+    let list: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["id"], id.as_str());
+
+    // Renaming reaches connected clients live.
+    let (status, body) = server
+        .request(
+            "PATCH",
+            &format!("/api/boards/{id}"),
+            Some(r#"{"title":"Parcours cible"}"#),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(eventually(Duration::from_secs(5), || meta(&client)["title"] == "Parcours cible").await);
+    let (_, body) = server.get(&format!("/api/boards/{id}")).await;
+    let read: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(read["title"], "Parcours cible");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_clear_errors() {
+    let server = TestServer::start(Config::default()).await;
+    let cases: [(&str, &str, Option<&str>, u16); 8] = [
+        ("GET", "/api/boards/a.b", None, 400),
+        ("GET", "/api/boards/nope", None, 404),
+        ("PATCH", "/api/boards/nope", Some(r#"{"title":"x"}"#), 404),
+        ("POST", "/api/boards", Some("not json"), 400),
+        ("POST", "/api/boards", Some(r#"{"title":"x","template":"../../etc"}"#), 400),
+        ("POST", "/api/boards", Some(r#"{"title":"x","owner":"me"}"#), 422),
+        ("GET", "/b/bad.id", None, 400),
+        ("GET", "/pkg/../Cargo.toml", None, 404),
+    ];
+    for (method, path, body, expected) in cases {
+        let (status, text) = server.request(method, path, body).await;
+        assert_eq!(status, expected, "{method} {path}: {text}");
+    }
+    let long = format!(r#"{{"title":"{}"}}"#, "t".repeat(201));
+    let (status, body) = server.request("POST", "/api/boards", Some(&long)).await;
+    assert_eq!(status, 400);
+    assert!(body.contains("at most 200"), "{body}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_web_app_health_and_metrics_are_served() {
+    let server = TestServer::start(Config::default()).await;
+    let (status, body) = server.get("/").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<html"), "{body}");
+    let (status, _) = server.get("/b/some-board").await;
+    assert_eq!(status, 200);
+    assert_eq!(server.get("/healthz").await, (200, "ok".into()));
+    let (status, metrics) = server.get("/metrics").await;
+    assert_eq!(status, 200);
+    for name in [
+        "atelier_connections ",
+        "atelier_rooms_loaded ",
+        "atelier_updates_total ",
+        "atelier_updates_per_second ",
+        "atelier_bytes_received_total ",
+        "atelier_store_latency_seconds_count ",
+    ] {
+        assert!(metrics.contains(name), "{name} missing");
+    }
+    server.stop().await;
+}
