@@ -23,7 +23,11 @@ pub async fn create_board(title: &str) -> Result<BoardInfo, String> {
     call("POST", "/api/boards", Some(body)).await
 }
 
-async fn call<T: DeserializeOwned>(method: &str, url: &str, body: Option<String>) -> Result<T, String> {
+async fn call<T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: Option<String>,
+) -> Result<T, String> {
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = body {
@@ -56,6 +60,5 @@ async fn call<T: DeserializeOwned>(method: &str, url: &str, body: Option<String>
 }
 
 fn describe(err: JsValue) -> String {
-    err.as_string()
-        .unwrap_or_else(|| format!("{err:?}"))
+    err.as_string().unwrap_or_else(|| format!("{err:?}"))
 }

@@ -16,7 +16,11 @@ pub fn BoardPage(id: String) -> impl IntoView {
     let live = sync::connect(&id, &name, color);
     let title = move || {
         let t = live.title.get();
-        if t.is_empty() { "Untitled board".to_owned() } else { t }
+        if t.is_empty() {
+            "Untitled board".to_owned()
+        } else {
+            t
+        }
     };
     Effect::new(move |_| {
         document().set_title(&format!("{} · Atelier", title()));

@@ -3,9 +3,9 @@
 //! the server's websocket by [`sync`].
 
 mod api;
+mod board_page;
 mod home;
 mod sync;
-mod board_page;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -60,18 +60,5 @@ fn Brand() -> impl IntoView {
             <span class="brand-mark" aria-hidden="true"></span>
             <span class="brand-name">"Atelier"</span>
         </a>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Page;
-
-    #[test]
-    fn paths_map_to_pages() {
-        assert_eq!(Page::from_path("/"), Page::Home);
-        assert_eq!(Page::from_path("/b/abc-1"), Page::Board("abc-1".into()));
-        assert_eq!(Page::from_path("/b/a.b"), Page::NotFound);
-        assert_eq!(Page::from_path("/nope"), Page::NotFound);
     }
 }

@@ -69,7 +69,6 @@ pub struct Live {
 struct State {
     url: String,
     awareness: Awareness,
-    board: Board,
     attempts: u32,
     status: WriteSignal<Status>,
     peers: WriteSignal<Vec<Peer>>,
@@ -96,7 +95,7 @@ pub fn connect(board: &str, name: &str, color: &str) -> Live {
     let (peers, set_peers) = signal(Vec::<Peer>::new());
 
     let doc = Doc::new();
-    let board_model = Board::new(&doc);
+    let model = Board::new(&doc);
     let mut awareness = Awareness::with_clock(doc.clone(), || js_sys::Date::now() as u64);
     let _ = awareness.set_local_state(serde_json::json!({
         "user": { "name": name, "color": color }
@@ -110,7 +109,6 @@ pub fn connect(board: &str, name: &str, color: &str) -> Live {
         send(protocol::update(event.update.clone()));
     });
     // The page's view of the board follows the document.
-    let model = board_model.clone();
     let _ = doc.observe_after_transaction("atelier-view", move |txn| {
         let meta = model.meta(txn);
         set_title.set(meta.title);
@@ -127,7 +125,6 @@ pub fn connect(board: &str, name: &str, color: &str) -> Live {
         *state = Some(State {
             url: format!("{scheme}://{host}/ws/{board}"),
             awareness,
-            board: board_model,
             attempts: 0,
             status: set_status,
             peers: set_peers,
@@ -208,10 +205,10 @@ fn open_socket() {
 
 fn send(frame: Vec<u8>) {
     SOCKET.with_borrow(|socket| {
-        if let Some(socket) = socket {
-            if socket.ready_state() == WebSocket::OPEN {
-                let _ = socket.send_with_u8_array(&frame);
-            }
+        if let Some(socket) = socket
+            && socket.ready_state() == WebSocket::OPEN
+        {
+            let _ = socket.send_with_u8_array(&frame);
         }
     });
 }
@@ -251,7 +248,6 @@ fn receive(frame: &[u8]) {
                 Message::Auth(_) | Message::Custom(..) => {}
             }
         }
-        let _ = &state.board;
         replies
     });
     for reply in replies {

@@ -132,9 +132,7 @@ fn valid_title(title: String) -> Result<String, AppError> {
         )));
     }
     if title.chars().any(char::is_control) {
-        return Err(AppError::BadRequest(
-            "title: no control characters".into(),
-        ));
+        return Err(AppError::BadRequest("title: no control characters".into()));
     }
     Ok(title)
 }

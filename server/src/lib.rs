@@ -19,11 +19,11 @@ use std::future::Future;
 use std::sync::Arc;
 
 use atelier_shared::BoardId;
+use axum::Router;
 use axum::extract::{Path, State, WebSocketUpgrade};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt;
-use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;

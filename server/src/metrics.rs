@@ -104,25 +104,87 @@ impl Metrics {
             );
         };
         let counters: [(&str, &str, &Counter); 13] = [
-            ("atelier_connections_total", "Websocket connections accepted.", &self.connections_total),
-            ("atelier_connections_refused_total", "Websocket connections refused at the limit.", &self.connections_refused),
-            ("atelier_board_loads_total", "Boards loaded from the store into memory.", &self.board_loads),
-            ("atelier_updates_total", "Document updates applied, stored and broadcast.", &self.updates),
-            ("atelier_update_bytes_total", "Bytes of stored document updates.", &self.update_bytes),
-            ("atelier_frames_received_total", "Websocket messages received.", &self.frames_in),
-            ("atelier_bytes_received_total", "Websocket payload bytes received.", &self.bytes_in),
-            ("atelier_frames_sent_total", "Websocket messages queued to peers.", &self.frames_out),
-            ("atelier_bytes_sent_total", "Websocket payload bytes queued to peers.", &self.bytes_out),
-            ("atelier_protocol_errors_total", "Connections closed for a malformed or oversized message.", &self.protocol_errors),
-            ("atelier_slow_peers_total", "Peers disconnected for not keeping up.", &self.slow_peers),
-            ("atelier_store_errors_total", "Failed store operations.", &self.store_errors),
-            ("atelier_compactions_total", "Board logs compacted into snapshots.", &self.compactions),
+            (
+                "atelier_connections_total",
+                "Websocket connections accepted.",
+                &self.connections_total,
+            ),
+            (
+                "atelier_connections_refused_total",
+                "Websocket connections refused at the limit.",
+                &self.connections_refused,
+            ),
+            (
+                "atelier_board_loads_total",
+                "Boards loaded from the store into memory.",
+                &self.board_loads,
+            ),
+            (
+                "atelier_updates_total",
+                "Document updates applied, stored and broadcast.",
+                &self.updates,
+            ),
+            (
+                "atelier_update_bytes_total",
+                "Bytes of stored document updates.",
+                &self.update_bytes,
+            ),
+            (
+                "atelier_frames_received_total",
+                "Websocket messages received.",
+                &self.frames_in,
+            ),
+            (
+                "atelier_bytes_received_total",
+                "Websocket payload bytes received.",
+                &self.bytes_in,
+            ),
+            (
+                "atelier_frames_sent_total",
+                "Websocket messages queued to peers.",
+                &self.frames_out,
+            ),
+            (
+                "atelier_bytes_sent_total",
+                "Websocket payload bytes queued to peers.",
+                &self.bytes_out,
+            ),
+            (
+                "atelier_protocol_errors_total",
+                "Connections closed for a malformed or oversized message.",
+                &self.protocol_errors,
+            ),
+            (
+                "atelier_slow_peers_total",
+                "Peers disconnected for not keeping up.",
+                &self.slow_peers,
+            ),
+            (
+                "atelier_store_errors_total",
+                "Failed store operations.",
+                &self.store_errors,
+            ),
+            (
+                "atelier_compactions_total",
+                "Board logs compacted into snapshots.",
+                &self.compactions,
+            ),
         ];
         for (name, help, counter) in counters {
             line(name, "counter", help, counter.get().to_string());
         }
-        line("atelier_connections", "gauge", "Open websocket connections.", self.connections.get().to_string());
-        line("atelier_rooms_loaded", "gauge", "Boards in memory.", self.rooms_loaded.get().to_string());
+        line(
+            "atelier_connections",
+            "gauge",
+            "Open websocket connections.",
+            self.connections.get().to_string(),
+        );
+        line(
+            "atelier_rooms_loaded",
+            "gauge",
+            "Boards in memory.",
+            self.rooms_loaded.get().to_string(),
+        );
         line(
             "atelier_updates_per_second",
             "gauge",
@@ -132,13 +194,24 @@ impl Metrics {
 
         let h = &self.store_latency;
         let name = "atelier_store_latency_seconds";
-        let _ = writeln!(out, "# HELP {name} Latency of store appends (one group commit each).\n# TYPE {name} histogram");
+        let _ = writeln!(
+            out,
+            "# HELP {name} Latency of store appends (one group commit each).\n# TYPE {name} histogram"
+        );
         for (bound, bucket) in LATENCY_BUCKETS.iter().zip(&h.buckets) {
-            let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {}", bucket.load(Relaxed));
+            let _ = writeln!(
+                out,
+                "{name}_bucket{{le=\"{bound}\"}} {}",
+                bucket.load(Relaxed)
+            );
         }
         let count = h.count.load(Relaxed);
         let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
-        let _ = writeln!(out, "{name}_sum {}", h.sum_micros.load(Relaxed) as f64 / 1e6);
+        let _ = writeln!(
+            out,
+            "{name}_sum {}",
+            h.sum_micros.load(Relaxed) as f64 / 1e6
+        );
         let _ = writeln!(out, "{name}_count {count}");
         out
     }

@@ -355,7 +355,10 @@ impl Room {
             },
         );
         self.empty_since = None;
-        out.push(Target::One(peer), protocol::sync_step1(self.awareness.doc()));
+        out.push(
+            Target::One(peer),
+            protocol::sync_step1(self.awareness.doc()),
+        );
         if let Some(states) = protocol::awareness_states(&self.awareness) {
             out.push(Target::One(peer), states);
         }
@@ -415,7 +418,9 @@ impl Room {
                 }
             }
             Message::Auth(_) => {}
-            Message::Custom(tag, _) => debug!(board = %self.id, peer, tag, "ignoring a custom message"),
+            Message::Custom(tag, _) => {
+                debug!(board = %self.id, peer, tag, "ignoring a custom message")
+            }
         }
     }
 

@@ -85,10 +85,10 @@ impl Rooms {
             return Err(RoomError::ShuttingDown);
         }
         let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(entry) = rooms.get(board) {
-            if !entry.inbox.is_closed() {
-                return Ok(entry.inbox.clone());
-            }
+        if let Some(entry) = rooms.get(board)
+            && !entry.inbox.is_closed()
+        {
+            return Ok(entry.inbox.clone());
         }
         let generation = self
             .next_generation
@@ -158,18 +158,12 @@ impl Rooms {
                 title: title.clone(),
                 done: done_tx,
             };
-            if inbox.send(msg).await.is_ok() {
-                if let Ok(result) = done.await {
-                    return Ok(result?);
-                }
+            if inbox.send(msg).await.is_ok()
+                && let Ok(result) = done.await
+            {
+                return Ok(result?);
             }
         }
         Err(RoomError::Unavailable)
-    }
-
-    /// How many rooms are in memory.
-    #[cfg(test)]
-    pub(crate) fn len(&self) -> usize {
-        self.rooms.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 }

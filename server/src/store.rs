@@ -142,7 +142,13 @@ mod contract {
         assert_eq!(store.load(&c).await.unwrap().updates, vec![vec![0, 0]]);
         store.set_title(&c, "Parcours").await.unwrap();
         assert_eq!(store.info(&c).await.unwrap().unwrap().title, "Parcours");
-        let ids: Vec<String> = store.list().await.unwrap().into_iter().map(|i| i.id).collect();
+        let ids: Vec<String> = store
+            .list()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|i| i.id)
+            .collect();
         assert_eq!(ids.len(), 3);
         assert!(ids.contains(&"board-b".to_string()));
     }

@@ -4,11 +4,11 @@
 //! debug builds read them from disk.
 
 use atelier_shared::BoardId;
+use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use rust_embed::{EmbeddedFile, RustEmbed};
 
 use crate::AppState;

@@ -88,7 +88,15 @@ mod tests {
             "x".repeat(MAX_LEN + 1).parse::<BoardId>(),
             Err(BoardIdError::TooLong)
         );
-        for bad in ["..", "a/b", "a.b", "x'; drop table boards;--", "é", "a b", "a%2F"] {
+        for bad in [
+            "..",
+            "a/b",
+            "a.b",
+            "x'; drop table boards;--",
+            "é",
+            "a b",
+            "a%2F",
+        ] {
             assert_eq!(bad.parse::<BoardId>(), Err(BoardIdError::BadChar), "{bad}");
         }
     }

@@ -10,8 +10,8 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use yrs::sync::{Awareness, Message, SyncMessage};
-use yrs::updates::decoder::Decode;
 use yrs::types::ToJson;
+use yrs::updates::decoder::Decode;
 use yrs::{Any, ClientID, Doc, GetString, Map, MapRef, ReadTxn, Transact, TransactionMut, Update};
 
 /// How the connection ended, once it has.
@@ -241,7 +241,11 @@ impl Drop for YClient {
 }
 
 /// Applies one incoming frame; returns the replies it calls for.
-fn handle(awareness: &Mutex<Awareness>, frame: &[u8], synced: &watch::Sender<bool>) -> Vec<Vec<u8>> {
+fn handle(
+    awareness: &Mutex<Awareness>,
+    frame: &[u8],
+    synced: &watch::Sender<bool>,
+) -> Vec<Vec<u8>> {
     let Ok(messages) = protocol::decode_frame(frame) else {
         return Vec::new();
     };

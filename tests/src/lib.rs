@@ -2,6 +2,7 @@
 //! runtime (so a test can crash it), and a real y-websocket client that
 //! keeps its own yrs document.
 
+pub mod browser;
 pub mod client;
 pub mod server;
 

@@ -86,7 +86,9 @@ impl TestServer {
     /// A minimal HTTP/1.1 request over a plain TCP socket.
     pub async fn request(&self, method: &str, path: &str, json: Option<&str>) -> (u16, String) {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let mut tcp = tokio::net::TcpStream::connect(self.addr).await.expect("connect");
+        let mut tcp = tokio::net::TcpStream::connect(self.addr)
+            .await
+            .expect("connect");
         let body = json.unwrap_or("");
         let request = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",

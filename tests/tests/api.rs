@@ -46,7 +46,11 @@ async fn boards_are_created_listed_read_and_renamed_live() {
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    assert!(eventually(Duration::from_secs(5), || meta(&client)["title"] == "Parcours cible").await);
+    assert!(
+        eventually(Duration::from_secs(5), || meta(&client)["title"]
+            == "Parcours cible")
+        .await
+    );
     let (_, body) = server.get(&format!("/api/boards/{id}")).await;
     let read: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(read["title"], "Parcours cible");
@@ -61,8 +65,18 @@ async fn bad_requests_get_clear_errors() {
         ("GET", "/api/boards/nope", None, 404),
         ("PATCH", "/api/boards/nope", Some(r#"{"title":"x"}"#), 404),
         ("POST", "/api/boards", Some("not json"), 400),
-        ("POST", "/api/boards", Some(r#"{"title":"x","template":"../../etc"}"#), 400),
-        ("POST", "/api/boards", Some(r#"{"title":"x","owner":"me"}"#), 422),
+        (
+            "POST",
+            "/api/boards",
+            Some(r#"{"title":"x","template":"../../etc"}"#),
+            400,
+        ),
+        (
+            "POST",
+            "/api/boards",
+            Some(r#"{"title":"x","owner":"me"}"#),
+            422,
+        ),
         ("GET", "/b/bad.id", None, 400),
         ("GET", "/pkg/../Cargo.toml", None, 404),
     ];

@@ -34,9 +34,17 @@ async fn malformed_frames_close_only_their_socket() {
     let (a, b) = bystanders(&server, "hostile").await;
     let garbage: Vec<(&str, WsMessage, u16)> = vec![
         ("empty", WsMessage::Binary(Vec::new().into()), 1007),
-        ("unknown sync type", WsMessage::Binary(vec![0, 7, 1, 2].into()), 1007),
+        (
+            "unknown sync type",
+            WsMessage::Binary(vec![0, 7, 1, 2].into()),
+            1007,
+        ),
         // Sync/Update announcing 100 bytes but carrying 3.
-        ("truncated", WsMessage::Binary(vec![0, 2, 100, 1, 2, 3].into()), 1007),
+        (
+            "truncated",
+            WsMessage::Binary(vec![0, 2, 100, 1, 2, 3].into()),
+            1007,
+        ),
         // A whole message whose update payload is not a yrs update.
         (
             "garbage update",
@@ -44,7 +52,11 @@ async fn malformed_frames_close_only_their_socket() {
             1007,
         ),
         // Awareness message whose inner update is cut short.
-        ("bad awareness", WsMessage::Binary(vec![1, 5, 1, 0x80].into()), 1007),
+        (
+            "bad awareness",
+            WsMessage::Binary(vec![1, 5, 1, 0x80].into()),
+            1007,
+        ),
         ("text frame", WsMessage::Text("hello".into()), 1003),
     ];
     for (i, (what, frame, code)) in garbage.into_iter().enumerate() {
@@ -182,7 +194,10 @@ async fn connections_beyond_the_limit_are_refused() {
         }
         other => panic!("third connection: {:?}", other.map(|_| ())),
     }
-    assert_eq!(server.metric("atelier_connections_refused_total").await, 1.0);
+    assert_eq!(
+        server.metric("atelier_connections_refused_total").await,
+        1.0
+    );
     still_fine(&a, &b, "full-note").await;
     server.stop().await;
 }
@@ -190,7 +205,13 @@ async fn connections_beyond_the_limit_are_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_board_ids_are_refused_before_anything_happens() {
     let server = TestServer::start(Config::default()).await;
-    for bad in ["a.b", "..", "%2e%2e%2fetc", "x'%20or%201=1", &"x".repeat(65)] {
+    for bad in [
+        "a.b",
+        "..",
+        "%2e%2e%2fetc",
+        "x'%20or%201=1",
+        &"x".repeat(65),
+    ] {
         let result = tokio_tungstenite::connect_async(server.ws(bad)).await;
         match result {
             Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {

@@ -141,10 +141,16 @@ async fn offline_edits_merge_on_reconnect() {
     // B goes offline and keeps editing its own document.
     let b_doc = b.close().await;
     let elements = b_doc.get_or_insert_map("elements");
-    elements.insert(&mut b_doc.transact_mut(), "offline-b", "written on the train");
+    elements.insert(
+        &mut b_doc.transact_mut(),
+        "offline-b",
+        "written on the train",
+    );
     a.put_note("online-a", "written meanwhile").await;
 
-    let mut b = YClient::connect_with(&server.ws("offline"), b_doc).await.unwrap();
+    let mut b = YClient::connect_with(&server.ws("offline"), b_doc)
+        .await
+        .unwrap();
     b.synced().await;
     assert!(eventually(WAIT, || b.note_text("online-a").is_some()).await);
     let a_elements = a.elements();
@@ -227,7 +233,12 @@ async fn concurrent_first_joins_load_the_board_once() {
     assert_eq!(server.metric("atelier_board_loads_total").await, 1.0);
     assert_eq!(server.metric("atelier_rooms_loaded").await, 1.0);
     clients[3].put_note("hello", "everyone").await;
-    assert!(eventually(WAIT, || clients.iter().all(|c| c.note_text("hello").is_some())).await);
+    assert!(
+        eventually(WAIT, || clients
+            .iter()
+            .all(|c| c.note_text("hello").is_some()))
+        .await
+    );
     server.stop().await;
 }
 

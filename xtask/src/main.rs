@@ -1,1 +1,218 @@
-fn main(){}
+//! Atelier's build tooling: `cargo xtask run` and `cargo xtask test`, the
+//! two commands a newcomer needs. Each installs what is missing (the wasm32
+//! target, Chromium and chromedriver, the npm packages of the interop test)
+//! and is safe to run again.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  run [-- ARGS]   build the web app and the release server, then start
+                  `atelier ARGS` (default: serve on 127.0.0.1:8080, ./data)
+  test            install what the suite needs and run all of it:
+                  formatting, clippy, unit, integration, interop and
+                  browser tests
+  web             build the web app into target/web only
+";
+
+fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let command = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.skip_while(|a| a == "--").collect();
+    let root = root();
+    std::env::set_current_dir(&root)?;
+    match command.as_str() {
+        "run" => run(&root, &rest),
+        "test" => test(&root),
+        "web" => build_web(&root),
+        "" | "help" | "-h" | "--help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_owned()
+}
+
+fn run(root: &Path, args: &[String]) -> Result<()> {
+    build_web(root)?;
+    step("building the release server");
+    cargo(&["build", "--release", "-p", "atelier-server"])?;
+    let binary = root.join("target/release/atelier");
+    step(&format!("starting {}", binary.display()));
+    let status = Command::new(&binary).args(args).status()?;
+    if !status.success() {
+        bail!("atelier exited with {status}");
+    }
+    Ok(())
+}
+
+fn test(root: &Path) -> Result<()> {
+    step("checking formatting");
+    cargo(&["fmt", "--all", "--check"])?;
+    build_web(root)?;
+    ensure_browser()?;
+    ensure_npm_packages(&root.join("tests/js"))?;
+    step("clippy (server, shared, tests, xtask)");
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--exclude",
+        "atelier-client",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
+    step("clippy (client, wasm32)");
+    cargo(&[
+        "clippy",
+        "-p",
+        "atelier-client",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
+    step("the test suite");
+    cargo(&["test", "--workspace", "--exclude", "atelier-client"])?;
+    Ok(())
+}
+
+/// Builds the client for wasm32 and generates its JavaScript glue into
+/// `target/web`, where the server finds (and in release, embeds) it.
+fn build_web(root: &Path) -> Result<()> {
+    ensure_wasm_target()?;
+    step("building the web app (wasm32)");
+    cargo(&[
+        "build",
+        "-p",
+        "atelier-client",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ])?;
+    let wasm = root.join("target/wasm32-unknown-unknown/wasm-release/atelier_client.wasm");
+    let out = root.join("target/web");
+    std::fs::create_dir_all(&out)?;
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)?
+        // The library's default is the opposite of the CLI's; without this
+        // the page fails with "WebAssembly.instantiate(): Argument 0 must be
+        // a buffer source".
+        .omit_default_module_path(false)
+        .typescript(false)
+        .generate(&out)
+        .context("wasm-bindgen")?;
+    let size = std::fs::metadata(out.join("atelier_client_bg.wasm"))?.len();
+    println!("  web app: {} KB of wasm in {}", size / 1024, out.display());
+    Ok(())
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        return Ok(());
+    }
+    step("installing the wasm32-unknown-unknown target");
+    check(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+        .context("rustup target add wasm32-unknown-unknown")
+}
+
+/// Debian's Chromium and chromedriver, for the browser tests.
+fn ensure_browser() -> Result<()> {
+    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+        return Ok(());
+    }
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+/// Node and npm, and the interop test's packages from its lock file.
+fn ensure_npm_packages(dir: &Path) -> Result<()> {
+    if output("node", &["--version"]).is_none() || output("npm", &["--version"]).is_none() {
+        apt_install(&["nodejs", "npm"])?;
+    }
+    let installed = dir.join("node_modules/.package-lock.json");
+    let fresh = match (
+        std::fs::metadata(&installed).and_then(|m| m.modified()),
+        std::fs::metadata(dir.join("package-lock.json")).and_then(|m| m.modified()),
+    ) {
+        (Ok(installed), Ok(lock)) => installed >= lock,
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    step("installing the interop test's npm packages (npm ci)");
+    check(
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(dir),
+    )
+    .context("npm ci in tests/js")
+}
+
+fn apt_install(packages: &[&str]) -> Result<()> {
+    let root = output("id", &["-u"]).is_some_and(|id| id.trim() == "0");
+    let list = packages.join(" ");
+    if !root {
+        bail!(
+            "missing Debian packages; install them with:\n  sudo apt-get update && sudo apt-get install -y {list}"
+        );
+    }
+    step(&format!("installing {list} (apt-get)"));
+    check(
+        Command::new("apt-get")
+            .arg("update")
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )?;
+    check(
+        Command::new("apt-get")
+            .args(["install", "-y", "--no-install-recommends"])
+            .args(packages)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+    .with_context(|| format!("apt-get install {list}"))
+}
+
+fn cargo(args: &[&str]) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    check(Command::new(cargo).args(args)).with_context(|| format!("cargo {}", args.join(" ")))
+}
+
+fn check(command: &mut Command) -> Result<()> {
+    let status = command
+        .status()
+        .with_context(|| format!("starting {command:?}"))?;
+    if !status.success() {
+        bail!("{command:?} failed with {status}");
+    }
+    Ok(())
+}
+
+fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn step(what: &str) {
+    println!("==> {what}");
+}

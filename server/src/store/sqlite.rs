@@ -112,8 +112,9 @@ impl Store for SqliteStore {
                 .optional()?;
             let after = snapshot.as_ref().map_or(0, |(seq, _)| *seq);
             let updates = {
-                let mut stmt =
-                    tx.prepare("SELECT data FROM updates WHERE board = ?1 AND seq > ?2 ORDER BY seq")?;
+                let mut stmt = tx.prepare(
+                    "SELECT data FROM updates WHERE board = ?1 AND seq > ?2 ORDER BY seq",
+                )?;
                 stmt.query_map(params![board, after], |r| r.get(0))?
                     .collect::<Result<Vec<Vec<u8>>, _>>()?
             };
@@ -188,7 +189,13 @@ impl Store for SqliteStore {
             let inserted = tx.execute(
                 "INSERT OR IGNORE INTO boards (id, title, template, created, updated, last_seq)
                  VALUES (?1, ?2, ?3, ?4, ?5, 1)",
-                params![info.id, info.title, info.template, info.created, info.updated],
+                params![
+                    info.id,
+                    info.title,
+                    info.template,
+                    info.created,
+                    info.updated
+                ],
             )?;
             if inserted == 0 {
                 return Err(StoreError::Exists);

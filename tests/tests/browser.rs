@@ -1,0 +1,86 @@
+//! The web app in a real browser: headless Chromium loads the pages, the
+//! WebAssembly client starts, connects and stays in sync with a Rust client.
+//!
+//! Needs `target/web` (built by `cargo xtask test`) and Debian's chromium.
+
+use std::time::Duration;
+
+use atelier_server::Config;
+use atelier_tests::browser::Browser;
+use atelier_tests::{TestServer, YClient, eventually};
+use fantoccini::Locator;
+use yrs::{Map, Transact};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_board_page_starts_connects_and_follows_the_document() {
+    assert!(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../target/web/atelier_client_bg.wasm")
+            .exists(),
+        "the web app is not built: run `cargo xtask test`"
+    );
+    let server = TestServer::start(Config::default()).await;
+    let (status, body) = server
+        .request(
+            "POST",
+            "/api/boards",
+            Some(r#"{"title":"Claims journey workshop"}"#),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let id = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut bot = YClient::connect(&server.ws(&id)).await.unwrap();
+    bot.synced().await;
+    bot.set_awareness(serde_json::json!({"user": {"name": "Nadia", "color": "#2e86ab"}}))
+        .await;
+
+    let browser = Browser::start().await.expect("browser");
+    let checks = async {
+        let c = &browser.client;
+        c.goto(&server.http(&format!("/b/{id}"))).await?;
+        c.wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(".board-shell[data-sync='synced']"))
+            .await?;
+        let title = c.find(Locator::Css(".board-title")).await?.text().await?;
+        anyhow::ensure!(title == "Claims journey workshop", "title shown: {title}");
+
+        // The browser's presence reaches the Rust client, and back.
+        anyhow::ensure!(
+            eventually(Duration::from_secs(10), || !bot.peers().is_empty()).await,
+            "the browser never announced itself"
+        );
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(".avatar[title='Nadia']"))
+            .await?;
+
+        // Edits from another client show up live.
+        bot.put_note("n1", "Le délai d'indemnisation est trop long")
+            .await;
+        let elements = bot.elements();
+        bot.edit(|txn| elements.insert(txn, "n2", "x")).await;
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::XPath("//h2[text()='2 elements']"))
+            .await?;
+        let _ = bot.doc.transact();
+        browser.screenshot("board").await?;
+
+        // The home page lists the board.
+        c.goto(&server.http("/")).await?;
+        c.wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(&format!("a.board-card[href='/b/{id}']")))
+            .await?;
+        browser.screenshot("home").await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    browser.close().await;
+    server.stop().await;
+    checks.unwrap();
+}
