@@ -282,3 +282,63 @@ async fn shutdown_closes_connections_with_going_away() {
         Some(atelier_tests::client::Ended::Closed(1001))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_speaks_first_and_answers_awareness_queries() {
+    use atelier_shared::protocol;
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    use yrs::sync::{Message, SyncMessage};
+
+    let server = TestServer::start(Config::default()).await;
+    let mut present = YClient::connect(&server.ws("query")).await.unwrap();
+    present.synced().await;
+    present
+        .set_awareness(serde_json::json!({"user": {"name": "Ana"}}))
+        .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    let (mut raw, _) = tokio_tungstenite::connect_async(server.ws("query"))
+        .await
+        .unwrap();
+    let mut next = async || loop {
+        let frame = tokio::time::timeout(WAIT, raw.next())
+            .await
+            .expect("a frame in time")
+            .expect("open")
+            .expect("no error");
+        if let WsMessage::Binary(data) = frame {
+            let messages = protocol::decode_frame(&data).unwrap();
+            assert_eq!(messages.len(), 1, "one message per frame");
+            return messages.into_iter().next().unwrap();
+        }
+    };
+    // On connect: SyncStep1, then the known awareness states, as two frames.
+    assert!(matches!(
+        next().await,
+        Message::Sync(SyncMessage::SyncStep1(_))
+    ));
+    let Message::Awareness(states) = next().await else {
+        panic!("awareness states expected second")
+    };
+    assert!(states.clients.contains_key(&present.client_id()));
+    drop(next);
+    raw.send(WsMessage::Binary(protocol::awareness_query().into()))
+        .await
+        .unwrap();
+    let answer = loop {
+        let frame = tokio::time::timeout(WAIT, raw.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        if let WsMessage::Binary(data) = frame {
+            break protocol::decode_frame(&data).unwrap().remove(0);
+        }
+    };
+    let Message::Awareness(states) = answer else {
+        panic!("awareness expected, got {answer:?}")
+    };
+    assert!(states.clients.contains_key(&present.client_id()));
+    server.stop().await;
+}

@@ -86,7 +86,45 @@ fn test(root: &Path) -> Result<()> {
         "warnings",
     ])?;
     step("the test suite");
-    cargo(&["test", "--workspace", "--exclude", "atelier-client"])?;
+    test_suite()
+}
+
+/// Runs `cargo test`, echoing its output, and ends with one line that sums
+/// up every test binary's `test result:` line.
+fn test_suite() -> Result<()> {
+    use std::io::{BufRead, BufReader};
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut child = Command::new(cargo)
+        .args(["test", "--workspace", "--exclude", "atelier-client"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("starting cargo test")?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            println!("{line}");
+            if let Some(result) = line.strip_prefix("test result: ") {
+                for part in result.split(';') {
+                    let mut words = part.split_whitespace().rev();
+                    let (Some(kind), Some(count)) = (words.next(), words.next()) else {
+                        continue;
+                    };
+                    let count: u64 = count.parse().unwrap_or(0);
+                    match kind {
+                        "passed" => passed += count,
+                        "failed" => failed += count,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    let status = child.wait()?;
+    println!("tests: {passed} passed, {failed} failed");
+    if !status.success() {
+        bail!("cargo test failed with {status}");
+    }
     Ok(())
 }
 
