@@ -322,7 +322,6 @@ async fn the_server_speaks_first_and_answers_awareness_queries() {
         panic!("awareness states expected second")
     };
     assert!(states.clients.contains_key(&present.client_id()));
-    drop(next);
     raw.send(WsMessage::Binary(protocol::awareness_query().into()))
         .await
         .unwrap();
