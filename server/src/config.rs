@@ -38,6 +38,10 @@ pub struct ServeArgs {
     /// Directory of the SQLite database (created if missing).
     #[arg(long, env = "ATELIER_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+    /// Threads serving connections and boards (1: a single-threaded
+    /// runtime, the most frugal; storage runs on its own threads).
+    #[arg(long, env = "ATELIER_THREADS", default_value_t = 1)]
+    pub threads: usize,
     #[command(flatten)]
     pub config: Config,
 }

@@ -8,7 +8,7 @@ use atelier_shared::{BoardId, protocol};
 use axum::extract::ws::{CloseFrame, Message};
 use bytes::Bytes;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tracing::{Instrument, debug, info_span, warn};
 
 use crate::AppState;
@@ -25,7 +25,10 @@ static NEXT_PEER: AtomicU64 = AtomicU64::new(1);
 /// Generic over the socket so tests can drive it with channels.
 pub(crate) async fn serve<S>(socket: S, board: BoardId, state: AppState)
 where
-    S: Sink<Message, Error = axum::Error> + Stream<Item = Result<Message, axum::Error>> + Send,
+    S: Sink<Message, Error = axum::Error>
+        + Stream<Item = Result<Message, axum::Error>>
+        + Send
+        + 'static,
 {
     let peer = NEXT_PEER.fetch_add(1, Ordering::Relaxed);
     let span = info_span!("peer", board = %board, peer);
@@ -33,15 +36,35 @@ where
         let metrics = state.metrics.clone();
         metrics.connections.inc();
         metrics.connections_total.inc();
-        let (mut sink, mut stream) = socket.split();
-        let reason = match state.rooms.join(&board, peer).await {
+        let (sink, mut stream) = socket.split();
+        let (reason, sink) = match state.rooms.join(&board, peer).await {
             Ok(mut member) => {
                 debug!("joined");
+                // The writer is a task of its own: a frame going out must
+                // not poll (and so wake) the reader.
+                let (stop, stopped) = oneshot::channel();
+                let heartbeat = state.config.heartbeat;
+                let mut frames = member.frames;
+                let mut writer = tokio::spawn(
+                    async move {
+                        let mut sink = sink;
+                        let reason = write(&mut sink, &mut frames, heartbeat, stopped).await;
+                        (reason, sink)
+                    }
+                    .in_current_span(),
+                );
+                let mut sink = None;
                 let (reason, told) = tokio::select! {
                     biased;
                     reason = &mut member.closed => (reason.unwrap_or(CloseReason::RoomFailed), true),
                     reason = read(&mut stream, &member.inbox, peer, &state) => (reason, false),
-                    reason = write(&mut sink, &mut member.frames, state.config.heartbeat) => (reason, false),
+                    done = &mut writer => match done {
+                        Ok((reason, s)) => {
+                            sink = Some(s);
+                            (reason, false)
+                        }
+                        Err(_) => (CloseReason::ClientGone, false),
+                    },
                     _ = state.shutdown.cancelled() => (CloseReason::Shutdown, false),
                 };
                 // A room that stops taking messages tells each peer why
@@ -51,15 +74,27 @@ where
                     reason => reason,
                 };
                 let _ = member.inbox.send(RoomMsg::Leave { peer }).await;
-                reason
+                if sink.is_none() {
+                    let _ = stop.send(());
+                    // A writer stuck on a peer that does not read is dropped,
+                    // and the socket with it.
+                    match tokio::time::timeout(CLOSE_TIMEOUT, &mut writer).await {
+                        Ok(Ok((_, s))) => sink = Some(s),
+                        Ok(Err(_)) => {}
+                        Err(_) => writer.abort(),
+                    }
+                }
+                (reason, sink)
             }
             Err(err) => {
                 warn!(%err, "could not join the board");
-                CloseReason::RoomFailed
+                (CloseReason::RoomFailed, Some(sink))
             }
         };
         debug!(?reason, "closing");
-        if reason != CloseReason::ClientGone {
+        if let Some(mut sink) = sink
+            && reason != CloseReason::ClientGone
+        {
             let frame = CloseFrame {
                 code: reason.code(),
                 reason: reason.text().into(),
@@ -145,6 +180,7 @@ async fn write<S>(
     sink: &mut S,
     frames: &mut mpsc::Receiver<Bytes>,
     heartbeat: Duration,
+    mut stop: oneshot::Receiver<()>,
 ) -> CloseReason
 where
     S: Sink<Message, Error = axum::Error> + Unpin,
@@ -153,6 +189,7 @@ where
     let mut batch = Vec::with_capacity(WRITE_BATCH);
     loop {
         tokio::select! {
+            _ = &mut stop => return CloseReason::ClientGone,
             n = frames.recv_many(&mut batch, WRITE_BATCH) => {
                 if n == 0 {
                     return CloseReason::RoomFailed;

@@ -39,6 +39,9 @@ pub use store::{MemoryStore, SqliteStore, Store};
 
 use rooms::Rooms;
 
+/// Bytes read from a websocket at a time.
+const READ_BUFFER: usize = 16 * 1024;
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
@@ -144,6 +147,8 @@ async fn websocket(
     Ok(ws
         .max_message_size(max)
         .max_frame_size(max)
+        // tungstenite zeroes this much on every read: keep it small.
+        .read_buffer_size(READ_BUFFER)
         .on_upgrade(move |socket| {
             tasks.track_future(async move {
                 connection::serve(socket, board, state).await;

@@ -3,18 +3,32 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use atelier_server::{AppState, Cli, Command, SqliteStore};
+use atelier_server::{AppState, Cli, Command, ServeArgs, SqliteStore};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .init();
     let Command::Serve(args) = Cli::parse().into_command();
+    // One thread serves a workshop-sized load with the least CPU (no
+    // cross-thread wake-ups); more spread many busy boards over cores.
+    let runtime = match args.threads {
+        0 | 1 => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?,
+        n => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(n)
+            .enable_all()
+            .build()?,
+    };
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = SqliteStore::open(&args.data_dir)
         .with_context(|| format!("opening the store in {}", args.data_dir.display()))?;
     let listener = tokio::net::TcpListener::bind(args.addr)

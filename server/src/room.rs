@@ -135,6 +135,9 @@ pub(crate) struct Room {
     last_seq: i64,
     compaction: Option<tokio::task::JoinHandle<()>>,
     empty_since: Option<tokio::time::Instant>,
+    /// SyncStep2 for a client that has nothing (the whole board), kept
+    /// until the next change: joiners of a big board share one encoding.
+    full_state: Option<Bytes>,
 }
 
 impl Room {
@@ -203,6 +206,7 @@ impl Room {
             last_seq: stored.last_seq,
             compaction: None,
             empty_since: Some(tokio::time::Instant::now()),
+            full_state: None,
         })
     }
 
@@ -294,6 +298,7 @@ impl Room {
                 }
                 RoomMsg::Leave { peer } => self.remove_peer(peer, None, &mut out),
                 RoomMsg::SetTitle { title, done } => {
+                    self.full_state = None;
                     let update = {
                         let mut txn = self.awareness.doc().transact_mut();
                         self.board.set_title(&mut txn, &title);
@@ -373,6 +378,14 @@ impl Room {
         updates: &mut Vec<Vec<u8>>,
     ) {
         match message {
+            Message::Sync(SyncMessage::SyncStep1(sv)) if sv.is_empty() => {
+                let doc = self.awareness.doc();
+                let frame = self
+                    .full_state
+                    .get_or_insert_with(|| protocol::sync_step2(doc, &sv).into())
+                    .clone();
+                out.0.push((Target::One(peer), frame));
+            }
             Message::Sync(SyncMessage::SyncStep1(sv)) => {
                 out.push(
                     Target::One(peer),
@@ -382,6 +395,7 @@ impl Room {
             Message::Sync(SyncMessage::SyncStep2(bytes) | SyncMessage::Update(bytes)) => {
                 match self.apply(&bytes) {
                     Ok(Some(update)) => {
+                        self.full_state = None;
                         out.push(Target::AllBut(peer), protocol::update(update.clone()));
                         updates.push(update);
                     }
