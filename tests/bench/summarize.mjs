@@ -26,10 +26,10 @@ for (const [label, rs] of groups) {
   console.log(`| ${load} | ${server} | ${rs.length} | ${fmt(pick('lat_p50_ms'))} | ${fmt(pick('lat_p95_ms'))} | ${fmt(pick('lat_p99_ms'))} | ${fmt(pick('lat_max_ms'))} | ${fmt(pick('deliveries_per_s'))} | ${fmt(srv('cpu_pct'))} | ${fmt(srv('rss_start_mb'))}→${fmt(srv('rss_max_mb'))} | ${rs.reduce((a, r) => a + (r.lost || 0), 0)} | ${rs.every((r) => r.converged)} |`)
 }
 console.log()
-console.log('| new client, 5,000-note board | board KiB | median ms | runs (ms) |')
-console.log('|---|---|---|---|')
+console.log('| new client, 5,000-note board | board KiB | received, median ms | received, joins (ms) | integrated by the client, median ms |')
+console.log('|---|---|---|---|---|')
 for (const r of rows.filter((r) => r.initial_sync_notes)) {
-  console.log(`| ${r.label.split('/')[1]} | ${r.board_kib} | ${r.initial_sync_ms_median} | ${r.initial_sync_ms.join(', ')} |`)
+  console.log(`| ${r.label.split('/')[1]} | ${r.board_kib} | ${r.initial_sync_ms_median} | ${r.initial_sync_ms.join(', ')} | ${r.integrated_ms_median} |`)
 }
 console.log()
 console.log('| idle RSS | before the runs, MB | after, MB |')

@@ -153,11 +153,27 @@ fn build_web(root: &Path) -> Result<()> {
         // a buffer source".
         .omit_default_module_path(false)
         .typescript(false)
+        // Function names are for debuggers; browsers do not need them.
+        .remove_name_section(true)
+        .remove_producers_section(true)
         .generate(&out)
         .context("wasm-bindgen")?;
-    let size = std::fs::metadata(out.join("atelier_client_bg.wasm"))?.len();
-    println!("  web app: {} KB of wasm in {}", size / 1024, out.display());
+    let wasm = std::fs::read(out.join("atelier_client_bg.wasm"))?;
+    println!(
+        "  web app: {} KB of wasm ({} KB gzipped) in {}",
+        wasm.len() / 1024,
+        gzipped_len(&wasm)? / 1024,
+        out.display()
+    );
     Ok(())
+}
+
+/// Size after gzip, as a browser would download it.
+fn gzipped_len(bytes: &[u8]) -> Result<usize> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?.len())
 }
 
 fn ensure_wasm_target() -> Result<()> {

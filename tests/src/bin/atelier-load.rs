@@ -355,7 +355,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// A fresh client's document must hold every writer's state.
 async fn convergence(url: &str, writers: &[Doc], clients: &[Seen]) -> Result<()> {
-    let doc = join_and_sync(url).await?.0;
+    let (doc, _) = join_and_sync(url).await?;
     let have = doc.transact().state_vector();
     // Every client, integrating what it received, has the server's state.
     for (i, client) in clients.iter().enumerate() {
@@ -400,9 +400,18 @@ async fn convergence(url: &str, writers: &[Doc], clients: &[Seen]) -> Result<()>
     Ok(())
 }
 
-/// Joins `url` with an empty document; returns it once synced, and the time
-/// that took.
-async fn join_and_sync(url: &str) -> Result<(Doc, Duration)> {
+/// How long a join took.
+#[derive(Clone, Copy)]
+struct Join {
+    /// From connecting until the server's SyncStep2 (the whole board) arrived.
+    received: Duration,
+    /// Until this client had also decoded and integrated it (client work,
+    /// the same whatever the server).
+    integrated: Duration,
+}
+
+/// Joins `url` with an empty document; returns it once synced.
+async fn join_and_sync(url: &str) -> Result<(Doc, Join)> {
     let started = Instant::now();
     let (socket, _) = tokio_tungstenite::connect_async(url).await?;
     let (mut sink, mut stream) = socket.split();
@@ -419,11 +428,18 @@ async fn join_and_sync(url: &str) -> Result<(Doc, Duration)> {
         };
         for m in protocol::decode_frame(&data).unwrap_or_default() {
             if let Message::Sync(SyncMessage::SyncStep2(u)) = m {
+                let received = started.elapsed();
                 let update = Update::decode_v1(&u)?;
                 doc.transact_mut().apply_update(update)?;
-                let took = started.elapsed();
+                let integrated = started.elapsed();
                 let _ = sink.close().await;
-                return Ok((doc, took));
+                return Ok((
+                    doc,
+                    Join {
+                        received,
+                        integrated,
+                    },
+                ));
             }
         }
     }
@@ -464,26 +480,32 @@ async fn initial_sync(args: &Args, room: &str, notes: usize, server: Option<u32>
         .len();
     // Let the server store everything before measuring.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let mut times = Vec::new();
+    let (mut received, mut integrated) = (Vec::new(), Vec::new());
     for _ in 0..5 {
         let (joined, took) = join_and_sync(&url).await?;
         let have = joined.get_or_insert_map("elements").len(&joined.transact());
         if have as usize != notes {
             bail!("a new client received {have} of {notes} notes");
         }
-        times.push(took.as_secs_f64() * 1000.0);
+        received.push(took.received.as_secs_f64() * 1000.0);
+        integrated.push(took.integrated.as_secs_f64() * 1000.0);
     }
     let _ = sink.close().await;
     drop(stream.next());
-    times.sort_by(|a, b| a.total_cmp(b));
+    let ms = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v.iter().map(|t| round(*t)).collect::<Vec<_>>()
+    };
+    let (received, integrated) = (ms(&mut received), ms(&mut integrated));
     println!(
         "{}",
         serde_json::json!({
             "label": args.label,
             "initial_sync_notes": notes,
             "board_kib": round(size as f64 / 1024.0),
-            "initial_sync_ms_median": round(times[2]),
-            "initial_sync_ms": times.iter().map(|t| round(*t)).collect::<Vec<_>>(),
+            "initial_sync_ms_median": received[2],
+            "initial_sync_ms": received,
+            "integrated_ms_median": integrated[2],
             "server_rss_mb": server.and_then(proc_stats::rss_kb).map(|kb| round(kb as f64 / 1024.0)),
         })
     );
