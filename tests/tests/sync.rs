@@ -187,6 +187,16 @@ async fn a_restart_loses_nothing() {
     let mut b = YClient::connect(&server.ws("restart")).await.unwrap();
     b.synced().await;
     assert!(eventually(WAIT, || b.element_count() == 45).await);
+    // The log grew past --compact-after: a snapshot was written meanwhile.
+    let mut compacted = false;
+    for _ in 0..100 {
+        if server.metric("atelier_compactions_total").await >= 1.0 {
+            compacted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(compacted, "no background compaction");
     let before = a.snapshot();
     drop((a, b));
     server.stop().await;
