@@ -1,18 +1,10 @@
 //! Calls to the server's JSON API.
 
-use serde::{Deserialize, de::DeserializeOwned};
+pub use atelier_shared::BoardInfo;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
-
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct BoardInfo {
-    pub id: String,
-    pub title: String,
-    pub template: String,
-    pub created: i64,
-    pub updated: i64,
-}
 
 pub async fn list_boards() -> Result<Vec<BoardInfo>, String> {
     call("GET", "/api/boards", None).await

@@ -96,9 +96,13 @@ async fn read(
     Path(id): Path<String>,
 ) -> Result<Json<BoardInfo>, AppError> {
     let id: BoardId = id.parse()?;
+    info(&state, &id).await
+}
+
+async fn info(state: &AppState, id: &BoardId) -> Result<Json<BoardInfo>, AppError> {
     state
         .store
-        .info(&id)
+        .info(id)
         .await?
         .map(Json)
         .ok_or(AppError::NotFound)
@@ -110,18 +114,12 @@ async fn update(
     Json(patch): Json<BoardPatch>,
 ) -> Result<Json<BoardInfo>, AppError> {
     let id: BoardId = id.parse()?;
-    if state.store.info(&id).await?.is_none() {
-        return Err(AppError::NotFound);
-    }
+    // 404 before anything is loaded.
+    let _exists = info(&state, &id).await?;
     if let Some(title) = patch.title {
         state.rooms.set_title(&id, valid_title(title)?).await?;
     }
-    state
-        .store
-        .info(&id)
-        .await?
-        .map(Json)
-        .ok_or(AppError::NotFound)
+    info(&state, &id).await
 }
 
 fn valid_title(title: String) -> Result<String, AppError> {

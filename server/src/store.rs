@@ -11,7 +11,7 @@ mod sqlite;
 
 use async_trait::async_trait;
 use atelier_shared::BoardId;
-use serde::Serialize;
+pub use atelier_shared::BoardInfo;
 
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
@@ -25,18 +25,6 @@ pub struct StoredDoc {
     pub updates: Vec<Vec<u8>>,
     /// Sequence number of the last update (0 when there is none).
     pub last_seq: i64,
-}
-
-/// A board's metadata row.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BoardInfo {
-    pub id: String,
-    pub title: String,
-    pub template: String,
-    /// Creation time, ms since the Unix epoch.
-    pub created: i64,
-    /// Time of the last stored change, ms since the Unix epoch.
-    pub updated: i64,
 }
 
 #[derive(Debug, thiserror::Error)]

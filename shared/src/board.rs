@@ -16,6 +16,18 @@ pub struct BoardMeta {
     pub created: i64,
 }
 
+/// A board as the JSON API lists it (`GET /api/boards`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BoardInfo {
+    pub id: String,
+    pub title: String,
+    pub template: String,
+    /// Creation time, ms since the Unix epoch.
+    pub created: i64,
+    /// Time of the last stored change, ms since the Unix epoch.
+    pub updated: i64,
+}
+
 /// Handles to the root types of one board document.
 #[derive(Clone)]
 pub struct Board {

@@ -27,5 +27,5 @@ mod board;
 mod board_id;
 pub mod protocol;
 
-pub use board::{Board, BoardMeta};
+pub use board::{Board, BoardInfo, BoardMeta};
 pub use board_id::{BoardId, BoardIdError};

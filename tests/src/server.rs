@@ -111,6 +111,17 @@ impl TestServer {
         (status, body)
     }
 
+    /// Polls `/metrics` until `name` satisfies `check` (up to 5 s).
+    pub async fn metric_reaches(&self, name: &str, check: impl Fn(f64) -> bool) -> bool {
+        for _ in 0..100 {
+            if check(self.metric(name).await) {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        false
+    }
+
     /// The value of one metric from `/metrics`.
     pub async fn metric(&self, name: &str) -> f64 {
         let (_, body) = self.get("/metrics").await;

@@ -188,15 +188,12 @@ async fn a_restart_loses_nothing() {
     b.synced().await;
     assert!(eventually(WAIT, || b.element_count() == 45).await);
     // The log grew past --compact-after: a snapshot was written meanwhile.
-    let mut compacted = false;
-    for _ in 0..100 {
-        if server.metric("atelier_compactions_total").await >= 1.0 {
-            compacted = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert!(compacted, "no background compaction");
+    assert!(
+        server
+            .metric_reaches("atelier_compactions_total", |v| v >= 1.0)
+            .await,
+        "no background compaction"
+    );
     let before = a.snapshot();
     drop((a, b));
     server.stop().await;
@@ -270,15 +267,12 @@ async fn an_idle_board_leaves_memory_and_comes_back_whole() {
     a.put_note("n", "still here").await;
     let before = a.snapshot();
     a.close().await;
-    let mut gone = false;
-    for _ in 0..100 {
-        if server.metric("atelier_rooms_loaded").await == 0.0 {
-            gone = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(gone, "room stayed in memory");
+    assert!(
+        server
+            .metric_reaches("atelier_rooms_loaded", |v| v == 0.0)
+            .await,
+        "room stayed in memory"
+    );
     assert!(server.metric("atelier_compactions_total").await >= 1.0);
     let mut b = YClient::connect(&server.ws("idle")).await.unwrap();
     b.synced().await;
