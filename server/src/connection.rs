@@ -188,8 +188,10 @@ where
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
     let mut batch = Vec::with_capacity(WRITE_BATCH);
     loop {
+        // Frames first: while they flow, the timer and the stop signal are
+        // not polled for every one of them.
         tokio::select! {
-            _ = &mut stop => return CloseReason::ClientGone,
+            biased;
             n = frames.recv_many(&mut batch, WRITE_BATCH) => {
                 if n == 0 {
                     return CloseReason::RoomFailed;
@@ -203,6 +205,7 @@ where
                     return CloseReason::ClientGone;
                 }
             }
+            _ = &mut stop => return CloseReason::ClientGone,
             _ = ping.tick() => {
                 if sink.send(Message::Ping(Bytes::new())).await.is_err() {
                     return CloseReason::ClientGone;
