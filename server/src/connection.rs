@@ -22,7 +22,8 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
 static NEXT_PEER: AtomicU64 = AtomicU64::new(1);
 
 /// Serves one peer of `board` until either side ends the connection.
-/// Generic over the socket so tests can drive it with channels.
+/// Generic over the socket: axum's `WebSocket` or any sink and stream of
+/// websocket messages.
 pub(crate) async fn serve<S>(socket: S, board: BoardId, state: AppState)
 where
     S: Sink<Message, Error = axum::Error>
