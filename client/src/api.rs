@@ -15,6 +15,11 @@ pub async fn create_board(title: &str) -> Result<BoardInfo, String> {
     call("POST", "/api/boards", Some(body)).await
 }
 
+pub async fn rename_board(id: &str, title: &str) -> Result<BoardInfo, String> {
+    let body = serde_json::json!({ "title": title }).to_string();
+    call("PATCH", &format!("/api/boards/{id}"), Some(body)).await
+}
+
 async fn call<T: DeserializeOwned>(
     method: &str,
     url: &str,

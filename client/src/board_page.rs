@@ -1,21 +1,101 @@
-//! `/b/{board}`: the board, live.
+//! `/b/{board}`: the board, live. The first visit asks for a name and a
+//! colour (remembered in this browser).
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::Brand;
-use crate::sync::{self, Status};
+use crate::board::Board;
+use crate::sync;
 
-const COLORS: [&str; 8] = [
+/// Colours people can pick for their cursor and avatar.
+const PEOPLE_COLORS: [&str; 8] = [
     "#e4572e", "#2e86ab", "#7b2cbf", "#2a9d8f", "#e9a03b", "#d6336c", "#3a86ff", "#6a994e",
 ];
 
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+fn remembered(key: &str) -> Option<String> {
+    storage()?
+        .get_item(key)
+        .ok()
+        .flatten()
+        .filter(|v| !v.trim().is_empty())
+}
+
 #[component]
 pub fn BoardPage(id: String) -> impl IntoView {
-    let name = display_name();
-    let color = COLORS[(js_sys::Math::random() * COLORS.len() as f64) as usize % COLORS.len()];
-    let live = sync::connect(&id, &name, color);
-    let title = move || {
-        let t = live.title.get();
+    let who = RwSignal::new(remembered("atelier.name").map(|name| {
+        let color = remembered("atelier.color")
+            .filter(|c| sync::is_css_color(c))
+            .unwrap_or_else(|| PEOPLE_COLORS[0].to_owned());
+        (name, color)
+    }));
+    move || match who.get() {
+        None => view! { <NamePrompt who=who/> }.into_any(),
+        Some((name, color)) => {
+            view! { <LiveBoard id=id.clone() name=name color=color/> }.into_any()
+        }
+    }
+}
+
+/// "What should others call you?": a name and a colour.
+#[component]
+fn NamePrompt(who: RwSignal<Option<(String, String)>>) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let pick = (js_sys::Math::random() * PEOPLE_COLORS.len() as f64) as usize % PEOPLE_COLORS.len();
+    let color = RwSignal::new(PEOPLE_COLORS[pick]);
+    let join = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let n: String = name.get_untracked().trim().chars().take(40).collect();
+        if n.is_empty() {
+            return;
+        }
+        if let Some(s) = storage() {
+            let _ = s.set_item("atelier.name", &n);
+            let _ = s.set_item("atelier.color", color.get_untracked());
+        }
+        who.set(Some((n, color.get_untracked().to_owned())));
+    };
+    view! {
+        <div class="prompt-backdrop">
+            <form class="prompt" on:submit=join>
+                <span class="brand-mark" aria-hidden="true"></span>
+                <h1>"Join the board"</h1>
+                <p class="muted">"Others on this board will see your name next to your cursor and your notes."</p>
+                <label class="field">
+                    <span>"Your name"</span>
+                    <input type="text" name="name" maxlength="40" placeholder="e.g. Camille" autofocus
+                        prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                </label>
+                <div class="field">
+                    <span>"Your colour"</span>
+                    <div class="color-pick" role="radiogroup">
+                        {PEOPLE_COLORS.map(|c| view! {
+                            <button type="button" role="radio"
+                                class=move || if color.get() == c { "person-swatch active" } else { "person-swatch" }
+                                aria-checked=move || (color.get() == c).to_string()
+                                style=format!("background:{c}")
+                                on:click=move |_| color.set(c)></button>
+                        }).collect_view()}
+                    </div>
+                </div>
+                <button class="button primary" type="submit" disabled=move || name.get().trim().is_empty()>
+                    "Join board"
+                </button>
+            </form>
+        </div>
+    }
+}
+
+#[component]
+fn LiveBoard(id: String, name: String, color: String) -> impl IntoView {
+    let live = sync::connect(sync::new_doc(), &id, &name, &color);
+    let (title, set_title) = signal(String::new());
+    let shown_title = move || {
+        let t = title.get();
         if t.is_empty() {
             "Untitled board".to_owned()
         } else {
@@ -23,18 +103,20 @@ pub fn BoardPage(id: String) -> impl IntoView {
         }
     };
     Effect::new(move |_| {
-        document().set_title(&format!("{} · Atelier", title()));
+        document().set_title(&format!("{} · Atelier", shown_title()));
     });
+    let status = live.status;
+    let peers = live.peers;
     view! {
-        <div class="board-shell" data-sync=move || live.status.get().key()>
+        <div class="board-shell" data-sync=move || status.get().key()>
             <header class="topbar">
                 <Brand/>
                 <span class="divider" aria-hidden="true"></span>
-                <h1 class="board-title">{title}</h1>
+                <TitleEditor id=id.clone() title=title/>
                 <div class="topbar-right">
                     <ul class="presence" aria-label="People on this board">
-                        {move || live.peers.get().into_iter().map(|p| {
-                            let initial = p.name.chars().next().unwrap_or('?').to_uppercase().to_string();
+                        {move || peers.get().into_iter().map(|p| {
+                            let initial = initial(&p.name);
                             view! {
                                 <li class="avatar" title=p.name.clone() style=format!("background:{}", p.color)>
                                     {initial}
@@ -42,49 +124,94 @@ pub fn BoardPage(id: String) -> impl IntoView {
                             }
                         }).collect_view()}
                         <li class="avatar me" title=format!("{name} (you)") style=format!("background:{color}")>
-                            {name.chars().next().unwrap_or('?').to_uppercase().to_string()}
+                            {initial(&name)}
                         </li>
                     </ul>
-                    <span class=move || format!("status status-{}", live.status.get().key())>
+                    <span class=move || format!("status status-{}", status.get().key()) role="status">
                         <span class="status-dot" aria-hidden="true"></span>
-                        {move || live.status.get().label()}
+                        {move || status.get().label()}
                     </span>
+                    <ShareButton/>
                 </div>
             </header>
-            <main class="canvas">
-                <div class="canvas-card">
-                    {move || match (live.status.get(), live.elements.get()) {
-                        (Status::Connecting | Status::Syncing, _) => view! {
-                            <p class="muted">"Opening the board…"</p>
-                        }.into_any(),
-                        (_, 0) => view! {
-                            <h2>"An empty board"</h2>
-                            <p class="muted">"Everyone who opens this link joins you here, live."</p>
-                        }.into_any(),
-                        (_, n) => view! {
-                            <h2>{format!("{n} element{}", if n == 1 { "" } else { "s" })}</h2>
-                            <p class="muted">"Kept in sync with everyone on this board."</p>
-                        }.into_any(),
-                    }}
-                </div>
-            </main>
+            <Board live=live.clone() author=name.clone() title=set_title/>
         </div>
     }
 }
 
-/// The name shown to others: remembered in this browser.
-fn display_name() -> String {
-    let storage = window().local_storage().ok().flatten();
-    if let Some(name) = storage
-        .as_ref()
-        .and_then(|s| s.get_item("atelier.name").ok().flatten())
-        .filter(|n| !n.trim().is_empty())
-    {
-        return name;
+fn initial(name: &str) -> String {
+    name.chars()
+        .next()
+        .unwrap_or('?')
+        .to_uppercase()
+        .to_string()
+}
+
+/// The board title; click to rename (through the API, so the board list
+/// follows).
+#[component]
+fn TitleEditor(id: String, title: ReadSignal<String>) -> impl IntoView {
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(String::new());
+    let save = move |id: String| {
+        editing.set(false);
+        let new = draft.get_untracked().trim().to_owned();
+        if new.is_empty() || new == title.get_untracked() {
+            return;
+        }
+        spawn_local(async move {
+            let _ = crate::api::rename_board(&id, &new).await;
+        });
+    };
+    move || {
+        let id = id.clone();
+        if editing.get() {
+            let id2 = id.clone();
+            view! {
+                <input class="board-title-input" maxlength="200" autofocus
+                    prop:value=draft
+                    on:input=move |ev| draft.set(event_target_value(&ev))
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                        ev.stop_propagation();
+                        match ev.key().as_str() {
+                            "Enter" => save(id.clone()),
+                            "Escape" => editing.set(false),
+                            _ => {}
+                        }
+                    }
+                    on:blur=move |_| save(id2.clone())/>
+            }
+            .into_any()
+        } else {
+            view! {
+                <h1 class="board-title" title="Rename" on:click=move |_| {
+                    draft.set(title.get_untracked());
+                    editing.set(true);
+                }>
+                    {move || { let t = title.get(); if t.is_empty() { "Untitled board".to_owned() } else { t } }}
+                </h1>
+            }
+            .into_any()
+        }
     }
-    let name = format!("Guest {}", 100 + (js_sys::Math::random() * 900.0) as u32);
-    if let Some(storage) = storage {
-        let _ = storage.set_item("atelier.name", &name);
+}
+
+#[component]
+fn ShareButton() -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let share = move |_| {
+        let url = window().location().href().unwrap_or_default();
+        let clipboard = window().navigator().clipboard();
+        let _ = clipboard.write_text(&url);
+        copied.set(true);
+        set_timeout(
+            move || copied.set(false),
+            std::time::Duration::from_millis(1800),
+        );
+    };
+    view! {
+        <button class="button primary share" on:click=share>
+            {move || if copied.get() { "Link copied" } else { "Share" }}
+        </button>
     }
-    name
 }

@@ -3,6 +3,7 @@
 //! the server's websocket by [`sync`].
 
 mod api;
+mod board;
 mod board_page;
 mod home;
 mod sync;

@@ -1,31 +1,48 @@
 //! The socket and the sync provider: the page's yrs document kept in step
-//! with the server over the y-websocket protocol, with reconnection.
+//! with the server over the y-websocket protocol, with reconnection,
+//! presence (awareness) and a "saved" signal.
 //!
-//! All network code of the client lives here. State is per page (one
+//! All network code of the board page lives here. State is per page (one
 //! board), held in thread-locals because the browser is single-threaded
 //! and yrs observers must not capture the socket.
+//!
+//! "All changes saved" comes from the protocol itself: after local changes
+//! the provider sends a SyncStep1, and the server answers a peer only after
+//! everything that peer sent before is stored (its group-commit order). So
+//! the SyncStep2 that comes back proves the changes before it are durable.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 
-use atelier_shared::{Board, protocol};
+use atelier_shared::protocol;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 use yrs::sync::{Awareness, Message, SyncMessage};
 use yrs::updates::decoder::Decode;
-use yrs::{Doc, Origin, Transact, Update};
+use yrs::{Doc, OffsetKind, Options, Origin, Transact, Update};
 
-/// Origin of transactions that apply what the server sent: not echoed back.
-const REMOTE: &str = "remote";
+/// Origin of transactions that apply what the server sent: not echoed back
+/// and never undone by the local undo manager.
+pub const REMOTE: &str = "remote";
 /// Longest wait between reconnection attempts, in ms.
 const MAX_BACKOFF_MS: f64 = 15_000.0;
+/// Presence (cursor, selection) goes out at most this often, in ms.
+const PRESENCE_INTERVAL_MS: f64 = 30.0;
+/// How long after a local change the provider asks whether it is stored.
+const SAVE_CHECK_DELAY_MS: i32 = 250;
+/// Awareness is renewed this often so other clients do not time us out.
+const AWARENESS_RENEW_MS: i32 = 15_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     Connecting,
     Syncing,
-    Synced,
+    /// Connected, local changes not yet confirmed stored.
+    Saving,
+    /// Connected, everything local is stored on the server.
+    Saved,
     Offline,
 }
 
@@ -35,7 +52,8 @@ impl Status {
         match self {
             Status::Connecting => "connecting",
             Status::Syncing => "syncing",
-            Status::Synced => "synced",
+            Status::Saving => "saving",
+            Status::Saved => "saved",
             Status::Offline => "offline",
         }
     }
@@ -44,8 +62,9 @@ impl Status {
         match self {
             Status::Connecting => "Connecting…",
             Status::Syncing => "Syncing…",
-            Status::Synced => "Live",
-            Status::Offline => "Offline · reconnecting",
+            Status::Saving => "Saving…",
+            Status::Saved => "All changes saved",
+            Status::Offline => "Offline · edits kept",
         }
     }
 }
@@ -53,16 +72,19 @@ impl Status {
 /// Someone else on the board, from their awareness state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Peer {
+    pub client: u64,
     pub name: String,
     pub color: String,
+    /// Pointer position in board units, while it is over the board.
+    pub cursor: Option<(f64, f64)>,
+    pub selection: Vec<String>,
 }
 
 /// What the page shows of the board and the connection.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Live {
+    pub doc: Doc,
     pub status: ReadSignal<Status>,
-    pub title: ReadSignal<String>,
-    pub elements: ReadSignal<u32>,
     pub peers: ReadSignal<Vec<Peer>>,
 }
 
@@ -70,8 +92,31 @@ struct State {
     url: String,
     awareness: Awareness,
     attempts: u32,
+    connected: bool,
+    synced: bool,
+    /// Local changes made so far, and how many of them are known stored.
+    local_seq: u64,
+    saved_seq: u64,
+    /// `local_seq` at each SyncStep1 in flight, oldest first.
+    save_checks: VecDeque<u64>,
+    save_check_scheduled: bool,
+    presence_sent_at: f64,
+    presence_scheduled: bool,
     status: WriteSignal<Status>,
     peers: WriteSignal<Vec<Peer>>,
+}
+
+impl State {
+    fn publish_status(&self) {
+        let status = match (self.connected, self.synced) {
+            (false, _) if self.attempts == 0 => Status::Connecting,
+            (false, _) => Status::Offline,
+            (true, false) => Status::Syncing,
+            (true, true) if self.local_seq == self.saved_seq => Status::Saved,
+            (true, true) => Status::Saving,
+        };
+        self.status.set(status);
+    }
 }
 
 thread_local! {
@@ -87,18 +132,25 @@ struct Handlers {
     close: Closure<dyn FnMut(CloseEvent)>,
 }
 
-/// Starts syncing `board` as `name` (shown to others in `color`).
-pub fn connect(board: &str, name: &str, color: &str) -> Live {
+/// A new board document. Text offsets count UTF-16 units, as JavaScript
+/// Yjs clients and the browser's text fields do.
+pub fn new_doc() -> Doc {
+    Doc::with_options(Options {
+        offset_kind: OffsetKind::Utf16,
+        ..Options::default()
+    })
+}
+
+/// Starts syncing `doc` as board `board`, as `name` shown in `color`.
+pub fn connect(doc: Doc, board: &str, name: &str, color: &str) -> Live {
     let (status, set_status) = signal(Status::Connecting);
-    let (title, set_title) = signal(String::new());
-    let (elements, set_elements) = signal(0u32);
     let (peers, set_peers) = signal(Vec::<Peer>::new());
 
-    let doc = Doc::new();
-    let model = Board::new(&doc);
     let mut awareness = Awareness::with_clock(doc.clone(), || js_sys::Date::now() as u64);
     let _ = awareness.set_local_state(serde_json::json!({
-        "user": { "name": name, "color": color }
+        "user": { "name": name, "color": color },
+        "cursor": null,
+        "selection": [],
     }));
 
     // Local changes go to the server as they commit.
@@ -107,12 +159,13 @@ pub fn connect(board: &str, name: &str, color: &str) -> Live {
             return;
         }
         send(protocol::update(event.update.clone()));
-    });
-    // The page's view of the board follows the document.
-    let _ = doc.observe_after_transaction("atelier-view", move |txn| {
-        let meta = model.meta(txn);
-        set_title.set(meta.title);
-        set_elements.set(model.element_count(txn));
+        STATE.with_borrow_mut(|state| {
+            if let Some(state) = state.as_mut() {
+                state.local_seq += 1;
+                state.publish_status();
+            }
+        });
+        schedule_save_check();
     });
 
     let location = window().location();
@@ -126,18 +179,132 @@ pub fn connect(board: &str, name: &str, color: &str) -> Live {
             url: format!("{scheme}://{host}/ws/{board}"),
             awareness,
             attempts: 0,
+            connected: false,
+            synced: false,
+            local_seq: 0,
+            saved_seq: 0,
+            save_checks: VecDeque::new(),
+            save_check_scheduled: false,
+            presence_sent_at: 0.0,
+            presence_scheduled: false,
             status: set_status,
             peers: set_peers,
         })
     });
     HANDLERS.with_borrow_mut(|h| *h = Some(handlers()));
     open_socket();
-    Live {
-        status,
-        title,
-        elements,
-        peers,
+    let renew = Closure::<dyn FnMut()>::new(send_presence);
+    let _ = window().set_interval_with_callback_and_timeout_and_arguments_0(
+        renew.as_ref().unchecked_ref(),
+        AWARENESS_RENEW_MS,
+    );
+    renew.forget();
+    Live { doc, status, peers }
+}
+
+/// Tells the others where this user's pointer is (in board units; `None`
+/// when it left the board). Sent at most every 30 ms, the latest wins.
+pub fn set_cursor(cursor: Option<(f64, f64)>) {
+    set_presence_field(
+        "cursor",
+        match cursor {
+            Some((x, y)) => serde_json::json!({ "x": x.round(), "y": y.round() }),
+            None => serde_json::Value::Null,
+        },
+    );
+}
+
+/// Tells the others what this user has selected.
+pub fn set_selection(ids: Vec<String>) {
+    set_presence_field("selection", serde_json::json!(ids));
+}
+
+fn set_presence_field(key: &str, value: serde_json::Value) {
+    STATE.with_borrow_mut(|state| {
+        let Some(state) = state.as_mut() else { return };
+        let mut json: serde_json::Value = state
+            .awareness
+            .local_state_raw()
+            .and_then(|raw| serde_json::from_str(&raw).ok())
+            .unwrap_or_else(|| serde_json::json!({}));
+        json[key] = value;
+        state.awareness.set_local_state_raw(json.to_string());
+    });
+    let wait = STATE.with_borrow_mut(|state| {
+        let state = state.as_mut()?;
+        if state.presence_scheduled {
+            return None;
+        }
+        let since = js_sys::Date::now() - state.presence_sent_at;
+        if since >= PRESENCE_INTERVAL_MS {
+            return Some(0.0);
+        }
+        state.presence_scheduled = true;
+        Some(PRESENCE_INTERVAL_MS - since)
+    });
+    match wait {
+        Some(0.0) => send_presence(),
+        Some(delay) => {
+            let later = Closure::once_into_js(|| {
+                STATE.with_borrow_mut(|s| {
+                    if let Some(s) = s.as_mut() {
+                        s.presence_scheduled = false;
+                    }
+                });
+                send_presence();
+            });
+            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
+                later.unchecked_ref(),
+                delay as i32,
+            );
+        }
+        None => {}
     }
+}
+
+fn send_presence() {
+    let frame = STATE.with_borrow_mut(|state| {
+        let state = state.as_mut()?;
+        state.presence_sent_at = js_sys::Date::now();
+        let me = state.awareness.client_id();
+        let update = state.awareness.update_with_clients([me]).ok()?;
+        Some(protocol::awareness(update))
+    });
+    if let Some(frame) = frame {
+        send(frame);
+    }
+}
+
+fn schedule_save_check() {
+    let schedule = STATE.with_borrow_mut(|state| {
+        let state = state.as_mut()?;
+        if state.save_check_scheduled {
+            return None;
+        }
+        state.save_check_scheduled = true;
+        Some(())
+    });
+    if schedule.is_none() {
+        return;
+    }
+    let check = Closure::once_into_js(|| {
+        let frame = STATE.with_borrow_mut(|state| {
+            let state = state.as_mut()?;
+            state.save_check_scheduled = false;
+            if !state.connected || state.saved_seq == state.local_seq {
+                return None;
+            }
+            state.save_checks.push_back(state.local_seq);
+            Some(protocol::sync_step1(state.awareness.doc()))
+        });
+        if let Some(frame) = frame {
+            send(frame);
+        }
+    });
+    let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
+        check.unchecked_ref(),
+        SAVE_CHECK_DELAY_MS,
+    );
 }
 
 fn handlers() -> Handlers {
@@ -146,7 +313,14 @@ fn handlers() -> Handlers {
             let frames = STATE.with_borrow_mut(|state| {
                 let state = state.as_mut()?;
                 state.attempts = 0;
-                state.status.set(Status::Syncing);
+                state.connected = true;
+                state.synced = false;
+                // The first SyncStep2 answers this SyncStep1; it proves
+                // nothing about edits made offline (those go out in our
+                // answer to the server's SyncStep1, checked afterwards).
+                state.save_checks.clear();
+                state.save_checks.push_back(state.saved_seq);
+                state.publish_status();
                 let mut frames = vec![protocol::sync_step1(state.awareness.doc())];
                 if let Ok(update) = state.awareness.update() {
                     frames.push(protocol::awareness(update));
@@ -167,8 +341,11 @@ fn handlers() -> Handlers {
             SOCKET.with_borrow_mut(|socket| *socket = None);
             let delay = STATE.with_borrow_mut(|state| {
                 let state = state.as_mut()?;
-                state.status.set(Status::Offline);
+                state.connected = false;
                 state.attempts += 1;
+                state.publish_status();
+                // Everyone else is gone from our view until we are back.
+                state.peers.set(Vec::new());
                 // Jittered exponential backoff: a restarted server is not
                 // hit by every client at the same instant.
                 let base = (250.0 * 2f64.powi(state.attempts.min(8) as i32)).min(MAX_BACKOFF_MS);
@@ -219,6 +396,7 @@ fn receive(frame: &[u8]) {
         leptos::logging::warn!("ignoring a malformed frame from the server");
         return;
     };
+    let mut check_saved = false;
     let replies = STATE.with_borrow_mut(|state| {
         let Some(state) = state.as_mut() else {
             return Vec::new();
@@ -228,10 +406,15 @@ fn receive(frame: &[u8]) {
             match message {
                 Message::Sync(SyncMessage::SyncStep1(sv)) => {
                     replies.push(protocol::sync_step2(state.awareness.doc(), &sv));
+                    check_saved = state.local_seq != state.saved_seq;
                 }
                 Message::Sync(SyncMessage::SyncStep2(update)) => {
                     apply_remote(state.awareness.doc(), &update);
-                    state.status.set(Status::Synced);
+                    if let Some(seq) = state.save_checks.pop_front() {
+                        state.saved_seq = state.saved_seq.max(seq);
+                    }
+                    state.synced = true;
+                    state.publish_status();
                 }
                 Message::Sync(SyncMessage::Update(update)) => {
                     apply_remote(state.awareness.doc(), &update)
@@ -253,6 +436,9 @@ fn receive(frame: &[u8]) {
     for reply in replies {
         send(reply);
     }
+    if check_saved {
+        schedule_save_check();
+    }
 }
 
 fn apply_remote(doc: &Doc, update: &[u8]) {
@@ -272,19 +458,50 @@ fn peers(awareness: &Awareness) -> Vec<Peer> {
     let mut peers: Vec<Peer> = awareness
         .iter()
         .filter(|(id, _)| *id != me)
-        .filter_map(|(_, state)| {
+        .filter_map(|(id, state)| {
             let json: serde_json::Value = serde_json::from_str(state.data.as_deref()?).ok()?;
             let user = json.get("user")?;
+            let cursor = json
+                .get("cursor")
+                .and_then(|c| Some((c.get("x")?.as_f64()?, c.get("y")?.as_f64()?)));
+            let selection = json
+                .get("selection")
+                .and_then(|s| s.as_array())
+                .map(|ids| {
+                    ids.iter()
+                        .filter_map(|id| id.as_str().map(str::to_owned))
+                        .take(10_000)
+                        .collect()
+                })
+                .unwrap_or_default();
             Some(Peer {
-                name: user.get("name")?.as_str()?.to_owned(),
+                client: id.get(),
+                name: user
+                    .get("name")?
+                    .as_str()?
+                    .chars()
+                    .take(40)
+                    .collect::<String>(),
                 color: user
                     .get("color")
                     .and_then(|c| c.as_str())
+                    .filter(|c| is_css_color(c))
                     .unwrap_or("#64748b")
                     .to_owned(),
+                cursor,
+                selection,
             })
         })
         .collect();
-    peers.sort_by(|a, b| a.name.cmp(&b.name));
+    peers.sort_by(|a, b| a.name.cmp(&b.name).then(a.client.cmp(&b.client)));
     peers
+}
+
+/// A colour another client announced is used in inline styles: only
+/// `#rgb`/`#rrggbb` passes.
+pub fn is_css_color(c: &str) -> bool {
+    c.len() <= 7
+        && c.starts_with('#')
+        && c.len() >= 4
+        && c[1..].chars().all(|ch| ch.is_ascii_hexdigit())
 }

@@ -7,6 +7,8 @@
 
 use yrs::{Any, Doc, Map, MapRef, Out, ReadTxn, TransactionMut};
 
+use crate::element::Elements;
+
 /// Board metadata as stored in the document's `meta` map.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BoardMeta {
@@ -32,18 +34,18 @@ pub struct BoardInfo {
 #[derive(Clone)]
 pub struct Board {
     meta: MapRef,
-    elements: MapRef,
+    elements: Elements,
 }
 
 impl Board {
     pub fn new(doc: &Doc) -> Board {
         Board {
             meta: doc.get_or_insert_map("meta"),
-            elements: doc.get_or_insert_map("elements"),
+            elements: Elements::new(doc.get_or_insert_map("elements")),
         }
     }
 
-    pub fn elements(&self) -> &MapRef {
+    pub fn elements(&self) -> &Elements {
         &self.elements
     }
 
@@ -79,7 +81,7 @@ impl Board {
 
     /// How many elements the board holds.
     pub fn element_count<T: ReadTxn>(&self, txn: &T) -> u32 {
-        self.elements.len(txn)
+        self.elements.map().len(txn)
     }
 }
 

@@ -25,7 +25,9 @@
 
 mod board;
 mod board_id;
+mod element;
 pub mod protocol;
 
 pub use board::{Board, BoardInfo, BoardMeta};
 pub use board_id::{BoardId, BoardIdError};
+pub use element::{Element, Elements, Kind, NOTE_COLORS, Rect, diff};

@@ -1,0 +1,82 @@
+//! The board: the canvas, its panels, and the model they share.
+
+mod camera;
+mod canvas;
+mod chrome;
+mod keys;
+mod model;
+mod ops;
+mod overlay;
+mod view;
+
+use std::collections::HashSet;
+
+use leptos::prelude::*;
+
+pub use model::{Tool, Ui};
+
+use crate::sync::Live;
+
+/// The board's canvas and panels, on the document `live` keeps in sync.
+#[component]
+pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl IntoView {
+    let layout = RwSignal::new(0u64);
+    model::install(live.doc.clone(), author, layout, title);
+    let ui = Ui {
+        camera: RwSignal::new(camera::Camera::default()),
+        viewport: RwSignal::new((1280.0, 720.0)),
+        tool: RwSignal::new(Tool::Select),
+        selection: RwSignal::new(HashSet::new()),
+        editing: RwSignal::new(None),
+        layout,
+        snap: RwSignal::new(true),
+        space: RwSignal::new(false),
+        note_color: RwSignal::new(atelier_shared::NOTE_COLORS[0].1),
+        peers: live.peers,
+        toast: RwSignal::new(None),
+    };
+    provide_context(ui);
+    keys::install(ui);
+
+    // Once the first sync has brought the board, show all of it.
+    let fitted = StoredValue::new(false);
+    Effect::new(move |_| {
+        let status = live.status.get();
+        let (w, _) = ui.viewport.get();
+        if !fitted.get_value()
+            && w > 0.0
+            && matches!(
+                status,
+                crate::sync::Status::Saved | crate::sync::Status::Saving
+            )
+        {
+            fitted.set_value(true);
+            keys::zoom_to_fit(ui);
+        }
+    });
+    // Whatever disappears from the board leaves the selection.
+    Effect::new(move |_| {
+        layout.track();
+        let selection = ui.selection.get_untracked();
+        let scene = &model::model().scene;
+        if selection.iter().any(|id| scene.kind(id).is_none()) {
+            ui.select(selection.into_iter().filter(|id| scene.kind(id).is_some()));
+        }
+    });
+    let count = move || {
+        layout.track();
+        model::model().scene.len()
+    };
+
+    view! {
+        <div class="board" data-elements=count>
+            <canvas::Canvas/>
+            <chrome::Toolbar/>
+            <div class="bottom-right">
+                <chrome::Minimap/>
+                <chrome::ZoomControls/>
+            </div>
+            {move || ui.toast.get().map(|t| view! { <div class="toast">{t}</div> })}
+        </div>
+    }
+}

@@ -1,0 +1,578 @@
+//! The infinite canvas: the camera, what is rendered (only what is near the
+//! viewport), and the pointer gestures (pan, select, move, resize, draw).
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use atelier_shared::{Kind, Rect};
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::PointerEvent;
+
+use super::camera::Camera;
+use super::model::{Tool, Ui, model, ui};
+use super::ops::{self, snap};
+use super::{overlay, view};
+
+/// What a pointer that went down is doing.
+#[derive(Clone, Debug, Default)]
+enum Gesture {
+    #[default]
+    None,
+    Pan {
+        start: (f64, f64),
+        camera: Camera,
+    },
+    Move {
+        start: (f64, f64),
+        originals: Vec<(String, Rect)>,
+        moved: bool,
+    },
+    Resize {
+        id: String,
+        handle: String,
+        original: Rect,
+    },
+    Marquee {
+        start: (f64, f64),
+        base: HashSet<String>,
+    },
+    Draw {
+        kind: Kind,
+        start: (f64, f64),
+    },
+    Connect {
+        from: String,
+    },
+}
+
+/// A rectangle or line drawn while a gesture runs (board units).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Preview {
+    Marquee(Rect),
+    Draw(Kind, Rect),
+    Connect { from: Rect, to: (f64, f64) },
+}
+
+thread_local! {
+    static GESTURE: RefCell<Gesture> = const { RefCell::new(Gesture::None) };
+}
+
+/// Pointer position relative to the canvas, in CSS pixels.
+fn local(ev: &PointerEvent, canvas: &web_sys::HtmlElement) -> (f64, f64) {
+    let r = canvas.get_bounding_client_rect();
+    (
+        ev.client_x() as f64 - r.left(),
+        ev.client_y() as f64 - r.top(),
+    )
+}
+
+#[component]
+pub fn Canvas() -> impl IntoView {
+    let ui = ui();
+    let canvas = NodeRef::<html::Div>::new();
+    let preview = RwSignal::new(None::<Preview>);
+
+    // The canvas' size follows the window.
+    let measure = move || {
+        if let Some(el) = canvas.get_untracked() {
+            let r = el.get_bounding_client_rect();
+            ui.viewport.set((r.width(), r.height()));
+        }
+    };
+    Effect::new(move |_| {
+        if canvas.get().is_some() {
+            measure();
+        }
+    });
+    let _resize = window_event_listener(leptos::ev::resize, move |_| measure());
+
+    // Culling: only what is near the viewport is rendered.
+    let cull = Memo::new(move |_| {
+        let (w, h) = ui.viewport.get();
+        ui.camera.get().culling(w, h)
+    });
+    let visible = Memo::new(move |_| {
+        ui.layout.track();
+        model().scene.visible(cull.get())
+    });
+
+    let world_style = move || {
+        let c = ui.camera.get();
+        format!(
+            "transform:translate({}px,{}px) scale({});--zoom:{}",
+            c.x, c.y, c.zoom, c.zoom
+        )
+    };
+    let world_class = move || {
+        if ui.camera.get().zoom < 0.2 {
+            "world far"
+        } else {
+            "world"
+        }
+    };
+    let grid_style = move || {
+        let c = ui.camera.get();
+        let mut step = 24.0 * c.zoom;
+        while step < 12.0 {
+            step *= 4.0;
+        }
+        format!(
+            "background-size:{step}px {step}px;background-position:{}px {}px",
+            c.x.rem_euclid(step),
+            c.y.rem_euclid(step)
+        )
+    };
+    let canvas_class = move || {
+        let tool = if ui.space.get() {
+            Tool::Hand
+        } else {
+            ui.tool.get()
+        };
+        format!("canvas tool-{}", tool_name(tool))
+    };
+
+    let on_down = move |ev: PointerEvent| {
+        let Some(el) = canvas.get_untracked() else {
+            return;
+        };
+        let el: web_sys::HtmlElement = el.into();
+        let at = local(&ev, &el);
+        pointer_down(ui, &ev, at, preview);
+        let _ = el.set_pointer_capture(ev.pointer_id());
+    };
+    let on_move = move |ev: PointerEvent| {
+        let Some(el) = canvas.get_untracked() else {
+            return;
+        };
+        let el: web_sys::HtmlElement = el.into();
+        let at = local(&ev, &el);
+        let board = ui.camera.get_untracked().to_board(at.0, at.1);
+        crate::sync::set_cursor(Some(board));
+        pointer_move(ui, &ev, at, preview);
+    };
+    let on_up = move |ev: PointerEvent| {
+        let Some(el) = canvas.get_untracked() else {
+            return;
+        };
+        let el: web_sys::HtmlElement = el.into();
+        let at = local(&ev, &el);
+        pointer_up(ui, &ev, at, preview);
+    };
+    let on_wheel = move |ev: leptos::ev::WheelEvent| {
+        ev.prevent_default();
+        let Some(el) = canvas.get_untracked() else {
+            return;
+        };
+        let r = el.get_bounding_client_rect();
+        let at = (
+            ev.client_x() as f64 - r.left(),
+            ev.client_y() as f64 - r.top(),
+        );
+        let scale = match ev.delta_mode() {
+            1 => 16.0,
+            2 => 400.0,
+            _ => 1.0,
+        };
+        let (dx, dy) = (ev.delta_x() * scale, ev.delta_y() * scale);
+        ui.camera.update(|c| {
+            if ev.ctrl_key() || ev.meta_key() {
+                // ctrl+wheel, and a trackpad pinch (which Chromium reports so).
+                *c = c.zoom_at(at.0, at.1, c.zoom * (-dy * 0.01).exp());
+            } else if ev.shift_key() && dx == 0.0 {
+                c.x -= dy;
+            } else {
+                c.x -= dx;
+                c.y -= dy;
+            }
+        });
+    };
+    let on_dblclick = move |ev: leptos::ev::MouseEvent| {
+        // The canvas captured the pointer: ask what is under it.
+        if let Some(id) = id_at(ev.client_x(), ev.client_y()) {
+            ui.select([id.clone()]);
+            ui.editing.set(Some(id));
+        } else if ui.tool.get_untracked() == Tool::Select
+            && let Some(el) = canvas.get_untracked()
+        {
+            // Double-click on empty board: a sticky note there.
+            let r = el.get_bounding_client_rect();
+            let (x, y) = ui.camera.get_untracked().to_board(
+                ev.client_x() as f64 - r.left(),
+                ev.client_y() as f64 - r.top(),
+            );
+            let color = ui.note_color.get_untracked();
+            let id = ops::create(
+                Kind::Note,
+                Rect {
+                    x,
+                    y,
+                    w: 0.0,
+                    h: 0.0,
+                },
+                Some(color),
+            );
+            ui.select([id.clone()]);
+            ui.editing.set(Some(id));
+        }
+    };
+
+    view! {
+        <div
+            class=canvas_class
+            node_ref=canvas
+            on:pointerdown=on_down
+            on:pointermove=on_move
+            on:pointerup=on_up
+            on:pointercancel=on_up
+            on:pointerleave=move |_| crate::sync::set_cursor(None)
+            // The board manages focus itself: a press on the canvas must not
+            // take it from the note being edited.
+            on:mousedown=|ev| ev.prevent_default()
+            on:wheel=on_wheel
+            on:dblclick=on_dblclick
+            on:contextmenu=|ev| ev.prevent_default()
+        >
+            <div class="grid" style=grid_style></div>
+            <svg class="defs" width="0" height="0" aria-hidden="true">
+                <defs>
+                    <marker id="atelier-arrow" viewBox="0 0 10 10" refX="9" refY="5"
+                        markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M0 0 L10 5 L0 10 z" fill="context-stroke"></path>
+                    </marker>
+                </defs>
+            </svg>
+            <div class=world_class style=world_style>
+                <For each=move || visible.get() key=|id| id.clone() children=view::element/>
+                <overlay::RemoteSelections/>
+                <overlay::Drawing preview=preview/>
+            </div>
+            <overlay::Selection/>
+            <overlay::Cursors/>
+        </div>
+    }
+}
+
+pub fn tool_name(tool: Tool) -> &'static str {
+    match tool {
+        Tool::Select => "select",
+        Tool::Hand => "hand",
+        Tool::Note => "note",
+        Tool::Text => "text",
+        Tool::Shape => "shape",
+        Tool::Connector => "connector",
+        Tool::Frame => "frame",
+    }
+}
+
+fn pointer_down(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Option<Preview>>) {
+    let camera = ui.camera.get_untracked();
+    let board = camera.to_board(at.0, at.1);
+    let tool = if ui.space.get_untracked() {
+        Tool::Hand
+    } else {
+        ui.tool.get_untracked()
+    };
+    let target = ev.target();
+    let handle = target
+        .clone()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("[data-handle]").ok().flatten())
+        .and_then(|el| el.get_attribute("data-handle"));
+    let hit = view::target_id(target);
+    if ev.button() == 1 || tool == Tool::Hand || ev.button() == 2 && hit.is_none() {
+        set(Gesture::Pan { start: at, camera });
+        return;
+    }
+    if ev.button() != 0 {
+        return;
+    }
+    if ui.editing.get_untracked().is_some() {
+        ui.editing.set(None);
+    }
+    let gesture = match tool {
+        Tool::Hand => unreachable!("handled above"),
+        Tool::Select => {
+            if let (Some(handle), Some(id)) = (handle, single(ui)) {
+                let original = model().scene.rect(&id).unwrap_or_default();
+                Gesture::Resize {
+                    id,
+                    handle,
+                    original,
+                }
+            } else if let Some(id) = hit {
+                let mut selection = ui.selected();
+                if ev.shift_key() {
+                    if !selection.remove(&id) {
+                        selection.insert(id);
+                    }
+                    ui.select(selection);
+                    Gesture::None
+                } else {
+                    if !selection.contains(&id) {
+                        selection = HashSet::from([id]);
+                        ui.select(selection.clone());
+                    }
+                    move_gesture(board, &selection)
+                }
+            } else {
+                let base = if ev.shift_key() {
+                    ui.selected()
+                } else {
+                    ui.select([]);
+                    HashSet::new()
+                };
+                Gesture::Marquee { start: board, base }
+            }
+        }
+        Tool::Note | Tool::Text => {
+            let kind = if tool == Tool::Note {
+                Kind::Note
+            } else {
+                Kind::Text
+            };
+            let color = (kind == Kind::Note).then(|| ui.note_color.get_untracked());
+            let id = ops::create(
+                kind,
+                Rect {
+                    x: board.0,
+                    y: board.1,
+                    w: 0.0,
+                    h: 0.0,
+                },
+                color,
+            );
+            ui.tool.set(Tool::Select);
+            ui.select([id.clone()]);
+            ui.editing.set(Some(id));
+            Gesture::None
+        }
+        Tool::Shape | Tool::Frame => Gesture::Draw {
+            kind: if tool == Tool::Shape {
+                Kind::Shape
+            } else {
+                Kind::Frame
+            },
+            start: board,
+        },
+        Tool::Connector => match hit {
+            Some(from) if model().scene.kind(&from) != Some(Kind::Connector) => {
+                Gesture::Connect { from }
+            }
+            _ => Gesture::None,
+        },
+    };
+    preview.set(None);
+    set(gesture);
+}
+
+fn move_gesture(start: (f64, f64), selection: &HashSet<String>) -> Gesture {
+    let model = model();
+    let mut ids = selection.clone();
+    // A frame carries what is inside it.
+    ids.extend(model.scene.children(selection));
+    let originals = ids
+        .into_iter()
+        .filter(|id| model.scene.kind(id) != Some(Kind::Connector))
+        .filter_map(|id| Some((id.clone(), model.scene.rect(&id)?)))
+        .collect();
+    Gesture::Move {
+        start,
+        originals,
+        moved: false,
+    }
+}
+
+fn single(ui: Ui) -> Option<String> {
+    let selection = ui.selected();
+    (selection.len() == 1)
+        .then(|| selection.into_iter().next())
+        .flatten()
+}
+
+fn set(gesture: Gesture) {
+    GESTURE.with_borrow_mut(|g| *g = gesture);
+}
+
+fn pointer_move(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Option<Preview>>) {
+    let camera = ui.camera.get_untracked();
+    let board = camera.to_board(at.0, at.1);
+    let snapping = ui.snap.get_untracked() != ev.alt_key();
+    let gesture = GESTURE.with_borrow(|g| g.clone());
+    match gesture {
+        Gesture::None => {}
+        Gesture::Pan { start, camera } => ui.camera.set(Camera {
+            x: camera.x + at.0 - start.0,
+            y: camera.y + at.1 - start.1,
+            zoom: camera.zoom,
+        }),
+        Gesture::Move {
+            start,
+            originals,
+            moved,
+        } => {
+            let (mut dx, mut dy) = (board.0 - start.0, board.1 - start.1);
+            if !moved && (dx.abs() + dy.abs()) * camera.zoom < 3.0 {
+                return;
+            }
+            if snapping && let Some((_, first)) = originals.first() {
+                dx = snap(first.x + dx) - first.x;
+                dy = snap(first.y + dy) - first.y;
+            }
+            let rects: Vec<(String, Rect)> = originals
+                .iter()
+                .map(|(id, r)| {
+                    (
+                        id.clone(),
+                        Rect {
+                            x: r.x + dx,
+                            y: r.y + dy,
+                            ..*r
+                        },
+                    )
+                })
+                .collect();
+            ops::place(&rects);
+            GESTURE.with_borrow_mut(|g| {
+                if let Gesture::Move { moved, .. } = g {
+                    *moved = true;
+                }
+            });
+        }
+        Gesture::Resize {
+            id,
+            handle,
+            original,
+        } => {
+            let (mut x0, mut y0, mut x1, mut y1) =
+                (original.x, original.y, original.right(), original.bottom());
+            let (bx, by) = if snapping {
+                (snap(board.0), snap(board.1))
+            } else {
+                board
+            };
+            if handle.contains('w') {
+                x0 = bx.min(x1 - 24.0);
+            }
+            if handle.contains('e') {
+                x1 = bx.max(x0 + 24.0);
+            }
+            if handle.contains('n') {
+                y0 = by.min(y1 - 24.0);
+            }
+            if handle.contains('s') {
+                y1 = by.max(y0 + 24.0);
+            }
+            ops::place(&[(
+                id,
+                Rect {
+                    x: x0,
+                    y: y0,
+                    w: x1 - x0,
+                    h: y1 - y0,
+                },
+            )]);
+        }
+        Gesture::Marquee { start, base } => {
+            let area = Rect::spanning(start.0, start.1, board.0, board.1);
+            preview.set(Some(Preview::Marquee(area)));
+            let mut selection = base;
+            selection.extend(model().scene.inside(area));
+            if selection != ui.selection.get_untracked() {
+                ui.select(selection);
+            }
+        }
+        Gesture::Draw { kind, start } => {
+            let (bx, by) = if snapping {
+                (snap(board.0), snap(board.1))
+            } else {
+                board
+            };
+            let (sx, sy) = if snapping {
+                (snap(start.0), snap(start.1))
+            } else {
+                start
+            };
+            preview.set(Some(Preview::Draw(kind, Rect::spanning(sx, sy, bx, by))));
+        }
+        Gesture::Connect { from } => {
+            if let Some(rect) = model().scene.rect(&from) {
+                preview.set(Some(Preview::Connect {
+                    from: rect,
+                    to: board,
+                }));
+            }
+        }
+    }
+}
+
+fn pointer_up(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Option<Preview>>) {
+    let board = ui.camera.get_untracked().to_board(at.0, at.1);
+    let gesture = GESTURE.with_borrow_mut(std::mem::take);
+    preview.set(None);
+    match gesture {
+        Gesture::Move {
+            originals,
+            moved: true,
+            ..
+        } => {
+            let moved: HashSet<String> = originals.into_iter().map(|(id, _)| id).collect();
+            ops::reparent(&moved);
+            ops::end_step();
+        }
+        Gesture::Resize { .. } => ops::end_step(),
+        Gesture::Draw { kind, start } => {
+            let snapping = ui.snap.get_untracked() != ev.alt_key();
+            let (bx, by) = if snapping {
+                (snap(board.0), snap(board.1))
+            } else {
+                board
+            };
+            let (sx, sy) = if snapping {
+                (snap(start.0), snap(start.1))
+            } else {
+                start
+            };
+            let mut area = Rect::spanning(sx, sy, bx, by);
+            if area.w < 16.0 || area.h < 16.0 {
+                // A click: the default size, centred where it was.
+                area = Rect {
+                    x: start.0,
+                    y: start.1,
+                    w: 0.0,
+                    h: 0.0,
+                };
+            }
+            let id = ops::create(kind.clone(), area, None);
+            if kind == Kind::Frame {
+                // A frame drawn around elements takes them in.
+                let inside: HashSet<String> = model()
+                    .scene
+                    .inside(model().scene.rect(&id).unwrap_or_default())
+                    .into_iter()
+                    .filter(|e| *e != id)
+                    .collect();
+                ops::reparent(&inside);
+            }
+            ui.tool.set(Tool::Select);
+            ui.select([id]);
+        }
+        Gesture::Connect { from } => {
+            if let Some(to) = id_at(ev.client_x(), ev.client_y())
+                && to != from
+                && model().scene.kind(&to) != Some(Kind::Connector)
+            {
+                let id = ops::connect(&from, &to);
+                ui.select([id]);
+            }
+        }
+        Gesture::Marquee { .. } | Gesture::Pan { .. } | Gesture::None | Gesture::Move { .. } => {}
+    }
+}
+
+/// The element drawn at a point of the window.
+fn id_at(client_x: i32, client_y: i32) -> Option<String> {
+    let el = document().element_from_point(client_x as f32, client_y as f32)?;
+    view::target_id(Some(el.into()))
+}

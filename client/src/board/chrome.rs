@@ -1,0 +1,194 @@
+//! The panels around the canvas: the tool bar, the zoom controls and the
+//! minimap.
+
+use atelier_shared::{NOTE_COLORS, Rect};
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::keys::{zoom_to, zoom_to_fit};
+use super::model::{Tool, model, ui};
+use super::ops;
+
+const TOOLS: [(Tool, &str, &str, &str); 7] = [
+    (
+        Tool::Select,
+        "Select",
+        "V",
+        "M5 3l10 6-4.5 1.5L13 16l-2 1-2.5-5.5L5 14z",
+    ),
+    (
+        Tool::Hand,
+        "Hand",
+        "H",
+        "M7 10V4.5a1.2 1.2 0 0 1 2.4 0V9m0-5.5a1.2 1.2 0 0 1 2.4 0V9m0-4a1.2 1.2 0 0 1 2.4 0V10m0-3a1.2 1.2 0 0 1 2.4 0v5a6 6 0 0 1-6 6h-.5a6 6 0 0 1-4.8-2.4L3 13.5a1.3 1.3 0 0 1 2-1.6L7 14",
+    ),
+    (
+        Tool::Note,
+        "Sticky note",
+        "N",
+        "M4 4h12v8l-4 4H4zM12 16v-4h4",
+    ),
+    (Tool::Text, "Text", "T", "M4 5V4h12v1M10 4v12M7.5 16h5"),
+    (
+        Tool::Shape,
+        "Shape",
+        "S",
+        "M3 5h8v8H3zM14.5 9.5a3.5 3.5 0 1 1 0 7 3.5 3.5 0 0 1 0-7",
+    ),
+    (Tool::Connector, "Connector", "L", "M4 16L15 5M10 5h5v5"),
+    (Tool::Frame, "Frame", "F", "M6 3v14M14 3v14M3 6h14M3 14h14"),
+];
+
+#[component]
+pub fn Toolbar() -> impl IntoView {
+    let ui = ui();
+    view! {
+        <nav class="toolbar" aria-label="Tools" on:pointerdown=|ev| ev.stop_propagation()>
+            {TOOLS.map(|(tool, name, key, d)| view! {
+                <button
+                    class=move || if ui.tool.get() == tool { "tool active" } else { "tool" }
+                    title=format!("{name} ({key})")
+                    aria-label=name
+                    data-tool=key.to_lowercase()
+                    on:click=move |_| ui.tool.set(tool)
+                >
+                    <svg viewBox="0 0 20 20"><path d=d/></svg>
+                    {(tool == Tool::Note).then(|| view! {
+                        <span class="tool-dot" style=move || format!("background:{}", ui.note_color.get())></span>
+                    })}
+                </button>
+            }).collect_view()}
+            <div class="tool-colors" role="group" aria-label="Sticky note colour">
+                {NOTE_COLORS.iter().map(|(name, color)| {
+                    let color = *color;
+                    view! {
+                        <button
+                            class=move || if ui.note_color.get() == color { "mini-swatch active" } else { "mini-swatch" }
+                            title=format!("{name} notes")
+                            style=format!("background:{color}")
+                            on:click=move |_| { ui.note_color.set(color); ui.tool.set(Tool::Note); }
+                        ></button>
+                    }
+                }).collect_view()}
+            </div>
+            <span class="tool-sep"></span>
+            <button class="tool" title="Undo (Ctrl+Z)" aria-label="Undo" on:click=|_| { ops::undo(); }>
+                <svg viewBox="0 0 20 20"><path d="M7 5L3 9l4 4M3 9h9a5 5 0 0 1 0 10h-2"/></svg>
+            </button>
+            <button class="tool" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" on:click=|_| { ops::redo(); }>
+                <svg viewBox="0 0 20 20"><path d="M13 5l4 4-4 4M17 9H8a5 5 0 0 0 0 10h2"/></svg>
+            </button>
+        </nav>
+    }
+}
+
+#[component]
+pub fn ZoomControls() -> impl IntoView {
+    let ui = ui();
+    let percent = move || format!("{:.0}%", ui.camera.get().zoom * 100.0);
+    view! {
+        <div class="zoom-bar" on:pointerdown=|ev| ev.stop_propagation()>
+            <button class=move || if ui.snap.get() { "zoom-btn snap on" } else { "zoom-btn snap" }
+                title="Snap to grid (hold Alt to invert)" on:click=move |_| ui.snap.update(|s| *s = !*s)>
+                <svg viewBox="0 0 20 20"><path d="M4 4h2v2H4zM9 4h2v2H9zM14 4h2v2h-2zM4 9h2v2H4zM9 9h2v2H9zM14 9h2v2h-2zM4 14h2v2H4zM9 14h2v2H9zM14 14h2v2h-2z"/></svg>
+            </button>
+            <span class="bar-sep"></span>
+            <button class="zoom-btn" title="Zoom out (-)" aria-label="Zoom out"
+                on:click=move |_| zoom_to(ui, ui.camera.get_untracked().zoom / 1.25)>"−"</button>
+            <button class="zoom-level" title="Reset to 100% (Ctrl+0)" on:click=move |_| zoom_to(ui, 1.0)>{percent}</button>
+            <button class="zoom-btn" title="Zoom in (+)" aria-label="Zoom in"
+                on:click=move |_| zoom_to(ui, ui.camera.get_untracked().zoom * 1.25)>"+"</button>
+            <button class="zoom-btn" title="Zoom to fit (Shift+1)" aria-label="Zoom to fit" on:click=move |_| zoom_to_fit(ui)>
+                <svg viewBox="0 0 20 20"><path d="M3 7V3h4M13 3h4v4M17 13v4h-4M7 17H3v-4"/></svg>
+            </button>
+        </div>
+    }
+}
+
+/// The area the minimap shows: the board's content and the viewport.
+fn minimap_area(content: Option<Rect>, view: Rect) -> Rect {
+    content.map(|c| c.union(&view)).unwrap_or(view).grow(200.0)
+}
+
+const MAP_W: f64 = 200.0;
+const MAP_H: f64 = 130.0;
+
+#[component]
+pub fn Minimap() -> impl IntoView {
+    let ui = ui();
+    let canvas = NodeRef::<html::Canvas>::new();
+    let content = Memo::new(move |_| {
+        ui.layout.track();
+        model().scene.bounds()
+    });
+    let area = Memo::new(move |_| {
+        let (w, h) = ui.viewport.get();
+        minimap_area(content.get(), ui.camera.get().visible(w, h))
+    });
+    let scale = move |a: Rect| (MAP_W / a.w).min(MAP_H / a.h);
+    // Redrawn when elements move or the area changes, not on every pan.
+    Effect::new(move |_| {
+        ui.layout.track();
+        let a = area.get();
+        let Some(el) = canvas.get() else { return };
+        let Ok(Some(ctx)) = el.get_context("2d") else {
+            return;
+        };
+        let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>() else {
+            return;
+        };
+        let k = scale(a);
+        ctx.clear_rect(0.0, 0.0, MAP_W, MAP_H);
+        model().scene.for_minimap(|r, color, frame| {
+            let (x, y) = ((r.x - a.x) * k, (r.y - a.y) * k);
+            if frame {
+                ctx.set_stroke_style_str("#c9c5bb");
+                ctx.stroke_rect(x, y, (r.w * k).max(1.0), (r.h * k).max(1.0));
+            } else {
+                ctx.set_fill_style_str(super::view::safe_color(color));
+                ctx.fill_rect(x, y, (r.w * k).max(1.0), (r.h * k).max(1.0));
+            }
+        });
+    });
+    let viewport_style = move || {
+        let a = area.get();
+        let k = scale(a);
+        let (w, h) = ui.viewport.get();
+        let v = ui.camera.get().visible(w, h);
+        format!(
+            "transform:translate({}px,{}px);width:{}px;height:{}px",
+            (v.x - a.x) * k,
+            (v.y - a.y) * k,
+            v.w * k,
+            v.h * k
+        )
+    };
+    let jump = move |ev: leptos::ev::PointerEvent| {
+        ev.stop_propagation();
+        if ev.buttons() & 1 == 0 {
+            return;
+        }
+        let Some(target) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let r = target.get_bounding_client_rect();
+        let a = area.get_untracked();
+        let k = scale(a);
+        let bx = a.x + (ev.client_x() as f64 - r.left()) / k;
+        let by = a.y + (ev.client_y() as f64 - r.top()) / k;
+        let (w, h) = ui.viewport.get_untracked();
+        ui.camera
+            .update(|c| *c = c.centered_on(bx, by, w, h));
+    };
+    view! {
+        <div class="minimap" title="Minimap: click or drag to move"
+            on:pointerdown=jump on:pointermove=jump>
+            <canvas node_ref=canvas width=MAP_W height=MAP_H></canvas>
+            <div class="minimap-view" style=viewport_style></div>
+        </div>
+    }
+}

@@ -1,0 +1,392 @@
+//! The board page's model: the yrs document, a reactive projection of its
+//! elements (one signal per element, fed by a deep observer), the local
+//! undo manager, and the UI state shared by the canvas and its panels.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use atelier_shared::{Board, Element, Kind, Rect};
+use leptos::prelude::*;
+use yrs::types::{Event, PathSegment};
+use yrs::undo::{Options as UndoOptions, UndoManager};
+use yrs::{DeepObservable, Doc, Origin, Out, ReadTxn, TransactionMut};
+
+use super::camera::Camera;
+use crate::sync::Peer;
+
+/// Origin of this user's own transactions: the only ones their undo
+/// manager tracks, so undo never touches another participant's work.
+pub const LOCAL: &str = "local";
+
+/// The tools of the left toolbar (Miro's shortcuts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    Select,
+    Hand,
+    Note,
+    Text,
+    Shape,
+    Connector,
+    Frame,
+}
+
+/// What the page keeps about one element: its signal (what views read)
+/// and its geometry (what culling and hit-testing read, without cloning).
+struct Item {
+    signal: ArcRwSignal<Element>,
+    rect: Rect,
+    z: f64,
+    kind: Kind,
+    parent: Option<String>,
+    ends: Option<(String, String)>,
+}
+
+/// The projection of the `elements` map.
+#[derive(Default)]
+pub struct Scene {
+    items: RefCell<HashMap<String, Item>>,
+}
+
+impl Scene {
+    pub fn signal(&self, id: &str) -> Option<ArcRwSignal<Element>> {
+        self.items.borrow().get(id).map(|i| i.signal.clone())
+    }
+
+    pub fn get(&self, id: &str) -> Option<Element> {
+        self.items
+            .borrow()
+            .get(id)
+            .map(|i| i.signal.get_untracked())
+    }
+
+    pub fn rect(&self, id: &str) -> Option<Rect> {
+        self.items.borrow().get(id).map(|i| i.rect)
+    }
+
+    pub fn kind(&self, id: &str) -> Option<Kind> {
+        self.items.borrow().get(id).map(|i| i.kind.clone())
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.borrow().len()
+    }
+
+    /// Ids of every drawable element.
+    pub fn ids(&self) -> Vec<String> {
+        self.items
+            .borrow()
+            .iter()
+            .filter(|(_, i)| drawable(&i.kind))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    /// Where a connector's ends are, if both exist.
+    fn connector_rect(items: &HashMap<String, Item>, ends: &(String, String)) -> Option<Rect> {
+        let a = items.get(&ends.0)?.rect;
+        let b = items.get(&ends.1)?.rect;
+        Some(a.union(&b))
+    }
+
+    /// Elements touching `view`, bottom first (frames below the rest).
+    pub fn visible(&self, view: Rect) -> Vec<String> {
+        let items = self.items.borrow();
+        let mut hits: Vec<(bool, f64, &String)> = items
+            .iter()
+            .filter(|(_, i)| drawable(&i.kind))
+            .filter(|(_, i)| match &i.ends {
+                Some(ends) => {
+                    Self::connector_rect(&items, ends).is_some_and(|r| r.intersects(&view))
+                }
+                None => i.rect.intersects(&view),
+            })
+            .map(|(id, i)| (i.kind != Kind::Frame, i.z, id))
+            .collect();
+        hits.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(a.1.total_cmp(&b.1))
+                .then_with(|| a.2.cmp(b.2))
+        });
+        hits.into_iter().map(|(_, _, id)| id.clone()).collect()
+    }
+
+    /// Elements (not connectors) whose rectangle lies inside `area`.
+    pub fn inside(&self, area: Rect) -> Vec<String> {
+        self.items
+            .borrow()
+            .iter()
+            .filter(|(_, i)| drawable(&i.kind) && i.ends.is_none() && area.contains(&i.rect))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    /// The topmost frame holding the point, other than `except`.
+    pub fn frame_at(&self, x: f64, y: f64, except: &HashSet<String>) -> Option<String> {
+        self.items
+            .borrow()
+            .iter()
+            .filter(|(id, i)| {
+                i.kind == Kind::Frame && !except.contains(*id) && i.rect.contains_point(x, y)
+            })
+            .max_by(|a, b| a.1.z.total_cmp(&b.1.z))
+            .map(|(id, _)| id.clone())
+    }
+
+    /// Elements whose `parent` is one of `frames`.
+    pub fn children(&self, frames: &HashSet<String>) -> Vec<String> {
+        self.items
+            .borrow()
+            .iter()
+            .filter(|(_, i)| i.parent.as_ref().is_some_and(|p| frames.contains(p)))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    /// Connectors with an end in `ids`.
+    pub fn connectors_of(&self, ids: &HashSet<String>) -> Vec<String> {
+        self.items
+            .borrow()
+            .iter()
+            .filter(|(_, i)| {
+                i.ends
+                    .as_ref()
+                    .is_some_and(|(a, b)| ids.contains(a) || ids.contains(b))
+            })
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    /// Bounds of `ids` (connectors by their ends).
+    pub fn bounds_of<'a>(&self, ids: impl IntoIterator<Item = &'a String>) -> Option<Rect> {
+        let items = self.items.borrow();
+        ids.into_iter()
+            .filter_map(|id| {
+                let item = items.get(id)?;
+                match &item.ends {
+                    Some(ends) => Self::connector_rect(&items, ends),
+                    None => Some(item.rect),
+                }
+            })
+            .reduce(|a, b| a.union(&b))
+    }
+
+    /// Bounds of the whole board.
+    pub fn bounds(&self) -> Option<Rect> {
+        self.items
+            .borrow()
+            .values()
+            .filter(|i| drawable(&i.kind) && i.ends.is_none())
+            .map(|i| i.rect)
+            .reduce(|a, b| a.union(&b))
+    }
+
+    /// (lowest, highest) stacking order on the board.
+    pub fn z_range(&self) -> (f64, f64) {
+        self.items
+            .borrow()
+            .values()
+            .map(|i| i.z)
+            .fold(None, |acc: Option<(f64, f64)>, z| match acc {
+                None => Some((z, z)),
+                Some((lo, hi)) => Some((lo.min(z), hi.max(z))),
+            })
+            .unwrap_or((0.0, 0.0))
+    }
+
+    /// Rectangles and colours of every element, for the minimap.
+    pub fn for_minimap(&self, mut draw: impl FnMut(Rect, &str, bool)) {
+        for item in self.items.borrow().values() {
+            if drawable(&item.kind) && item.ends.is_none() {
+                match item.kind {
+                    Kind::Text => draw(item.rect, "#b9bcc4", false),
+                    _ => item
+                        .signal
+                        .with_untracked(|e| draw(item.rect, &e.color, item.kind == Kind::Frame)),
+                }
+            }
+        }
+    }
+
+    /// Re-reads `ids` from the document; true when anything that moves
+    /// elements on screen (geometry, order, membership) changed.
+    fn refresh<T: ReadTxn>(&self, txn: &T, elements: &yrs::MapRef, ids: HashSet<String>) -> bool {
+        let mut items = self.items.borrow_mut();
+        let mut layout = false;
+        for id in ids {
+            let element = match yrs::Map::get(elements, txn, &id) {
+                Some(Out::YMap(map)) => Some(Element::read(txn, &id, &map)),
+                _ => None,
+            };
+            match element {
+                None => layout |= items.remove(&id).is_some(),
+                Some(element) => {
+                    let ends = match (&element.kind, &element.from, &element.to) {
+                        (Kind::Connector, Some(a), Some(b)) => Some((a.clone(), b.clone())),
+                        _ => None,
+                    };
+                    match items.get_mut(&id) {
+                        Some(item) => {
+                            layout |= item.rect != element.rect()
+                                || item.z != element.z
+                                || item.kind != element.kind
+                                || item.parent != element.parent
+                                || item.ends != ends;
+                            item.rect = element.rect();
+                            item.z = element.z;
+                            item.kind = element.kind.clone();
+                            item.parent = element.parent.clone();
+                            item.ends = ends;
+                            if item.signal.with_untracked(|old| *old != element) {
+                                item.signal.set(element);
+                            }
+                        }
+                        None => {
+                            layout = true;
+                            items.insert(
+                                id,
+                                Item {
+                                    rect: element.rect(),
+                                    z: element.z,
+                                    kind: element.kind.clone(),
+                                    parent: element.parent.clone(),
+                                    ends,
+                                    signal: ArcRwSignal::new(element),
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        layout
+    }
+}
+
+fn drawable(kind: &Kind) -> bool {
+    !matches!(kind, Kind::Other(_))
+}
+
+/// The ids a transaction touched, from the deep observer's events.
+fn touched(txn: &TransactionMut, events: &yrs::types::Events) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    for event in events.iter() {
+        match event.path().front() {
+            Some(PathSegment::Key(id)) => {
+                ids.insert(id.to_string());
+            }
+            Some(PathSegment::Index(_)) => {}
+            None => {
+                if let Event::Map(map) = event {
+                    ids.extend(map.keys(txn).keys().map(|key| key.to_string()));
+                }
+            }
+        }
+    }
+    ids
+}
+
+/// The board page's document and what is derived from it.
+pub struct Model {
+    pub doc: Doc,
+    pub board: Board,
+    pub scene: Scene,
+    pub undo: RefCell<UndoManager<()>>,
+    /// Shown as `author` on what this user creates.
+    pub author: String,
+}
+
+thread_local! {
+    static MODEL: RefCell<Option<Rc<Model>>> = const { RefCell::new(None) };
+}
+
+/// The page's model (set up by [`install`]).
+pub fn model() -> Rc<Model> {
+    MODEL.with_borrow(|m| m.clone().expect("the board model is installed"))
+}
+
+/// Creates the model of `doc`; `layout` is bumped whenever elements move,
+/// appear or disappear.
+pub fn install(doc: Doc, author: String, layout: RwSignal<u64>, title: WriteSignal<String>) {
+    let board = Board::new(&doc);
+    let elements = board.elements().map().clone();
+    let mut undo = UndoManager::with_options(UndoOptions {
+        capture_timeout_millis: 500,
+        tracked_origins: HashSet::from([Origin::from(LOCAL)]),
+        capture_transaction: None,
+        timestamp: Arc::new(|| js_sys::Date::now() as u64),
+        init_undo_stack: Vec::new(),
+        init_redo_stack: Vec::new(),
+    });
+    undo.expand_scope(&doc, &elements);
+    let model = Rc::new(Model {
+        doc: doc.clone(),
+        board: board.clone(),
+        scene: Scene::default(),
+        undo: RefCell::new(undo),
+        author,
+    });
+    MODEL.with_borrow_mut(|m| *m = Some(model));
+
+    let observed = elements.clone();
+    elements.observe_deep("atelier-scene", move |txn, events| {
+        let ids = touched(txn, events);
+        let Some(model) = MODEL.with_borrow(|m| m.clone()) else {
+            return;
+        };
+        if model.scene.refresh(txn, &observed, ids) {
+            layout.update(|v| *v += 1);
+        }
+    });
+    let meta_board = board.clone();
+    let mut last = None;
+    let _ = doc.observe_after_transaction("atelier-title", move |txn| {
+        let t = meta_board.meta(txn).title;
+        if last.as_ref() != Some(&t) {
+            last = Some(t.clone());
+            title.set(t);
+        }
+    });
+}
+
+/// UI state shared by the canvas and its panels (all `Copy` signals).
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub camera: RwSignal<Camera>,
+    /// Canvas size in CSS pixels.
+    pub viewport: RwSignal<(f64, f64)>,
+    pub tool: RwSignal<Tool>,
+    pub selection: RwSignal<HashSet<String>>,
+    pub editing: RwSignal<Option<String>>,
+    pub layout: RwSignal<u64>,
+    pub snap: RwSignal<bool>,
+    /// Space held: the hand tool while it is down.
+    pub space: RwSignal<bool>,
+    pub note_color: RwSignal<&'static str>,
+    pub peers: ReadSignal<Vec<Peer>>,
+    /// A short message at the bottom of the screen.
+    pub toast: RwSignal<Option<String>>,
+}
+
+pub fn ui() -> Ui {
+    expect_context::<Ui>()
+}
+
+impl Ui {
+    /// Selects exactly `ids` and tells the others.
+    pub fn select(&self, ids: impl IntoIterator<Item = String>) {
+        let set: HashSet<String> = ids.into_iter().collect();
+        crate::sync::set_selection(set.iter().cloned().collect());
+        self.selection.set(set);
+    }
+
+    pub fn selected(&self) -> HashSet<String> {
+        self.selection.get_untracked()
+    }
+
+    pub fn canvas_center_on_board(&self) -> (f64, f64) {
+        let (w, h) = self.viewport.get_untracked();
+        self.camera.get_untracked().to_board(w / 2.0, h / 2.0)
+    }
+}

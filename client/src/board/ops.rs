@@ -1,0 +1,299 @@
+//! Every change this user makes to the board: one yrs transaction each,
+//! with the local origin (so it is sent, and undoable by this user only).
+
+use std::collections::{HashMap, HashSet};
+
+use atelier_shared::{Element, Elements, Kind, Rect};
+use yrs::{Transact, TransactionMut};
+
+use super::model::{LOCAL, model};
+
+/// Grid step for snapping, in board units.
+pub const SNAP: f64 = 12.0;
+
+pub fn snap(v: f64) -> f64 {
+    (v / SNAP).round() * SNAP
+}
+
+/// Runs `f` in one local transaction. Never call it while the scene is
+/// borrowed: the deep observer refreshes the scene when it commits.
+pub fn edit<R>(f: impl FnOnce(&mut TransactionMut, &Elements) -> R) -> R {
+    let model = model();
+    let mut txn = model.doc.transact_mut_with(LOCAL);
+    f(&mut txn, model.board.elements())
+}
+
+/// A fresh element id.
+pub fn new_id() -> String {
+    const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    (0..12)
+        .map(|_| ALPHABET[(js_sys::Math::random() * 36.0) as usize % 36] as char)
+        .collect()
+}
+
+/// Creates an element of `kind` on `rect` (or the kind's default size,
+/// centred on the rectangle's origin) and returns its id.
+pub fn create(kind: Kind, at: Rect, color: Option<&str>) -> String {
+    let model = model();
+    let (lo, hi) = model.scene.z_range();
+    let mut element = Element::new(new_id(), kind.clone(), at.x, at.y);
+    if at.w > 0.0 && at.h > 0.0 {
+        element.w = at.w;
+        element.h = at.h;
+    } else {
+        element.x = snap(at.x - element.w / 2.0);
+        element.y = snap(at.y - element.h / 2.0);
+    }
+    if let Some(color) = color {
+        element.color = color.to_owned();
+    }
+    element.z = if kind == Kind::Frame {
+        lo - 1.0
+    } else {
+        hi + 1.0
+    };
+    element.author = model.author.clone();
+    element.created = js_sys::Date::now() as i64;
+    if kind == Kind::Frame {
+        element.text = "Frame".into();
+    }
+    if kind != Kind::Frame {
+        let (cx, cy) = element.rect().center();
+        element.parent = model.scene.frame_at(cx, cy, &HashSet::new());
+    }
+    let id = element.id.clone();
+    drop(model);
+    edit(|txn, elements| elements.insert(txn, &element));
+    end_step();
+    id
+}
+
+/// A connector from `from` to `to`.
+pub fn connect(from: &str, to: &str) -> String {
+    let model = model();
+    let (_, hi) = model.scene.z_range();
+    let mut element = Element::new(new_id(), Kind::Connector, 0.0, 0.0);
+    element.from = Some(from.to_owned());
+    element.to = Some(to.to_owned());
+    element.z = hi + 1.0;
+    element.author = model.author.clone();
+    element.created = js_sys::Date::now() as i64;
+    let id = element.id.clone();
+    drop(model);
+    edit(|txn, elements| elements.insert(txn, &element));
+    end_step();
+    id
+}
+
+/// Moves elements to the given rectangles.
+pub fn place(rects: &[(String, Rect)]) {
+    edit(|txn, elements| {
+        for (id, rect) in rects {
+            elements.set_rect(txn, id, *rect);
+        }
+    });
+}
+
+/// After a move: each moved element belongs to the frame it was dropped
+/// in (or to none).
+pub fn reparent(ids: &HashSet<String>) {
+    let model = model();
+    let changes: Vec<(String, Option<String>)> = ids
+        .iter()
+        .filter_map(|id| {
+            let e = model.scene.get(id)?;
+            if matches!(e.kind, Kind::Frame | Kind::Connector) {
+                return None;
+            }
+            let (cx, cy) = e.rect().center();
+            let frame = model.scene.frame_at(cx, cy, &HashSet::from([id.clone()]));
+            (frame != e.parent).then(|| (id.clone(), frame))
+        })
+        .collect();
+    drop(model);
+    if !changes.is_empty() {
+        edit(|txn, elements| {
+            for (id, frame) in &changes {
+                elements.set_parent(txn, id, frame.as_deref());
+            }
+        });
+    }
+}
+
+/// What deleting `ids` removes: them, what their frames hold, and the
+/// connectors that would be left dangling.
+pub fn with_dependents(ids: &HashSet<String>) -> HashSet<String> {
+    let model = model();
+    let mut all = ids.clone();
+    all.extend(model.scene.children(ids));
+    all.extend(model.scene.connectors_of(&all));
+    all
+}
+
+pub fn delete(ids: &HashSet<String>) {
+    let all = with_dependents(ids);
+    edit(|txn, elements| {
+        for id in &all {
+            elements.remove(txn, id);
+        }
+    });
+    end_step();
+}
+
+pub fn edit_text(id: &str, text: &str) {
+    edit(|txn, elements| elements.edit_text(txn, id, text));
+}
+
+pub fn set_string(ids: &HashSet<String>, key: &str, value: &str) {
+    edit(|txn, elements| {
+        for id in ids {
+            elements.set_string(txn, id, key, value);
+        }
+    });
+    end_step();
+}
+
+/// Brings `ids` to the front (or sends them to the back), keeping their
+/// order among themselves.
+pub fn restack(ids: &HashSet<String>, front: bool) {
+    let model = model();
+    let (lo, hi) = model.scene.z_range();
+    let mut elements: Vec<(f64, String)> = ids
+        .iter()
+        .filter_map(|id| Some((model.scene.get(id)?.z, id.clone())))
+        .collect();
+    elements.sort_by(|a, b| a.0.total_cmp(&b.0));
+    drop(model);
+    let n = elements.len() as f64;
+    edit(|txn, els| {
+        for (i, (_, id)) in elements.iter().enumerate() {
+            let z = if front {
+                hi + 1.0 + i as f64
+            } else {
+                lo - n + i as f64
+            };
+            els.set_number(txn, id, "z", z);
+        }
+    });
+    end_step();
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+    Top,
+    Middle,
+    Bottom,
+}
+
+pub fn align(ids: &HashSet<String>, how: Align) {
+    let model = model();
+    let Some(bounds) = model.scene.bounds_of(ids) else {
+        return;
+    };
+    let rects: Vec<(String, Rect)> = ids
+        .iter()
+        .filter_map(|id| {
+            let mut r = model.scene.rect(id)?;
+            if model.scene.kind(id)? == Kind::Connector {
+                return None;
+            }
+            match how {
+                Align::Left => r.x = bounds.x,
+                Align::Center => r.x = bounds.center().0 - r.w / 2.0,
+                Align::Right => r.x = bounds.right() - r.w,
+                Align::Top => r.y = bounds.y,
+                Align::Middle => r.y = bounds.center().1 - r.h / 2.0,
+                Align::Bottom => r.y = bounds.bottom() - r.h,
+            }
+            Some((id.clone(), r))
+        })
+        .collect();
+    drop(model);
+    place(&rects);
+    end_step();
+}
+
+/// The elements `ids` stand for when copied: them, their frames' content
+/// and the connectors between them.
+pub fn copy_set(ids: &HashSet<String>) -> Vec<Element> {
+    let model = model();
+    let mut all = ids.clone();
+    all.extend(model.scene.children(ids));
+    let links = model.scene.connectors_of(&all);
+    all.extend(links);
+    let mut elements: Vec<Element> = all.iter().filter_map(|id| model.scene.get(id)).collect();
+    // A connector comes along only with both of its ends.
+    let present: HashSet<String> = elements.iter().map(|e| e.id.clone()).collect();
+    elements.retain(|e| match (&e.from, &e.to) {
+        (Some(a), Some(b)) if e.kind == Kind::Connector => {
+            present.contains(a) && present.contains(b)
+        }
+        _ => true,
+    });
+    elements.sort_by(|a, b| a.z.total_cmp(&b.z));
+    elements
+}
+
+/// Adds copies of `elements` moved by (`dx`, `dy`), with fresh ids, on top;
+/// returns the new ids of what was selected (not frame content).
+pub fn paste(elements: &[Element], dx: f64, dy: f64) -> Vec<String> {
+    let model = model();
+    let (_, hi) = model.scene.z_range();
+    let author = model.author.clone();
+    drop(model);
+    let ids: HashMap<String, String> = elements.iter().map(|e| (e.id.clone(), new_id())).collect();
+    let now = js_sys::Date::now() as i64;
+    let copies: Vec<Element> = elements
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut c = e.clone();
+            c.id = ids[&e.id].clone();
+            c.x += dx;
+            c.y += dy;
+            c.z = hi + 1.0 + i as f64;
+            c.author = author.clone();
+            c.created = now;
+            c.parent = e.parent.as_ref().and_then(|p| ids.get(p).cloned());
+            c.from = e.from.as_ref().and_then(|p| ids.get(p).cloned());
+            c.to = e.to.as_ref().and_then(|p| ids.get(p).cloned());
+            c
+        })
+        .collect();
+    edit(|txn, els| {
+        for c in &copies {
+            els.insert(txn, c);
+        }
+    });
+    end_step();
+    let copied_parents: HashSet<&String> = elements.iter().map(|e| &e.id).collect();
+    elements
+        .iter()
+        .filter(|e| {
+            !e.parent
+                .as_ref()
+                .is_some_and(|p| copied_parents.contains(p))
+        })
+        .map(|e| ids[&e.id].clone())
+        .collect()
+}
+
+/// Ends the current undo step: the next change is undone separately.
+pub fn end_step() {
+    model().undo.borrow_mut().reset();
+}
+
+pub fn undo() -> bool {
+    let model = model();
+    let mut undo = model.undo.borrow_mut();
+    undo.undo_blocking()
+}
+
+pub fn redo() -> bool {
+    let model = model();
+    let mut undo = model.undo.borrow_mut();
+    undo.redo_blocking()
+}

@@ -1,0 +1,237 @@
+//! What is drawn over the elements: this user's selection (handles and the
+//! context toolbar), what others have selected, their cursors, and the
+//! rectangle or line of a gesture in progress.
+
+use std::collections::HashSet;
+
+use atelier_shared::{Kind, NOTE_COLORS, Rect};
+use leptos::prelude::*;
+
+use super::canvas::Preview;
+use super::model::{model, ui};
+use super::ops::{self, Align};
+use super::view::{exit_point, safe_color};
+
+/// This user's selection, in screen space so handles keep their size.
+#[component]
+pub fn Selection() -> impl IntoView {
+    let ui = ui();
+    let bounds = Memo::new(move |_| {
+        ui.layout.track();
+        let selection = ui.selection.get();
+        let rect = model().scene.bounds_of(selection.iter())?;
+        Some(ui.camera.get().rect_to_screen(rect))
+    });
+    let single_box = Memo::new(move |_| {
+        let selection = ui.selection.get();
+        if selection.len() != 1 {
+            return false;
+        }
+        let id = selection.iter().next().cloned().unwrap_or_default();
+        !matches!(model().scene.kind(&id), Some(Kind::Connector) | None)
+    });
+    view! {
+        {move || bounds.get().map(|r| {
+            let style = format!(
+                "transform:translate({}px,{}px);width:{}px;height:{}px",
+                r.x - 1.0, r.y - 1.0, r.w + 2.0, r.h + 2.0
+            );
+            view! {
+                <div class="selection-box" style=style>
+                    {single_box.get().then(|| ["nw", "ne", "sw", "se", "n", "e", "s", "w"].map(|h| view! {
+                        <span class=format!("handle handle-{h}") data-handle=h></span>
+                    }).collect_view())}
+                </div>
+                <ContextBar rect=r/>
+            }
+        })}
+    }
+}
+
+/// The floating toolbar above a selection: colour, shape, order, align,
+/// duplicate, delete.
+#[component]
+fn ContextBar(rect: Rect) -> impl IntoView {
+    let ui = ui();
+    if ui.editing.get_untracked().is_some() {
+        return ().into_any();
+    }
+    let selection = ui.selected();
+    let kinds: HashSet<String> = selection
+        .iter()
+        .filter_map(|id| model().scene.kind(id))
+        .map(|k| k.as_str().to_owned())
+        .collect();
+    let colorable = kinds.iter().all(|k| k == "note" || k == "shape");
+    let shapes = kinds.len() == 1 && kinds.contains("shape");
+    let many = selection.len() > 1;
+    let top = (rect.y - 56.0).max(8.0);
+    let left = rect.x + rect.w / 2.0;
+    let style = format!("transform:translate({left}px,{top}px) translateX(-50%)");
+    let sel = move || ui.selected();
+    view! {
+        <div class="context-bar" style=style on:pointerdown=|ev| ev.stop_propagation()>
+            {colorable.then(|| view! {
+                <div class="swatches" role="group" aria-label="Colour">
+                    {NOTE_COLORS.iter().map(|(name, color)| {
+                        let color = *color;
+                        view! {
+                            <button class="swatch" title=*name aria-label=*name style=format!("background:{color}")
+                                on:click=move |_| ops::set_string(&sel(), "color", color)></button>
+                        }
+                    }).collect_view()}
+                </div>
+                <span class="bar-sep"></span>
+            })}
+            {shapes.then(|| view! {
+                <button class="bar-btn" title="Rectangle" on:click=move |_| ops::set_string(&sel(), "shape", "rect")>
+                    <svg viewBox="0 0 20 20"><rect x="3" y="5" width="14" height="10" rx="1.5"/></svg>
+                </button>
+                <button class="bar-btn" title="Ellipse" on:click=move |_| ops::set_string(&sel(), "shape", "ellipse")>
+                    <svg viewBox="0 0 20 20"><ellipse cx="10" cy="10" rx="7" ry="5.5"/></svg>
+                </button>
+                <span class="bar-sep"></span>
+            })}
+            {many.then(|| view! {
+                {[(Align::Left, "Align left", "M4 3v14M7 6h9M7 12h6"),
+                  (Align::Center, "Align centres", "M10 3v14M5 6h10M7 12h6"),
+                  (Align::Right, "Align right", "M16 3v14M4 6h9M7 12h6"),
+                  (Align::Top, "Align top", "M3 4h14M6 7v9M12 7v6"),
+                  (Align::Middle, "Align middles", "M3 10h14M6 5v10M12 7v6"),
+                  (Align::Bottom, "Align bottom", "M3 16h14M6 4v9M12 7v6")]
+                    .map(|(how, title, d)| view! {
+                        <button class="bar-btn" title=title on:click=move |_| ops::align(&sel(), how)>
+                            <svg viewBox="0 0 20 20"><path d=d/></svg>
+                        </button>
+                    }).collect_view()}
+                <span class="bar-sep"></span>
+            })}
+            <button class="bar-btn" title="Bring to front (PgUp)" on:click=move |_| ops::restack(&sel(), true)>
+                <svg viewBox="0 0 20 20"><rect x="7" y="3" width="10" height="10" rx="1.5" class="filled"/><path d="M3 7v10h10"/></svg>
+            </button>
+            <button class="bar-btn" title="Send to back (PgDn)" on:click=move |_| ops::restack(&sel(), false)>
+                <svg viewBox="0 0 20 20"><rect x="3" y="7" width="10" height="10" rx="1.5"/><path d="M7 3h10v10" /></svg>
+            </button>
+            <button class="bar-btn" title="Duplicate (Ctrl+D)" on:click=move |_| super::keys::duplicate(ui)>
+                <svg viewBox="0 0 20 20"><rect x="7" y="7" width="10" height="10" rx="1.5"/><path d="M13 4H5a1 1 0 0 0-1 1v8"/></svg>
+            </button>
+            <button class="bar-btn danger" title="Delete (Del)" on:click=move |_| {
+                ops::delete(&sel());
+                ui.select([]);
+            }>
+                <svg viewBox="0 0 20 20"><path d="M4 6h12M8 6V4h4v2M6 6l1 11h6l1-11"/></svg>
+            </button>
+        </div>
+    }
+    .into_any()
+}
+
+/// Outlines of what the others have selected, in their colour.
+#[component]
+pub fn RemoteSelections() -> impl IntoView {
+    let ui = ui();
+    let outlines = Memo::new(move |_| {
+        ui.layout.track();
+        let scene = &model().scene;
+        ui.peers
+            .get()
+            .into_iter()
+            .flat_map(|peer| {
+                let color = peer.color.clone();
+                let name = peer.name.clone();
+                peer.selection
+                    .into_iter()
+                    .take(200)
+                    .filter_map(|id| Some((scene.rect(&id)?, color.clone(), name.clone())))
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+    });
+    view! {
+        {move || outlines.get().into_iter().map(|(r, color, name)| {
+            let style = format!(
+                "transform:translate({}px,{}px);width:{}px;height:{}px;border-color:{}",
+                r.x, r.y, r.w, r.h, safe_color(&color)
+            );
+            view! {
+                <div class="remote-selection" style=style>
+                    <span class="remote-tag" style=format!("background:{}", safe_color(&color))>{name}</span>
+                </div>
+            }
+        }).collect_view()}
+    }
+}
+
+/// The marquee, the shape being drawn, the connector being dragged.
+#[component]
+pub fn Drawing(preview: RwSignal<Option<Preview>>) -> impl IntoView {
+    move || {
+        preview.get().map(|p| match p {
+            Preview::Marquee(r) => view! {
+                <div class="marquee" style=box_style(r)></div>
+            }
+            .into_any(),
+            Preview::Draw(kind, r) => view! {
+                <div class=format!("drawing drawing-{}", kind.as_str()) style=box_style(r)></div>
+            }
+            .into_any(),
+            Preview::Connect { from, to } => {
+                let (x1, y1) = exit_point(from, to.0, to.1);
+                view! {
+                    <svg class="el-connector drawing-line">
+                        <path class="line" d=format!("M{x1} {y1} L{} {}", to.0, to.1)
+                            stroke="#5b6272" marker-end="url(#atelier-arrow)"></path>
+                    </svg>
+                }
+                .into_any()
+            }
+        })
+    }
+}
+
+fn box_style(r: Rect) -> String {
+    format!(
+        "transform:translate({}px,{}px);width:{}px;height:{}px",
+        r.x, r.y, r.w, r.h
+    )
+}
+
+/// The others' pointers with their names.
+#[component]
+pub fn Cursors() -> impl IntoView {
+    let ui = ui();
+    let pointing = move || {
+        ui.peers
+            .get()
+            .into_iter()
+            .filter(|p| p.cursor.is_some())
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <For
+            each=pointing
+            key=|p| p.client
+            children=move |peer| {
+                let client = peer.client;
+                let style = move || {
+                    let camera = ui.camera.get();
+                    ui.peers.with(|peers| {
+                        let p = peers.iter().find(|p| p.client == client)?;
+                        let (bx, by) = p.cursor?;
+                        let (x, y) = camera.to_screen(bx, by);
+                        Some(format!("transform:translate({x}px,{y}px)"))
+                    }).unwrap_or_else(|| "display:none".into())
+                };
+                let color = safe_color(&peer.color).to_owned();
+                view! {
+                    <div class="cursor" style=style data-peer=peer.name.clone()>
+                        <svg viewBox="0 0 16 20" width="16" height="20">
+                            <path d="M1 1 L1 16 L5 12 L8 19 L11 18 L8 11 L14 11 Z" fill=color.clone() stroke="#fff" stroke-width="1.5"/>
+                        </svg>
+                        <span class="cursor-name" style=format!("background:{color}")>{peer.name.clone()}</span>
+                    </div>
+                }
+            }
+        />
+    }
+}

@@ -1,0 +1,372 @@
+//! How each kind of element is drawn, in board units inside the world
+//! layer (the camera's transform scales them).
+
+use atelier_shared::{Element, Kind, Rect, diff};
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::model::{model, ui};
+use super::ops;
+
+/// One element by id; nothing for kinds this version does not draw.
+pub fn element(id: String) -> AnyView {
+    let Some(signal) = model().scene.signal(&id) else {
+        return ().into_any();
+    };
+    let kind = signal.with_untracked(|e| e.kind.clone());
+    match kind {
+        Kind::Note | Kind::Text | Kind::Shape => boxed(id, signal).into_any(),
+        Kind::Frame => frame(id, signal).into_any(),
+        Kind::Connector => connector(id, signal).into_any(),
+        Kind::Other(_) => ().into_any(),
+    }
+}
+
+/// The font size that lets `text` fill a `w` × `h` box without overflowing
+/// (an estimate from average glyph width, no layout pass).
+pub fn fit_font(text: &str, w: f64, h: f64, max: f64) -> f64 {
+    let (w, h) = ((w - 20.0).max(10.0), (h - 20.0).max(10.0));
+    let mut size = max;
+    while size > 8.0 {
+        if wrapped_lines(text, w / (size * 0.6)) * size * 1.3 <= h {
+            break;
+        }
+        size -= 1.0;
+    }
+    size
+}
+
+/// Lines `text` takes when wrapped at `per_line` characters, word by word.
+fn wrapped_lines(text: &str, per_line: f64) -> f64 {
+    let per_line = per_line.floor().max(1.0) as usize;
+    let mut lines = 0usize;
+    for paragraph in text.split('\n') {
+        let mut used = 0usize;
+        lines += 1;
+        for word in paragraph.split(' ') {
+            let len = word.chars().count();
+            if used > 0 && used + 1 + len > per_line {
+                lines += 1;
+                used = 0;
+            }
+            used += if used > 0 { len + 1 } else { len };
+            while used > per_line {
+                lines += 1;
+                used -= per_line;
+            }
+        }
+    }
+    lines as f64
+}
+
+fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
+    let ui = ui();
+    let sel_id = id.clone();
+    let edit_id = id.clone();
+    let is_editing = Memo::new(move |_| ui.editing.with(|e| e.as_deref() == Some(&edit_id)));
+    let s = signal.clone();
+    let class = move || {
+        let selected = ui.selection.with(|sel| sel.contains(&sel_id));
+        s.with(|e| {
+            let mut class = format!("el el-{}", e.kind.as_str());
+            if e.kind == Kind::Shape {
+                class.push_str(if e.shape == "ellipse" {
+                    " shape-ellipse"
+                } else {
+                    " shape-rect"
+                });
+            }
+            if selected {
+                class.push_str(" selected");
+            }
+            if is_editing.get() {
+                class.push_str(" editing");
+            }
+            class
+        })
+    };
+    let s = signal.clone();
+    let style = move || {
+        s.with(|e| {
+            let color = safe_color(&e.color);
+            let paint = match e.kind {
+                Kind::Text => format!("color:{color}"),
+                _ => format!("background:{color}"),
+            };
+            format!(
+                "transform:translate({}px,{}px);width:{}px;height:{}px;z-index:{};{paint}",
+                e.x,
+                e.y,
+                e.w,
+                e.h,
+                z_index(e.z)
+            )
+        })
+    };
+    let s = signal.clone();
+    let font = Memo::new(move |_| {
+        s.with(|e| {
+            let max = match e.kind {
+                Kind::Text => 40.0,
+                Kind::Shape => 22.0,
+                _ => 24.0,
+            };
+            fit_font(&e.text, e.w, e.h, max)
+        })
+    });
+    let s = signal.clone();
+    let author = move || {
+        s.with(|e| match e.kind {
+            Kind::Note => e.author.clone(),
+            _ => String::new(),
+        })
+    };
+    let s = signal.clone();
+    let text_id = id.clone();
+    view! {
+        <div class=class data-id=id style=style>
+            {move || if is_editing.get() {
+                editor(text_id.clone(), s.clone(), font).into_any()
+            } else {
+                let s = s.clone();
+                view! {
+                    <div class="el-label" style=move || format!("font-size:{}px", font.get())>
+                        {move || s.with(|e| e.text.clone())}
+                    </div>
+                }.into_any()
+            }}
+            <span class="el-author">{author}</span>
+        </div>
+    }
+}
+
+/// The text field of the element being edited. Typing is written to the
+/// element's Y.Text as the smallest change; others' typing in the same
+/// text comes in without moving this user's caret.
+fn editor(id: String, signal: ArcRwSignal<Element>, font: Memo<f64>) -> impl IntoView {
+    let ui = ui();
+    let field = NodeRef::<html::Textarea>::new();
+    let initial = signal.with_untracked(|e| e.text.clone());
+    Effect::new(move |_| {
+        if let Some(el) = field.get() {
+            let _ = el.focus();
+            let end = el.value().encode_utf16().count() as u32;
+            let _ = el.set_selection_range(end, end);
+        }
+    });
+    let s = signal.clone();
+    Effect::new(move |_| {
+        let text = s.with(|e| e.text.clone());
+        let Some(el) = field.get_untracked() else {
+            return;
+        };
+        let current = el.value();
+        if current == text {
+            return;
+        }
+        let (start, removed, inserted) = diff(&current, &text);
+        let at = current[..start].encode_utf16().count() as u32;
+        let removed = current[start..start + removed].encode_utf16().count() as u32;
+        let inserted = inserted.encode_utf16().count() as u32;
+        let shift = |pos: u32| {
+            if pos <= at {
+                pos
+            } else if pos <= at + removed {
+                at + inserted
+            } else {
+                pos - removed + inserted
+            }
+        };
+        let (a, b) = (
+            shift(el.selection_start().ok().flatten().unwrap_or(0)),
+            shift(el.selection_end().ok().flatten().unwrap_or(0)),
+        );
+        el.set_value(&text);
+        let _ = el.set_selection_range(a, b);
+    });
+    let input_id = id.clone();
+    view! {
+        <textarea
+            class="el-editor"
+            node_ref=field
+            prop:value=initial
+            style=move || format!("font-size:{}px", font.get())
+            on:input=move |ev| ops::edit_text(&input_id, &event_target_value(&ev))
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                ev.stop_propagation();
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    ui.editing.set(None);
+                }
+            }
+            on:blur=move |_| {
+                ops::end_step();
+                if ui.editing.get_untracked().as_deref() == Some(id.as_str()) {
+                    ui.editing.set(None);
+                }
+            }
+            on:pointerdown=|ev| ev.stop_propagation()
+        ></textarea>
+    }
+}
+
+fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
+    let ui = ui();
+    let sel_id = id.clone();
+    let edit_id = id.clone();
+    let is_editing = Memo::new(move |_| ui.editing.with(|e| e.as_deref() == Some(&edit_id)));
+    let s = signal.clone();
+    let style = move || {
+        s.with(|e| {
+            format!(
+                "transform:translate({}px,{}px);width:{}px;height:{}px;z-index:{};background:{}",
+                e.x,
+                e.y,
+                e.w,
+                e.h,
+                z_index(e.z),
+                safe_color(&e.color)
+            )
+        })
+    };
+    let class = move || {
+        if ui.selection.with(|sel| sel.contains(&sel_id)) {
+            "el el-frame selected"
+        } else {
+            "el el-frame"
+        }
+    };
+    let s = signal.clone();
+    let title_id = id.clone();
+    view! {
+        <div class=class style=style>
+            <div class="frame-title" data-id=id.clone()>
+                {move || if is_editing.get() {
+                    frame_title_editor(title_id.clone(), s.clone()).into_any()
+                } else {
+                    let s = s.clone();
+                    view! {
+                        <span>{move || s.with(|e| if e.text.is_empty() { "Frame".to_owned() } else { e.text.clone() })}</span>
+                    }.into_any()
+                }}
+            </div>
+        </div>
+    }
+}
+
+fn frame_title_editor(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
+    let ui = ui();
+    let field = NodeRef::<html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(el) = field.get() {
+            let _ = el.focus();
+            el.select();
+        }
+    });
+    let input_id = id.clone();
+    view! {
+        <input
+            class="frame-title-editor"
+            node_ref=field
+            prop:value=signal.with_untracked(|e| e.text.clone())
+            on:input=move |ev| ops::edit_text(&input_id, &event_target_value(&ev))
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                ev.stop_propagation();
+                if ev.key() == "Escape" || ev.key() == "Enter" {
+                    ev.prevent_default();
+                    ui.editing.set(None);
+                }
+            }
+            on:blur=move |_| {
+                ops::end_step();
+                if ui.editing.get_untracked().as_deref() == Some(id.as_str()) {
+                    ui.editing.set(None);
+                }
+            }
+            on:pointerdown=|ev| ev.stop_propagation()
+        />
+    }
+}
+
+/// Where the segment from the centre of `r` towards (`tx`, `ty`) leaves `r`.
+pub fn exit_point(r: Rect, tx: f64, ty: f64) -> (f64, f64) {
+    let (cx, cy) = r.center();
+    let (dx, dy) = (tx - cx, ty - cy);
+    if dx == 0.0 && dy == 0.0 {
+        return (cx, cy);
+    }
+    let sx = if dx != 0.0 {
+        (r.w / 2.0) / dx.abs()
+    } else {
+        f64::INFINITY
+    };
+    let sy = if dy != 0.0 {
+        (r.h / 2.0) / dy.abs()
+    } else {
+        f64::INFINITY
+    };
+    let s = sx.min(sy).min(1.0);
+    (cx + dx * s, cy + dy * s)
+}
+
+fn connector(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
+    let ui = ui();
+    let (from, to) = signal.with_untracked(|e| (e.from.clone(), e.to.clone()));
+    let scene = &model().scene;
+    let (Some(a), Some(b)) = (
+        from.and_then(|f| scene.signal(&f)),
+        to.and_then(|t| scene.signal(&t)),
+    ) else {
+        return ().into_any();
+    };
+    let path = move || {
+        let ra = a.with(|e| e.rect());
+        let rb = b.with(|e| e.rect());
+        let (bx, by) = rb.center();
+        let (ax, ay) = ra.center();
+        let (x1, y1) = exit_point(ra, bx, by);
+        let (x2, y2) = exit_point(rb, ax, ay);
+        format!("M{x1:.1} {y1:.1} L{x2:.1} {y2:.1}")
+    };
+    let sel_id = id.clone();
+    let class = move || {
+        if ui.selection.with(|sel| sel.contains(&sel_id)) {
+            "el-connector selected"
+        } else {
+            "el-connector"
+        }
+    };
+    let s = signal.clone();
+    let style = move || s.with(|e| format!("z-index:{}", z_index(e.z)));
+    let s = signal.clone();
+    let stroke = move || s.with(|e| safe_color(&e.color).to_owned());
+    view! {
+        <svg class=class style=style>
+            <path class="hit" d=path.clone() data-id=id.clone()></path>
+            <path class="line" d=path stroke=stroke marker-end="url(#atelier-arrow)"></path>
+        </svg>
+    }
+    .into_any()
+}
+
+/// Stacking order as a CSS z-index (frames may go below zero).
+fn z_index(z: f64) -> i64 {
+    (z.round() as i64).clamp(-1_000_000, 1_000_000)
+}
+
+/// A colour from the document goes into inline styles: anything but a
+/// plain hex colour falls back to the note yellow.
+pub fn safe_color(c: &str) -> &str {
+    if crate::sync::is_css_color(c) {
+        c
+    } else {
+        "#fff3a3"
+    }
+}
+
+/// The element under a DOM event's target, if any.
+pub fn target_id(target: Option<web_sys::EventTarget>) -> Option<String> {
+    let el: web_sys::Element = target?.dyn_into().ok()?;
+    el.closest("[data-id]").ok()??.get_attribute("data-id")
+}

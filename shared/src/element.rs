@@ -1,0 +1,591 @@
+//! The elements of a board: typed reads and writes over the `elements` map.
+//!
+//! Each element is a Y.Map under its id. Reads are forgiving (a missing or
+//! mistyped field reads as its default, an unknown `type` is kept as
+//! [`Kind::Other`]); writes touch only the keys they name, so fields this
+//! version does not know survive every edit. The contract is documented in
+//! `docs/board-schema.md`.
+
+use yrs::types::text::TextPrelim;
+use yrs::{Any, GetString, Map, MapPrelim, MapRef, OffsetKind, Out, ReadTxn, Text, TransactionMut};
+
+/// What an element is (its `type`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Note,
+    Text,
+    Shape,
+    Connector,
+    Frame,
+    /// A type written by a newer or foreign client: kept, not drawn.
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Kind {
+        match s {
+            "note" => Kind::Note,
+            "text" => Kind::Text,
+            "shape" => Kind::Shape,
+            "connector" => Kind::Connector,
+            "frame" => Kind::Frame,
+            other => Kind::Other(other.to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Kind::Note => "note",
+            Kind::Text => "text",
+            Kind::Shape => "shape",
+            Kind::Connector => "connector",
+            Kind::Frame => "frame",
+            Kind::Other(s) => s,
+        }
+    }
+}
+
+/// One element as read from the document (or as copied to the clipboard).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Element {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: Kind,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub z: f64,
+    pub color: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub author: String,
+    #[serde(default)]
+    pub created: i64,
+    /// `rect`, `ellipse`, … for shapes; empty otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub shape: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+impl Element {
+    /// A new element of `kind` at (`x`, `y`) with the default size and
+    /// colour for its kind.
+    pub fn new(id: impl Into<String>, kind: Kind, x: f64, y: f64) -> Element {
+        let (w, h, color) = match kind {
+            Kind::Note => (160.0, 160.0, NOTE_COLORS[0].1),
+            Kind::Text => (240.0, 48.0, "#1f2430"),
+            Kind::Shape => (200.0, 120.0, "#dbeafe"),
+            Kind::Frame => (960.0, 640.0, "#ffffff"),
+            Kind::Connector | Kind::Other(_) => (0.0, 0.0, "#5b6272"),
+        };
+        Element {
+            id: id.into(),
+            shape: if kind == Kind::Shape {
+                "rect".into()
+            } else {
+                String::new()
+            },
+            kind,
+            x,
+            y,
+            w,
+            h,
+            z: 0.0,
+            color: color.into(),
+            text: String::new(),
+            parent: None,
+            author: String::new(),
+            created: 0,
+            from: None,
+            to: None,
+        }
+    }
+
+    /// Reads the element stored as `map` under `id`.
+    pub fn read<T: ReadTxn>(txn: &T, id: &str, map: &MapRef) -> Element {
+        let num = |key| match map.get(txn, key) {
+            Some(Out::Any(Any::Number(yrs::any::Number::Float(n)))) if n.is_finite() => n,
+            Some(Out::Any(Any::Number(yrs::any::Number::Int(n)))) => n as f64,
+            _ => 0.0,
+        };
+        let string = |key| match map.get(txn, key) {
+            Some(Out::Any(Any::String(s))) => s.to_string(),
+            Some(Out::YText(t)) => t.get_string(txn),
+            _ => String::new(),
+        };
+        let opt = |key| Some(string(key)).filter(|s| !s.is_empty());
+        Element {
+            id: id.to_owned(),
+            kind: Kind::parse(&string("type")),
+            x: num("x"),
+            y: num("y"),
+            w: num("w").max(0.0),
+            h: num("h").max(0.0),
+            z: num("z"),
+            color: string("color"),
+            text: string("text"),
+            parent: opt("parent"),
+            author: string("author"),
+            created: num("created") as i64,
+            shape: string("shape"),
+            from: opt("from"),
+            to: opt("to"),
+        }
+    }
+
+    /// The element's rectangle (`x`, `y`, `w`, `h`).
+    pub fn rect(&self) -> Rect {
+        Rect {
+            x: self.x,
+            y: self.y,
+            w: self.w,
+            h: self.h,
+        }
+    }
+}
+
+/// An axis-aligned rectangle in board units.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    /// The smallest rectangle holding both corners.
+    pub fn spanning(ax: f64, ay: f64, bx: f64, by: f64) -> Rect {
+        Rect {
+            x: ax.min(bx),
+            y: ay.min(by),
+            w: (ax - bx).abs(),
+            h: (ay - by).abs(),
+        }
+    }
+
+    pub fn right(&self) -> f64 {
+        self.x + self.w
+    }
+
+    pub fn bottom(&self) -> f64 {
+        self.y + self.h
+    }
+
+    pub fn center(&self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+
+    pub fn intersects(&self, other: &Rect) -> bool {
+        self.x <= other.right()
+            && other.x <= self.right()
+            && self.y <= other.bottom()
+            && other.y <= self.bottom()
+    }
+
+    pub fn contains(&self, other: &Rect) -> bool {
+        self.x <= other.x
+            && self.y <= other.y
+            && other.right() <= self.right()
+            && other.bottom() <= self.bottom()
+    }
+
+    pub fn contains_point(&self, x: f64, y: f64) -> bool {
+        self.x <= x && x <= self.right() && self.y <= y && y <= self.bottom()
+    }
+
+    pub fn union(&self, other: &Rect) -> Rect {
+        let x = self.x.min(other.x);
+        let y = self.y.min(other.y);
+        Rect {
+            x,
+            y,
+            w: self.right().max(other.right()) - x,
+            h: self.bottom().max(other.bottom()) - y,
+        }
+    }
+
+    pub fn grow(&self, by: f64) -> Rect {
+        Rect {
+            x: self.x - by,
+            y: self.y - by,
+            w: self.w + 2.0 * by,
+            h: self.h + 2.0 * by,
+        }
+    }
+}
+
+/// The sticky-note palette: (name, colour), the first is the default.
+pub const NOTE_COLORS: [(&str, &str); 8] = [
+    ("Yellow", "#fff3a3"),
+    ("Orange", "#ffd2a8"),
+    ("Pink", "#ffc9de"),
+    ("Violet", "#e0d4ff"),
+    ("Blue", "#c9e4ff"),
+    ("Teal", "#bff0e4"),
+    ("Green", "#d6f5b8"),
+    ("Grey", "#e8e6e1"),
+];
+
+/// Writes to the `elements` map. Every method touches only the keys it
+/// names; a missing element is left missing (a concurrent delete wins).
+#[derive(Clone)]
+pub struct Elements {
+    map: MapRef,
+}
+
+impl Elements {
+    pub fn new(map: MapRef) -> Elements {
+        Elements { map }
+    }
+
+    pub fn map(&self) -> &MapRef {
+        &self.map
+    }
+
+    /// Every element of the board.
+    pub fn all<T: ReadTxn>(&self, txn: &T) -> Vec<Element> {
+        self.map
+            .iter(txn)
+            .filter_map(|(id, value)| match value {
+                Out::YMap(map) => Some(Element::read(txn, id, &map)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn get<T: ReadTxn>(&self, txn: &T, id: &str) -> Option<Element> {
+        match self.map.get(txn, id)? {
+            Out::YMap(map) => Some(Element::read(txn, id, &map)),
+            _ => None,
+        }
+    }
+
+    fn entry<T: ReadTxn>(&self, txn: &T, id: &str) -> Option<MapRef> {
+        match self.map.get(txn, id)? {
+            Out::YMap(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// Stores `element` (its text as a Y.Text) under its id.
+    pub fn insert(&self, txn: &mut TransactionMut, element: &Element) {
+        let mut fields: Vec<(&str, Any)> = vec![
+            ("type", element.kind.as_str().into()),
+            ("x", element.x.into()),
+            ("y", element.y.into()),
+            ("w", element.w.into()),
+            ("h", element.h.into()),
+            ("z", element.z.into()),
+            ("color", element.color.as_str().into()),
+            ("author", element.author.as_str().into()),
+            ("created", (element.created as f64).into()),
+        ];
+        let optional = [
+            ("parent", element.parent.as_deref()),
+            (
+                "shape",
+                Some(element.shape.as_str()).filter(|s| !s.is_empty()),
+            ),
+            ("from", element.from.as_deref()),
+            ("to", element.to.as_deref()),
+        ];
+        fields.extend(
+            optional
+                .into_iter()
+                .filter_map(|(k, v)| Some((k, Any::from(v?)))),
+        );
+        let prelim: MapPrelim = fields.into_iter().collect();
+        let map = self.map.insert(txn, element.id.as_str(), prelim);
+        map.insert(txn, "text", TextPrelim::new(element.text.as_str()));
+    }
+
+    pub fn remove(&self, txn: &mut TransactionMut, id: &str) {
+        self.map.remove(txn, id);
+    }
+
+    /// Sets a number field (`x`, `y`, `w`, `h`, `z`, …).
+    pub fn set_number(&self, txn: &mut TransactionMut, id: &str, key: &str, value: f64) {
+        if let Some(map) = self.entry(txn, id) {
+            map.insert(txn, key, value);
+        }
+    }
+
+    /// Moves and resizes in one go, writing only the fields that changed.
+    pub fn set_rect(&self, txn: &mut TransactionMut, id: &str, rect: Rect) {
+        let Some(current) = self.get(txn, id) else {
+            return;
+        };
+        let Some(map) = self.entry(txn, id) else {
+            return;
+        };
+        for (key, old, new) in [
+            ("x", current.x, rect.x),
+            ("y", current.y, rect.y),
+            ("w", current.w, rect.w),
+            ("h", current.h, rect.h),
+        ] {
+            if old != new {
+                map.insert(txn, key, new);
+            }
+        }
+    }
+
+    /// Sets a string field (`color`, `shape`, `from`, …).
+    pub fn set_string(&self, txn: &mut TransactionMut, id: &str, key: &str, value: &str) {
+        if let Some(map) = self.entry(txn, id) {
+            map.insert(txn, key, value);
+        }
+    }
+
+    /// Sets or clears the frame an element belongs to.
+    pub fn set_parent(&self, txn: &mut TransactionMut, id: &str, parent: Option<&str>) {
+        if let Some(map) = self.entry(txn, id) {
+            match parent {
+                Some(p) => {
+                    map.insert(txn, "parent", p);
+                }
+                None => {
+                    map.remove(txn, "parent");
+                }
+            }
+        }
+    }
+
+    /// Makes the element's text `new` with the smallest edit: the common
+    /// prefix and suffix stay, so concurrent typing elsewhere in the same
+    /// text merges character by character. A plain-string `text` written by
+    /// a foreign client becomes a Y.Text.
+    pub fn edit_text(&self, txn: &mut TransactionMut, id: &str, new: &str) {
+        let Some(map) = self.entry(txn, id) else {
+            return;
+        };
+        let text = match map.get(txn, "text") {
+            Some(Out::YText(text)) => text,
+            _ => {
+                map.insert(txn, "text", TextPrelim::new(new));
+                return;
+            }
+        };
+        let old = text.get_string(txn);
+        if old == new {
+            return;
+        }
+        let kind = txn.doc().offset_kind();
+        let (start, removed, inserted) = diff(&old, new);
+        let index = offset(&old[..start], kind);
+        let len = offset(&old[start..start + removed], kind);
+        if len > 0 {
+            text.remove_range(txn, index, len);
+        }
+        if !inserted.is_empty() {
+            text.insert(txn, index, inserted);
+        }
+    }
+}
+
+/// The length of `s` in the document's offset unit.
+fn offset(s: &str, kind: OffsetKind) -> u32 {
+    match kind {
+        OffsetKind::Bytes => s.len() as u32,
+        OffsetKind::Utf16 => s.encode_utf16().count() as u32,
+    }
+}
+
+/// The single replacement that turns `old` into `new`: byte index in
+/// `old`, bytes removed from `old`, the text inserted (all on char
+/// boundaries).
+pub fn diff<'a>(old: &str, new: &'a str) -> (usize, usize, &'a str) {
+    let prefix: usize = old
+        .chars()
+        .zip(new.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    let suffix: usize = old[prefix..]
+        .chars()
+        .rev()
+        .zip(new[prefix..].chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    (
+        prefix,
+        old.len() - prefix - suffix,
+        &new[prefix..new.len() - suffix],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yrs::updates::decoder::Decode;
+    use yrs::{Doc, Options, StateVector, Transact, Update};
+
+    fn doc(client: u64) -> Doc {
+        Doc::with_options(Options {
+            client_id: yrs::block::ClientID::new(client),
+            offset_kind: OffsetKind::Utf16,
+            ..Options::default()
+        })
+    }
+
+    fn sync(a: &Doc, b: &Doc) {
+        for (from, to) in [(a, b), (b, a)] {
+            let update = from
+                .transact()
+                .encode_state_as_update_v1(&StateVector::default());
+            to.transact_mut()
+                .apply_update(Update::decode_v1(&update).unwrap())
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn elements_round_trip() {
+        let doc = doc(1);
+        let elements = Elements::new(doc.get_or_insert_map("elements"));
+        let mut note = Element::new("n1", Kind::Note, 10.0, 20.0);
+        note.text = "Le client rappelle trois fois".into();
+        note.author = "Ana".into();
+        note.created = 1_700_000_000_000;
+        let mut arrow = Element::new("c1", Kind::Connector, 0.0, 0.0);
+        arrow.from = Some("n1".into());
+        arrow.to = Some("n2".into());
+        {
+            let mut txn = doc.transact_mut();
+            elements.insert(&mut txn, &note);
+            elements.insert(&mut txn, &arrow);
+        }
+        let txn = doc.transact();
+        assert_eq!(elements.get(&txn, "n1"), Some(note));
+        assert_eq!(elements.get(&txn, "c1"), Some(arrow));
+        assert_eq!(elements.all(&txn).len(), 2);
+    }
+
+    #[test]
+    fn unknown_types_and_fields_survive_edits() {
+        let doc = doc(1);
+        let map = doc.get_or_insert_map("elements");
+        let elements = Elements::new(map.clone());
+        {
+            let mut txn = doc.transact_mut();
+            let foreign: MapPrelim = [
+                ("type", Any::from("hologram")),
+                ("x", Any::from("not a number")),
+                ("sparkle", Any::from(true)),
+            ]
+            .into_iter()
+            .collect();
+            map.insert(&mut txn, "h1", foreign);
+            map.insert(&mut txn, "junk", 42);
+        }
+        let read = elements.get(&doc.transact(), "h1").unwrap();
+        assert_eq!(read.kind, Kind::Other("hologram".into()));
+        assert_eq!(read.x, 0.0);
+        assert_eq!(elements.get(&doc.transact(), "junk"), None);
+
+        elements.set_rect(
+            &mut doc.transact_mut(),
+            "h1",
+            Rect {
+                x: 5.0,
+                y: 6.0,
+                w: 7.0,
+                h: 8.0,
+            },
+        );
+        let txn = doc.transact();
+        let Some(Out::YMap(entry)) = map.get(&txn, "h1") else {
+            panic!("h1 is gone")
+        };
+        assert_eq!(entry.get(&txn, "sparkle"), Some(Out::Any(Any::Bool(true))));
+        assert_eq!(elements.get(&txn, "h1").unwrap().x, 5.0);
+        assert!(map.get(&txn, "junk").is_some());
+    }
+
+    #[test]
+    fn concurrent_typing_in_one_note_merges() {
+        let (a, b) = (doc(1), doc(2));
+        let ea = Elements::new(a.get_or_insert_map("elements"));
+        let eb = Elements::new(b.get_or_insert_map("elements"));
+        let mut note = Element::new("n", Kind::Note, 0.0, 0.0);
+        note.text = "Délai trop long".into();
+        ea.insert(&mut a.transact_mut(), &note);
+        sync(&a, &b);
+
+        ea.edit_text(&mut a.transact_mut(), "n", "Délai 🙁 trop long");
+        eb.edit_text(&mut b.transact_mut(), "n", "Délai trop long !");
+        sync(&a, &b);
+        let text_a = ea.get(&a.transact(), "n").unwrap().text;
+        assert_eq!(text_a, "Délai 🙁 trop long !");
+        assert_eq!(eb.get(&b.transact(), "n").unwrap().text, text_a);
+    }
+
+    #[test]
+    fn plain_string_text_becomes_a_y_text() {
+        let doc = doc(1);
+        let map = doc.get_or_insert_map("elements");
+        let elements = Elements::new(map.clone());
+        {
+            let mut txn = doc.transact_mut();
+            let prelim: MapPrelim = [("text", Any::from("old"))].into_iter().collect();
+            map.insert(&mut txn, "n", prelim);
+        }
+        assert_eq!(elements.get(&doc.transact(), "n").unwrap().text, "old");
+        elements.edit_text(&mut doc.transact_mut(), "n", "new");
+        let txn = doc.transact();
+        assert_eq!(elements.get(&txn, "n").unwrap().text, "new");
+        let Some(Out::YMap(entry)) = map.get(&txn, "n") else {
+            panic!()
+        };
+        assert!(matches!(entry.get(&txn, "text"), Some(Out::YText(_))));
+    }
+
+    #[test]
+    fn diff_is_minimal_and_char_safe() {
+        assert_eq!(diff("abc", "abc"), (3, 0, ""));
+        assert_eq!(diff("abc", "abXc"), (2, 0, "X"));
+        assert_eq!(diff("aéc", "ac"), (1, 2, ""));
+        assert_eq!(diff("🙂", "🙃"), (0, 4, "🙃"));
+        assert_eq!(diff("", "new"), (0, 0, "new"));
+    }
+
+    #[test]
+    fn rect_geometry() {
+        let a = Rect::spanning(10.0, 10.0, 0.0, 0.0);
+        assert_eq!(
+            a,
+            Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 10.0,
+                h: 10.0
+            }
+        );
+        let b = Rect {
+            x: 5.0,
+            y: 5.0,
+            w: 10.0,
+            h: 10.0,
+        };
+        assert!(a.intersects(&b));
+        assert!(!a.contains(&b));
+        assert!(a.union(&b).contains(&b));
+        assert!(!a.intersects(&Rect {
+            x: 11.0,
+            y: 0.0,
+            w: 1.0,
+            h: 1.0
+        }));
+        assert_eq!(a.center(), (5.0, 5.0));
+    }
+}
