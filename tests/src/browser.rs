@@ -6,7 +6,12 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::actions::{
+    InputSource, KeyAction, KeyActions, MOUSE_BUTTON_LEFT, MouseActions, PointerAction,
+};
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
@@ -83,5 +88,162 @@ impl Browser {
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill().await;
+    }
+}
+
+/// Driving the board page like a person: the helpers the end-to-end tests
+/// share. Coordinates are CSS pixels in the browser's viewport.
+impl Browser {
+    /// Opens `url` (a board), answers the name prompt and waits until the
+    /// board is synced.
+    pub async fn join(&self, url: &str, name: &str) -> Result<()> {
+        let c = &self.client;
+        c.goto(url).await?;
+        let field = self.wait_for("input[name='name']").await?;
+        field.send_keys(name).await?;
+        c.find(Locator::Css(".prompt button[type='submit']"))
+            .await?
+            .click()
+            .await?;
+        self.wait_for(".board-shell[data-sync='saved']").await?;
+        Ok(())
+    }
+
+    pub async fn wait_for(&self, css: &str) -> Result<Element> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("waiting for {css}"))
+    }
+
+    /// Runs `script` (a function body) and returns what it returns.
+    pub async fn eval(&self, script: &str) -> Result<serde_json::Value> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
+    /// Waits until `script` returns `true`.
+    pub async fn until(&self, what: &str, script: &str) -> Result<()> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            if self.eval(script).await? == serde_json::Value::Bool(true) {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                bail!("timed out waiting until {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn click_at(&self, x: f64, y: f64) -> Result<()> {
+        let mouse = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveTo {
+                duration: None,
+                x,
+                y,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        self.client.perform_actions(mouse).await?;
+        Ok(())
+    }
+
+    pub async fn double_click_at(&self, x: f64, y: f64) -> Result<()> {
+        let mouse = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveTo {
+                duration: None,
+                x,
+                y,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        self.client.perform_actions(mouse).await?;
+        Ok(())
+    }
+
+    pub async fn move_to(&self, x: f64, y: f64) -> Result<()> {
+        let mouse = MouseActions::new("mouse".into()).then(PointerAction::MoveTo {
+            duration: None,
+            x,
+            y,
+        });
+        self.client.perform_actions(mouse).await?;
+        Ok(())
+    }
+
+    /// Presses at `from`, moves to `to` in steps, releases.
+    pub async fn drag(&self, from: (f64, f64), to: (f64, f64)) -> Result<()> {
+        let mut mouse = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveTo {
+                duration: None,
+                x: from.0,
+                y: from.1,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        for step in 1..=8 {
+            let t = step as f64 / 8.0;
+            mouse = mouse.then(PointerAction::MoveTo {
+                duration: Some(Duration::from_millis(16)),
+                x: from.0 + (to.0 - from.0) * t,
+                y: from.1 + (to.1 - from.1) * t,
+            });
+        }
+        self.client
+            .perform_actions(mouse.then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            }))
+            .await?;
+        Ok(())
+    }
+
+    /// Types `text` as key presses into whatever has the focus.
+    pub async fn type_text(&self, text: &str) -> Result<()> {
+        let mut keys = KeyActions::new("keyboard".into());
+        for ch in text.chars() {
+            keys = keys
+                .then(KeyAction::Down { value: ch })
+                .then(KeyAction::Up { value: ch });
+        }
+        self.client.perform_actions(keys).await?;
+        Ok(())
+    }
+
+    /// Presses `key` with Ctrl held (e.g. Ctrl+Z).
+    pub async fn ctrl(&self, key: char) -> Result<()> {
+        let control = char::from(Key::Control);
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: control })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up { value: control });
+        self.client.perform_actions(keys).await?;
+        Ok(())
+    }
+
+    /// The centre of the first element matching `css`, in the viewport.
+    pub async fn center_of(&self, css: &str) -> Result<(f64, f64)> {
+        let script = format!(
+            "const r = document.querySelector({css:?}).getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];"
+        );
+        let v = self.eval(&script).await?;
+        Ok((v[0].as_f64().context("x")?, v[1].as_f64().context("y")?))
     }
 }

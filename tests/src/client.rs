@@ -125,6 +125,22 @@ impl YClient {
         .await;
     }
 
+    /// Element `id` as the board schema reads it.
+    pub fn element(&self, id: &str) -> Option<atelier_shared::Element> {
+        atelier_shared::Elements::new(self.elements()).get(&self.doc.transact(), id)
+    }
+
+    /// Every element of the board, as the board schema reads them.
+    pub fn all_elements(&self) -> Vec<atelier_shared::Element> {
+        atelier_shared::Elements::new(self.elements()).all(&self.doc.transact())
+    }
+
+    /// Adds `element` through the board schema.
+    pub async fn add(&self, element: &atelier_shared::Element) {
+        let elements = atelier_shared::Elements::new(self.elements());
+        self.edit(|txn| elements.insert(txn, element)).await;
+    }
+
     pub fn elements(&self) -> MapRef {
         self.doc.get_or_insert_map("elements")
     }

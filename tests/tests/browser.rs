@@ -9,7 +9,7 @@ use atelier_server::Config;
 use atelier_tests::browser::Browser;
 use atelier_tests::{TestServer, YClient, eventually};
 use fantoccini::Locator;
-use yrs::{Map, Transact};
+use yrs::Map;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_board_page_starts_connects_and_follows_the_document() {
@@ -40,10 +40,8 @@ async fn the_board_page_starts_connects_and_follows_the_document() {
     let browser = Browser::start().await.expect("browser");
     let checks = async {
         let c = &browser.client;
-        c.goto(&server.http(&format!("/b/{id}"))).await?;
-        c.wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css(".board-shell[data-sync='synced']"))
+        browser
+            .join(&server.http(&format!("/b/{id}")), "Camille")
             .await?;
         let title = c.find(Locator::Css(".board-title")).await?.text().await?;
         anyhow::ensure!(title == "Claims journey workshop", "title shown: {title}");
@@ -62,12 +60,12 @@ async fn the_board_page_starts_connects_and_follows_the_document() {
         bot.put_note("n1", "Le délai d'indemnisation est trop long")
             .await;
         let elements = bot.elements();
-        bot.edit(|txn| elements.insert(txn, "n2", "x")).await;
-        c.wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::XPath("//h2[text()='2 elements']"))
-            .await?;
-        let _ = bot.doc.transact();
+        bot.put_note("n2", "On m'a demandé trois fois les mêmes papiers")
+            .await;
+        // Something that is not an element: kept in the document, not drawn.
+        bot.edit(|txn| elements.insert(txn, "junk", "x")).await;
+        browser.wait_for(".board[data-elements='2']").await?;
+        browser.wait_for(".el-note").await?;
         browser.screenshot("board").await?;
 
         // The home page lists the board.

@@ -181,8 +181,7 @@ pub fn Minimap() -> impl IntoView {
         let bx = a.x + (ev.client_x() as f64 - r.left()) / k;
         let by = a.y + (ev.client_y() as f64 - r.top()) / k;
         let (w, h) = ui.viewport.get_untracked();
-        ui.camera
-            .update(|c| *c = c.centered_on(bx, by, w, h));
+        ui.camera.update(|c| *c = c.centered_on(bx, by, w, h));
     };
     view! {
         <div class="minimap" title="Minimap: click or drag to move"

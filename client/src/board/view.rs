@@ -148,11 +148,16 @@ fn editor(id: String, signal: ArcRwSignal<Element>, font: Memo<f64>) -> impl Int
     let ui = ui();
     let field = NodeRef::<html::Textarea>::new();
     let initial = signal.with_untracked(|e| e.text.clone());
+    // Focus once the field is in the page (a node ref is set before that).
     Effect::new(move |_| {
-        if let Some(el) = field.get() {
-            let _ = el.focus();
-            let end = el.value().encode_utf16().count() as u32;
-            let _ = el.set_selection_range(end, end);
+        if field.get().is_some() {
+            request_animation_frame(move || {
+                if let Some(el) = field.get_untracked() {
+                    let _ = el.focus();
+                    let end = el.value().encode_utf16().count() as u32;
+                    let _ = el.set_selection_range(end, end);
+                }
+            });
         }
     });
     let s = signal.clone();
@@ -259,9 +264,13 @@ fn frame_title_editor(id: String, signal: ArcRwSignal<Element>) -> impl IntoView
     let ui = ui();
     let field = NodeRef::<html::Input>::new();
     Effect::new(move |_| {
-        if let Some(el) = field.get() {
-            let _ = el.focus();
-            el.select();
+        if field.get().is_some() {
+            request_animation_frame(move || {
+                if let Some(el) = field.get_untracked() {
+                    let _ = el.focus();
+                    el.select();
+                }
+            });
         }
     });
     let input_id = id.clone();

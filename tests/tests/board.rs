@@ -1,0 +1,228 @@
+//! The board in real browsers: two headless Chromium sessions on one board
+//! (notes, moves, typing, cursors, per-user undo, reload), watched by a
+//! Rust Yjs client that checks what the document holds.
+//!
+//! Needs `target/web` (built by `cargo xtask test`) and Debian's chromium.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, ensure};
+use atelier_server::Config;
+use atelier_tests::browser::Browser;
+use atelier_tests::{TestServer, YClient, eventually};
+
+async fn new_board(server: &TestServer, title: &str) -> String {
+    let body = serde_json::json!({ "title": title }).to_string();
+    let (status, body) = server.request("POST", "/api/boards", Some(&body)).await;
+    assert_eq!(status, 201, "{body}");
+    serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// JavaScript for the note showing `text`.
+fn find_note(text: &str) -> String {
+    format!(
+        "[...document.querySelectorAll('.el-note')].find(n => n.textContent.includes({text:?}))"
+    )
+}
+
+/// Waits until `b` shows a note with `text`; returns its element id.
+async fn note_id(b: &Browser, text: &str) -> Result<String> {
+    b.until(
+        &format!("a note says {text:?}"),
+        &format!("return !!{};", find_note(text)),
+    )
+    .await?;
+    let id = b
+        .eval(&format!("return {}.dataset.id;", find_note(text)))
+        .await?;
+    Ok(id.as_str().context("note id")?.to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_people_build_a_board_together() {
+    let server = TestServer::start(Config::default()).await;
+    let id = new_board(&server, "Claims journey workshop").await;
+    let url = server.http(&format!("/b/{id}"));
+    let mut bot = YClient::connect(&server.ws(&id)).await.unwrap();
+    bot.synced().await;
+
+    let (ann, ben) = (
+        Browser::start().await.expect("browser"),
+        Browser::start().await.expect("browser"),
+    );
+    let run = async {
+        ann.join(&url, "Ann").await?;
+        ben.join(&url, "Ben").await?;
+        ann.wait_for(".avatar[title='Ben']").await?;
+
+        // Ann: N, click, type. Ben sees the note appear with its text.
+        ann.type_text("n").await?;
+        ann.click_at(450.0, 250.0).await?;
+        ann.wait_for(".el-editor").await?;
+        ann.type_text("Le formulaire est trop long").await?;
+        ann.type_text("\u{e00c}").await?; // Escape
+        let note = note_id(&ben, "Le formulaire est trop long").await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || bot.element(&note).is_some_and(
+                |e| e.text == "Le formulaire est trop long" && e.author == "Ann"
+            ))
+            .await,
+            "the document holds {:?}",
+            bot.element(&note)
+        );
+
+        // Ann drags it 240 px to the right: it moves for Ben, live.
+        let x0 = bot.element(&note).unwrap().x;
+        let from = ann.center_of(&format!("[data-id='{note}']")).await?;
+        ann.drag(from, (from.0 + 240.0, from.1)).await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || bot
+                .element(&note)
+                .is_some_and(|e| (e.x - x0 - 240.0).abs() <= 12.0))
+            .await,
+            "moved from {x0} to {:?}",
+            bot.element(&note).map(|e| e.x)
+        );
+        let moved_for_ben = ben.center_of(&format!("[data-id='{note}']")).await?;
+        ensure!(
+            (moved_for_ben.0 - from.0 - 240.0).abs() <= 16.0,
+            "Ben sees it at {moved_for_ben:?}, from {from:?}"
+        );
+
+        // Ben double-clicks the note and adds to the text; Ann sees it.
+        let at = ben.center_of(&format!("[data-id='{note}']")).await?;
+        ben.double_click_at(at.0, at.1).await?;
+        ben.wait_for(".el-editor").await?;
+        ben.type_text(" (3 pages)").await?;
+        ben.type_text("\u{e00c}").await?;
+        note_id(&ann, "Le formulaire est trop long (3 pages)").await?;
+
+        // Ann's cursor is seen by Ben, with her name.
+        ann.move_to(300.0, 420.0).await?;
+        ben.wait_for(".cursor[data-peer='Ann']").await?;
+        ben.screenshot("board-two-sessions").await?;
+        ann.screenshot("board-two-sessions-ann").await?;
+
+        // Ben writes his own note; Ann's undo takes back her move, never
+        // Ben's note nor his typing.
+        ben.type_text("n").await?;
+        ben.click_at(450.0, 470.0).await?;
+        ben.wait_for(".el-editor").await?;
+        ben.type_text("Rappeler trois fois").await?;
+        ben.type_text("\u{e00c}").await?;
+        let bens = note_id(&ann, "Rappeler trois fois").await?;
+        ann.click_at(1000.0, 420.0).await?; // focus the board, select nothing
+        ann.ctrl('z').await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || bot
+                .element(&note)
+                .is_some_and(|e| (e.x - x0).abs() < 1.0))
+            .await,
+            "Ann's undo did not take back her move: {:?}",
+            bot.element(&note)
+        );
+        let kept = bot.element(&note).unwrap();
+        ensure!(
+            kept.text == "Le formulaire est trop long (3 pages)",
+            "{kept:?}"
+        );
+        ensure!(
+            bot.element(&bens)
+                .is_some_and(|e| e.text == "Rappeler trois fois")
+        );
+        // Redo brings the move back.
+        ann.ctrl('y').await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || bot
+                .element(&note)
+                .is_some_and(|e| (e.x - x0 - 240.0).abs() <= 12.0))
+            .await,
+            "redo: {:?}",
+            bot.element(&note)
+        );
+
+        // A reload shows everything.
+        ben.client.refresh().await?;
+        ben.wait_for(".board-shell[data-sync='saved']").await?;
+        note_id(&ben, "Le formulaire est trop long (3 pages)").await?;
+        note_id(&ben, "Rappeler trois fois").await?;
+        ben.screenshot("board-after-reload").await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    ann.close().await;
+    ben.close().await;
+    server.stop().await;
+    run.unwrap();
+}
+
+/// A JavaScript `y-websocket` client and the browser share notes through
+/// the board schema, both ways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_javascript_yjs_client_and_the_browser_share_notes() {
+    let js = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("js");
+    assert!(
+        js.join("node_modules/y-websocket").exists(),
+        "tests/js/node_modules is missing: run `cargo xtask test`"
+    );
+    let server = TestServer::start(Config::default()).await;
+    let id = new_board(&server, "Interop").await;
+    let mut node = tokio::process::Command::new("node")
+        .arg("board-bot.mjs")
+        .arg(format!("ws://{}/ws", server.addr))
+        .arg(&id)
+        .arg("Hello from the browser")
+        .current_dir(&js)
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node is installed");
+    let mut lines =
+        tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(node.stdout.take().unwrap()));
+    let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await;
+    assert_eq!(first.unwrap().unwrap().as_deref(), Some("WROTE"));
+
+    let browser = Browser::start().await.expect("browser");
+    let run = async {
+        browser.join(&server.http(&format!("/b/{id}")), "Ann").await?;
+        // The note written by Yjs is drawn, in its colour.
+        let js_note = note_id(&browser, "Written by Yjs").await?;
+        ensure!(js_note == "js-note");
+        let color = browser
+            .eval("return getComputedStyle(document.querySelector(\"[data-id='js-note']\")).backgroundColor;")
+            .await?;
+        ensure!(color == "rgb(201, 228, 255)", "drawn in {color}");
+        // A note made in the browser is read back by the JS client.
+        browser.type_text("n").await?;
+        browser.click_at(700.0, 300.0).await?;
+        browser.wait_for(".el-editor").await?;
+        browser.type_text("Hello from the browser").await?;
+        browser.type_text("\u{e00c}").await?;
+        browser.screenshot("board-interop").await?;
+        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+            .await
+            .context("the JS client never saw the browser's note")??
+            .context("no RESULT line")?;
+        let result: serde_json::Value =
+            serde_json::from_str(line.strip_prefix("RESULT ").context("RESULT")?)?;
+        let note = &result["note"];
+        ensure!(note["type"] == "note", "{note}");
+        ensure!(note["text"] == "Hello from the browser", "{note}");
+        ensure!(note["author"] == "Ann", "{note}");
+        for key in ["x", "y", "w", "h", "z", "created"] {
+            ensure!(note[key].is_number(), "{key} in {note}");
+        }
+        // The field the browser does not know survived its edits.
+        ensure!(result["jsNote"]["mood"] == "curious", "{result}");
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    browser.close().await;
+    let status = node.wait().await.unwrap();
+    server.stop().await;
+    run.unwrap();
+    assert!(status.success(), "node exited with {status}");
+}
