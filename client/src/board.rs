@@ -52,6 +52,17 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
         {
             fitted.set_value(true);
             keys::zoom_to_fit(ui);
+            // For the browser benchmark: when the synced board was first
+            // painted, in ms since navigation started.
+            // (The second animation frame comes after that paint.)
+            request_animation_frame(|| {
+                request_animation_frame(|| {
+                    let ready = window().performance().map(|p| p.now()).unwrap_or_default();
+                    if let Some(board) = document().query_selector(".board").ok().flatten() {
+                        let _ = board.set_attribute("data-ready-ms", &format!("{ready:.0}"));
+                    }
+                })
+            });
         }
     });
     // Whatever disappears from the board leaves the selection.

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::PointerEvent;
 
 use super::camera::Camera;
-use super::model::{Tool, Ui, model, ui};
+use super::model::{Shape, Tool, Ui, model, ui};
 use super::ops::{self, snap};
 use super::{overlay, view};
 
@@ -93,9 +93,34 @@ pub fn Canvas() -> impl IntoView {
         let (w, h) = ui.viewport.get();
         ui.camera.get().culling(w, h)
     });
+    // Far out, text is unreadable and everything may be on screen: the
+    // board is drawn on one 2D canvas instead of as elements.
+    let far = Memo::new(move |_| ui.camera.get().zoom < FAR_ZOOM);
     let visible = Memo::new(move |_| {
         ui.layout.track();
+        if far.get() {
+            return Vec::new();
+        }
         model().scene.visible(cull.get())
+    });
+    let far_layer = NodeRef::<html::Canvas>::new();
+    // What the far canvas draws, re-read only when elements change.
+    let shapes = Memo::new(move |_| {
+        ui.layout.track();
+        if far.get() {
+            model().scene.shapes()
+        } else {
+            Vec::new()
+        }
+    });
+    Effect::new(move |_| {
+        let camera = ui.camera.get();
+        let (w, h) = ui.viewport.get();
+        if far.get()
+            && let Some(canvas) = far_layer.get()
+        {
+            shapes.with(|shapes| draw_far(&canvas, shapes, camera, w, h));
+        }
     });
 
     let world_style = move || {
@@ -104,13 +129,6 @@ pub fn Canvas() -> impl IntoView {
             "transform:translate({}px,{}px) scale({});--zoom:{}",
             c.x, c.y, c.zoom, c.zoom
         )
-    };
-    let world_class = move || {
-        if ui.camera.get().zoom < 0.2 {
-            "world far"
-        } else {
-            "world"
-        }
     };
     let grid_style = move || {
         let c = ui.camera.get();
@@ -243,7 +261,8 @@ pub fn Canvas() -> impl IntoView {
                     </marker>
                 </defs>
             </svg>
-            <div class=world_class style=world_style>
+            <canvas class="far-layer" node_ref=far_layer style:display=move || if far.get() { "block" } else { "none" }></canvas>
+            <div class="world" style=world_style>
                 <For each=move || visible.get() key=|id| id.clone() children=view::element/>
                 <overlay::RemoteSelections/>
                 <overlay::Drawing preview=preview/>
@@ -251,6 +270,75 @@ pub fn Canvas() -> impl IntoView {
             <overlay::Selection/>
             <overlay::Cursors/>
         </div>
+    }
+}
+
+/// Below this zoom the board is drawn on a canvas (see [`draw_far`]).
+pub const FAR_ZOOM: f64 = 0.2;
+
+/// Draws the whole board, far out, on `canvas` (sized to the viewport at
+/// the screen's pixel ratio).
+fn draw_far(canvas: &web_sys::HtmlCanvasElement, shapes: &[Shape], camera: Camera, w: f64, h: f64) {
+    let ratio = window().device_pixel_ratio().max(1.0);
+    let (pw, ph) = ((w * ratio) as u32, (h * ratio) as u32);
+    if canvas.width() != pw || canvas.height() != ph {
+        canvas.set_width(pw);
+        canvas.set_height(ph);
+    }
+    let Ok(Some(ctx)) = canvas.get_context("2d") else {
+        return;
+    };
+    let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>() else {
+        return;
+    };
+    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, w, h);
+    let screen = Rect {
+        x: 0.0,
+        y: 0.0,
+        w,
+        h,
+    };
+    ctx.set_font("600 13px system-ui, sans-serif");
+    // Setting a style crosses into JavaScript: only when it changes.
+    let mut fill = String::new();
+    for shape in shapes {
+        match shape {
+            Shape::Frame(r, title) => {
+                let r = camera.rect_to_screen(*r);
+                if r.intersects(&screen) {
+                    fill.clear();
+                    ctx.set_fill_style_str("#ffffff");
+                    ctx.fill_rect(r.x, r.y, r.w, r.h);
+                    ctx.set_stroke_style_str("#d9d5cc");
+                    ctx.stroke_rect(r.x, r.y, r.w, r.h);
+                    ctx.set_fill_style_str("#5b6272");
+                    let _ = ctx.fill_text(
+                        if title.is_empty() { "Frame" } else { title },
+                        r.x,
+                        r.y - 6.0,
+                    );
+                }
+            }
+            Shape::Fill(r, color) => {
+                let r = camera.rect_to_screen(*r);
+                if r.intersects(&screen) {
+                    if fill != *color {
+                        ctx.set_fill_style_str(view::safe_color(color));
+                        fill.clone_from(color);
+                    }
+                    ctx.fill_rect(r.x, r.y, r.w.max(1.0), r.h.max(1.0));
+                }
+            }
+            Shape::Line(a, b) => {
+                let (a, b) = (camera.to_screen(a.0, a.1), camera.to_screen(b.0, b.1));
+                ctx.set_stroke_style_str("#5b6272");
+                ctx.begin_path();
+                ctx.move_to(a.0, a.1);
+                ctx.line_to(b.0, b.1);
+                ctx.stroke();
+            }
+        }
     }
 }
 
@@ -280,7 +368,11 @@ fn pointer_down(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Opt
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .and_then(|el| el.closest("[data-handle]").ok().flatten())
         .and_then(|el| el.get_attribute("data-handle"));
-    let hit = view::target_id(target);
+    let mut hit = view::target_id(target);
+    if hit.is_none() && camera.zoom < FAR_ZOOM {
+        // Drawn on the far canvas: hit-test the model.
+        hit = model().scene.at(board.0, board.1);
+    }
     if ev.button() == 1 || tool == Tool::Hand || ev.button() == 2 && hit.is_none() {
         set(Gesture::Pan { start: at, camera });
         return;

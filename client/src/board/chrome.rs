@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::keys::{zoom_to, zoom_to_fit};
-use super::model::{Tool, model, ui};
+use super::model::{Shape, Tool, model, ui};
 use super::ops;
 
 const TOOLS: [(Tool, &str, &str, &str); 7] = [
@@ -140,16 +140,29 @@ pub fn Minimap() -> impl IntoView {
         };
         let k = scale(a);
         ctx.clear_rect(0.0, 0.0, MAP_W, MAP_H);
-        model().scene.for_minimap(|r, color, frame| {
-            let (x, y) = ((r.x - a.x) * k, (r.y - a.y) * k);
-            if frame {
-                ctx.set_stroke_style_str("#c9c5bb");
-                ctx.stroke_rect(x, y, (r.w * k).max(1.0), (r.h * k).max(1.0));
-            } else {
-                ctx.set_fill_style_str(super::view::safe_color(color));
-                ctx.fill_rect(x, y, (r.w * k).max(1.0), (r.h * k).max(1.0));
+        for shape in model().scene.shapes() {
+            match shape {
+                Shape::Frame(r, _) => {
+                    ctx.set_stroke_style_str("#c9c5bb");
+                    ctx.stroke_rect(
+                        (r.x - a.x) * k,
+                        (r.y - a.y) * k,
+                        (r.w * k).max(1.0),
+                        (r.h * k).max(1.0),
+                    );
+                }
+                Shape::Fill(r, color) => {
+                    ctx.set_fill_style_str(super::view::safe_color(&color));
+                    ctx.fill_rect(
+                        (r.x - a.x) * k,
+                        (r.y - a.y) * k,
+                        (r.w * k).max(1.0),
+                        (r.h * k).max(1.0),
+                    );
+                }
+                Shape::Line(..) => {}
             }
-        });
+        }
     });
     let viewport_style = move || {
         let a = area.get();

@@ -43,6 +43,14 @@ struct Item {
     ends: Option<(String, String)>,
 }
 
+/// An element reduced to what a canvas draws of it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape {
+    Fill(Rect, String),
+    Frame(Rect, String),
+    Line((f64, f64), (f64, f64)),
+}
+
 /// The projection of the `elements` map.
 #[derive(Default)]
 pub struct Scene {
@@ -122,6 +130,20 @@ impl Scene {
             .collect()
     }
 
+    /// The topmost element (not a connector) under a board point.
+    pub fn at(&self, x: f64, y: f64) -> Option<String> {
+        self.items
+            .borrow()
+            .iter()
+            .filter(|(_, i)| drawable(&i.kind) && i.ends.is_none() && i.rect.contains_point(x, y))
+            .max_by(|a, b| {
+                (a.1.kind != Kind::Frame, a.1.z)
+                    .partial_cmp(&(b.1.kind != Kind::Frame, b.1.z))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+            .map(|(id, _)| id.clone())
+    }
+
     /// The topmost frame holding the point, other than `except`.
     pub fn frame_at(&self, x: f64, y: f64, except: &HashSet<String>) -> Option<String> {
         self.items
@@ -195,18 +217,35 @@ impl Scene {
             .unwrap_or((0.0, 0.0))
     }
 
-    /// Rectangles and colours of every element, for the minimap.
-    pub fn for_minimap(&self, mut draw: impl FnMut(Rect, &str, bool)) {
-        for item in self.items.borrow().values() {
-            if drawable(&item.kind) && item.ends.is_none() {
-                match item.kind {
-                    Kind::Text => draw(item.rect, "#b9bcc4", false),
-                    _ => item
-                        .signal
-                        .with_untracked(|e| draw(item.rect, &e.color, item.kind == Kind::Frame)),
-                }
-            }
-        }
+    /// Every element as a flat shape, frames first then by stacking order,
+    /// for the canvas-drawn views (the minimap, the far-out board).
+    pub fn shapes(&self) -> Vec<Shape> {
+        let items = self.items.borrow();
+        let mut shapes: Vec<(bool, f64, Shape)> = items
+            .values()
+            .filter(|i| drawable(&i.kind))
+            .filter_map(|i| {
+                let (color, label) = i.signal.with_untracked(|e| {
+                    let label = (i.kind == Kind::Frame).then(|| e.text.clone());
+                    (e.color.clone(), label)
+                });
+                let shape = match &i.ends {
+                    Some(ends) => {
+                        let a = items.get(&ends.0)?.rect.center();
+                        let b = items.get(&ends.1)?.rect.center();
+                        Shape::Line(a, b)
+                    }
+                    None => match i.kind {
+                        Kind::Frame => Shape::Frame(i.rect, label.unwrap_or_default()),
+                        Kind::Text => Shape::Fill(i.rect, "#b9bcc4".into()),
+                        _ => Shape::Fill(i.rect, color),
+                    },
+                };
+                Some((i.kind != Kind::Frame, i.z, shape))
+            })
+            .collect();
+        shapes.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        shapes.into_iter().map(|(_, _, s)| s).collect()
     }
 
     /// Re-reads `ids` from the document; true when anything that moves

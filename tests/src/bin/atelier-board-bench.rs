@@ -1,0 +1,244 @@
+//! The board page's speed in headless Chromium: boards of 1k, 5k and 10k
+//! notes; load-to-interactive time and frame times while panning and
+//! zooming. Prints a Markdown table (for BENCHMARKS.md).
+//!
+//!   cargo xtask web && cargo run --release -p atelier-tests --bin atelier-board-bench
+//!
+//! "Work" is what one frame of panning costs the page: the wheel event, the
+//! reactive updates it causes, style and layout (forced), measured in the
+//! page. "Interval" is the time between animation frames (paint included);
+//! 16.7 ms is 60 frames a second.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use atelier_server::Config;
+use atelier_shared::{Element, Elements, Kind, NOTE_COLORS};
+use atelier_tests::browser::Browser;
+use atelier_tests::{TestServer, YClient};
+use clap::Parser;
+use yrs::Transact;
+
+#[derive(Parser)]
+struct Args {
+    /// Board sizes, in notes.
+    #[arg(long, value_delimiter = ',', default_value = "1000,5000,10000")]
+    sizes: Vec<usize>,
+    /// Animation frames per measured gesture.
+    #[arg(long, default_value_t = 120)]
+    frames: usize,
+}
+
+const TEXTS: [&str; 6] = [
+    "Le formulaire de déclaration est trop long",
+    "I never know where my claim stands",
+    "J'ai dû rappeler trois fois",
+    "The expert came quickly, great",
+    "Je veux un seul interlocuteur",
+    "Paperwork asked twice",
+];
+
+/// Fills board `id` with `n` notes in a square grid, in one transaction.
+async fn fill(server: &TestServer, id: &str, n: usize) -> Result<()> {
+    let mut bot = YClient::connect(&server.ws(id)).await?;
+    bot.synced().await;
+    let elements = Elements::new(bot.elements());
+    let cols = (n as f64).sqrt().ceil() as usize;
+    let update = {
+        let mut txn = bot.doc.transact_mut();
+        for i in 0..n {
+            let mut note = Element::new(
+                format!("n{i}"),
+                Kind::Note,
+                (i % cols) as f64 * 200.0,
+                (i / cols) as f64 * 200.0,
+            );
+            note.color = NOTE_COLORS[i % NOTE_COLORS.len()].1.into();
+            note.text = format!("{} ({i})", TEXTS[i % TEXTS.len()]);
+            note.z = i as f64;
+            note.author = "bench".into();
+            elements.insert(&mut txn, &note);
+        }
+        txn.encode_update_v1()
+    };
+    bot.send_raw(atelier_shared::protocol::update(update)).await;
+    // The room stores before it relays: a second client that sees every
+    // note proves the board is in place.
+    let mut check = YClient::connect(&server.ws(id)).await?;
+    check.synced().await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while check.element_count() < n as u32 {
+        if tokio::time::Instant::now() > deadline {
+            bail!("the board never reached {n} notes");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    bot.close().await;
+    check.close().await;
+    Ok(())
+}
+
+/// Runs `frames` animation frames, each sending one wheel event to the
+/// canvas; returns (work, interval) per frame in ms.
+async fn gesture(
+    b: &Browser,
+    frames: usize,
+    dx: f64,
+    dy: f64,
+    ctrl: bool,
+) -> Result<(Vec<f64>, Vec<f64>, u64)> {
+    let script = format!(
+        r#"
+        const done = arguments[arguments.length - 1];
+        const canvas = document.querySelector('.canvas');
+        const world = document.querySelector('.world');
+        const r = canvas.getBoundingClientRect();
+        const work = [], interval = [];
+        const channel = new MessageChannel();
+        let last = null, i = 0, t0 = 0, sign = 1;
+        channel.port1.onmessage = () => {{
+            world.getBoundingClientRect(); document.body.offsetWidth;
+            work.push(performance.now() - t0);
+        }};
+        function step(ts) {{
+            if (last !== null) interval.push(ts - last);
+            last = ts;
+            if (i % 30 === 0 && i % 60 !== 0) sign = -sign; // there and back, around the start
+            t0 = performance.now();
+            canvas.dispatchEvent(new WheelEvent('wheel', {{
+                deltaX: {dx} * sign, deltaY: {dy} * sign, ctrlKey: {ctrl},
+                clientX: r.x + r.width / 2, clientY: r.y + r.height / 2, bubbles: true, cancelable: true
+            }}));
+            channel.port2.postMessage(0);
+            if (++i < {frames}) requestAnimationFrame(step);
+            else setTimeout(() => done([work, interval, document.querySelectorAll('.world .el, .world .el-connector').length]), 100);
+        }}
+        requestAnimationFrame(step);
+        "#
+    );
+    let v = b.client.execute_async(&script, vec![]).await?;
+    let list = |v: &serde_json::Value| -> Vec<f64> {
+        v.as_array()
+            .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
+            .unwrap_or_default()
+    };
+    Ok((list(&v[0]), list(&v[1]), v[2].as_u64().unwrap_or_default()))
+}
+
+fn percentile(values: &[f64], p: f64) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+/// Sets the camera to `zoom` (keyboard: Ctrl+0 is 100 %, then -/+).
+async fn set_zoom(b: &Browser, percent: u32) -> Result<()> {
+    b.click_at(640.0, 300.0).await?; // focus the board
+    b.ctrl('0').await?;
+    let mut now = 100.0;
+    while (now - percent as f64).abs() > 5.0 && now > percent as f64 {
+        b.type_text("-").await?;
+        now /= 1.25;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    Ok(())
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(args))
+}
+
+async fn run(args: Args) -> Result<()> {
+    let web = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/web");
+    let wasm = std::fs::read(web.join("atelier_client_bg.wasm"))
+        .context("target/web is missing: run `cargo xtask web`")?;
+    let gz = {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(&wasm)?;
+        e.finish()?.len()
+    };
+    println!(
+        "WASM: {} KB raw, {} KB gzipped\n",
+        wasm.len() / 1024,
+        gz / 1024
+    );
+    let server = TestServer::start(Config::default()).await;
+    let browser = Browser::start().await?;
+    browser
+        .client
+        .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+            Some(Duration::from_secs(300)),
+            None,
+            None,
+        ))
+        .await?;
+    println!(
+        "| notes | load to interactive | gesture | elements in the DOM | work median | work p95 | interval median | interval p95 |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    let mut joined = false;
+    for &n in &args.sizes {
+        let body = serde_json::json!({ "title": format!("{n} notes") }).to_string();
+        let (_, body) = server.request("POST", "/api/boards", Some(&body)).await;
+        let id = serde_json::from_str::<serde_json::Value>(&body)?["id"]
+            .as_str()
+            .context("board id")?
+            .to_owned();
+        fill(&server, &id, n).await?;
+        let url = server.http(&format!("/b/{id}"));
+        if joined {
+            browser.client.goto(&url).await?;
+        } else {
+            browser.join(&url, "Bench").await?;
+            joined = true;
+            // Measure a cold load of this board too, with the name known.
+            browser.client.goto(&url).await?;
+        }
+        browser.wait_for(".board[data-ready-ms]").await?;
+        let ready = browser
+            .eval("return Number(document.querySelector('.board').dataset.readyMs);")
+            .await?
+            .as_f64()
+            .unwrap_or(f64::NAN);
+        let row = |gesture: &str, (work, interval, rendered): (Vec<f64>, Vec<f64>, u64)| {
+            println!(
+                "| {n} | {ready:.0} ms | {gesture} | {rendered} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
+                percentile(&work, 0.5),
+                percentile(&work, 0.95),
+                percentile(&interval, 0.5),
+                percentile(&interval, 0.95),
+            );
+        };
+        row(
+            "pan, whole board (fit)",
+            gesture(&browser, args.frames, 14.0, 8.0, false).await?,
+        );
+        set_zoom(&browser, 100).await?;
+        row(
+            "pan at 100 %",
+            gesture(&browser, args.frames, 14.0, 8.0, false).await?,
+        );
+        set_zoom(&browser, 33).await?;
+        row(
+            "pan at 33 %",
+            gesture(&browser, args.frames, 14.0, 8.0, false).await?,
+        );
+        row(
+            "zoom in and out",
+            gesture(&browser, args.frames, 0.0, 6.0, true).await?,
+        );
+        browser.screenshot(&format!("bench-{n}")).await?;
+    }
+    browser.close().await;
+    server.stop().await;
+    Ok(())
+}
