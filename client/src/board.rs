@@ -34,6 +34,7 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
         note_color: RwSignal::new(atelier_shared::NOTE_COLORS[0].1),
         peers: live.peers,
         toast: RwSignal::new(None),
+        pointer: StoredValue::new(None),
     };
     provide_context(ui);
     keys::install(ui);

@@ -47,7 +47,9 @@ fn shell() -> Response {
 }
 
 async fn asset(Path(path): Path<String>) -> Response {
-    found(Assets::get(&path), "public, max-age=3600")
+    // Unversioned names too (the stylesheet must match the client after an
+    // upgrade): revalidate, the ETag makes that a 304.
+    found(Assets::get(&path), "no-cache")
 }
 
 async fn pkg(Path(path): Path<String>) -> Response {

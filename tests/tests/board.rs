@@ -226,3 +226,178 @@ async fn a_javascript_yjs_client_and_the_browser_share_notes() {
     run.unwrap();
     assert!(status.success(), "node exited with {status}");
 }
+
+/// The element under `css`, as the test bot reads the document.
+async fn id_of(b: &Browser, css: &str) -> Result<String> {
+    let v = b
+        .eval(&format!(
+            "const e = document.querySelector({css:?}); return e ? e.dataset.id : null;"
+        ))
+        .await?;
+    Ok(v.as_str().with_context(|| format!("no {css}"))?.to_owned())
+}
+
+/// Shapes, frames, connectors, marquee, clipboard, resize, delete and zoom,
+/// driven with the mouse and Miro's shortcuts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tools_work_like_miro() {
+    let server = TestServer::start(Config::default()).await;
+    let id = new_board(&server, "Tools").await;
+    let mut bot = YClient::connect(&server.ws(&id)).await.unwrap();
+    bot.synced().await;
+    let b = Browser::start().await.expect("browser");
+    let run = async {
+        b.join(&server.http(&format!("/b/{id}")), "Ann").await?;
+        let count = |bot: &YClient, kind: &str| {
+            bot.all_elements()
+                .iter()
+                .filter(|e| e.kind.as_str() == kind)
+                .count()
+        };
+        for (x, text) in [(420.0, "Attente"), (720.0, "Relances")] {
+            b.type_text("n").await?;
+            b.click_at(x, 280.0).await?;
+            b.wait_for(".el-editor").await?;
+            b.type_text(text).await?;
+            b.type_text("\u{e00c}").await?;
+        }
+        let a = note_id(&b, "Attente").await?;
+        let r = note_id(&b, "Relances").await?;
+
+        // L: a connector from one note to the other.
+        let (pa, pr) = (
+            b.center_of(&format!("[data-id='{a}']")).await?,
+            b.center_of(&format!("[data-id='{r}']")).await?,
+        );
+        b.type_text("l").await?;
+        b.drag(pa, pr).await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || bot.all_elements().iter().any(|e| {
+                e.kind.as_str() == "connector"
+                    && e.from.as_deref() == Some(a.as_str())
+                    && e.to.as_deref() == Some(r.as_str())
+            }))
+            .await,
+            "no connector from {a} to {r}"
+        );
+
+        // F: a frame drawn around both notes takes them in.
+        b.type_text("f").await?;
+        b.drag((300.0, 150.0), (900.0, 430.0)).await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || count(&bot, "frame") == 1).await,
+            "no frame"
+        );
+        let frame = bot
+            .all_elements()
+            .into_iter()
+            .find(|e| e.kind.as_str() == "frame")
+            .unwrap();
+        ensure!(
+            eventually(Duration::from_secs(10), || [&a, &r].iter().all(|n| bot
+                .element(n)
+                .is_some_and(|e| e.parent.as_deref() == Some(frame.id.as_str()))))
+            .await,
+            "the notes are not in the frame"
+        );
+
+        // Moving the frame (by its title) moves its notes; the connector follows.
+        let line = "return document.querySelector('.el-connector .line').getAttribute('d');";
+        let before = b.eval(line).await?;
+        let y0 = bot.element(&a).unwrap().y;
+        let title = b.center_of(".frame-title").await?;
+        b.drag(title, (title.0, title.1 + 150.0)).await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || bot
+                .element(&a)
+                .is_some_and(|e| (e.y - y0 - 150.0).abs() <= 12.0))
+            .await,
+            "the note stayed at {:?}",
+            bot.element(&a).map(|e| e.y)
+        );
+        b.until("the connector follows", &format!("return document.querySelector('.el-connector .line').getAttribute('d') !== {before};"))
+            .await?;
+
+        // S: a shape, drawn by dragging.
+        b.type_text("s").await?;
+        b.drag((1000.0, 150.0), (1150.0, 250.0)).await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || bot
+                .all_elements()
+                .iter()
+                .any(|e| e.kind.as_str() == "shape" && (e.w - 150.0).abs() <= 12.0))
+            .await,
+            "no 150-wide shape"
+        );
+
+        // Resize a note by its corner handle.
+        let w0 = bot.element(&r).unwrap().w;
+        let at = b.center_of(&format!("[data-id='{r}']")).await?;
+        b.click_at(at.0, at.1).await?;
+        let corner = b.center_of(".handle-se").await?;
+        b.drag(corner, (corner.0 + 80.0, corner.1 + 40.0)).await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || bot
+                .element(&r)
+                .is_some_and(|e| (e.w - w0 - 80.0).abs() <= 12.0))
+            .await,
+            "resized to {:?}",
+            bot.element(&r).map(|e| e.w)
+        );
+
+        // Marquee everything, Ctrl+C, Ctrl+V: a copy of all five.
+        b.type_text("\u{e00c}").await?;
+        b.drag((250.0, 80.0), (1220.0, 640.0)).await?;
+        b.until(
+            "the marquee selects all",
+            "return document.querySelectorAll('.el.selected, .el-connector.selected').length === 5;",
+        )
+        .await?;
+        b.screenshot("board-tools-selected").await?;
+        b.ctrl('c').await?;
+        b.ctrl('v').await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || bot.all_elements().len() == 10).await,
+            "after paste: {} elements",
+            bot.all_elements().len()
+        );
+        ensure!(count(&bot, "connector") == 2 && count(&bot, "frame") == 2);
+        // The pasted connector joins the pasted notes, not the originals.
+        let pasted = bot
+            .all_elements()
+            .into_iter()
+            .find(|e| e.kind.as_str() == "connector" && e.from.as_deref() != Some(a.as_str()))
+            .context("pasted connector")?;
+        ensure!(bot.element(pasted.from.as_deref().unwrap_or_default()).is_some());
+
+        // Delete removes the selection (the pasted copy); undo brings it back.
+        b.type_text("\u{e017}").await?; // Delete
+        ensure!(
+            eventually(Duration::from_secs(10), || bot.all_elements().len() == 5).await,
+            "after delete: {}",
+            bot.all_elements().len()
+        );
+        b.ctrl('z').await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || bot.all_elements().len() == 10).await,
+            "after undo: {}",
+            bot.all_elements().len()
+        );
+
+        // Zoom: Shift+1 fits the board, + zooms in.
+        let level = "return document.querySelector('.zoom-level').textContent;";
+        b.type_text("!").await?;
+        let fit = b.eval(level).await?;
+        b.type_text("+").await?;
+        b.until("+ zooms in", &format!("return document.querySelector('.zoom-level').textContent !== {fit};"))
+            .await?;
+        b.type_text("!").await?;
+        b.screenshot("board-tools").await?;
+        let _ = id_of(&b, ".el-frame .frame-title").await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    b.close().await;
+    server.stop().await;
+    run.unwrap();
+}

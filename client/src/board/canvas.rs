@@ -125,11 +125,12 @@ pub fn Canvas() -> impl IntoView {
 
     let world_style = move || {
         let c = ui.camera.get();
-        format!(
-            "transform:translate({}px,{}px) scale({});--zoom:{}",
-            c.x, c.y, c.zoom, c.zoom
-        )
+        format!("transform:translate({}px,{}px) scale({})", c.x, c.y, c.zoom)
     };
+    // `--zoom` (outlines and labels that keep their screen size) changes
+    // only when the zoom does: a pan restyles the world layer alone.
+    let zoom = Memo::new(move |_| ui.camera.get().zoom);
+    let zoom_var = move || format!("--zoom:{}", zoom.get());
     let grid_style = move || {
         let c = ui.camera.get();
         let mut step = 24.0 * c.zoom;
@@ -168,6 +169,7 @@ pub fn Canvas() -> impl IntoView {
         let at = local(&ev, &el);
         let board = ui.camera.get_untracked().to_board(at.0, at.1);
         crate::sync::set_cursor(Some(board));
+        ui.pointer.set_value(Some(board));
         pointer_move(ui, &ev, at, preview);
     };
     let on_up = move |ev: PointerEvent| {
@@ -239,12 +241,16 @@ pub fn Canvas() -> impl IntoView {
     view! {
         <div
             class=canvas_class
+            style=zoom_var
             node_ref=canvas
             on:pointerdown=on_down
             on:pointermove=on_move
             on:pointerup=on_up
             on:pointercancel=on_up
-            on:pointerleave=move |_| crate::sync::set_cursor(None)
+            on:pointerleave=move |_| {
+                crate::sync::set_cursor(None);
+                ui.pointer.set_value(None);
+            }
             // The board manages focus itself: a press on the canvas must not
             // take it from the note being edited.
             on:mousedown=|ev| ev.prevent_default()
@@ -274,10 +280,67 @@ pub fn Canvas() -> impl IntoView {
 }
 
 /// Below this zoom the board is drawn on a canvas (see [`draw_far`]).
-pub const FAR_ZOOM: f64 = 0.2;
+pub const FAR_ZOOM: f64 = 0.3;
+
+/// The far view's bitmap: the whole board drawn once at about the current
+/// zoom, then only copied (moved and scaled) while panning and zooming.
+struct FarCache {
+    canvas: web_sys::HtmlCanvasElement,
+    /// Board area the bitmap covers, and its pixels per board unit.
+    area: Rect,
+    scale: f64,
+    layout: u64,
+}
+
+thread_local! {
+    static FAR_CACHE: RefCell<Option<FarCache>> = const { RefCell::new(None) };
+}
+
+/// Largest side of the far view's bitmap, in pixels.
+const FAR_CACHE_MAX: f64 = 4096.0;
+
+fn context_2d(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
+/// Draws `shapes` (not frame titles) at `scale` pixels per board unit,
+/// with board point (`area.x`, `area.y`) at the canvas' origin.
+fn paint_shapes(ctx: &web_sys::CanvasRenderingContext2d, shapes: &[Shape], area: Rect, scale: f64) {
+    let _ = ctx.set_transform(scale, 0.0, 0.0, scale, -area.x * scale, -area.y * scale);
+    // Setting a style crosses into JavaScript: only when it changes.
+    let mut fill = String::new();
+    ctx.set_line_width(1.5 / scale);
+    for shape in shapes {
+        match shape {
+            Shape::Frame(r, _) => {
+                fill.clear();
+                ctx.set_fill_style_str("#ffffff");
+                ctx.fill_rect(r.x, r.y, r.w, r.h);
+                ctx.set_stroke_style_str("#d9d5cc");
+                ctx.stroke_rect(r.x, r.y, r.w, r.h);
+            }
+            Shape::Fill(r, color) => {
+                if fill != *color {
+                    ctx.set_fill_style_str(view::safe_color(color));
+                    fill.clone_from(color);
+                }
+                ctx.fill_rect(r.x, r.y, r.w.max(1.0 / scale), r.h.max(1.0 / scale));
+            }
+            Shape::Line(a, b) => {
+                ctx.set_stroke_style_str("#5b6272");
+                ctx.begin_path();
+                ctx.move_to(a.0, a.1);
+                ctx.line_to(b.0, b.1);
+                ctx.stroke();
+            }
+        }
+    }
+}
 
 /// Draws the whole board, far out, on `canvas` (sized to the viewport at
-/// the screen's pixel ratio).
+/// the screen's pixel ratio): the cached bitmap, redrawn only when the
+/// elements changed or the zoom moved well away from the bitmap's, then the
+/// frame titles at their screen size.
 fn draw_far(canvas: &web_sys::HtmlCanvasElement, shapes: &[Shape], camera: Camera, w: f64, h: f64) {
     let ratio = window().device_pixel_ratio().max(1.0);
     let (pw, ph) = ((w * ratio) as u32, (h * ratio) as u32);
@@ -285,59 +348,74 @@ fn draw_far(canvas: &web_sys::HtmlCanvasElement, shapes: &[Shape], camera: Camer
         canvas.set_width(pw);
         canvas.set_height(ph);
     }
-    let Ok(Some(ctx)) = canvas.get_context("2d") else {
+    let Some(ctx) = context_2d(canvas) else {
         return;
     };
-    let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>() else {
-        return;
-    };
+    let layout = ui().layout.get_untracked();
+    let wanted = camera.zoom * ratio;
+    FAR_CACHE.with_borrow_mut(|cache| {
+        let stale = cache
+            .as_ref()
+            .is_none_or(|c| c.layout != layout || !(0.6..=1.7).contains(&(c.scale / wanted)));
+        if stale {
+            let Some(area) = model().scene.bounds().map(|b| b.grow(40.0)) else {
+                *cache = None;
+                return;
+            };
+            let scale = wanted
+                .min(FAR_CACHE_MAX / area.w.max(1.0))
+                .min(FAR_CACHE_MAX / area.h.max(1.0));
+            let bitmap = match cache.take() {
+                Some(c) => c.canvas,
+                None => match document()
+                    .create_element("canvas")
+                    .ok()
+                    .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+                {
+                    Some(c) => c,
+                    None => return,
+                },
+            };
+            bitmap.set_width((area.w * scale).ceil() as u32);
+            bitmap.set_height((area.h * scale).ceil() as u32);
+            if let Some(bctx) = context_2d(&bitmap) {
+                paint_shapes(&bctx, shapes, area, scale);
+            }
+            *cache = Some(FarCache {
+                canvas: bitmap,
+                area,
+                scale,
+                layout,
+            });
+        }
+    });
     let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, w, h);
-    let screen = Rect {
-        x: 0.0,
-        y: 0.0,
-        w,
-        h,
-    };
+    FAR_CACHE.with_borrow(|cache| {
+        if let Some(c) = cache {
+            let to = camera.rect_to_screen(c.area);
+            let _ = ctx
+                .draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                    &c.canvas,
+                    0.0,
+                    0.0,
+                    c.canvas.width() as f64,
+                    c.canvas.height() as f64,
+                    to.x,
+                    to.y,
+                    to.w,
+                    to.h,
+                );
+        }
+    });
+    // Frame titles keep their size on screen; frames come first.
     ctx.set_font("600 13px system-ui, sans-serif");
-    // Setting a style crosses into JavaScript: only when it changes.
-    let mut fill = String::new();
+    ctx.set_fill_style_str("#5b6272");
     for shape in shapes {
-        match shape {
-            Shape::Frame(r, title) => {
-                let r = camera.rect_to_screen(*r);
-                if r.intersects(&screen) {
-                    fill.clear();
-                    ctx.set_fill_style_str("#ffffff");
-                    ctx.fill_rect(r.x, r.y, r.w, r.h);
-                    ctx.set_stroke_style_str("#d9d5cc");
-                    ctx.stroke_rect(r.x, r.y, r.w, r.h);
-                    ctx.set_fill_style_str("#5b6272");
-                    let _ = ctx.fill_text(
-                        if title.is_empty() { "Frame" } else { title },
-                        r.x,
-                        r.y - 6.0,
-                    );
-                }
-            }
-            Shape::Fill(r, color) => {
-                let r = camera.rect_to_screen(*r);
-                if r.intersects(&screen) {
-                    if fill != *color {
-                        ctx.set_fill_style_str(view::safe_color(color));
-                        fill.clone_from(color);
-                    }
-                    ctx.fill_rect(r.x, r.y, r.w.max(1.0), r.h.max(1.0));
-                }
-            }
-            Shape::Line(a, b) => {
-                let (a, b) = (camera.to_screen(a.0, a.1), camera.to_screen(b.0, b.1));
-                ctx.set_stroke_style_str("#5b6272");
-                ctx.begin_path();
-                ctx.move_to(a.0, a.1);
-                ctx.line_to(b.0, b.1);
-                ctx.stroke();
-            }
+        let Shape::Frame(r, title) = shape else { break };
+        let (x, y) = camera.to_screen(r.x, r.y);
+        if x < w && y < h + 20.0 {
+            let _ = ctx.fill_text(if title.is_empty() { "Frame" } else { title }, x, y - 6.0);
         }
     }
 }

@@ -106,9 +106,14 @@ pub fn ZoomControls() -> impl IntoView {
     }
 }
 
-/// The area the minimap shows: the board's content and the viewport.
+/// The area the minimap shows: the board's content with a margin (or the
+/// first screen of an empty board). It does not follow the camera, so
+/// panning never redraws the map.
 fn minimap_area(content: Option<Rect>, view: Rect) -> Rect {
-    content.map(|c| c.union(&view)).unwrap_or(view).grow(200.0)
+    match content {
+        Some(c) => c.grow(c.w.max(c.h) * 0.15 + 200.0),
+        None => view.grow(200.0),
+    }
 }
 
 const MAP_W: f64 = 200.0;
@@ -123,8 +128,10 @@ pub fn Minimap() -> impl IntoView {
         model().scene.bounds()
     });
     let area = Memo::new(move |_| {
+        let content = content.get();
         let (w, h) = ui.viewport.get();
-        minimap_area(content.get(), ui.camera.get().visible(w, h))
+        let view = ui.camera.with_untracked(|c| c.visible(w, h));
+        minimap_area(content, view)
     });
     let scale = move |a: Rect| (MAP_W / a.w).min(MAP_H / a.h);
     // Redrawn when elements move or the area changes, not on every pan.

@@ -108,7 +108,7 @@ fn keydown(ui: Ui, e: ev::KeyboardEvent) {
         (false, _, "s" | "S") => tool(ui, Tool::Shape),
         (false, _, "l" | "L") => tool(ui, Tool::Connector),
         (false, _, "f" | "F") => tool(ui, Tool::Frame),
-        (false, true, "!") | (false, true, "1") => {
+        (false, _, "!") | (false, true, "1") => {
             zoom_to_fit(ui);
             true
         }
@@ -265,10 +265,16 @@ fn paste(ui: Ui, e: &ev::ClipboardEvent) {
     let mut json = get(CLIP_TYPE);
     // Some browsers drop custom types between pages: the copy kept in
     // local storage stands in when the plain text is still ours.
-    if json.is_empty() && stored("atelier.clipboard.text").as_deref() == Some(plain.as_str()) {
+    // (An empty clipboard, as headless browsers have, also takes it.)
+    if json.is_empty()
+        && (plain.is_empty() || stored("atelier.clipboard.text").as_deref() == Some(plain.as_str()))
+    {
         json = stored(CLIP_KEY).unwrap_or_default();
     }
-    let (cx, cy) = ui.canvas_center_on_board();
+    let (cx, cy) = ui
+        .pointer
+        .get_value()
+        .unwrap_or_else(|| ui.canvas_center_on_board());
     if let Ok(clip) = serde_json::from_str::<Clip>(&json) {
         let ids: HashSet<&String> = clip.elements.iter().map(|e| &e.id).collect();
         let Some(bounds) = clip
@@ -280,8 +286,8 @@ fn paste(ui: Ui, e: &ev::ClipboardEvent) {
         else {
             return;
         };
-        // Pasted where the user is looking; shifted when that would land
-        // exactly on the originals.
+        // Pasted where the pointer is (or mid-screen); shifted when that
+        // would land exactly on the originals.
         let (bx, by) = bounds.center();
         let (mut dx, mut dy) = (ops::snap(cx - bx), ops::snap(cy - by));
         if dx.abs() < 24.0

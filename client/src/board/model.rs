@@ -98,10 +98,11 @@ impl Scene {
         Some(a.union(&b))
     }
 
-    /// Elements touching `view`, bottom first (frames below the rest).
+    /// Elements touching `view`, in id order: the DOM keeps a stable order
+    /// as elements come and go (stacking is the CSS z-index, from `z`).
     pub fn visible(&self, view: Rect) -> Vec<String> {
         let items = self.items.borrow();
-        let mut hits: Vec<(bool, f64, &String)> = items
+        let mut hits: Vec<&String> = items
             .iter()
             .filter(|(_, i)| drawable(&i.kind))
             .filter(|(_, i)| match &i.ends {
@@ -110,22 +111,22 @@ impl Scene {
                 }
                 None => i.rect.intersects(&view),
             })
-            .map(|(id, i)| (i.kind != Kind::Frame, i.z, id))
+            .map(|(id, _)| id)
             .collect();
-        hits.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then(a.1.total_cmp(&b.1))
-                .then_with(|| a.2.cmp(b.2))
-        });
-        hits.into_iter().map(|(_, _, id)| id.clone()).collect()
+        hits.sort_unstable();
+        hits.into_iter().cloned().collect()
     }
 
-    /// Elements (not connectors) whose rectangle lies inside `area`.
+    /// Elements whose rectangle lies inside `area` (connectors: both ends).
     pub fn inside(&self, area: Rect) -> Vec<String> {
-        self.items
-            .borrow()
+        let items = self.items.borrow();
+        items
             .iter()
-            .filter(|(_, i)| drawable(&i.kind) && i.ends.is_none() && area.contains(&i.rect))
+            .filter(|(_, i)| drawable(&i.kind))
+            .filter(|(_, i)| match &i.ends {
+                Some(ends) => Self::connector_rect(&items, ends).is_some_and(|r| area.contains(&r)),
+                None => area.contains(&i.rect),
+            })
             .map(|(id, _)| id.clone())
             .collect()
     }
@@ -406,6 +407,9 @@ pub struct Ui {
     pub peers: ReadSignal<Vec<Peer>>,
     /// A short message at the bottom of the screen.
     pub toast: RwSignal<Option<String>>,
+    /// Where the pointer is on the board, while it is over the canvas
+    /// (pastes land there).
+    pub pointer: StoredValue<Option<(f64, f64)>>,
 }
 
 pub fn ui() -> Ui {
