@@ -75,6 +75,24 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
             ui.select(selection.into_iter().filter(|id| scene.kind(id).is_some()));
         }
     });
+    // Leaving a text box empty removes it (as in Miro); leaving any text
+    // ends that undo step.
+    let last_edit = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        let now = ui.editing.get();
+        if let Some(previous) = last_edit.get_value()
+            && now.as_ref() != Some(&previous)
+        {
+            ops::end_step();
+            if let Some(e) = model::model().scene.get(&previous)
+                && e.kind == atelier_shared::Kind::Text
+                && e.text.trim().is_empty()
+            {
+                ops::delete(&HashSet::from([previous]));
+            }
+        }
+        last_edit.set_value(now);
+    });
     let count = move || {
         layout.track();
         model::model().scene.len()

@@ -66,17 +66,37 @@ fn board_card(board: BoardInfo) -> impl IntoView {
     } else {
         board.title.clone()
     };
-    let updated = js_sys::Date::new(&(board.updated as f64).into());
-    let when = updated
-        .to_locale_date_string("default", &js_sys::Object::new())
-        .as_string()
-        .unwrap_or_default();
+    let template = match board.template.as_str() {
+        "" | "blank" => "Blank board".to_owned(),
+        other => other.to_owned(),
+    };
+    let when = edited(board.updated as f64, js_sys::Date::now());
     view! {
         <li>
             <a class="board-card" href=format!("/b/{}", board.id)>
                 <span class="board-card-title">{title}</span>
-                <span class="board-card-meta">{board.template} " · " {when}</span>
+                <span class="board-card-meta">{template} " · " {when}</span>
             </a>
         </li>
+    }
+}
+
+/// "edited 5 min ago" for a change at `then` (ms), seen at `now`; older
+/// than a week, the date.
+fn edited(then: f64, now: f64) -> String {
+    let minutes = ((now - then) / 60_000.0).max(0.0).floor() as u64;
+    match minutes {
+        0 => "edited just now".to_owned(),
+        1..=59 => format!("edited {minutes} min ago"),
+        60..=1439 => format!("edited {} h ago", minutes / 60),
+        1440..=10079 => format!("edited {} d ago", minutes / 1440),
+        _ => {
+            let date = js_sys::Date::new(&then.into());
+            let day = date
+                .to_locale_date_string("default", &js_sys::Object::new())
+                .as_string()
+                .unwrap_or_default();
+            format!("edited {day}")
+        }
     }
 }

@@ -264,6 +264,20 @@ async fn the_tools_work_like_miro() {
         let a = note_id(&b, "Attente").await?;
         let r = note_id(&b, "Relances").await?;
 
+        // T: a text box; left empty, it is not kept.
+        b.type_text("t").await?;
+        b.click_at(600.0, 560.0).await?;
+        b.wait_for(".el-text .el-editor").await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || count(&bot, "text") == 1).await,
+            "no text box"
+        );
+        b.type_text("\u{e00c}").await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || count(&bot, "text") == 0).await,
+            "the empty text box stayed"
+        );
+
         // L: a connector from one note to the other.
         let (pa, pr) = (
             b.center_of(&format!("[data-id='{a}']")).await?,

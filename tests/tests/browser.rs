@@ -74,6 +74,15 @@ async fn the_board_page_starts_connects_and_follows_the_document() {
             .at_most(Duration::from_secs(20))
             .for_element(Locator::Css(&format!("a.board-card[href='/b/{id}']")))
             .await?;
+        let card = c
+            .find(Locator::Css(&format!("a.board-card[href='/b/{id}']")))
+            .await?
+            .text()
+            .await?;
+        anyhow::ensure!(
+            card.contains("Claims journey workshop") && card.contains("Blank board · edited"),
+            "board card: {card}"
+        );
         browser.screenshot("home").await?;
         Ok::<_, anyhow::Error>(())
     }

@@ -57,6 +57,8 @@ pub enum Preview {
 
 thread_local! {
     static GESTURE: RefCell<Gesture> = const { RefCell::new(Gesture::None) };
+    /// Whether the board has been rendered once (see [`advance`]).
+    static OPENED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Pointer position relative to the canvas, in CSS pixels.
@@ -102,6 +104,17 @@ pub fn Canvas() -> impl IntoView {
             return Vec::new();
         }
         model().scene.visible(cull.get())
+    });
+    // What is in the DOM follows `visible`, but elements that enter are
+    // added at most ENTER_PER_FRAME a frame: a zoom or a long pan never
+    // stalls on creating hundreds of notes at once.
+    let rendered = RwSignal::new(Vec::<String>::new());
+    let catching_up = StoredValue::new(false);
+    Effect::new(move |_| {
+        visible.track();
+        if !catching_up.get_value() {
+            advance(visible, rendered, catching_up);
+        }
     });
     let far_layer = NodeRef::<html::Canvas>::new();
     // What the far canvas draws, re-read only when elements change.
@@ -269,13 +282,48 @@ pub fn Canvas() -> impl IntoView {
             </svg>
             <canvas class="far-layer" node_ref=far_layer style:display=move || if far.get() { "block" } else { "none" }></canvas>
             <div class="world" style=world_style>
-                <For each=move || visible.get() key=|id| id.clone() children=view::element/>
+                <For each=move || rendered.get() key=|id| id.clone() children=view::element/>
                 <overlay::RemoteSelections/>
                 <overlay::Drawing preview=preview/>
             </div>
             <overlay::Selection/>
             <overlay::Cursors/>
         </div>
+    }
+}
+
+/// How many elements may enter the DOM in one animation frame.
+const ENTER_PER_FRAME: usize = 40;
+
+/// One step of bringing `rendered` to `visible`: everything that left goes,
+/// up to [`ENTER_PER_FRAME`] of what came in is added (all of it the first
+/// time, so a board opens whole), and the next step is due next frame
+/// while some is missing.
+fn advance(
+    visible: Memo<Vec<String>>,
+    rendered: RwSignal<Vec<String>>,
+    catching_up: StoredValue<bool>,
+) {
+    let target = visible.get_untracked();
+    let shown: HashSet<String> = rendered.with_untracked(|r| r.iter().cloned().collect());
+    let first = !target.is_empty() && !OPENED.with(|o| o.replace(true));
+    let mut budget = if first { usize::MAX } else { ENTER_PER_FRAME };
+    let next: Vec<String> = target
+        .iter()
+        .filter(|id| {
+            shown.contains(*id)
+                || (budget > 0 && {
+                    budget -= 1;
+                    true
+                })
+        })
+        .cloned()
+        .collect();
+    let done = next.len() == target.len();
+    rendered.set(next);
+    catching_up.set_value(!done);
+    if !done {
+        request_animation_frame(move || advance(visible, rendered, catching_up));
     }
 }
 
