@@ -88,19 +88,19 @@ impl Camera {
         }
     }
 
-    /// The culling rectangle: the visible part grown by a quarter screen on
-    /// every side and rounded outwards to a grid whose step is a power of
+    /// The culling rectangle: the visible part grown by an eighth of a
+    /// screen on every side and rounded outwards to a grid whose step is a power of
     /// two, so neither small pans nor small zooms change it (and nothing
     /// is re-rendered until they add up).
     pub fn culling(self, w: f64, h: f64) -> Rect {
         let v = self.visible(w, h);
-        let step = 2f64.powf((v.w.max(v.h) / 4.0).max(1.0).log2().ceil());
+        let step = 2f64.powf((v.w.max(v.h) / 8.0).max(1.0).log2().ceil());
         let snap_down = |a: f64| (a / step).floor() * step;
         let snap_up = |a: f64| (a / step).ceil() * step;
-        let x0 = snap_down(v.x - v.w / 4.0);
-        let y0 = snap_down(v.y - v.h / 4.0);
-        let x1 = snap_up(v.right() + v.w / 4.0);
-        let y1 = snap_up(v.bottom() + v.h / 4.0);
+        let x0 = snap_down(v.x - v.w / 8.0);
+        let y0 = snap_down(v.y - v.h / 8.0);
+        let x1 = snap_up(v.right() + v.w / 8.0);
+        let y1 = snap_up(v.bottom() + v.h / 8.0);
         Rect {
             x: x0,
             y: y0,

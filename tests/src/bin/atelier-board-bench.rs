@@ -24,6 +24,9 @@ struct Args {
     /// Board sizes, in notes.
     #[arg(long, value_delimiter = ',', default_value = "1000,5000,10000")]
     sizes: Vec<usize>,
+    /// Extra CSS put into the page before measuring (for A/B experiments).
+    #[arg(long, default_value = "")]
+    css: String,
     /// Animation frames per measured gesture.
     #[arg(long, default_value_t = 120)]
     frames: usize,
@@ -204,6 +207,14 @@ async fn run(args: Args) -> Result<()> {
             browser.client.goto(&url).await?;
         }
         browser.wait_for(".board[data-ready-ms]").await?;
+        if !args.css.is_empty() {
+            browser
+                .eval(&format!(
+                    "const s = document.createElement('style'); s.textContent = {:?}; document.head.appendChild(s); return true;",
+                    args.css
+                ))
+                .await?;
+        }
         let ready = browser
             .eval("return Number(document.querySelector('.board').dataset.readyMs);")
             .await?
