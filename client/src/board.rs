@@ -21,7 +21,8 @@ use crate::sync::Live;
 #[component]
 pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl IntoView {
     let layout = RwSignal::new(0u64);
-    model::install(live.doc.clone(), author, layout, title);
+    let look = RwSignal::new(0u64);
+    model::install(live.doc.clone(), author, layout, look, title);
     let ui = Ui {
         camera: RwSignal::new(camera::Camera::default()),
         viewport: RwSignal::new((1280.0, 720.0)),
@@ -29,6 +30,7 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
         selection: RwSignal::new(HashSet::new()),
         editing: RwSignal::new(None),
         layout,
+        look,
         snap: RwSignal::new(true),
         space: RwSignal::new(false),
         note_color: RwSignal::new(atelier_shared::NOTE_COLORS[0].1),
@@ -58,6 +60,7 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
             // (The second animation frame comes after that paint.)
             request_animation_frame(|| {
                 request_animation_frame(|| {
+                    canvas::mark_opened();
                     let ready = window().performance().map(|p| p.now()).unwrap_or_default();
                     if let Some(board) = document().query_selector(".board").ok().flatten() {
                         let _ = board.set_attribute("data-ready-ms", &format!("{ready:.0}"));

@@ -344,7 +344,19 @@ fn handlers() -> Handlers {
                 state.connected = false;
                 state.attempts += 1;
                 state.publish_status();
-                // Everyone else is gone from our view until we are back.
+                // Everyone else is gone from our view until we are back (the
+                // server sends the states it knows again on reconnect; one
+                // that left meanwhile must not come back as a ghost).
+                let me = state.awareness.client_id();
+                let others: Vec<_> = state
+                    .awareness
+                    .iter()
+                    .map(|(id, _)| id)
+                    .filter(|id| *id != me)
+                    .collect();
+                for id in others {
+                    state.awareness.remove_state(id);
+                }
                 state.peers.set(Vec::new());
                 // Jittered exponential backoff: a restarted server is not
                 // hit by every client at the same instant.
@@ -500,8 +512,7 @@ fn peers(awareness: &Awareness) -> Vec<Peer> {
 /// A colour another client announced is used in inline styles: only
 /// `#rgb`/`#rrggbb` passes.
 pub fn is_css_color(c: &str) -> bool {
-    c.len() <= 7
+    (c.len() == 4 || c.len() == 7)
         && c.starts_with('#')
-        && c.len() >= 4
         && c[1..].chars().all(|ch| ch.is_ascii_hexdigit())
 }

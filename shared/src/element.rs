@@ -9,6 +9,9 @@
 use yrs::types::text::TextPrelim;
 use yrs::{Any, GetString, Map, MapPrelim, MapRef, OffsetKind, Out, ReadTxn, Text, TransactionMut};
 
+/// The largest coordinate, size or stacking order read from a board.
+pub const MAX_COORD: f64 = 1e7;
+
 /// What an element is (its `type`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -109,11 +112,17 @@ impl Element {
         }
     }
 
-    /// Reads the element stored as `map` under `id`.
+    /// Reads the element stored as `map` under `id`. Numbers are kept
+    /// within ±[`MAX_COORD`], so geometry arithmetic stays finite whatever
+    /// another client wrote.
     pub fn read<T: ReadTxn>(txn: &T, id: &str, map: &MapRef) -> Element {
         let num = |key| match map.get(txn, key) {
-            Some(Out::Any(Any::Number(yrs::any::Number::Float(n)))) if n.is_finite() => n,
-            Some(Out::Any(Any::Number(yrs::any::Number::Int(n)))) => n as f64,
+            Some(Out::Any(Any::Number(yrs::any::Number::Float(n)))) if n.is_finite() => {
+                n.clamp(-MAX_COORD, MAX_COORD)
+            }
+            Some(Out::Any(Any::Number(yrs::any::Number::Int(n)))) => {
+                (n as f64).clamp(-MAX_COORD, MAX_COORD)
+            }
             _ => 0.0,
         };
         let string = |key| match map.get(txn, key) {
@@ -134,7 +143,13 @@ impl Element {
             text: string("text"),
             parent: opt("parent"),
             author: string("author"),
-            created: num("created") as i64,
+            created: match map.get(txn, "created") {
+                Some(Out::Any(Any::Number(yrs::any::Number::Float(n)))) if n.is_finite() => {
+                    n as i64
+                }
+                Some(Out::Any(Any::Number(yrs::any::Number::Int(n)))) => n,
+                _ => 0,
+            },
             shape: string("shape"),
             from: opt("from"),
             to: opt("to"),
@@ -528,6 +543,28 @@ mod tests {
         let text_a = ea.get(&a.transact(), "n").unwrap().text;
         assert_eq!(text_a, "Délai 🙁 trop long !");
         assert_eq!(eb.get(&b.transact(), "n").unwrap().text, text_a);
+    }
+
+    #[test]
+    fn huge_numbers_are_clamped_and_times_kept() {
+        let doc = doc(1);
+        let map = doc.get_or_insert_map("elements");
+        {
+            let mut txn = doc.transact_mut();
+            let prelim: MapPrelim = [
+                ("type", Any::from("note")),
+                ("x", Any::from(1e308)),
+                ("w", Any::from(-1e308)),
+                ("created", Any::from(1_795_000_000_000.0)),
+            ]
+            .into_iter()
+            .collect();
+            map.insert(&mut txn, "n", prelim);
+        }
+        let e = Elements::new(map).get(&doc.transact(), "n").unwrap();
+        assert_eq!((e.x, e.w), (MAX_COORD, 0.0));
+        assert!(e.rect().right().is_finite());
+        assert_eq!(e.created, 1_795_000_000_000);
     }
 
     #[test]

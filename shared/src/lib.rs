@@ -30,4 +30,4 @@ pub mod protocol;
 
 pub use board::{Board, BoardInfo, BoardMeta};
 pub use board_id::{BoardId, BoardIdError};
-pub use element::{Element, Elements, Kind, NOTE_COLORS, Rect, diff};
+pub use element::{Element, Elements, Kind, MAX_COORD, NOTE_COLORS, Rect, diff};

@@ -119,7 +119,7 @@ pub fn Canvas() -> impl IntoView {
     let far_layer = NodeRef::<html::Canvas>::new();
     // What the far canvas draws, re-read only when elements change.
     let shapes = Memo::new(move |_| {
-        ui.layout.track();
+        ui.look.track();
         if far.get() {
             model().scene.shapes()
         } else {
@@ -266,7 +266,11 @@ pub fn Canvas() -> impl IntoView {
             }
             // The board manages focus itself: a press on the canvas must not
             // take it from the note being edited.
-            on:mousedown=|ev| ev.prevent_default()
+            on:mousedown=|ev| {
+                if !super::keys::in_text_field(ev.target()) {
+                    ev.prevent_default();
+                }
+            }
             on:wheel=on_wheel
             on:dblclick=on_dblclick
             on:contextmenu=|ev| ev.prevent_default()
@@ -292,6 +296,12 @@ pub fn Canvas() -> impl IntoView {
     }
 }
 
+/// Called once the board has been shown whole (after the first fit): from
+/// then on, entering elements are added a few per frame.
+pub fn mark_opened() {
+    OPENED.set(true);
+}
+
 /// How many elements may enter the DOM in one animation frame.
 const ENTER_PER_FRAME: usize = 40;
 
@@ -306,7 +316,7 @@ fn advance(
 ) {
     let target = visible.get_untracked();
     let shown: HashSet<String> = rendered.with_untracked(|r| r.iter().cloned().collect());
-    let first = !target.is_empty() && !OPENED.with(|o| o.replace(true));
+    let first = !OPENED.get();
     let mut budget = if first { usize::MAX } else { ENTER_PER_FRAME };
     let next: Vec<String> = target
         .iter()
@@ -399,20 +409,24 @@ fn draw_far(canvas: &web_sys::HtmlCanvasElement, shapes: &[Shape], camera: Camer
     let Some(ctx) = context_2d(canvas) else {
         return;
     };
-    let layout = ui().layout.get_untracked();
+    let layout = ui().look.get_untracked();
     let wanted = camera.zoom * ratio;
+    // The scale a bitmap of `area` can have at this zoom (its size is capped).
+    let fitting = |area: Rect| {
+        wanted
+            .min(FAR_CACHE_MAX / area.w.max(1.0))
+            .min(FAR_CACHE_MAX / area.h.max(1.0))
+    };
     FAR_CACHE.with_borrow_mut(|cache| {
-        let stale = cache
-            .as_ref()
-            .is_none_or(|c| c.layout != layout || !(0.6..=1.7).contains(&(c.scale / wanted)));
+        let stale = cache.as_ref().is_none_or(|c| {
+            c.layout != layout || !(0.6..=1.7).contains(&(c.scale / fitting(c.area)))
+        });
         if stale {
             let Some(area) = model().scene.bounds().map(|b| b.grow(40.0)) else {
                 *cache = None;
                 return;
             };
-            let scale = wanted
-                .min(FAR_CACHE_MAX / area.w.max(1.0))
-                .min(FAR_CACHE_MAX / area.h.max(1.0));
+            let scale = fitting(area);
             let bitmap = match cache.take() {
                 Some(c) => c.canvas,
                 None => match document()

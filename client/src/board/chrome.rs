@@ -136,7 +136,7 @@ pub fn Minimap() -> impl IntoView {
     let scale = move |a: Rect| (MAP_W / a.w).min(MAP_H / a.h);
     // Redrawn when elements move or the area changes, not on every pan.
     Effect::new(move |_| {
-        ui.layout.track();
+        ui.look.track();
         let a = area.get();
         let Some(el) = canvas.get() else { return };
         let Ok(Some(ctx)) = el.get_context("2d") else {

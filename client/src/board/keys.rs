@@ -17,7 +17,7 @@ const CLIP_TYPE: &str = "application/x-atelier+json";
 const CLIP_KEY: &str = "atelier.clipboard";
 
 /// Whether a key event belongs to a text field rather than the board.
-fn in_text_field(target: Option<web_sys::EventTarget>) -> bool {
+pub(super) fn in_text_field(target: Option<web_sys::EventTarget>) -> bool {
     target
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| {
@@ -311,25 +311,19 @@ fn paste(ui: Ui, e: &ev::ClipboardEvent) {
         let color = ui.note_color.get_untracked();
         let x0 = cx - (cols as f64 * 180.0) / 2.0;
         let y0 = cy - ((lines.len().div_ceil(cols)) as f64 * 180.0) / 2.0;
-        let mut new = Vec::new();
-        for (i, line) in lines.iter().enumerate() {
-            let (col, row) = (i % cols, i / cols);
-            let x = x0 + col as f64 * 180.0 + 80.0;
-            let y = y0 + row as f64 * 180.0 + 80.0;
-            let id = ops::create(
-                Kind::Note,
-                Rect {
-                    x,
-                    y,
-                    w: 0.0,
-                    h: 0.0,
-                },
-                Some(color),
-            );
-            ops::edit_text(&id, line);
-            new.push(id);
-        }
-        ops::end_step();
-        ui.select(new);
+        let notes = lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| {
+                let (col, row) = (i % cols, i / cols);
+                let x = ops::snap(x0 + col as f64 * 180.0);
+                let y = ops::snap(y0 + row as f64 * 180.0);
+                let mut note = Element::new(ops::new_id(), Kind::Note, x, y);
+                note.color = color.to_owned();
+                note.text = (*line).to_owned();
+                note
+            })
+            .collect();
+        ui.select(ops::add(notes));
     }
 }

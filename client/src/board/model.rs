@@ -51,6 +51,18 @@ pub enum Shape {
     Line((f64, f64), (f64, f64)),
 }
 
+impl Item {
+    /// Order among its peers: `z`, except that frames stack by size (a
+    /// smaller frame above a larger one), as `view::frame_z_index` draws.
+    fn stacking(&self) -> f64 {
+        if self.kind == Kind::Frame {
+            -(self.rect.w * self.rect.h)
+        } else {
+            self.z
+        }
+    }
+}
+
 /// The projection of the `elements` map.
 #[derive(Default)]
 pub struct Scene {
@@ -138,14 +150,15 @@ impl Scene {
             .iter()
             .filter(|(_, i)| drawable(&i.kind) && i.ends.is_none() && i.rect.contains_point(x, y))
             .max_by(|a, b| {
-                (a.1.kind != Kind::Frame, a.1.z)
-                    .partial_cmp(&(b.1.kind != Kind::Frame, b.1.z))
+                (a.1.kind != Kind::Frame, a.1.stacking())
+                    .partial_cmp(&(b.1.kind != Kind::Frame, b.1.stacking()))
                     .unwrap_or(std::cmp::Ordering::Equal)
             })
             .map(|(id, _)| id.clone())
     }
 
-    /// The topmost frame holding the point, other than `except`.
+    /// The frame holding the point, other than `except`: the smallest
+    /// (the one drawn on top).
     pub fn frame_at(&self, x: f64, y: f64, except: &HashSet<String>) -> Option<String> {
         self.items
             .borrow()
@@ -153,7 +166,7 @@ impl Scene {
             .filter(|(id, i)| {
                 i.kind == Kind::Frame && !except.contains(*id) && i.rect.contains_point(x, y)
             })
-            .max_by(|a, b| a.1.z.total_cmp(&b.1.z))
+            .min_by(|a, b| (a.1.rect.w * a.1.rect.h).total_cmp(&(b.1.rect.w * b.1.rect.h)))
             .map(|(id, _)| id.clone())
     }
 
@@ -242,18 +255,25 @@ impl Scene {
                         _ => Shape::Fill(i.rect, color),
                     },
                 };
-                Some((i.kind != Kind::Frame, i.z, shape))
+                Some((i.kind != Kind::Frame, i.stacking(), shape))
             })
             .collect();
         shapes.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
         shapes.into_iter().map(|(_, _, s)| s).collect()
     }
 
-    /// Re-reads `ids` from the document; true when anything that moves
-    /// elements on screen (geometry, order, membership) changed.
-    fn refresh<T: ReadTxn>(&self, txn: &T, elements: &yrs::MapRef, ids: HashSet<String>) -> bool {
+    /// Re-reads `ids` from the document. Returns (layout, look): whether
+    /// anything that moves elements on screen (geometry, order,
+    /// membership) changed, and whether anything changed at all.
+    fn refresh<T: ReadTxn>(
+        &self,
+        txn: &T,
+        elements: &yrs::MapRef,
+        ids: HashSet<String>,
+    ) -> (bool, bool) {
         let mut items = self.items.borrow_mut();
         let mut layout = false;
+        let mut look = false;
         for id in ids {
             let element = match yrs::Map::get(elements, txn, &id) {
                 Some(Out::YMap(map)) => Some(Element::read(txn, &id, &map)),
@@ -279,6 +299,7 @@ impl Scene {
                             item.parent = element.parent.clone();
                             item.ends = ends;
                             if item.signal.with_untracked(|old| *old != element) {
+                                look = true;
                                 item.signal.set(element);
                             }
                         }
@@ -300,7 +321,7 @@ impl Scene {
                 }
             }
         }
-        layout
+        (layout, look)
     }
 }
 
@@ -347,8 +368,14 @@ pub fn model() -> Rc<Model> {
 }
 
 /// Creates the model of `doc`; `layout` is bumped whenever elements move,
-/// appear or disappear.
-pub fn install(doc: Doc, author: String, layout: RwSignal<u64>, title: WriteSignal<String>) {
+/// appear or disappear, `look` whenever anything about them changes.
+pub fn install(
+    doc: Doc,
+    author: String,
+    layout: RwSignal<u64>,
+    look: RwSignal<u64>,
+    title: WriteSignal<String>,
+) {
     let board = Board::new(&doc);
     let elements = board.elements().map().clone();
     let mut undo = UndoManager::with_options(UndoOptions {
@@ -375,8 +402,12 @@ pub fn install(doc: Doc, author: String, layout: RwSignal<u64>, title: WriteSign
         let Some(model) = MODEL.with_borrow(|m| m.clone()) else {
             return;
         };
-        if model.scene.refresh(txn, &observed, ids) {
+        let (moved, changed) = model.scene.refresh(txn, &observed, ids);
+        if moved {
             layout.update(|v| *v += 1);
+        }
+        if moved || changed {
+            look.update(|v| *v += 1);
         }
     });
     let meta_board = board.clone();
@@ -400,6 +431,8 @@ pub struct Ui {
     pub selection: RwSignal<HashSet<String>>,
     pub editing: RwSignal<Option<String>>,
     pub layout: RwSignal<u64>,
+    /// Bumped on any change to any element (colour and text included).
+    pub look: RwSignal<u64>,
     pub snap: RwSignal<bool>,
     /// Space held: the hand tool while it is down.
     pub space: RwSignal<bool>,

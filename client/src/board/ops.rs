@@ -35,7 +35,7 @@ pub fn new_id() -> String {
 /// centred on the rectangle's origin) and returns its id.
 pub fn create(kind: Kind, at: Rect, color: Option<&str>) -> String {
     let model = model();
-    let (lo, hi) = model.scene.z_range();
+    let (_, hi) = model.scene.z_range();
     let mut element = Element::new(new_id(), kind.clone(), at.x, at.y);
     if at.w > 0.0 && at.h > 0.0 {
         element.w = at.w;
@@ -47,11 +47,9 @@ pub fn create(kind: Kind, at: Rect, color: Option<&str>) -> String {
     if let Some(color) = color {
         element.color = color.to_owned();
     }
-    element.z = if kind == Kind::Frame {
-        lo - 1.0
-    } else {
-        hi + 1.0
-    };
+    // (Frames are stacked by size, below everything else: see
+    // `view::frame_z_index`.)
+    element.z = hi + 1.0;
     element.author = model.author.clone();
     element.created = js_sys::Date::now() as i64;
     if kind == Kind::Frame {
@@ -66,6 +64,31 @@ pub fn create(kind: Kind, at: Rect, color: Option<&str>) -> String {
     edit(|txn, elements| elements.insert(txn, &element));
     end_step();
     id
+}
+
+/// Adds `elements` on top, by this user, in one transaction and one undo
+/// step (each in the frame under its centre); returns their ids.
+pub fn add(mut elements: Vec<Element>) -> Vec<String> {
+    let model = model();
+    let (_, hi) = model.scene.z_range();
+    let now = js_sys::Date::now() as i64;
+    for (i, e) in elements.iter_mut().enumerate() {
+        e.z = hi + 1.0 + i as f64;
+        e.author = model.author.clone();
+        e.created = now;
+        if e.kind != Kind::Frame {
+            let (cx, cy) = e.rect().center();
+            e.parent = model.scene.frame_at(cx, cy, &HashSet::new());
+        }
+    }
+    drop(model);
+    edit(|txn, els| {
+        for e in &elements {
+            els.insert(txn, e);
+        }
+    });
+    end_step();
+    elements.into_iter().map(|e| e.id).collect()
 }
 
 /// A connector from `from` to `to`.

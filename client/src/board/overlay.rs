@@ -142,7 +142,7 @@ pub fn RemoteSelections() -> impl IntoView {
                 peer.selection
                     .into_iter()
                     .take(200)
-                    .filter_map(|id| Some((scene.rect(&id)?, color.clone(), name.clone())))
+                    .filter_map(|id| Some((scene.bounds_of([&id])?, color.clone(), name.clone())))
                     .collect::<Vec<_>>()
             })
             .collect::<Vec<_>>()

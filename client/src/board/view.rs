@@ -163,32 +163,9 @@ fn editor(id: String, signal: ArcRwSignal<Element>, font: Memo<f64>) -> impl Int
     let s = signal.clone();
     Effect::new(move |_| {
         let text = s.with(|e| e.text.clone());
-        let Some(el) = field.get_untracked() else {
-            return;
-        };
-        let current = el.value();
-        if current == text {
-            return;
+        if let Some(el) = field.get_untracked() {
+            take_remote(&el, &text);
         }
-        let (start, removed, inserted) = diff(&current, &text);
-        let at = current[..start].encode_utf16().count() as u32;
-        let removed = current[start..start + removed].encode_utf16().count() as u32;
-        let inserted = inserted.encode_utf16().count() as u32;
-        let shift = |pos: u32| {
-            if pos <= at {
-                pos
-            } else if pos <= at + removed {
-                at + inserted
-            } else {
-                pos - removed + inserted
-            }
-        };
-        let (a, b) = (
-            shift(el.selection_start().ok().flatten().unwrap_or(0)),
-            shift(el.selection_end().ok().flatten().unwrap_or(0)),
-        );
-        el.set_value(&text);
-        let _ = el.set_selection_range(a, b);
     });
     let input_id = id.clone();
     view! {
@@ -230,7 +207,7 @@ fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                 e.y,
                 e.w,
                 e.h,
-                z_index(e.z),
+                frame_z_index(e.w, e.h),
                 safe_color(&e.color)
             )
         })
@@ -273,6 +250,14 @@ fn frame_title_editor(id: String, signal: ArcRwSignal<Element>) -> impl IntoView
             });
         }
     });
+    // Others' renames come in without moving this user's caret.
+    let s = signal.clone();
+    Effect::new(move |_| {
+        let text = s.with(|e| e.text.clone());
+        if let Some(el) = field.get_untracked() {
+            take_remote(&el, &text);
+        }
+    });
     let input_id = id.clone();
     view! {
         <input
@@ -296,6 +281,70 @@ fn frame_title_editor(id: String, signal: ArcRwSignal<Element>) -> impl IntoView
             on:pointerdown=|ev| ev.stop_propagation()
         />
     }
+}
+
+/// A text field the user may be typing in: the textarea of an element or
+/// the input of a frame title.
+trait TextField {
+    fn value(&self) -> String;
+    fn set_value(&self, value: &str);
+    fn selection(&self) -> (u32, u32);
+    fn select(&self, a: u32, b: u32);
+}
+
+macro_rules! text_field {
+    ($t:ty) => {
+        impl TextField for $t {
+            fn value(&self) -> String {
+                <$t>::value(self)
+            }
+            fn set_value(&self, value: &str) {
+                <$t>::set_value(self, value)
+            }
+            fn selection(&self) -> (u32, u32) {
+                (
+                    self.selection_start().ok().flatten().unwrap_or(0),
+                    self.selection_end().ok().flatten().unwrap_or(0),
+                )
+            }
+            fn select(&self, a: u32, b: u32) {
+                let _ = self.set_selection_range(a, b);
+            }
+        }
+    };
+}
+text_field!(web_sys::HtmlTextAreaElement);
+text_field!(web_sys::HtmlInputElement);
+
+/// Shows `text` (changed by someone else) in `field` without moving this
+/// user's caret or selection.
+fn take_remote(field: &impl TextField, text: &str) {
+    let current = field.value();
+    if current != text {
+        let (a, b) = field.selection();
+        let (a, b) = follow_caret(&current, text, a, b);
+        field.set_value(text);
+        field.select(a, b);
+    }
+}
+
+/// Where a selection (`a`, `b`, UTF-16 offsets) in a field showing
+/// `current` goes when someone else's edit turns it into `text`.
+fn follow_caret(current: &str, text: &str, a: u32, b: u32) -> (u32, u32) {
+    let (start, removed, inserted) = diff(current, text);
+    let at = current[..start].encode_utf16().count() as u32;
+    let removed = current[start..start + removed].encode_utf16().count() as u32;
+    let inserted = inserted.encode_utf16().count() as u32;
+    let shift = |pos: u32| {
+        if pos <= at {
+            pos
+        } else if pos <= at + removed {
+            at + inserted
+        } else {
+            pos - removed + inserted
+        }
+    };
+    (shift(a), shift(b))
 }
 
 /// Where the segment from the centre of `r` towards (`tx`, `ty`) leaves `r`.
@@ -362,6 +411,12 @@ fn connector(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
 /// Stacking order as a CSS z-index (frames may go below zero).
 fn z_index(z: f64) -> i64 {
     (z.round() as i64).clamp(-1_000_000, 1_000_000)
+}
+
+/// Frames stack below every other element, and a smaller frame above a
+/// larger one (so a frame drawn inside another, or around it, shows).
+fn frame_z_index(w: f64, h: f64) -> i64 {
+    -2_000_000 - ((w * h / 1000.0).round() as i64).clamp(0, 1_000_000)
 }
 
 /// A colour from the document goes into inline styles: anything but a
