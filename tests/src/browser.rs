@@ -138,41 +138,29 @@ impl Browser {
     }
 
     pub async fn click_at(&self, x: f64, y: f64) -> Result<()> {
-        let mouse = MouseActions::new("mouse".into())
-            .then(PointerAction::MoveTo {
-                duration: None,
-                x,
-                y,
-            })
-            .then(PointerAction::Down {
-                button: MOUSE_BUTTON_LEFT,
-            })
-            .then(PointerAction::Up {
-                button: MOUSE_BUTTON_LEFT,
-            });
-        self.client.perform_actions(mouse).await?;
-        Ok(())
+        self.clicks_at(x, y, 1).await
     }
 
     pub async fn double_click_at(&self, x: f64, y: f64) -> Result<()> {
-        let mouse = MouseActions::new("mouse".into())
-            .then(PointerAction::MoveTo {
-                duration: None,
-                x,
-                y,
-            })
-            .then(PointerAction::Down {
-                button: MOUSE_BUTTON_LEFT,
-            })
-            .then(PointerAction::Up {
-                button: MOUSE_BUTTON_LEFT,
-            })
-            .then(PointerAction::Down {
-                button: MOUSE_BUTTON_LEFT,
-            })
-            .then(PointerAction::Up {
-                button: MOUSE_BUTTON_LEFT,
-            });
+        self.clicks_at(x, y, 2).await
+    }
+
+    /// Moves to (`x`, `y`) and clicks the left button `n` times.
+    async fn clicks_at(&self, x: f64, y: f64, n: usize) -> Result<()> {
+        let mut mouse = MouseActions::new("mouse".into()).then(PointerAction::MoveTo {
+            duration: None,
+            x,
+            y,
+        });
+        for _ in 0..n {
+            mouse = mouse
+                .then(PointerAction::Down {
+                    button: MOUSE_BUTTON_LEFT,
+                })
+                .then(PointerAction::Up {
+                    button: MOUSE_BUTTON_LEFT,
+                });
+        }
         self.client.perform_actions(mouse).await?;
         Ok(())
     }

@@ -679,11 +679,7 @@ fn pointer_move(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Opt
         } => {
             let (mut x0, mut y0, mut x1, mut y1) =
                 (original.x, original.y, original.right(), original.bottom());
-            let (bx, by) = if snapping {
-                (snap(board.0), snap(board.1))
-            } else {
-                board
-            };
+            let (bx, by) = snap_point(board, snapping);
             if handle.contains('w') {
                 x0 = bx.min(x1 - 24.0);
             }
@@ -716,17 +712,7 @@ fn pointer_move(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Opt
             }
         }
         Gesture::Draw { kind, start } => {
-            let (bx, by) = if snapping {
-                (snap(board.0), snap(board.1))
-            } else {
-                board
-            };
-            let (sx, sy) = if snapping {
-                (snap(start.0), snap(start.1))
-            } else {
-                start
-            };
-            preview.set(Some(Preview::Draw(kind, Rect::spanning(sx, sy, bx, by))));
+            preview.set(Some(Preview::Draw(kind, drawn(start, board, snapping))));
         }
         Gesture::Connect { from } => {
             if let Some(rect) = model().scene.rect(&from) {
@@ -737,6 +723,18 @@ fn pointer_move(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Opt
             }
         }
     }
+}
+
+/// A board point on the grid when snapping.
+fn snap_point(p: (f64, f64), snapping: bool) -> (f64, f64) {
+    if snapping { (snap(p.0), snap(p.1)) } else { p }
+}
+
+/// The rectangle a draw gesture from `start` to `end` makes.
+fn drawn(start: (f64, f64), end: (f64, f64), snapping: bool) -> Rect {
+    let (sx, sy) = snap_point(start, snapping);
+    let (ex, ey) = snap_point(end, snapping);
+    Rect::spanning(sx, sy, ex, ey)
 }
 
 fn pointer_up(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Option<Preview>>) {
@@ -756,17 +754,7 @@ fn pointer_up(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Optio
         Gesture::Resize { .. } => ops::end_step(),
         Gesture::Draw { kind, start } => {
             let snapping = ui.snap.get_untracked() != ev.alt_key();
-            let (bx, by) = if snapping {
-                (snap(board.0), snap(board.1))
-            } else {
-                board
-            };
-            let (sx, sy) = if snapping {
-                (snap(start.0), snap(start.1))
-            } else {
-                start
-            };
-            let mut area = Rect::spanning(sx, sy, bx, by);
+            let mut area = drawn(start, board, snapping);
             if area.w < 16.0 || area.h < 16.0 {
                 // A click: the default size, centred where it was.
                 area = Rect {

@@ -148,25 +148,17 @@ fn editor(id: String, signal: ArcRwSignal<Element>, font: Memo<f64>) -> impl Int
     let ui = ui();
     let field = NodeRef::<html::Textarea>::new();
     let initial = signal.with_untracked(|e| e.text.clone());
-    // Focus once the field is in the page (a node ref is set before that).
-    Effect::new(move |_| {
-        if field.get().is_some() {
-            request_animation_frame(move || {
-                if let Some(el) = field.get_untracked() {
-                    let _ = el.focus();
-                    let end = el.value().encode_utf16().count() as u32;
-                    let _ = el.set_selection_range(end, end);
-                }
-            });
-        }
-    });
-    let s = signal.clone();
-    Effect::new(move |_| {
-        let text = s.with(|e| e.text.clone());
-        if let Some(el) = field.get_untracked() {
-            take_remote(&el, &text);
-        }
-    });
+    follow_field(
+        move |tracked| {
+            if tracked {
+                field.get()
+            } else {
+                field.get_untracked()
+            }
+        },
+        signal.clone(),
+        false,
+    );
     let input_id = id.clone();
     view! {
         <textarea
@@ -240,24 +232,17 @@ fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
 fn frame_title_editor(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let ui = ui();
     let field = NodeRef::<html::Input>::new();
-    Effect::new(move |_| {
-        if field.get().is_some() {
-            request_animation_frame(move || {
-                if let Some(el) = field.get_untracked() {
-                    let _ = el.focus();
-                    el.select();
-                }
-            });
-        }
-    });
-    // Others' renames come in without moving this user's caret.
-    let s = signal.clone();
-    Effect::new(move |_| {
-        let text = s.with(|e| e.text.clone());
-        if let Some(el) = field.get_untracked() {
-            take_remote(&el, &text);
-        }
-    });
+    follow_field(
+        move |tracked| {
+            if tracked {
+                field.get()
+            } else {
+                field.get_untracked()
+            }
+        },
+        signal.clone(),
+        true,
+    );
     let input_id = id.clone();
     view! {
         <input
@@ -290,6 +275,8 @@ trait TextField {
     fn set_value(&self, value: &str);
     fn selection(&self) -> (u32, u32);
     fn select(&self, a: u32, b: u32);
+    fn focus_field(&self);
+    fn select_all(&self);
 }
 
 macro_rules! text_field {
@@ -310,11 +297,49 @@ macro_rules! text_field {
             fn select(&self, a: u32, b: u32) {
                 let _ = self.set_selection_range(a, b);
             }
+            fn focus_field(&self) {
+                let _ = self.focus();
+            }
+            fn select_all(&self) {
+                <$t>::select(self)
+            }
         }
     };
 }
 text_field!(web_sys::HtmlTextAreaElement);
 text_field!(web_sys::HtmlInputElement);
+
+/// Wires the text field `get` returns (`get(true)` tracks it) to the
+/// element in `signal`: focused once it is in the page (a node ref is set
+/// before that), caret at the end or everything selected; others' edits
+/// come in without moving this user's caret.
+fn follow_field<T: TextField + 'static>(
+    get: impl Fn(bool) -> Option<T> + Copy + 'static,
+    signal: ArcRwSignal<Element>,
+    select_all: bool,
+) {
+    Effect::new(move |_| {
+        if get(true).is_some() {
+            request_animation_frame(move || {
+                if let Some(el) = get(false) {
+                    el.focus_field();
+                    if select_all {
+                        el.select_all();
+                    } else {
+                        let end = el.value().encode_utf16().count() as u32;
+                        el.select(end, end);
+                    }
+                }
+            });
+        }
+    });
+    Effect::new(move |_| {
+        let text = signal.with(|e| e.text.clone());
+        if let Some(el) = get(false) {
+            take_remote(&el, &text);
+        }
+    });
+}
 
 /// Shows `text` (changed by someone else) in `field` without moving this
 /// user's caret or selection.
