@@ -213,6 +213,20 @@ impl Rect {
             && other.bottom() <= self.bottom()
     }
 
+    /// The part the two have in common, if any.
+    pub fn intersection(&self, other: &Rect) -> Option<Rect> {
+        let x = self.x.max(other.x);
+        let y = self.y.max(other.y);
+        let right = self.right().min(other.right());
+        let bottom = self.bottom().min(other.bottom());
+        (x <= right && y <= bottom).then_some(Rect {
+            x,
+            y,
+            w: right - x,
+            h: bottom - y,
+        })
+    }
+
     pub fn contains_point(&self, x: f64, y: f64) -> bool {
         self.x <= x && x <= self.right() && self.y <= y && y <= self.bottom()
     }
@@ -615,6 +629,11 @@ mod tests {
             h: 10.0,
         };
         assert!(a.intersects(&b));
+        assert_eq!(
+            a.intersection(&b),
+            Some(Rect::spanning(5.0, 5.0, 10.0, 10.0))
+        );
+        assert_eq!(a.intersection(&Rect::spanning(20.0, 0.0, 30.0, 5.0)), None);
         assert!(!a.contains(&b));
         assert!(a.union(&b).contains(&b));
         assert!(!a.intersects(&Rect {

@@ -109,6 +109,14 @@ impl Browser {
         Ok(())
     }
 
+    /// Opens `url` (a board) as a returning visitor (the name is
+    /// remembered) and waits until the board is synced.
+    pub async fn open(&self, url: &str) -> Result<()> {
+        self.client.goto(url).await?;
+        self.wait_for(".board-shell[data-sync='saved']").await?;
+        Ok(())
+    }
+
     pub async fn wait_for(&self, css: &str) -> Result<Element> {
         self.client
             .wait()
@@ -143,6 +151,28 @@ impl Browser {
 
     pub async fn double_click_at(&self, x: f64, y: f64) -> Result<()> {
         self.clicks_at(x, y, 2).await
+    }
+
+    /// Clicks at (`x`, `y`) with Shift held (adds to the selection).
+    pub async fn shift_click_at(&self, x: f64, y: f64) -> Result<()> {
+        let shift = char::from(Key::Shift);
+        let hold = |down: bool| {
+            KeyActions::new("keyboard".into()).then(if down {
+                KeyAction::Down { value: shift }
+            } else {
+                KeyAction::Up { value: shift }
+            })
+        };
+        self.client.perform_actions(hold(true)).await?;
+        let clicked = self.clicks_at(x, y, 1).await;
+        self.client.perform_actions(hold(false)).await?;
+        clicked
+    }
+
+    /// Clicks the first element matching `css` (a button, say).
+    pub async fn click_css(&self, css: &str) -> Result<()> {
+        self.wait_for(css).await?.click().await?;
+        Ok(())
     }
 
     /// Moves to (`x`, `y`) and clicks the left button `n` times.
@@ -216,12 +246,17 @@ impl Browser {
 
     /// Presses `key` with Ctrl held (e.g. Ctrl+Z).
     pub async fn ctrl(&self, key: char) -> Result<()> {
-        let control = char::from(Key::Control);
+        self.chord(Key::Control, key).await
+    }
+
+    /// Presses `key` with `modifier` held (e.g. Shift+ArrowRight).
+    pub async fn chord(&self, modifier: Key, key: char) -> Result<()> {
+        let modifier = char::from(modifier);
         let keys = KeyActions::new("keyboard".into())
-            .then(KeyAction::Down { value: control })
+            .then(KeyAction::Down { value: modifier })
             .then(KeyAction::Down { value: key })
             .then(KeyAction::Up { value: key })
-            .then(KeyAction::Up { value: control });
+            .then(KeyAction::Up { value: modifier });
         self.client.perform_actions(keys).await?;
         Ok(())
     }

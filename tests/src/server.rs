@@ -23,6 +23,12 @@ impl TestServer {
 
     /// A server on the SQLite store in `data_dir` (reopened if it exists).
     pub async fn start_in(data_dir: &Path, config: Config) -> TestServer {
+        TestServer::start_at(data_dir, "127.0.0.1:0".parse().expect("addr"), config).await
+    }
+
+    /// As [`TestServer::start_in`], listening on `addr` (to come back where
+    /// a stopped server was, for the clients that reconnect).
+    pub async fn start_at(data_dir: &Path, addr: SocketAddr, config: Config) -> TestServer {
         crate::init_tracing();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -30,7 +36,7 @@ impl TestServer {
             .build()
             .expect("server runtime");
         let store = SqliteStore::open(data_dir).expect("open store");
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let listener = std::net::TcpListener::bind(addr).expect("bind");
         listener.set_nonblocking(true).expect("nonblocking");
         let listener = {
             let _inside = runtime.enter();

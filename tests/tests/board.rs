@@ -415,3 +415,185 @@ async fn the_tools_work_like_miro() {
     server.stop().await;
     run.unwrap();
 }
+
+/// Where board point (`x`, `y`) is in the browser's viewport.
+async fn screen_of(b: &Browser, x: f64, y: f64) -> Result<(f64, f64)> {
+    let v = b
+        .eval(&format!(
+            "const m = document.querySelector('.world').style.transform
+                 .match(/translate\\(([-\\d.e]+)px, *([-\\d.e]+)px\\) scale\\(([\\d.e]+)\\)/);
+             const r = document.querySelector('.canvas').getBoundingClientRect();
+             return [r.x + +m[1] + {x} * +m[3], r.y + +m[2] + {y} * +m[3], +m[3]];"
+        ))
+        .await?;
+    Ok((v[0].as_f64().context("x")?, v[1].as_f64().context("y")?))
+}
+
+fn note(id: &str, x: f64, y: f64, text: &str) -> atelier_shared::Element {
+    atelier_shared::Element {
+        id: id.into(),
+        kind: atelier_shared::Kind::Note,
+        x,
+        y,
+        w: 160.0,
+        h: 160.0,
+        z: 1.0,
+        color: "#c9e4ff".into(),
+        text: text.into(),
+        parent: None,
+        author: "Bot".into(),
+        created: 0,
+        shape: String::new(),
+        from: None,
+        to: None,
+    }
+}
+
+/// A board seen from far out (drawn on a canvas) still works: select,
+/// edit, nudge, align. Then a copy pasted into another board, and edits
+/// made while the server is down, kept and sent when it is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn far_out_across_boards_and_offline() {
+    let server = TestServer::start(Config::default()).await;
+    let (addr, dir) = (server.addr, server.data_dir.clone());
+    let first = new_board(&server, "Interviews").await;
+    let second = new_board(&server, "Synthesis").await;
+    let bot = YClient::connect(&server.ws(&first)).await.unwrap();
+    // A board too large to show at 50 %: it opens fitted, far out.
+    for i in 0..60 {
+        let (x, y) = ((i % 10) as f64 * 220.0, (i / 10) as f64 * 300.0);
+        bot.add(&note(&format!("n{i}"), x, y, &format!("Verbatim {i}")))
+            .await;
+    }
+    let b = Browser::start().await.expect("browser");
+    let mut server = Some(server);
+    let run = async {
+        let server = server.as_ref().unwrap();
+        b.join(&server.http(&format!("/b/{first}")), "Ann").await?;
+        b.until(
+            "the board is drawn far out",
+            "return getComputedStyle(document.querySelector('.far-layer')).display === 'block'
+                && document.querySelectorAll('.world .el').length === 0;",
+        )
+        .await?;
+        b.screenshot("board-far-out").await?;
+
+        // Double-click a note drawn on the canvas: its editor opens.
+        let at = screen_of(&b, 80.0, 80.0).await?;
+        b.double_click_at(at.0, at.1).await?;
+        b.wait_for("[data-id='n0'] .el-editor").await?;
+        b.ctrl('a').await?;
+        b.type_text("Edited far out").await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || bot
+                .element("n0")
+                .is_some_and(|e| e.text == "Edited far out"))
+            .await,
+            "n0 says {:?}",
+            bot.element("n0").map(|e| e.text)
+        );
+        b.type_text("\u{e00c}").await?; // Escape: still selected
+        ensure!(
+            bot.all_elements().len() == 60,
+            "the double-click made a note"
+        );
+
+        // Arrows nudge the selection by 1, with Shift by 10.
+        b.type_text("\u{e014}").await?; // ArrowRight
+        ensure!(
+            eventually(Duration::from_secs(10), || bot
+                .element("n0")
+                .is_some_and(|e| e.x == 1.0))
+            .await,
+            "nudged to {:?}",
+            bot.element("n0").map(|e| e.x)
+        );
+        b.chord(fantoccini::key::Key::Shift, '\u{e014}').await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || bot
+                .element("n0")
+                .is_some_and(|e| e.x == 11.0))
+            .await,
+            "shift-nudged to {:?}",
+            bot.element("n0").map(|e| e.x)
+        );
+
+        // Shift-click a second note (on the canvas), align their left edges.
+        let at = screen_of(&b, 220.0 + 80.0, 300.0 + 80.0).await?;
+        b.shift_click_at(at.0, at.1).await?;
+        b.until(
+            "two are selected",
+            "return document.querySelectorAll('.world .el.selected').length === 2;",
+        )
+        .await?;
+        b.click_css("button[title='Align left']").await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || bot
+                .element("n11")
+                .is_some_and(|e| e.x == 11.0))
+            .await,
+            "aligned to {:?}",
+            bot.element("n11").map(|e| e.x)
+        );
+
+        // Copy here, paste into the other board (same browser).
+        let at = screen_of(&b, 11.0 + 80.0, 80.0).await?;
+        b.click_at(at.0, at.1).await?;
+        b.ctrl('c').await?;
+        b.open(&server.http(&format!("/b/{second}"))).await?;
+        b.move_to(600.0, 400.0).await?;
+        b.ctrl('v').await?;
+        let mut other = YClient::connect(&server.ws(&second)).await?;
+        other.synced().await;
+        ensure!(
+            eventually(Duration::from_secs(10), || other
+                .all_elements()
+                .iter()
+                .any(|e| e.text == "Edited far out" && e.id != "n0"))
+            .await,
+            "nothing pasted into the other board"
+        );
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if let Err(e) = run {
+        b.close().await;
+        server.take().unwrap().stop().await;
+        panic!("{e:?}");
+    }
+
+    // The server goes down: the board says so, and keeps what is done.
+    server.take().unwrap().stop().await;
+    let run = async {
+        b.wait_for(".board-shell[data-sync='offline']").await?;
+        b.type_text("n").await?;
+        b.click_at(400.0, 300.0).await?;
+        b.wait_for(".el-editor").await?;
+        b.type_text("Written offline").await?;
+        b.type_text("\u{e00c}").await?;
+        b.screenshot("board-offline").await?;
+        // Back on the same address: the browser reconnects and sends it.
+        let server = TestServer::start_at(&dir, addr, Config::default()).await;
+        let result = async {
+            b.wait_for(".board-shell[data-sync='saved']").await?;
+            let mut late = YClient::connect(&server.ws(&second)).await?;
+            late.synced().await;
+            ensure!(
+                eventually(Duration::from_secs(10), || {
+                    let all = late.all_elements();
+                    all.iter().any(|e| e.text == "Written offline")
+                        && all.iter().any(|e| e.text == "Edited far out")
+                })
+                .await,
+                "the offline note did not reach the server"
+            );
+            Ok::<_, anyhow::Error>(())
+        }
+        .await;
+        server.stop().await;
+        result
+    }
+    .await;
+    b.close().await;
+    run.unwrap();
+}

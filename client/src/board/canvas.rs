@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::PointerEvent;
 
 use super::camera::Camera;
-use super::model::{Shape, Tool, Ui, model, ui};
+use super::model::{Look, Shape, Tool, Ui, model, ui};
 use super::ops::{self, snap};
 use super::{overlay, view};
 
@@ -95,17 +95,24 @@ pub fn Canvas() -> impl IntoView {
         let (w, h) = ui.viewport.get();
         ui.camera.get().culling(w, h)
     });
-    // Far out, text is unreadable and everything may be on screen: the
-    // board is drawn on one 2D canvas instead of as elements.
+    // Far out, the board is drawn on one 2D canvas instead of as elements
+    // (see [`draw_far`]); only what is selected or being edited stays in the
+    // DOM, on top, so its text can be edited and its handles used.
     let far = Memo::new(move |_| ui.camera.get().zoom < FAR_ZOOM);
     let visible = Memo::new(move |_| {
         ui.layout.track();
         if far.get() {
-            return Vec::new();
+            let scene = &model().scene;
+            let mut ids: Vec<String> = ui.selection.with(|s| s.iter().cloned().collect());
+            ids.extend(ui.editing.get());
+            ids.retain(|id| scene.rect(id).is_some());
+            ids.sort();
+            ids.dedup();
+            return ids;
         }
         model().scene.visible(cull.get())
     });
-    // What is in the DOM follows `visible`, but elements that enter are
+    // What the DOM holds follows `visible`, but elements that enter are
     // added at most ENTER_PER_FRAME a frame: a zoom or a long pan never
     // stalls on creating hundreds of notes at once.
     let rendered = RwSignal::new(Vec::<String>::new());
@@ -117,22 +124,43 @@ pub fn Canvas() -> impl IntoView {
         }
     });
     let far_layer = NodeRef::<html::Canvas>::new();
-    // What the far canvas draws, re-read only when elements change.
+    // What the far canvas draws (all but what the DOM shows), re-read only
+    // when elements change; numbered so the bitmap knows when it is stale.
+    let generation = StoredValue::new(0u64);
     let shapes = Memo::new(move |_| {
         ui.look.track();
-        if far.get() {
-            model().scene.shapes()
+        generation.update_value(|g| *g += 1);
+        let shapes = if far.get() {
+            let except: HashSet<String> = visible.get().into_iter().collect();
+            model().scene.shapes(&except)
         } else {
             Vec::new()
-        }
+        };
+        (generation.get_value(), shapes)
     });
+    // Set once the camera has stayed still for a moment: the bitmap is then
+    // redrawn at exactly the camera's scale, so text ends sharp after a zoom.
+    let settled = RwSignal::new(None::<Camera>);
     Effect::new(move |_| {
         let camera = ui.camera.get();
         let (w, h) = ui.viewport.get();
         if far.get()
             && let Some(canvas) = far_layer.get()
         {
-            shapes.with(|shapes| draw_far(&canvas, shapes, camera, w, h));
+            let sharp = settled.get() == Some(camera);
+            let blurred = shapes.with(|(generation, shapes)| {
+                draw_far(&canvas, *generation, shapes, camera, w, h, sharp)
+            });
+            if blurred {
+                set_timeout(
+                    move || {
+                        if ui.camera.get_untracked() == camera {
+                            settled.set(Some(camera));
+                        }
+                    },
+                    std::time::Duration::from_millis(200),
+                );
+            }
         }
     });
 
@@ -222,8 +250,21 @@ pub fn Canvas() -> impl IntoView {
         });
     };
     let on_dblclick = move |ev: leptos::ev::MouseEvent| {
-        // The canvas captured the pointer: ask what is under it.
-        if let Some(id) = id_at(ev.client_x(), ev.client_y()) {
+        // The canvas captured the pointer: ask what is under it (far out,
+        // the model: most elements are drawn on the far canvas).
+        let hit = id_at(ev.client_x(), ev.client_y()).or_else(|| {
+            let el = canvas.get_untracked()?;
+            let r = el.get_bounding_client_rect();
+            let camera = ui.camera.get_untracked();
+            let (x, y) = camera.to_board(
+                ev.client_x() as f64 - r.left(),
+                ev.client_y() as f64 - r.top(),
+            );
+            (camera.zoom < FAR_ZOOM)
+                .then(|| model().scene.at(x, y))
+                .flatten()
+        });
+        if let Some(id) = hit {
             ui.select([id.clone()]);
             ui.editing.set(Some(id));
         } else if ui.tool.get_untracked() == Tool::Select
@@ -337,17 +378,20 @@ fn advance(
     }
 }
 
-/// Below this zoom the board is drawn on a canvas (see [`draw_far`]).
-pub const FAR_ZOOM: f64 = 0.3;
+/// Below this zoom the board is drawn on a canvas (see [`draw_far`]): at
+/// these sizes hundreds of notes are on screen, and painting them as
+/// elements costs more than a frame.
+pub const FAR_ZOOM: f64 = 0.5;
 
-/// The far view's bitmap: the whole board drawn once at about the current
-/// zoom, then only copied (moved and scaled) while panning and zooming.
+/// The far view's bitmap: the board (or, when the board is too large for
+/// one bitmap at this zoom, the part around the view) drawn once, then only
+/// copied (moved and scaled) while panning and zooming.
 struct FarCache {
     canvas: web_sys::HtmlCanvasElement,
     /// Board area the bitmap covers, and its pixels per board unit.
     area: Rect,
     scale: f64,
-    layout: u64,
+    generation: u64,
 }
 
 thread_local! {
@@ -357,49 +401,199 @@ thread_local! {
 /// Largest side of the far view's bitmap, in pixels.
 const FAR_CACHE_MAX: f64 = 4096.0;
 
+/// Below this size on screen (pixels) text is not drawn: it could not be read.
+const FAR_TEXT_MIN: f64 = 3.0;
+
+const INK: &str = "#1f2430";
+
 fn context_2d(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
     canvas.get_context("2d").ok()??.dyn_into().ok()
 }
 
-/// Draws `shapes` (not frame titles) at `scale` pixels per board unit,
-/// with board point (`area.x`, `area.y`) at the canvas' origin.
+/// Draws what of `shapes` meets `area` (frame titles aside) at `scale`
+/// pixels per board unit, with board point (`area.x`, `area.y`) at the
+/// canvas' origin, as the elements' views look.
 fn paint_shapes(ctx: &web_sys::CanvasRenderingContext2d, shapes: &[Shape], area: Rect, scale: f64) {
     let _ = ctx.set_transform(scale, 0.0, 0.0, scale, -area.x * scale, -area.y * scale);
     // Setting a style crosses into JavaScript: only when it changes.
     let mut fill = String::new();
+    let mut set_fill = |ctx: &web_sys::CanvasRenderingContext2d, color: &str| {
+        if fill != color {
+            ctx.set_fill_style_str(color);
+            fill.clear();
+            fill.push_str(color);
+        }
+    };
     ctx.set_line_width(1.5 / scale);
+    ctx.set_text_baseline("middle");
     for shape in shapes {
         match shape {
-            Shape::Frame(r, _) => {
-                fill.clear();
-                ctx.set_fill_style_str("#ffffff");
+            Shape::Frame(r, _) if r.intersects(&area) => {
+                set_fill(ctx, "#ffffff");
                 ctx.fill_rect(r.x, r.y, r.w, r.h);
                 ctx.set_stroke_style_str("#d9d5cc");
                 ctx.stroke_rect(r.x, r.y, r.w, r.h);
             }
-            Shape::Fill(r, color) => {
-                if fill != *color {
-                    ctx.set_fill_style_str(view::safe_color(color));
-                    fill.clone_from(color);
+            Shape::Box(r, look) if r.intersects(&area) => {
+                let color = view::safe_color(&look.color);
+                let min = 1.0 / scale;
+                let readable = look.kind != Kind::Text && look.text.is_empty()
+                    || view::max_font(&look.kind) * scale >= FAR_TEXT_MIN;
+                match look.kind {
+                    Kind::Text if !readable => {
+                        set_fill(ctx, "#b9bcc4");
+                        ctx.fill_rect(r.x, r.y, r.w.max(min), r.h.max(min));
+                    }
+                    Kind::Text => {}
+                    Kind::Shape => {
+                        set_fill(ctx, color);
+                        ctx.set_stroke_style_str("rgba(31, 36, 48, .55)");
+                        ctx.begin_path();
+                        if look.ellipse {
+                            let (cx, cy) = r.center();
+                            let _ = ctx.ellipse(
+                                cx,
+                                cy,
+                                r.w / 2.0,
+                                r.h / 2.0,
+                                0.0,
+                                0.0,
+                                std::f64::consts::TAU,
+                            );
+                        } else {
+                            ctx.rect(r.x, r.y, r.w, r.h);
+                        }
+                        ctx.fill();
+                        ctx.stroke();
+                    }
+                    _ => {
+                        // A sticky note's shadow, then the note.
+                        if r.w * scale > 8.0 {
+                            set_fill(ctx, "rgba(31, 36, 48, .10)");
+                            ctx.fill_rect(r.x + 1.0, r.y + 3.0, r.w, r.h);
+                        }
+                        set_fill(ctx, color);
+                        ctx.fill_rect(r.x, r.y, r.w.max(min), r.h.max(min));
+                    }
                 }
-                ctx.fill_rect(r.x, r.y, r.w.max(1.0 / scale), r.h.max(1.0 / scale));
+                if readable && !look.text.is_empty() {
+                    let ink = if look.kind == Kind::Text { color } else { INK };
+                    set_fill(ctx, ink);
+                    paint_text(ctx, *r, look, scale);
+                }
             }
-            Shape::Line(a, b) => {
-                ctx.set_stroke_style_str("#5b6272");
+            Shape::Line(a, b, color) if Rect::spanning(a.0, a.1, b.0, b.1).intersects(&area) => {
+                // As the view draws it: 2.5 units wide, an arrow at the end.
+                let color = view::safe_color(color);
+                ctx.set_stroke_style_str(color);
+                ctx.set_line_width(2.5);
                 ctx.begin_path();
                 ctx.move_to(a.0, a.1);
                 ctx.line_to(b.0, b.1);
                 ctx.stroke();
+                let angle = (b.1 - a.1).atan2(b.0 - a.0);
+                let head = |turn: f64| {
+                    (
+                        b.0 - 16.0 * (angle + turn).cos(),
+                        b.1 - 16.0 * (angle + turn).sin(),
+                    )
+                };
+                let (l, r) = (head(0.45), head(-0.45));
+                set_fill(ctx, color);
+                ctx.begin_path();
+                ctx.move_to(b.0, b.1);
+                ctx.line_to(l.0, l.1);
+                ctx.line_to(r.0, r.1);
+                ctx.close_path();
+                ctx.fill();
+                ctx.set_line_width(1.5 / scale);
             }
+            _ => {}
         }
     }
 }
 
-/// Draws the whole board, far out, on `canvas` (sized to the viewport at
-/// the screen's pixel ratio): the cached bitmap, redrawn only when the
-/// elements changed or the zoom moved well away from the bitmap's, then the
-/// frame titles at their screen size.
-fn draw_far(canvas: &web_sys::HtmlCanvasElement, shapes: &[Shape], camera: Camera, w: f64, h: f64) {
+/// An element's text as its view lays it out: the fitted font size, 10
+/// units of padding, lines wrapped at word boundaries (a word too long for
+/// a line is cut), centred, except free text (left, from the top). Lines
+/// that do not fit are left out, as the view hides them.
+fn paint_text(ctx: &web_sys::CanvasRenderingContext2d, r: Rect, look: &Look, scale: f64) {
+    let size = view::fit_font(&look.text, r.w, r.h, view::max_font(&look.kind));
+    if size * scale < FAR_TEXT_MIN {
+        return;
+    }
+    let weight = match look.kind {
+        Kind::Note => 450,
+        Kind::Text => 500,
+        _ => 400,
+    };
+    ctx.set_font(&format!("{weight} {size}px system-ui, sans-serif"));
+    let width = (r.w - 20.0).max(1.0);
+    let fits = |line: &str| {
+        ctx.measure_text(line)
+            .map(|m| m.width() <= width)
+            .unwrap_or(true)
+    };
+    let mut lines: Vec<String> = Vec::new();
+    for paragraph in look.text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split(' ') {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if fits(&candidate) {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            // The word alone: cut it where it overflows.
+            for c in word.chars() {
+                line.push(c);
+                if line.chars().count() > 1 && !fits(&line) {
+                    line.pop();
+                    lines.push(std::mem::take(&mut line));
+                    line.push(c);
+                }
+            }
+        }
+        lines.push(line);
+    }
+    let height = size * 1.3;
+    let room = ((r.h - 20.0) / height).floor().max(1.0) as usize;
+    lines.truncate(room);
+    let total = lines.len() as f64 * height;
+    let (x, top) = if look.kind == Kind::Text {
+        ctx.set_text_align("left");
+        (r.x + 10.0, r.y + 10.0)
+    } else {
+        ctx.set_text_align("center");
+        (r.x + r.w / 2.0, r.y + (r.h - total) / 2.0)
+    };
+    for (i, line) in lines.iter().enumerate() {
+        let _ = ctx.fill_text(line, x, top + (i as f64 + 0.5) * height);
+    }
+}
+
+/// Draws the board, far out, on `canvas` (sized to the viewport at the
+/// screen's pixel ratio): the cached bitmap, redrawn only when the shapes
+/// changed (`generation`), the view left the area it covers, or the zoom
+/// moved away from its scale (well away while the camera moves; at all
+/// once it is `settled`); then the frame titles at their screen size.
+/// Returns whether the bitmap is shown at another scale than its own
+/// (slightly blurred): the caller redraws it once the camera settles.
+fn draw_far(
+    canvas: &web_sys::HtmlCanvasElement,
+    generation: u64,
+    shapes: &[Shape],
+    camera: Camera,
+    w: f64,
+    h: f64,
+    settled: bool,
+) -> bool {
     let ratio = window().device_pixel_ratio().max(1.0);
     let (pw, ph) = ((w * ratio) as u32, (h * ratio) as u32);
     if canvas.width() != pw || canvas.height() != ph {
@@ -407,9 +601,8 @@ fn draw_far(canvas: &web_sys::HtmlCanvasElement, shapes: &[Shape], camera: Camer
         canvas.set_height(ph);
     }
     let Some(ctx) = context_2d(canvas) else {
-        return;
+        return false;
     };
-    let layout = ui().look.get_untracked();
     let wanted = camera.zoom * ratio;
     // The scale a bitmap of `area` can have at this zoom (its size is capped).
     let fitting = |area: Rect| {
@@ -417,14 +610,34 @@ fn draw_far(canvas: &web_sys::HtmlCanvasElement, shapes: &[Shape], camera: Camer
             .min(FAR_CACHE_MAX / area.w.max(1.0))
             .min(FAR_CACHE_MAX / area.h.max(1.0))
     };
+    let tolerance = if settled { 0.97..=1.03 } else { 0.6..=1.7 };
+    let whole = model().scene.bounds().map(|b| b.grow(40.0));
+    let view = camera.visible(w, h);
+    let mut blurred = false;
     FAR_CACHE.with_borrow_mut(|cache| {
+        let Some(whole) = whole else {
+            *cache = None;
+            return;
+        };
+        let shown = view.intersection(&whole);
         let stale = cache.as_ref().is_none_or(|c| {
-            c.layout != layout || !(0.6..=1.7).contains(&(c.scale / fitting(c.area)))
+            c.generation != generation
+                || !tolerance.contains(&(c.scale / fitting(c.area)))
+                || shown.is_some_and(|shown| !c.area.contains(&shown))
         });
         if stale {
-            let Some(area) = model().scene.bounds().map(|b| b.grow(40.0)) else {
-                *cache = None;
-                return;
+            // The whole board when it fits one bitmap at this zoom, else
+            // the part around the view (the culling rectangle).
+            let area = if whole.w * wanted <= FAR_CACHE_MAX && whole.h * wanted <= FAR_CACHE_MAX {
+                whole
+            } else {
+                match camera.culling(w, h).intersection(&whole) {
+                    Some(area) => area,
+                    None => {
+                        *cache = None;
+                        return;
+                    }
+                }
             };
             let scale = fitting(area);
             let bitmap = match cache.take() {
@@ -447,8 +660,11 @@ fn draw_far(canvas: &web_sys::HtmlCanvasElement, shapes: &[Shape], camera: Camer
                 canvas: bitmap,
                 area,
                 scale,
-                layout,
+                generation,
             });
+        }
+        if let Some(c) = cache {
+            blurred = !(0.97..=1.03).contains(&(c.scale / fitting(c.area)));
         }
     });
     let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
@@ -473,6 +689,8 @@ fn draw_far(canvas: &web_sys::HtmlCanvasElement, shapes: &[Shape], camera: Camer
     // Frame titles keep their size on screen; frames come first.
     ctx.set_font("600 13px system-ui, sans-serif");
     ctx.set_fill_style_str("#5b6272");
+    ctx.set_text_baseline("alphabetic");
+    ctx.set_text_align("left");
     for shape in shapes {
         let Shape::Frame(r, title) = shape else { break };
         let (x, y) = camera.to_screen(r.x, r.y);
@@ -480,6 +698,7 @@ fn draw_far(canvas: &web_sys::HtmlCanvasElement, shapes: &[Shape], camera: Camer
             let _ = ctx.fill_text(if title.is_empty() { "Frame" } else { title }, x, y - 6.0);
         }
     }
+    blurred
 }
 
 pub fn tool_name(tool: Tool) -> &'static str {

@@ -1,7 +1,9 @@
 //! The panels around the canvas: the tool bar, the zoom controls and the
 //! minimap.
 
-use atelier_shared::{NOTE_COLORS, Rect};
+use std::collections::HashSet;
+
+use atelier_shared::{Kind, NOTE_COLORS, Rect};
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -147,7 +149,7 @@ pub fn Minimap() -> impl IntoView {
         };
         let k = scale(a);
         ctx.clear_rect(0.0, 0.0, MAP_W, MAP_H);
-        for shape in model().scene.shapes() {
+        for shape in model().scene.shapes(&HashSet::new()) {
             match shape {
                 Shape::Frame(r, _) => {
                     ctx.set_stroke_style_str("#c9c5bb");
@@ -158,8 +160,13 @@ pub fn Minimap() -> impl IntoView {
                         (r.h * k).max(1.0),
                     );
                 }
-                Shape::Fill(r, color) => {
-                    ctx.set_fill_style_str(super::view::safe_color(&color));
+                Shape::Box(r, look) => {
+                    let color = if look.kind == Kind::Text {
+                        "#b9bcc4"
+                    } else {
+                        super::view::safe_color(&look.color)
+                    };
+                    ctx.set_fill_style_str(color);
                     ctx.fill_rect(
                         (r.x - a.x) * k,
                         (r.y - a.y) * k,

@@ -46,9 +46,20 @@ struct Item {
 /// An element reduced to what a canvas draws of it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Shape {
-    Fill(Rect, String),
+    /// A note, free text or shape: its box, what it is, colour and text.
+    Box(Rect, Look),
     Frame(Rect, String),
-    Line((f64, f64), (f64, f64)),
+    /// A connector, from edge to edge, with its colour.
+    Line((f64, f64), (f64, f64), String),
+}
+
+/// What a canvas needs to draw a note, free text or shape like its view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Look {
+    pub kind: Kind,
+    pub ellipse: bool,
+    pub color: String,
+    pub text: String,
 }
 
 impl Item {
@@ -231,29 +242,38 @@ impl Scene {
             .unwrap_or((0.0, 0.0))
     }
 
-    /// Every element as a flat shape, frames first then by stacking order,
-    /// for the canvas-drawn views (the minimap, the far-out board).
-    pub fn shapes(&self) -> Vec<Shape> {
+    /// Every element but those in `except` as a flat shape, frames first
+    /// then by stacking order, for the canvas-drawn views (the minimap, the
+    /// far-out board).
+    pub fn shapes(&self, except: &HashSet<String>) -> Vec<Shape> {
         let items = self.items.borrow();
         let mut shapes: Vec<(bool, f64, Shape)> = items
-            .values()
-            .filter(|i| drawable(&i.kind))
-            .filter_map(|i| {
-                let (color, label) = i.signal.with_untracked(|e| {
-                    let label = (i.kind == Kind::Frame).then(|| e.text.clone());
-                    (e.color.clone(), label)
-                });
+            .iter()
+            .filter(|(id, i)| drawable(&i.kind) && !except.contains(*id))
+            .filter_map(|(_, i)| {
                 let shape = match &i.ends {
                     Some(ends) => {
-                        let a = items.get(&ends.0)?.rect.center();
-                        let b = items.get(&ends.1)?.rect.center();
-                        Shape::Line(a, b)
+                        let ra = items.get(&ends.0)?.rect;
+                        let rb = items.get(&ends.1)?.rect;
+                        let (a, b) = (ra.center(), rb.center());
+                        Shape::Line(
+                            crate::board::view::exit_point(ra, b.0, b.1),
+                            crate::board::view::exit_point(rb, a.0, a.1),
+                            i.signal.with_untracked(|e| e.color.clone()),
+                        )
                     }
-                    None => match i.kind {
-                        Kind::Frame => Shape::Frame(i.rect, label.unwrap_or_default()),
-                        Kind::Text => Shape::Fill(i.rect, "#b9bcc4".into()),
-                        _ => Shape::Fill(i.rect, color),
-                    },
+                    None => i.signal.with_untracked(|e| match i.kind {
+                        Kind::Frame => Shape::Frame(i.rect, e.text.clone()),
+                        _ => Shape::Box(
+                            i.rect,
+                            Look {
+                                kind: i.kind.clone(),
+                                ellipse: e.shape == "ellipse",
+                                color: e.color.clone(),
+                                text: e.text.clone(),
+                            },
+                        ),
+                    }),
                 };
                 Some((i.kind != Kind::Frame, i.stacking(), shape))
             })

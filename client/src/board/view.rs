@@ -23,6 +23,15 @@ pub fn element(id: String) -> AnyView {
     }
 }
 
+/// The largest font size of an element's text (board units).
+pub fn max_font(kind: &Kind) -> f64 {
+    match kind {
+        Kind::Text => 40.0,
+        Kind::Shape => 22.0,
+        _ => 24.0,
+    }
+}
+
 /// The font size that lets `text` fill a `w` × `h` box without overflowing
 /// (an estimate from average glyph width, no layout pass).
 pub fn fit_font(text: &str, w: f64, h: f64, max: f64) -> f64 {
@@ -105,16 +114,7 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
         })
     };
     let s = signal.clone();
-    let font = Memo::new(move |_| {
-        s.with(|e| {
-            let max = match e.kind {
-                Kind::Text => 40.0,
-                Kind::Shape => 22.0,
-                _ => 24.0,
-            };
-            fit_font(&e.text, e.w, e.h, max)
-        })
-    });
+    let font = Memo::new(move |_| s.with(|e| fit_font(&e.text, e.w, e.h, max_font(&e.kind))));
     let s = signal.clone();
     let author = move || {
         s.with(|e| match e.kind {
