@@ -156,16 +156,9 @@ impl Browser {
     /// Clicks at (`x`, `y`) with Shift held (adds to the selection).
     pub async fn shift_click_at(&self, x: f64, y: f64) -> Result<()> {
         let shift = char::from(Key::Shift);
-        let hold = |down: bool| {
-            KeyActions::new("keyboard".into()).then(if down {
-                KeyAction::Down { value: shift }
-            } else {
-                KeyAction::Up { value: shift }
-            })
-        };
-        self.client.perform_actions(hold(true)).await?;
+        self.hold(shift, true).await?;
         let clicked = self.clicks_at(x, y, 1).await;
-        self.client.perform_actions(hold(false)).await?;
+        self.hold(shift, false).await?;
         clicked
     }
 
@@ -207,15 +200,18 @@ impl Browser {
 
     /// Presses at `from`, moves to `to` in steps, releases.
     pub async fn drag(&self, from: (f64, f64), to: (f64, f64)) -> Result<()> {
+        self.drag_with(MOUSE_BUTTON_LEFT, from, to).await
+    }
+
+    /// As [`Browser::drag`], with mouse `button` (1: the middle one).
+    pub async fn drag_with(&self, button: u64, from: (f64, f64), to: (f64, f64)) -> Result<()> {
         let mut mouse = MouseActions::new("mouse".into())
             .then(PointerAction::MoveTo {
                 duration: None,
                 x: from.0,
                 y: from.1,
             })
-            .then(PointerAction::Down {
-                button: MOUSE_BUTTON_LEFT,
-            });
+            .then(PointerAction::Down { button });
         for step in 1..=8 {
             let t = step as f64 / 8.0;
             mouse = mouse.then(PointerAction::MoveTo {
@@ -225,9 +221,7 @@ impl Browser {
             });
         }
         self.client
-            .perform_actions(mouse.then(PointerAction::Up {
-                button: MOUSE_BUTTON_LEFT,
-            }))
+            .perform_actions(mouse.then(PointerAction::Up { button }))
             .await?;
         Ok(())
     }
@@ -247,6 +241,20 @@ impl Browser {
     /// Presses `key` with Ctrl held (e.g. Ctrl+Z).
     pub async fn ctrl(&self, key: char) -> Result<()> {
         self.chord(Key::Control, key).await
+    }
+
+    /// Holds `key` down (`true`) or lets it go, across other actions
+    /// (Space while dragging, say).
+    pub async fn hold(&self, key: char, down: bool) -> Result<()> {
+        let action = if down {
+            KeyAction::Down { value: key }
+        } else {
+            KeyAction::Up { value: key }
+        };
+        self.client
+            .perform_actions(KeyActions::new("keyboard".into()).then(action))
+            .await?;
+        Ok(())
     }
 
     /// Presses `key` with `modifier` held (e.g. Shift+ArrowRight).

@@ -553,6 +553,112 @@ async fn far_out_across_boards_and_offline() {
             .await,
             "nothing pasted into the other board"
         );
+        let pasted: Vec<String> = other.all_elements().into_iter().map(|e| e.id).collect();
+        ensure!(pasted.len() == 2, "pasted {pasted:?}");
+
+        // Ctrl+A, then a colour for both from the context bar.
+        b.type_text("\u{e00c}").await?;
+        b.ctrl('a').await?;
+        b.until(
+            "all selected",
+            "return document.querySelectorAll('.world .el.selected').length === 2;",
+        )
+        .await?;
+        b.click_css(".context-bar .swatch[title='Pink']").await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || other
+                .all_elements()
+                .iter()
+                .all(|e| e.color == "#ffc9de"))
+            .await,
+            "not pink: {:?}",
+            other.all_elements()
+        );
+        // PgDn sends one to the back, PgUp brings it to the front.
+        let (low, high) = (&pasted[0], &pasted[1]);
+        let z = |id: &str| other.element(id).map(|e| e.z).unwrap_or(f64::NAN);
+        b.type_text("\u{e00c}").await?;
+        let at = b.center_of(&format!("[data-id='{low}']")).await?;
+        b.click_at(at.0, at.1).await?;
+        b.type_text("\u{e00f}").await?; // PageDown
+        ensure!(
+            eventually(Duration::from_secs(10), || z(low) < z(high)).await,
+            "PgDn: z {} against {}",
+            z(low),
+            z(high)
+        );
+        b.type_text("\u{e00e}").await?; // PageUp
+        ensure!(
+            eventually(Duration::from_secs(10), || z(low) > z(high)).await,
+            "PgUp: z {} against {}",
+            z(low),
+            z(high)
+        );
+
+        // Ctrl+D duplicates the selected note; Ctrl+Z takes it back.
+        b.ctrl('d').await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || other.all_elements().len() == 3).await,
+            "Ctrl+D: {} elements",
+            other.all_elements().len()
+        );
+        b.ctrl('z').await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || other.all_elements().len() == 2).await,
+            "Ctrl+Z after Ctrl+D: {} elements",
+            other.all_elements().len()
+        );
+
+        // Panning: the wheel, Space+drag, a middle-button drag, each moves
+        // the board under the pointer by what the pointer moved.
+        let start = screen_of(&b, 0.0, 0.0).await?;
+        b.eval(
+            "document.querySelector('.canvas').dispatchEvent(new WheelEvent('wheel',
+                {deltaX: 30, deltaY: 50, clientX: 600, clientY: 400, bubbles: true, cancelable: true}));
+             return true;",
+        )
+        .await?;
+        let moved = |a: (f64, f64), b: (f64, f64), dx: f64, dy: f64| {
+            (b.0 - a.0 - dx).abs() < 1.0 && (b.1 - a.1 - dy).abs() < 1.0
+        };
+        let after = screen_of(&b, 0.0, 0.0).await?;
+        ensure!(moved(start, after, -30.0, -50.0), "wheel: {start:?} -> {after:?}");
+        b.type_text("\u{e00c}").await?;
+        b.hold(' ', true).await?;
+        b.drag((900.0, 500.0), (960.0, 540.0)).await?;
+        b.hold(' ', false).await?;
+        let spaced = screen_of(&b, 0.0, 0.0).await?;
+        ensure!(moved(after, spaced, 60.0, 40.0), "space+drag: {after:?} -> {spaced:?}");
+        b.drag_with(1, (900.0, 500.0), (860.0, 470.0)).await?;
+        let middle = screen_of(&b, 0.0, 0.0).await?;
+        ensure!(moved(spaced, middle, -40.0, -30.0), "middle drag: {spaced:?} -> {middle:?}");
+        // Ctrl+wheel zooms at the pointer: the board point under it stays.
+        let before = b
+            .eval("return document.querySelector('.zoom-level').textContent;")
+            .await?;
+        let anchor = screen_of(&b, 0.0, 0.0).await?;
+        b.eval(&format!(
+            "document.querySelector('.canvas').dispatchEvent(new WheelEvent('wheel',
+                {{deltaY: -40, ctrlKey: true, clientX: {}, clientY: {}, bubbles: true, cancelable: true}}));
+             return true;",
+            anchor.0, anchor.1
+        ))
+        .await?;
+        b.until(
+            "ctrl+wheel zooms",
+            &format!("return document.querySelector('.zoom-level').textContent !== {before};"),
+        )
+        .await?;
+        let stayed = screen_of(&b, 0.0, 0.0).await?;
+        ensure!(moved(anchor, stayed, 0.0, 0.0), "zoom at the pointer: {anchor:?} -> {stayed:?}");
+        // A click on the minimap's corner moves the view there.
+        let r = b
+            .eval("const r = document.querySelector('.minimap').getBoundingClientRect(); return [r.x, r.y];")
+            .await?;
+        let corner = (r[0].as_f64().unwrap_or(0.0) + 6.0, r[1].as_f64().unwrap_or(0.0) + 6.0);
+        b.click_at(corner.0, corner.1).await?;
+        let jumped = screen_of(&b, 0.0, 0.0).await?;
+        ensure!(!moved(stayed, jumped, 0.0, 0.0), "the minimap did not move the view");
         Ok::<_, anyhow::Error>(())
     }
     .await;
@@ -581,8 +687,10 @@ async fn far_out_across_boards_and_offline() {
             ensure!(
                 eventually(Duration::from_secs(10), || {
                     let all = late.all_elements();
-                    all.iter().any(|e| e.text == "Written offline")
-                        && all.iter().any(|e| e.text == "Edited far out")
+                    // (placed on the 12-unit grid: snapping is on)
+                    all.iter().any(|e| {
+                        e.text == "Written offline" && e.x % 12.0 == 0.0 && e.y % 12.0 == 0.0
+                    }) && all.iter().any(|e| e.text == "Edited far out")
                 })
                 .await,
                 "the offline note did not reach the server"
