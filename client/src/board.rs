@@ -3,6 +3,7 @@
 mod camera;
 mod canvas;
 mod chrome;
+mod import;
 mod keys;
 mod model;
 mod ops;
@@ -37,6 +38,7 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
         peers: live.peers,
         toast: RwSignal::new(None),
         pointer: StoredValue::new(None),
+        importing: RwSignal::new(false),
     };
     provide_context(ui);
     keys::install(ui);
@@ -110,6 +112,7 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
                 <chrome::ZoomControls/>
             </div>
             {move || ui.toast.get().map(|t| view! { <div class="toast">{t}</div> })}
+            {move || ui.importing.get().then(|| view! { <import::ImportDialog/> })}
         </div>
     }
 }

@@ -9,6 +9,8 @@
 use yrs::types::text::TextPrelim;
 use yrs::{Any, GetString, Map, MapPrelim, MapRef, OffsetKind, Out, ReadTxn, Text, TransactionMut};
 
+use crate::interview::Source;
+
 /// The largest coordinate, size or stacking order read from a board.
 pub const MAX_COORD: f64 = 1e7;
 
@@ -76,6 +78,10 @@ pub struct Element {
     pub from: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// For interview notes: verbatim or observation, who said it, who
+    /// collected it, tags.
+    #[serde(default, skip_serializing_if = "Source::is_empty")]
+    pub source: Source,
 }
 
 impl Element {
@@ -109,6 +115,7 @@ impl Element {
             created: 0,
             from: None,
             to: None,
+            source: Source::default(),
         }
     }
 
@@ -153,6 +160,7 @@ impl Element {
             shape: string("shape"),
             from: opt("from"),
             to: opt("to"),
+            source: Source::read(txn, map),
         }
     }
 
@@ -332,6 +340,7 @@ impl Elements {
                 .into_iter()
                 .filter_map(|(k, v)| Some((k, Any::from(v?)))),
         );
+        fields.extend(element.source.fields());
         let prelim: MapPrelim = fields.into_iter().collect();
         let map = self.map.insert(txn, element.id.as_str(), prelim);
         map.insert(txn, "text", TextPrelim::new(element.text.as_str()));

@@ -26,8 +26,11 @@
 mod board;
 mod board_id;
 mod element;
+pub mod import;
+mod interview;
 pub mod protocol;
 
 pub use board::{Board, BoardInfo, BoardMeta};
 pub use board_id::{BoardId, BoardIdError};
 pub use element::{Element, Elements, Kind, MAX_COORD, NOTE_COLORS, Rect, diff};
+pub use interview::{Origin, SOURCE_KEYS, Source, split_tags};

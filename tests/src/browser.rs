@@ -240,7 +240,7 @@ impl Browser {
 
     /// Presses `key` with Ctrl held (e.g. Ctrl+Z).
     pub async fn ctrl(&self, key: char) -> Result<()> {
-        self.chord(Key::Control, key).await
+        self.chord(&[Key::Control], key).await
     }
 
     /// Holds `key` down (`true`) or lets it go, across other actions
@@ -257,14 +257,22 @@ impl Browser {
         Ok(())
     }
 
-    /// Presses `key` with `modifier` held (e.g. Shift+ArrowRight).
-    pub async fn chord(&self, modifier: Key, key: char) -> Result<()> {
-        let modifier = char::from(modifier);
-        let keys = KeyActions::new("keyboard".into())
-            .then(KeyAction::Down { value: modifier })
+    /// Presses `key` with `modifiers` held (e.g. Shift+ArrowRight).
+    pub async fn chord(&self, modifiers: &[Key], key: char) -> Result<()> {
+        let mut keys = KeyActions::new("keyboard".into());
+        for &m in modifiers {
+            keys = keys.then(KeyAction::Down {
+                value: char::from(m),
+            });
+        }
+        keys = keys
             .then(KeyAction::Down { value: key })
-            .then(KeyAction::Up { value: key })
-            .then(KeyAction::Up { value: modifier });
+            .then(KeyAction::Up { value: key });
+        for &m in modifiers.iter().rev() {
+            keys = keys.then(KeyAction::Up {
+                value: char::from(m),
+            });
+        }
         self.client.perform_actions(keys).await?;
         Ok(())
     }

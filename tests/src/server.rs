@@ -89,6 +89,17 @@ impl TestServer {
         self.request("GET", path, None).await
     }
 
+    /// Creates a board titled `title` through the API; returns its id.
+    pub async fn new_board(&self, title: &str) -> String {
+        let body = serde_json::json!({ "title": title }).to_string();
+        let (status, body) = self.request("POST", "/api/boards", Some(&body)).await;
+        assert_eq!(status, 201, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).expect("board JSON")["id"]
+            .as_str()
+            .expect("board id")
+            .to_owned()
+    }
+
     /// A minimal HTTP/1.1 request over a plain TCP socket.
     pub async fn request(&self, method: &str, path: &str, json: Option<&str>) -> (u16, String) {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -10,16 +10,7 @@ use anyhow::{Context, Result, ensure};
 use atelier_server::Config;
 use atelier_tests::browser::Browser;
 use atelier_tests::{TestServer, YClient, eventually};
-
-async fn new_board(server: &TestServer, title: &str) -> String {
-    let body = serde_json::json!({ "title": title }).to_string();
-    let (status, body) = server.request("POST", "/api/boards", Some(&body)).await;
-    assert_eq!(status, 201, "{body}");
-    serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
+use fantoccini::key::Key;
 
 /// JavaScript for the note showing `text`.
 fn find_note(text: &str) -> String {
@@ -44,7 +35,7 @@ async fn note_id(b: &Browser, text: &str) -> Result<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_people_build_a_board_together() {
     let server = TestServer::start(Config::default()).await;
-    let id = new_board(&server, "Claims journey workshop").await;
+    let id = server.new_board("Claims journey workshop").await;
     let url = server.http(&format!("/b/{id}"));
     let mut bot = YClient::connect(&server.ws(&id)).await.unwrap();
     bot.synced().await;
@@ -114,6 +105,15 @@ async fn two_people_build_a_board_together() {
         ben.type_text("Rappeler trois fois").await?;
         ben.type_text("\u{e00c}").await?;
         let bens = note_id(&ann, "Rappeler trois fois").await?;
+        // Ben's note is still selected: Ann sees it outlined, with his name.
+        ann.until(
+            "Ann sees Ben's selection",
+            &format!(
+                "const r = document.querySelector('.remote-selection'); return !!r && r.textContent.includes('Ben')
+                   && Math.abs(r.getBoundingClientRect().x - document.querySelector(\"[data-id='{bens}']\").getBoundingClientRect().x) < 8;"
+            ),
+        )
+        .await?;
         ann.click_at(1000.0, 420.0).await?; // focus the board, select nothing
         ann.ctrl('z').await?;
         ensure!(
@@ -133,8 +133,8 @@ async fn two_people_build_a_board_together() {
             bot.element(&bens)
                 .is_some_and(|e| e.text == "Rappeler trois fois")
         );
-        // Redo brings the move back.
-        ann.ctrl('y').await?;
+        // Redo (Ctrl+Shift+Z) brings the move back.
+        ann.chord(&[Key::Control, Key::Shift], 'z').await?;
         ensure!(
             eventually(Duration::from_secs(10), || bot
                 .element(&note)
@@ -169,7 +169,7 @@ async fn a_javascript_yjs_client_and_the_browser_share_notes() {
         "tests/js/node_modules is missing: run `cargo xtask test`"
     );
     let server = TestServer::start(Config::default()).await;
-    let id = new_board(&server, "Interop").await;
+    let id = server.new_board("Interop").await;
     let mut node = tokio::process::Command::new("node")
         .arg("board-bot.mjs")
         .arg(format!("ws://{}/ws", server.addr))
@@ -242,7 +242,7 @@ async fn id_of(b: &Browser, css: &str) -> Result<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tools_work_like_miro() {
     let server = TestServer::start(Config::default()).await;
-    let id = new_board(&server, "Tools").await;
+    let id = server.new_board("Tools").await;
     let mut bot = YClient::connect(&server.ws(&id)).await.unwrap();
     bot.synced().await;
     let b = Browser::start().await.expect("browser");
@@ -446,6 +446,7 @@ fn note(id: &str, x: f64, y: f64, text: &str) -> atelier_shared::Element {
         shape: String::new(),
         from: None,
         to: None,
+        source: Default::default(),
     }
 }
 
@@ -456,8 +457,8 @@ fn note(id: &str, x: f64, y: f64, text: &str) -> atelier_shared::Element {
 async fn far_out_across_boards_and_offline() {
     let server = TestServer::start(Config::default()).await;
     let (addr, dir) = (server.addr, server.data_dir.clone());
-    let first = new_board(&server, "Interviews").await;
-    let second = new_board(&server, "Synthesis").await;
+    let first = server.new_board("Interviews").await;
+    let second = server.new_board("Synthesis").await;
     let bot = YClient::connect(&server.ws(&first)).await.unwrap();
     // A board too large to show at 50 %: it opens fitted, far out.
     for i in 0..60 {
@@ -508,7 +509,7 @@ async fn far_out_across_boards_and_offline() {
             "nudged to {:?}",
             bot.element("n0").map(|e| e.x)
         );
-        b.chord(fantoccini::key::Key::Shift, '\u{e014}').await?;
+        b.chord(&[Key::Shift], '\u{e014}').await?;
         ensure!(
             eventually(Duration::from_secs(10), || bot
                 .element("n0")
@@ -594,6 +595,39 @@ async fn far_out_across_boards_and_offline() {
             z(low),
             z(high)
         );
+
+        // Enter edits the selected note; Backspace deletes it, undo restores.
+        b.type_text("\u{e007}").await?; // Enter
+        b.wait_for(&format!("[data-id='{low}'] .el-editor")).await?;
+        b.type_text("!").await?;
+        b.type_text("\u{e00c}").await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || other
+                .element(low)
+                .is_some_and(|e| e.text.ends_with('!')))
+            .await,
+            "Enter did not edit: {:?}",
+            other.element(low)
+        );
+        b.type_text("\u{e003}").await?; // Backspace
+        ensure!(
+            eventually(Duration::from_secs(10), || other.element(low).is_none()).await,
+            "Backspace did not delete"
+        );
+        b.ctrl('z').await?;
+        ensure!(eventually(Duration::from_secs(10), || other.element(low).is_some()).await);
+        // H: the hand tool drags the board, not the note; V: back to select.
+        b.type_text("h").await?;
+        b.wait_for(".canvas.tool-hand").await?;
+        let x = other.element(low).map(|e| e.x);
+        let at = b.center_of(&format!("[data-id='{low}']")).await?;
+        b.drag(at, (at.0 + 50.0, at.1)).await?;
+        let after = b.center_of(&format!("[data-id='{low}']")).await?;
+        ensure!((after.0 - at.0 - 50.0).abs() < 2.0, "the hand did not pan: {at:?} -> {after:?}");
+        ensure!(other.element(low).map(|e| e.x) == x, "the hand moved the note");
+        b.type_text("v").await?;
+        b.wait_for(".canvas.tool-select").await?;
+        b.click_at(after.0, after.1).await?;
 
         // Ctrl+D duplicates the selected note; Ctrl+Z takes it back.
         b.ctrl('d').await?;

@@ -518,7 +518,7 @@ fn paint_shapes(ctx: &web_sys::CanvasRenderingContext2d, shapes: &[Shape], area:
 /// a line is cut), centred, except free text (left, from the top). Lines
 /// that do not fit are left out, as the view hides them.
 fn paint_text(ctx: &web_sys::CanvasRenderingContext2d, r: Rect, look: &Look, scale: f64) {
-    let size = view::fit_font(&look.text, r.w, r.h, view::max_font(&look.kind));
+    let size = view::label_font(&look.kind, &look.text, r.w, r.h, look.verbatim);
     if size * scale < FAR_TEXT_MIN {
         return;
     }
@@ -527,15 +527,23 @@ fn paint_text(ctx: &web_sys::CanvasRenderingContext2d, r: Rect, look: &Look, sca
         Kind::Text => 500,
         _ => 400,
     };
-    ctx.set_font(&format!("{weight} {size}px system-ui, sans-serif"));
+    let style = if look.verbatim { "italic " } else { "" };
+    ctx.set_font(&format!("{style}{weight} {size}px system-ui, sans-serif"));
     let width = (r.w - 20.0).max(1.0);
     let fits = |line: &str| {
         ctx.measure_text(line)
             .map(|m| m.width() <= width)
             .unwrap_or(true)
     };
+    let quoted;
+    let text = if look.verbatim {
+        quoted = format!("« {} »", look.text);
+        &quoted
+    } else {
+        &look.text
+    };
     let mut lines: Vec<String> = Vec::new();
-    for paragraph in look.text.split('\n') {
+    for paragraph in text.split('\n') {
         let mut line = String::new();
         for word in paragraph.split(' ') {
             let candidate = if line.is_empty() {
@@ -563,7 +571,9 @@ fn paint_text(ctx: &web_sys::CanvasRenderingContext2d, r: Rect, look: &Look, sca
         lines.push(line);
     }
     let height = size * 1.3;
-    let room = ((r.h - 20.0) / height).floor().max(1.0) as usize;
+    let room = ((r.h - if look.kind == Kind::Note { 32.0 } else { 20.0 }) / height)
+        .floor()
+        .max(1.0) as usize;
     lines.truncate(room);
     let total = lines.len() as f64 * height;
     let (x, top) = if look.kind == Kind::Text {

@@ -75,6 +75,10 @@ pub fn Toolbar() -> impl IntoView {
                 }).collect_view()}
             </div>
             <span class="tool-sep"></span>
+            <button class="tool" title="Import interview notes" aria-label="Import interview notes"
+                data-action="import" on:click=move |_| ui.importing.set(true)>
+                <svg viewBox="0 0 20 20"><path d="M10 3v9M6.5 8.5L10 12l3.5-3.5M4 12v4h12v-4"/></svg>
+            </button>
             <button class="tool" title="Undo (Ctrl+Z)" aria-label="Undo" on:click=|_| { ops::undo(); }>
                 <svg viewBox="0 0 20 20"><path d="M7 5L3 9l4 4M3 9h9a5 5 0 0 1 0 10h-2"/></svg>
             </button>

@@ -35,19 +35,19 @@ pub fn install(ui: Ui) {
         }
     });
     let on_copy = window_event_listener(ev::copy, move |e| {
-        if !in_text_field(e.target()) && copy(ui, &e) {
+        if !in_text_field(e.target()) && !ui.importing.get_untracked() && copy(ui, &e) {
             e.prevent_default();
         }
     });
     let on_cut = window_event_listener(ev::cut, move |e| {
-        if !in_text_field(e.target()) && copy(ui, &e) {
+        if !in_text_field(e.target()) && !ui.importing.get_untracked() && copy(ui, &e) {
             e.prevent_default();
             ops::delete(&ui.selected());
             ui.select([]);
         }
     });
     let on_paste = window_event_listener(ev::paste, move |e| {
-        if !in_text_field(e.target()) {
+        if !in_text_field(e.target()) && !ui.importing.get_untracked() {
             e.prevent_default();
             paste(ui, &e);
         }
@@ -62,7 +62,7 @@ pub fn install(ui: Ui) {
 }
 
 fn keydown(ui: Ui, e: ev::KeyboardEvent) {
-    if in_text_field(e.target()) {
+    if in_text_field(e.target()) || ui.importing.get_untracked() {
         return;
     }
     let ctrl = e.ctrl_key() || e.meta_key();

@@ -60,6 +60,8 @@ pub struct Look {
     pub ellipse: bool,
     pub color: String,
     pub text: String,
+    /// A verbatim: drawn in quotes.
+    pub verbatim: bool,
 }
 
 impl Item {
@@ -271,6 +273,7 @@ impl Scene {
                                 ellipse: e.shape == "ellipse",
                                 color: e.color.clone(),
                                 text: e.text.clone(),
+                                verbatim: e.source.origin == Some(atelier_shared::Origin::Verbatim),
                             },
                         ),
                     }),
@@ -463,6 +466,8 @@ pub struct Ui {
     /// Where the pointer is on the board, while it is over the canvas
     /// (pastes land there).
     pub pointer: StoredValue<Option<(f64, f64)>>,
+    /// The notes import dialog is open (the board's shortcuts rest).
+    pub importing: RwSignal<bool>,
 }
 
 pub fn ui() -> Ui {

@@ -91,6 +91,17 @@ pub fn add(mut elements: Vec<Element>) -> Vec<String> {
     elements.into_iter().map(|e| e.id).collect()
 }
 
+/// Stores `elements` as they are (ids, order, parents, authors), in one
+/// transaction and one undo step.
+pub fn insert(elements: &[Element]) {
+    edit(|txn, els| {
+        for e in elements {
+            els.insert(txn, e);
+        }
+    });
+    end_step();
+}
+
 /// A connector from `from` to `to`.
 pub fn connect(from: &str, to: &str) -> String {
     let model = model();

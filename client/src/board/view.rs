@@ -32,6 +32,18 @@ pub fn max_font(kind: &Kind) -> f64 {
     }
 }
 
+/// The font size of an element's label, as its view draws it: a note keeps
+/// its bottom line free for who said or wrote it, and a verbatim is shown
+/// in quotes.
+pub fn label_font(kind: &Kind, text: &str, w: f64, h: f64, verbatim: bool) -> f64 {
+    let max = max_font(kind);
+    match (kind, verbatim) {
+        (Kind::Note, true) => fit_font(&format!("« {text} »"), w, h - 12.0, max),
+        (Kind::Note, false) => fit_font(text, w, h - 12.0, max),
+        _ => fit_font(text, w, h, max),
+    }
+}
+
 /// The font size that lets `text` fill a `w` × `h` box without overflowing
 /// (an estimate from average glyph width, no layout pass).
 pub fn fit_font(text: &str, w: f64, h: f64, max: f64) -> f64 {
@@ -86,6 +98,11 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                     " shape-rect"
                 });
             }
+            match e.source.origin {
+                Some(atelier_shared::Origin::Verbatim) => class.push_str(" verbatim"),
+                Some(atelier_shared::Origin::Observation) => class.push_str(" observation"),
+                None => {}
+            }
             if selected {
                 class.push_str(" selected");
             }
@@ -114,14 +131,24 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
         })
     };
     let s = signal.clone();
-    let font = Memo::new(move |_| s.with(|e| fit_font(&e.text, e.w, e.h, max_font(&e.kind))));
+    let font = Memo::new(move |_| {
+        s.with(|e| {
+            let verbatim = e.source.origin == Some(atelier_shared::Origin::Verbatim);
+            label_font(&e.kind, &e.text, e.w, e.h, verbatim)
+        })
+    });
     let s = signal.clone();
+    // An interview note shows who said it (interviewee · interview) and
+    // who collected it; any other note, who wrote it.
     let author = move || {
         s.with(|e| match e.kind {
+            Kind::Note if !e.source.interviewer.is_empty() => e.source.interviewer.clone(),
             Kind::Note => e.author.clone(),
             _ => String::new(),
         })
     };
+    let s = signal.clone();
+    let source = move || s.with(|e| e.source.label());
     let s = signal.clone();
     let text_id = id.clone();
     view! {
@@ -136,6 +163,7 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
+            <span class="el-source">{source}</span>
             <span class="el-author">{author}</span>
         </div>
     }

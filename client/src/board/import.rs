@@ -1,0 +1,353 @@
+//! The notes import: a dialog that reads a CSV or Markdown file (chosen or
+//! dropped) or pasted text, shows how it reads it (format, column mapping,
+//! a preview), and on confirmation lays the notes out in a pool frame, in
+//! one undo step. A file it cannot read is reported and changes nothing.
+
+use atelier_shared::import::{
+    self, Field, Format, ImportError, Mapping, Note, Table, interviewer_colors,
+};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::camera::Camera;
+use super::model::{model, ui};
+use super::ops;
+
+/// Notes the preview shows.
+const PREVIEW: usize = 6;
+
+/// What was read: the file's name (empty for a paste) and its text.
+#[derive(Clone, Debug, PartialEq)]
+struct Input {
+    name: String,
+    text: String,
+}
+
+#[component]
+pub fn ImportDialog() -> impl IntoView {
+    let ui = ui();
+    let input = RwSignal::new(None::<Input>);
+    let pasted = RwSignal::new(String::new());
+    let refused = RwSignal::new(None::<String>);
+    let format = RwSignal::new(Format::Lines);
+    let mapping = RwSignal::new(Mapping::default());
+    let dragging = RwSignal::new(false);
+
+    // A new input: its format and, for a table, the mapping its headers
+    // suggest.
+    let table = Memo::new(move |_| {
+        input.with(|i| {
+            let i = i.as_ref()?;
+            (format.get() == Format::Table).then(|| import::parse_table(&i.text))
+        })
+    });
+    Effect::new(move |_| {
+        if let Some(i) = input.get() {
+            format.set(import::sniff(&i.name, &i.text));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(t)) = table.get() {
+            mapping.set(Mapping::guess(&t.headers));
+        }
+    });
+    let parsed = Memo::new(
+        move |_| -> Option<Result<(Vec<Note>, usize), ImportError>> {
+            let i = input.get()?;
+            Some(match format.get() {
+                Format::Table => match table.get()? {
+                    Ok(t) => mapping.with(|m| import::notes_from_table(&t, m)),
+                    Err(e) => Err(e),
+                },
+                Format::Markdown => import::notes_from_markdown(&i.text).map(|n| (n, 0)),
+                Format::Lines => import::notes_from_lines(&i.text).map(|n| (n, 0)),
+            })
+        },
+    );
+    let notes = move || match parsed.get() {
+        Some(Ok((notes, _))) => notes,
+        _ => Vec::new(),
+    };
+    let error = move || {
+        refused.get().or_else(|| match parsed.get() {
+            Some(Err(e)) => Some(e.to_string()),
+            Some(Ok((n, _))) if n.is_empty() => Some("No notes found in this text.".into()),
+            _ => None,
+        })
+    };
+
+    let read_bytes = move |name: String, bytes: Vec<u8>| match import::decode(&bytes) {
+        Ok(text) => {
+            refused.set(None);
+            input.set(Some(Input { name, text }));
+        }
+        Err(e) => {
+            input.set(None);
+            refused.set(Some(e.to_string()));
+        }
+    };
+    // A file: refused by its size before anything is read.
+    let take_file = move |file: web_sys::File| {
+        let name = file.name();
+        let size = file.size() as usize;
+        if size > import::MAX_BYTES {
+            input.set(None);
+            refused.set(Some(ImportError::TooLarge { bytes: size }.to_string()));
+            return;
+        }
+        wasm_bindgen_futures::spawn_local(async move {
+            match JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => read_bytes(name, js_sys::Uint8Array::new(&buffer).to_vec()),
+                Err(_) => refused.set(Some(format!("{name} could not be read."))),
+            }
+        });
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let field: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        if let Some(file) = field.and_then(|f| f.files()).and_then(|list| list.get(0)) {
+            pasted.set(String::new());
+            take_file(file);
+        }
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if let Some(file) = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|list| list.get(0))
+        {
+            pasted.set(String::new());
+            take_file(file);
+        }
+    };
+    let on_paste = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        pasted.set(text.clone());
+        if text.trim().is_empty() {
+            input.set(None);
+            refused.set(None);
+        } else {
+            read_bytes(String::new(), text.into_bytes());
+        }
+    };
+
+    let close = move || {
+        ui.importing.set(false);
+    };
+    let confirm = move |_| {
+        let notes = notes();
+        if notes.is_empty() {
+            return;
+        }
+        let count = notes.len();
+        let model = model();
+        let at = import::pool_origin(model.scene.bounds());
+        let (_, hi) = model.scene.z_range();
+        let author = model.author.clone();
+        drop(model);
+        let elements = import::pool(
+            &notes,
+            "Interview notes",
+            at,
+            hi + 1.0,
+            &author,
+            js_sys::Date::now() as i64,
+            ops::new_id,
+        );
+        let frame = elements[0].rect();
+        ops::insert(&elements);
+        let (w, h) = ui.viewport.get_untracked();
+        ui.camera.set(Camera::fit(frame, w, h));
+        ui.select([elements[0].id.clone()]);
+        ui.toast.set(Some(format!(
+            "{count} note{} imported",
+            if count == 1 { "" } else { "s" }
+        )));
+        close();
+    };
+
+    let format_picker = move || {
+        input.get().is_some().then(|| {
+            view! {
+                <label class="import-format">
+                    <span>"Read as"</span>
+                    <select on:change=move |ev| format.set(match event_target_value(&ev).as_str() {
+                        "table" => Format::Table,
+                        "markdown" => Format::Markdown,
+                        _ => Format::Lines,
+                    })>
+                        {[(Format::Table, "table", "A table (CSV, columns)"),
+                          (Format::Markdown, "markdown", "Markdown (one bullet a note)"),
+                          (Format::Lines, "lines", "One note a line")]
+                            .map(|(f, value, label)| view! {
+                                <option value=value selected=move || format.get() == f>{label}</option>
+                            }).collect_view()}
+                    </select>
+                </label>
+            }
+        })
+    };
+    let columns = move || {
+        let Some(Ok(Table { headers, .. })) = table.get() else {
+            return None;
+        };
+        Some(view! {
+            <fieldset class="import-mapping">
+                <legend>"Columns"</legend>
+                {Field::ALL.map(|field| {
+                    let headers = headers.clone();
+                    view! {
+                        <label>
+                            <span>{field.label()}</span>
+                            <select data-field=format!("{field:?}").to_lowercase()
+                                on:change=move |ev| {
+                                    let column = event_target_value(&ev).parse::<usize>().ok();
+                                    mapping.update(|m| m.set(field, column));
+                                }>
+                                <option value="" selected=move || mapping.with(|m| m.get(field).is_none())>"—"</option>
+                                {headers.into_iter().enumerate().map(|(i, h)| view! {
+                                    <option value=i.to_string()
+                                        selected=move || mapping.with(|m| m.get(field) == Some(i))>{h}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+        })
+    };
+    let preview = move || {
+        let Some(Ok((notes, skipped))) = parsed.get() else {
+            return None;
+        };
+        if notes.is_empty() {
+            return None;
+        }
+        let colors = interviewer_colors(&notes);
+        let distinct = |f: fn(&Note) -> &str| {
+            let set: std::collections::HashSet<&str> =
+                notes.iter().map(f).filter(|s| !s.is_empty()).collect();
+            set.len()
+        };
+        let mut summary = format!(
+            "{} note{}",
+            notes.len(),
+            if notes.len() == 1 { "" } else { "s" }
+        );
+        for (n, one, many) in [
+            (
+                distinct(|n| &n.source.interviewer),
+                "interviewer",
+                "interviewers",
+            ),
+            (
+                distinct(|n| &n.source.interviewee),
+                "interviewee",
+                "interviewees",
+            ),
+            (distinct(|n| &n.source.interview), "interview", "interviews"),
+        ] {
+            if n > 0 {
+                summary.push_str(&format!(" · {n} {}", if n == 1 { one } else { many }));
+            }
+        }
+        if skipped > 0 {
+            summary.push_str(&format!(
+                " · {skipped} row{} without text left out",
+                if skipped == 1 { "" } else { "s" }
+            ));
+        }
+        let cards = notes
+            .iter()
+            .take(PREVIEW)
+            .map(|note| {
+                let color = colors[&note.source.interviewer];
+                let verbatim = note.source.origin == Some(atelier_shared::Origin::Verbatim);
+                let meta = [
+                    note.source.interviewee.as_str(),
+                    note.source.interview.as_str(),
+                    note.source.interviewer.as_str(),
+                ]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+                let tags = note.source.tags.clone();
+                view! {
+                    <li class="import-card" class:verbatim=verbatim style=format!("background:{color}")>
+                        <span class="import-card-text">{note.text.clone()}</span>
+                        <span class="import-card-meta">{meta}</span>
+                        {(!tags.is_empty()).then(|| view! {
+                            <span class="import-card-tags">
+                                {tags.into_iter().map(|t| view! { <span class="tag">{t}</span> }).collect_view()}
+                            </span>
+                        })}
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <div class="import-preview">
+                <p class="import-summary">{summary}</p>
+                <ul class="import-cards">{cards}</ul>
+            </div>
+        })
+    };
+    let count = move || notes().len();
+
+    view! {
+        <div class="dialog-backdrop" on:pointerdown=|ev| ev.stop_propagation()
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    close();
+                }
+            }>
+            <div class="dialog import-dialog" role="dialog" aria-modal="true" aria-labelledby="import-title">
+                <header class="dialog-head">
+                    <h2 id="import-title">"Import interview notes"</h2>
+                    <button class="dialog-close" title="Close (Esc)" aria-label="Close" on:click=move |_| close()>"×"</button>
+                </header>
+                <div class="dialog-body">
+                <p class="muted">"Notes land in a pool frame beside the board, coloured by interviewer. \
+                    A CSV (from a spreadsheet), a Markdown list (a heading per interview, a bullet per note) \
+                    or text pasted below."</p>
+                <label class="drop-zone" class:dragging=move || dragging.get()
+                    on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
+                    on:dragleave=move |_| dragging.set(false)
+                    on:drop=on_drop>
+                    <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M10 13V3M6 7l4-4 4 4M4 13v4h12v-4"/></svg>
+                    <span>
+                        <strong>"Choose a file"</strong>" or drop it here"
+                        <small>"CSV, TSV, Markdown or text · up to 5 MB"</small>
+                    </span>
+                    <input class="import-file" type="file" accept=".csv,.tsv,.md,.markdown,.txt,text/csv,text/markdown,text/plain"
+                        on:change=on_file/>
+                </label>
+                <textarea class="import-paste" rows="3" placeholder="…or paste notes here: one a line, a Markdown list, or rows copied from a spreadsheet"
+                    prop:value=move || pasted.get() on:input=on_paste></textarea>
+                {move || error().map(|e| view! { <p class="import-error" role="alert">{e}</p> })}
+                {move || input.get().filter(|i| !i.name.is_empty()).map(|i| view! {
+                    <p class="import-file-name">{i.name}</p>
+                })}
+                <div class="import-options">
+                    {format_picker}
+                    {columns}
+                </div>
+                {preview}
+                </div>
+                <footer class="dialog-foot">
+                    <button class="button" on:click=move |_| close()>"Cancel"</button>
+                    <button class="button primary import-confirm" disabled=move || count() == 0 on:click=confirm>
+                        {move || match count() {
+                            0 => "Import notes".to_owned(),
+                            1 => "Import 1 note".to_owned(),
+                            n => format!("Import {n} notes"),
+                        }}
+                    </button>
+                </footer>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,197 @@
+//! The CX workshop in real browsers: interview notes imported from files
+//! and pasted text, seen live by a second participant, checked in the
+//! document by a Rust Yjs client.
+//!
+//! Needs `target/web` (built by `cargo xtask test`) and Debian's chromium.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, ensure};
+use atelier_server::Config;
+use atelier_shared::{Kind, Origin};
+use atelier_tests::browser::Browser;
+use atelier_tests::{TestServer, YClient, eventually};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/tests/data")
+        .join(name)
+        .canonicalize()
+        .expect("sample file")
+}
+
+/// Opens the import dialog and gives it `path` as the chosen file.
+async fn choose_file(b: &Browser, path: &std::path::Path) -> Result<()> {
+    if b.eval("return !document.querySelector('.import-dialog');")
+        .await?
+        == true
+    {
+        b.click_css("[data-action='import']").await?;
+    }
+    let field = b.wait_for(".import-file").await?;
+    field
+        .send_keys(path.to_str().context("path")?)
+        .await
+        .context("choosing the file")?;
+    Ok(())
+}
+
+/// Interview notes from the sample CSV land in a pool frame, with who said
+/// them, coloured by interviewer, for both participants; broken files and
+/// unknown columns are explained and change nothing; undo takes the
+/// import back in one step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interview_notes_are_imported_into_a_pool() {
+    let server = TestServer::start(Config::default()).await;
+    let id = server.new_board("Sinistre auto").await;
+    let url = server.http(&format!("/b/{id}"));
+    let mut bot = YClient::connect(&server.ws(&id)).await.unwrap();
+    bot.synced().await;
+    let dir = atelier_tests::temp_dir("import");
+    let (ann, ben) = (
+        Browser::start().await.expect("browser"),
+        Browser::start().await.expect("browser"),
+    );
+    let run = async {
+        ann.join(&url, "Ann").await?;
+        ben.join(&url, "Ben").await?;
+
+        // Garbage: a clear message, nothing to import, nothing changed.
+        let garbage = dir.join("photo.csv");
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        std::fs::write(&garbage, bytes)?;
+        choose_file(&ann, &garbage).await?;
+        ann.until(
+            "garbage is refused",
+            "const e = document.querySelector('.import-error'); return !!e && e.textContent.includes('not a text file');",
+        )
+        .await?;
+        ensure!(
+            ann.eval("return document.querySelector('.import-confirm').disabled;").await? == true,
+            "garbage can be imported"
+        );
+        ann.screenshot("import-refused").await?;
+
+        // The sample CSV: mapped by its headers, previewed, imported.
+        choose_file(&ann, &sample("interview-notes.csv")).await?;
+        ann.until(
+            "the preview counts the notes",
+            "const s = document.querySelector('.import-summary'); return !!s && s.textContent.startsWith('30 notes');",
+        )
+        .await?;
+        let text_column = ann
+            .eval("const s = document.querySelector(\"select[data-field='text']\"); return s.options[s.selectedIndex].textContent;")
+            .await?;
+        ensure!(text_column == "text", "text read from {text_column}");
+        ensure!(
+            ann.eval("return document.querySelectorAll('.import-card').length;").await? == 6,
+            "no preview cards"
+        );
+        ann.screenshot("import-preview").await?;
+        ann.click_css(".import-confirm").await?;
+        ensure!(
+            eventually(WAIT, || bot.all_elements().len() == 31).await,
+            "{} elements after the import",
+            bot.all_elements().len()
+        );
+        let all = bot.all_elements();
+        let frame = all
+            .iter()
+            .find(|e| e.kind == Kind::Frame)
+            .context("no pool frame")?;
+        ensure!(frame.text == "Interview notes");
+        let notes: Vec<_> = all.iter().filter(|e| e.kind == Kind::Note).collect();
+        ensure!(notes.len() == 30);
+        ensure!(notes.iter().all(|n| n.parent.as_deref() == Some(frame.id.as_str())));
+        let first = notes
+            .iter()
+            .find(|n| n.text.starts_with("J'ai déclaré mon accident"))
+            .context("the first verbatim")?;
+        ensure!(first.source.origin == Some(Origin::Verbatim), "{first:?}");
+        ensure!(first.source.interviewee == "C01" && first.source.interviewer == "Claire");
+        ensure!(first.source.tags == ["SPECIFIC:Sécurité", "irritant"]);
+        // Claire's notes share a colour that Karim's do not.
+        let color_of = |who: &str| {
+            notes
+                .iter()
+                .filter(|n| n.source.interviewer == who)
+                .map(|n| n.color.clone())
+                .collect::<std::collections::HashSet<_>>()
+        };
+        let (claire, karim) = (color_of("Claire"), color_of("Karim"));
+        ensure!(claire.len() == 1 && karim.len() == 1 && claire != karim);
+
+        // Ben sees them appear, drawn as verbatims with their source.
+        ben.until(
+            "Ben has the notes",
+            "return document.querySelector('.board').dataset.elements === '31';",
+        )
+        .await?;
+        ann.until("the dialog closes", "return !document.querySelector('.import-dialog');")
+            .await?;
+        ann.until(
+            "a verbatim shows who said it",
+            "return [...document.querySelectorAll('.el-note.verbatim .el-source')].some(s => s.textContent === 'C01 · E01');",
+        )
+        .await?;
+        ann.screenshot("import-pool").await?;
+
+        // One undo takes the whole import back; redo brings it again.
+        ann.ctrl('z').await?;
+        ensure!(
+            eventually(WAIT, || bot.all_elements().is_empty()).await,
+            "undo left {}",
+            bot.all_elements().len()
+        );
+        ann.chord(&[fantoccini::key::Key::Control], 'y').await?;
+        ensure!(eventually(WAIT, || bot.all_elements().len() == 31).await);
+
+        // Columns it cannot guess: it asks for the text column.
+        let odd = dir.join("odd.csv");
+        std::fs::write(&odd, "who;said\nAnn;Trop d'attente\nBob;\n")?;
+        choose_file(&ann, &odd).await?;
+        ann.until(
+            "the text column is asked for",
+            "const e = document.querySelector('.import-error'); return !!e && e.textContent.includes('Choose it');",
+        )
+        .await?;
+        ann.eval(
+            "const s = document.querySelector(\"select[data-field='text']\"); s.value = '1';
+             s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+        )
+        .await?;
+        ann.until(
+            "the chosen column is read",
+            "const s = document.querySelector('.import-summary'); return !!s && s.textContent.startsWith('1 note') && s.textContent.includes('1 row without text');",
+        )
+        .await?;
+        ann.click_css(".import-confirm").await?;
+        ensure!(
+            eventually(WAIT, || bot.all_elements().iter().any(|e| e.text == "Trop d'attente")).await,
+            "the chosen column was not imported"
+        );
+
+        // Pasted text, then Cancel: nothing added.
+        let before = bot.all_elements().len();
+        ann.click_css("[data-action='import']").await?;
+        let paste = ann.wait_for(".import-paste").await?;
+        paste.send_keys("- « Lent »\n- Rappel promis").await?;
+        ann.until(
+            "the pasted notes are read",
+            "const s = document.querySelector('.import-summary'); return !!s && s.textContent.startsWith('2 notes');",
+        )
+        .await?;
+        ann.click_css(".dialog-foot .button:not(.primary)").await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        ensure!(bot.all_elements().len() == before, "Cancel imported");
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    ann.close().await;
+    ben.close().await;
+    server.stop().await;
+    run.unwrap();
+}
