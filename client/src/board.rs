@@ -6,6 +6,7 @@ mod chrome;
 mod import;
 mod keys;
 mod model;
+mod notes_panel;
 mod ops;
 mod overlay;
 mod view;
@@ -39,6 +40,8 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
         toast: RwSignal::new(None),
         pointer: StoredValue::new(None),
         importing: RwSignal::new(false),
+        panel: RwSignal::new(false),
+        filter: RwSignal::new(Default::default()),
     };
     provide_context(ui);
     keys::install(ui);
@@ -98,6 +101,19 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
         }
         last_edit.set_value(now);
     });
+    // A toast goes away after a few seconds (unless replaced meanwhile).
+    Effect::new(move |_| {
+        if let Some(shown) = ui.toast.get() {
+            set_timeout(
+                move || {
+                    if ui.toast.get_untracked().as_deref() == Some(shown.as_str()) {
+                        ui.toast.set(None);
+                    }
+                },
+                std::time::Duration::from_secs(4),
+            );
+        }
+    });
     let count = move || {
         layout.track();
         model::model().scene.len()
@@ -112,6 +128,7 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
                 <chrome::ZoomControls/>
             </div>
             {move || ui.toast.get().map(|t| view! { <div class="toast">{t}</div> })}
+            {move || ui.panel.get().then(|| view! { <notes_panel::NotesPanel/> })}
             {move || ui.importing.get().then(|| view! { <import::ImportDialog/> })}
         </div>
     }

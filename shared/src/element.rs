@@ -221,6 +221,11 @@ impl Rect {
             && other.bottom() <= self.bottom()
     }
 
+    /// The same size with its top-left corner at (`x`, `y`).
+    pub fn at(&self, x: f64, y: f64) -> Rect {
+        Rect { x, y, ..*self }
+    }
+
     /// The part the two have in common, if any.
     pub fn intersection(&self, other: &Rect) -> Option<Rect> {
         let x = self.x.max(other.x);

@@ -23,6 +23,7 @@
 //! # let _ = id;
 //! ```
 
+pub mod analysis;
 mod board;
 mod board_id;
 mod element;

@@ -724,7 +724,7 @@ async fn far_out_across_boards_and_offline() {
                     // (placed on the 12-unit grid: snapping is on)
                     all.iter().any(|e| {
                         e.text == "Written offline" && e.x % 12.0 == 0.0 && e.y % 12.0 == 0.0
-                    }) && all.iter().any(|e| e.text == "Edited far out")
+                    }) && all.iter().any(|e| e.text.starts_with("Edited far out"))
                 })
                 .await,
                 "the offline note did not reach the server"

@@ -23,6 +23,26 @@ fn sample(name: &str) -> PathBuf {
         .expect("sample file")
 }
 
+/// The sample CSV's notes, as the shared import reads them.
+fn sample_notes() -> Vec<atelier_shared::import::Note> {
+    let text = std::fs::read_to_string(sample("interview-notes.csv")).expect("sample");
+    let table = atelier_shared::import::parse_table(&text).expect("table");
+    let mapping = atelier_shared::import::Mapping::guess(&table.headers);
+    atelier_shared::import::notes_from_table(&table, &mapping)
+        .expect("notes")
+        .0
+}
+
+/// Picks `value` in the `<select>` under `css`, as a user would.
+async fn select(b: &Browser, css: &str, value: &str) -> Result<()> {
+    b.eval(&format!(
+        "const s = document.querySelector({css:?}); s.value = {value:?};
+         s.dispatchEvent(new Event('change', {{bubbles: true}})); return s.value;"
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Opens the import dialog and gives it `path` as the chosen file.
 async fn choose_file(b: &Browser, path: &std::path::Path) -> Result<()> {
     if b.eval("return !document.querySelector('.import-dialog');")
@@ -149,6 +169,104 @@ async fn interview_notes_are_imported_into_a_pool() {
         ann.chord(&[fantoccini::key::Key::Control], 'y').await?;
         ensure!(eventually(WAIT, || bot.all_elements().len() == 31).await);
 
+        // The notes panel: highlight one interviewer's notes (for Ann only).
+        let expected = sample_notes();
+        ann.click_css("[data-action='notes']").await?;
+        let interviewers: std::collections::HashSet<_> =
+            expected.iter().map(|n| n.source.interviewer.as_str()).collect();
+        ann.until(
+            "the panel sums the notes up",
+            &format!(
+                "const p = document.querySelector('.panel-summary'); return !!p && p.textContent.startsWith('30 notes · {} interviewers');",
+                interviewers.len()
+            ),
+        )
+        .await?;
+        select(&ann, "select[data-filter='interviewer']", "Karim").await?;
+        let karims = expected.iter().filter(|n| n.source.interviewer == "Karim").count();
+        ann.until(
+            "only Karim's notes stand out",
+            &format!(
+                "return document.querySelectorAll('.el-note:not(.dimmed)').length === {karims}
+                    && document.querySelectorAll('.el-note.dimmed').length === {};",
+                30 - karims
+            ),
+        )
+        .await?;
+        ensure!(
+            ben.eval("return document.querySelectorAll('.el-note.dimmed').length;").await? == 0,
+            "Ann's filter dimmed Ben's board"
+        );
+        ann.screenshot("notes-panel-filter").await?;
+        ann.click_css(".panel-match .link").await?;
+        // Counts per need, as the shared analysis counts them.
+        let counts = atelier_shared::analysis::TagCounts::of(expected.iter().map(|n| &n.source));
+        for (i, (need, _)) in atelier_shared::analysis::SPECIFIC.needs.iter().enumerate() {
+            let shown = ann
+                .eval(&format!(
+                    "return document.querySelector(\"[data-need='SPECIFIC:{need}'] .need-count\").textContent;"
+                ))
+                .await?;
+            ensure!(
+                shown.as_str() == Some(counts.needs[0][i].to_string().as_str()),
+                "{need}: {shown} shown, {} counted",
+                counts.needs[0][i]
+            );
+        }
+        // A need highlights its notes, whichever language tagged them.
+        ann.click_css("[data-need='SPECIFIC:Security']").await?;
+        ann.until(
+            "the need's notes stand out",
+            &format!(
+                "return document.querySelectorAll('.el-note:not(.dimmed)').length === {};",
+                counts.needs[0][0]
+            ),
+        )
+        .await?;
+        ann.click_css("[data-need='SPECIFIC:Security']").await?;
+
+        // A note that says the same thing again is found, and stacked.
+        let original = bot
+            .all_elements()
+            .into_iter()
+            .find(|e| e.text.starts_with("Ce que je veux, c'est savoir où en est mon dossier"))
+            .context("the note to repeat")?;
+        let mut again = atelier_shared::Element::new("again", Kind::Note, 3000.0, 3000.0);
+        again.text = "ce que je veux c'est savoir ou en est mon dossier sans appeler".into();
+        bot.add(&again).await;
+        ann.until(
+            "the duplicate is found",
+            "return [...document.querySelectorAll('.notes-panel h4')].some(h => h.textContent === 'Duplicates · 1 group');",
+        )
+        .await?;
+        ann.screenshot("notes-panel").await?;
+        ann.click_css(".duplicate-actions .link[title^='Pile']").await?;
+        ensure!(
+            eventually(WAIT, || {
+                let (a, b) = (bot.element(&original.id), bot.element("again"));
+                match (a, b) {
+                    (Some(a), Some(b)) => {
+                        let (first, second) = if a.z < b.z { (a, b) } else { (b, a) };
+                        (second.x - first.x - 14.0).abs() < 0.5
+                            && (second.y - first.y - 14.0).abs() < 0.5
+                            && second.parent == first.parent
+                    }
+                    _ => false,
+                }
+            })
+            .await,
+            "not stacked: {:?} {:?}",
+            bot.element(&original.id),
+            bot.element("again")
+        );
+        ann.click_css(".panel-head .dialog-close").await?;
+        let elements = bot.elements();
+        bot.edit(|txn| {
+            yrs::Map::remove(&elements, txn, "again");
+        })
+        .await;
+        ensure!(eventually(WAIT, || bot.all_elements().len() == 31).await);
+
         // Columns it cannot guess: it asks for the text column.
         let odd = dir.join("odd.csv");
         std::fs::write(&odd, "who;said\nAnn;Trop d'attente\nBob;\n")?;
@@ -158,11 +276,7 @@ async fn interview_notes_are_imported_into_a_pool() {
             "const e = document.querySelector('.import-error'); return !!e && e.textContent.includes('Choose it');",
         )
         .await?;
-        ann.eval(
-            "const s = document.querySelector(\"select[data-field='text']\"); s.value = '1';
-             s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
-        )
-        .await?;
+        select(&ann, "select[data-field='text']", "1").await?;
         ann.until(
             "the chosen column is read",
             "const s = document.querySelector('.import-summary'); return !!s && s.textContent.startsWith('1 note') && s.textContent.includes('1 row without text');",

@@ -132,7 +132,8 @@ pub fn Canvas() -> impl IntoView {
         generation.update_value(|g| *g += 1);
         let shapes = if far.get() {
             let except: HashSet<String> = visible.get().into_iter().collect();
-            model().scene.shapes(&except)
+            ui.filter
+                .with(|filter| model().scene.shapes(&except, filter))
         } else {
             Vec::new()
         };
@@ -435,6 +436,7 @@ fn paint_shapes(ctx: &web_sys::CanvasRenderingContext2d, shapes: &[Shape], area:
                 ctx.stroke_rect(r.x, r.y, r.w, r.h);
             }
             Shape::Box(r, look) if r.intersects(&area) => {
+                ctx.set_global_alpha(if look.dimmed { 0.2 } else { 1.0 });
                 let color = view::safe_color(&look.color);
                 let min = 1.0 / scale;
                 let readable = look.kind != Kind::Text && look.text.is_empty()
@@ -483,6 +485,7 @@ fn paint_shapes(ctx: &web_sys::CanvasRenderingContext2d, shapes: &[Shape], area:
                 }
             }
             Shape::Line(a, b, color) if Rect::spanning(a.0, a.1, b.0, b.1).intersects(&area) => {
+                ctx.set_global_alpha(1.0);
                 // As the view draws it: 2.5 units wide, an arrow at the end.
                 let color = view::safe_color(color);
                 ctx.set_stroke_style_str(color);

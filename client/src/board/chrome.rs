@@ -79,6 +79,11 @@ pub fn Toolbar() -> impl IntoView {
                 data-action="import" on:click=move |_| ui.importing.set(true)>
                 <svg viewBox="0 0 20 20"><path d="M10 3v9M6.5 8.5L10 12l3.5-3.5M4 12v4h12v-4"/></svg>
             </button>
+            <button class=move || if ui.panel.get() { "tool active" } else { "tool" }
+                title="Interview notes: highlight, needs, duplicates" aria-label="Interview notes"
+                data-action="notes" on:click=move |_| ui.panel.update(|p| *p = !*p)>
+                <svg viewBox="0 0 20 20"><path d="M4 5h12M4 10h12M4 15h7M14 13.5l1.5 1.5 3-3"/></svg>
+            </button>
             <button class="tool" title="Undo (Ctrl+Z)" aria-label="Undo" on:click=|_| { ops::undo(); }>
                 <svg viewBox="0 0 20 20"><path d="M7 5L3 9l4 4M3 9h9a5 5 0 0 1 0 10h-2"/></svg>
             </button>
@@ -153,7 +158,7 @@ pub fn Minimap() -> impl IntoView {
         };
         let k = scale(a);
         ctx.clear_rect(0.0, 0.0, MAP_W, MAP_H);
-        for shape in model().scene.shapes(&HashSet::new()) {
+        for shape in model().scene.shapes(&HashSet::new(), &Default::default()) {
             match shape {
                 Shape::Frame(r, _) => {
                     ctx.set_stroke_style_str("#c9c5bb");

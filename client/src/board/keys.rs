@@ -197,14 +197,7 @@ fn nudge(ui: Ui, dx: f64, dy: f64) {
         .iter()
         .filter_map(|id| {
             let r = model.scene.rect(id)?;
-            Some((
-                id.clone(),
-                Rect {
-                    x: r.x + dx,
-                    y: r.y + dy,
-                    ..r
-                },
-            ))
+            Some((id.clone(), r.at(r.x + dx, r.y + dy)))
         })
         .collect();
     drop(model);

@@ -62,6 +62,8 @@ pub struct Look {
     pub text: String,
     /// A verbatim: drawn in quotes.
     pub verbatim: bool,
+    /// Left out by the notes filter: drawn faint.
+    pub dimmed: bool,
 }
 
 impl Item {
@@ -247,7 +249,11 @@ impl Scene {
     /// Every element but those in `except` as a flat shape, frames first
     /// then by stacking order, for the canvas-drawn views (the minimap, the
     /// far-out board).
-    pub fn shapes(&self, except: &HashSet<String>) -> Vec<Shape> {
+    pub fn shapes(
+        &self,
+        except: &HashSet<String>,
+        filter: &atelier_shared::analysis::NoteFilter,
+    ) -> Vec<Shape> {
         let items = self.items.borrow();
         let mut shapes: Vec<(bool, f64, Shape)> = items
             .iter()
@@ -274,6 +280,7 @@ impl Scene {
                                 color: e.color.clone(),
                                 text: e.text.clone(),
                                 verbatim: e.source.origin == Some(atelier_shared::Origin::Verbatim),
+                                dimmed: is_dimmed(e, filter),
                             },
                         ),
                     }),
@@ -346,6 +353,11 @@ impl Scene {
         }
         (layout, look)
     }
+}
+
+/// Whether the notes filter leaves `e` out (only notes are filtered).
+pub fn is_dimmed(e: &Element, filter: &atelier_shared::analysis::NoteFilter) -> bool {
+    e.kind == Kind::Note && !filter.is_empty() && !filter.matches(&e.source)
 }
 
 fn drawable(kind: &Kind) -> bool {
@@ -468,6 +480,11 @@ pub struct Ui {
     pub pointer: StoredValue<Option<(f64, f64)>>,
     /// The notes import dialog is open (the board's shortcuts rest).
     pub importing: RwSignal<bool>,
+    /// The interview notes panel is open.
+    pub panel: RwSignal<bool>,
+    /// Which interview notes are highlighted (the others are dimmed), for
+    /// this user only.
+    pub filter: RwSignal<atelier_shared::analysis::NoteFilter>,
 }
 
 pub fn ui() -> Ui {

@@ -212,6 +212,35 @@ pub fn restack(ids: &HashSet<String>, front: bool) {
     end_step();
 }
 
+/// Piles `ids` up where the first one is (each a little below and right
+/// of the one before, on top of each other), in its frame: a cluster of
+/// notes that say the same thing. One undo step.
+pub fn stack(ids: &[String]) {
+    let model = model();
+    let Some(first) = ids.first().and_then(|id| model.scene.get(id)) else {
+        return;
+    };
+    let (_, hi) = model.scene.z_range();
+    let rects: Vec<(String, Rect)> = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| {
+            let step = 14.0 * i as f64;
+            let r = model.scene.rect(id)?;
+            Some((id.clone(), r.at(first.x + step, first.y + step)))
+        })
+        .collect();
+    drop(model);
+    edit(|txn, els| {
+        for (i, (id, rect)) in rects.iter().enumerate() {
+            els.set_rect(txn, id, *rect);
+            els.set_number(txn, id, "z", hi + 1.0 + i as f64);
+            els.set_parent(txn, id, first.parent.as_deref());
+        }
+    });
+    end_step();
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Align {
     Left,

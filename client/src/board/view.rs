@@ -103,6 +103,9 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                 Some(atelier_shared::Origin::Observation) => class.push_str(" observation"),
                 None => {}
             }
+            if ui.filter.with(|f| super::model::is_dimmed(e, f)) {
+                class.push_str(" dimmed");
+            }
             if selected {
                 class.push_str(" selected");
             }

@@ -1,0 +1,322 @@
+//! The interview notes panel: who said what on this board, a filter that
+//! highlights the matching notes (the others are dimmed, for this user
+//! only), counts per need of the SPECIFIC and CIVILE typologies for the
+//! board, a frame or the selection, and the notes that say the same thing
+//! (shown, or stacked into one cluster).
+
+use std::collections::{BTreeSet, HashSet};
+
+use atelier_shared::analysis::{self, NoteFilter, TYPOLOGIES, TagCounts};
+use atelier_shared::{Element, Kind};
+use leptos::prelude::*;
+
+use super::model::{model, ui};
+use super::ops;
+
+/// Every interview note of the board (notes with a source), by id.
+fn interview_notes() -> Vec<Element> {
+    let scene = &model().scene;
+    let mut notes: Vec<Element> = scene
+        .ids()
+        .iter()
+        .filter_map(|id| scene.get(id))
+        .filter(|e| e.kind == Kind::Note && !e.source.is_empty())
+        .collect();
+    notes.sort_by(|a, b| {
+        (a.y, a.x)
+            .partial_cmp(&(b.y, b.x))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    notes
+}
+
+/// What the counts are about: one selected frame (its notes), a selection
+/// of notes, or the whole board.
+fn scope(selection: &HashSet<String>) -> (String, Option<HashSet<String>>) {
+    let scene = &model().scene;
+    if selection.len() == 1
+        && let Some(id) = selection.iter().next()
+        && let Some(frame) = scene.get(id).filter(|e| e.kind == Kind::Frame)
+    {
+        let inside: HashSet<String> = scene.children(selection).into_iter().collect();
+        let title = if frame.text.is_empty() {
+            "Frame".to_owned()
+        } else {
+            frame.text
+        };
+        return (format!("In “{title}”"), Some(inside));
+    }
+    let notes: HashSet<String> = selection
+        .iter()
+        .filter(|id| scene.kind(id) == Some(Kind::Note))
+        .cloned()
+        .collect();
+    if !notes.is_empty() {
+        let n = notes.len();
+        return (
+            format!(
+                "In the selection ({n} note{})",
+                if n == 1 { "" } else { "s" }
+            ),
+            Some(notes),
+        );
+    }
+    ("Whole board".to_owned(), None)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[component]
+pub fn NotesPanel() -> impl IntoView {
+    let ui = ui();
+    let notes = Memo::new(move |_| {
+        ui.look.track();
+        interview_notes()
+    });
+    let values = move |f: fn(&Element) -> Vec<String>| {
+        notes.with(|notes| {
+            notes
+                .iter()
+                .flat_map(f)
+                .filter(|v| !v.is_empty())
+                .collect::<BTreeSet<String>>()
+        })
+    };
+    let summary = move || {
+        let n = notes.with(Vec::len);
+        if n == 0 {
+            return "No interview notes yet: import them with the toolbar's import button."
+                .to_owned();
+        }
+        let interviewers = values(|e| vec![e.source.interviewer.clone()]).len();
+        let interviewees = values(|e| vec![e.source.interviewee.clone()]).len();
+        format!(
+            "{} · {} · {}",
+            plural(n, "note", "notes"),
+            plural(interviewers, "interviewer", "interviewers"),
+            plural(interviewees, "interviewee", "interviewees")
+        )
+    };
+    let matching = move || {
+        let filter = ui.filter.get();
+        if filter.is_empty() {
+            return None;
+        }
+        let (n, total) = notes.with(|notes| {
+            (
+                notes.iter().filter(|e| filter.matches(&e.source)).count(),
+                notes.len(),
+            )
+        });
+        Some(format!("{n} of {total} notes match"))
+    };
+
+    let filter_select =
+        move |label: &'static str,
+              key: &'static str,
+              options: fn(&Element) -> Vec<String>,
+              field: fn(&mut NoteFilter) -> &mut Option<String>| {
+            let current = move || {
+                let mut f = ui.filter.get();
+                field(&mut f).clone()
+            };
+            view! {
+                <label class="panel-field">
+                    <span>{label}</span>
+                    <select data-filter=key on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        ui.filter.update(|f| *field(f) = Some(value).filter(|v| !v.is_empty()));
+                    }>
+                        <option value="" selected=move || current().is_none()>"All"</option>
+                        {move || values(options).into_iter().map(|v| {
+                            let (value, label) = (v.clone(), v.clone());
+                            view! {
+                                <option value=value selected=move || current().as_deref() == Some(v.as_str())>{label}</option>
+                            }
+                        }).collect_view()}
+                    </select>
+                </label>
+            }
+        };
+
+    let counts = Memo::new(move |_| {
+        let (label, only) = ui.selection.with(scope);
+        let counts = notes.with(|notes| {
+            TagCounts::of(
+                notes
+                    .iter()
+                    .filter(|e| only.as_ref().is_none_or(|o| o.contains(&e.id)))
+                    .map(|e| &e.source),
+            )
+        });
+        (label, counts)
+    });
+    let typologies = move || {
+        let (_, counts) = counts.get();
+        TYPOLOGIES
+            .iter()
+            .enumerate()
+            .map(|(t, typology)| {
+                let max = counts.needs[t].iter().copied().max().unwrap_or(0).max(1);
+                let rows = typology
+                    .needs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (en, _))| {
+                        let n = counts.needs[t][i];
+                        let tag = format!("{}:{en}", typology.name);
+                        let active_tag = tag.clone();
+                        let active = move || {
+                            ui.filter.with(|f| {
+                                f.tag.as_deref().is_some_and(|have| {
+                                    analysis::classify(have) == analysis::classify(&active_tag)
+                                })
+                            })
+                        };
+                        view! {
+                            <li>
+                                <button class="need" class:active=active data-need=tag.clone()
+                                    title="Highlight the notes tagged with this need"
+                                    on:click=move |_| {
+                                        let tag = tag.clone();
+                                        ui.filter.update(|f| {
+                                            let same = f.tag.as_deref().is_some_and(|have| {
+                                                analysis::classify(have) == analysis::classify(&tag)
+                                            });
+                                            f.tag = (!same).then_some(tag);
+                                        });
+                                    }>
+                                    <span class="need-name">{*en}</span>
+                                    <span class="need-bar"><span style=format!("width:{}%", n * 100 / max)></span></span>
+                                    <span class="need-count">{n}</span>
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <section class="typology" data-typology=typology.name>
+                        <h4>{typology.name}<small>{typology.about}</small></h4>
+                        <ul>{rows}</ul>
+                    </section>
+                }
+            })
+            .collect_view()
+    };
+    let other_tags = move || {
+        let (_, counts) = counts.get();
+        (!counts.other.is_empty()).then(|| {
+            view! {
+                <div class="other-tags">
+                    {counts.other.into_iter().map(|(tag, n)| {
+                        let t = tag.clone();
+                        view! {
+                            <button class="tag-chip" class:active=move || ui.filter.with(|f| f.tag.as_deref() == Some(t.as_str()))
+                                on:click=move |_| {
+                                    let tag = tag.clone();
+                                    ui.filter.update(|f| f.tag = (f.tag.as_deref() != Some(&tag)).then_some(tag));
+                                }>
+                                {tag.clone()}<span>{n}</span>
+                            </button>
+                        }
+                    }).collect_view()}
+                </div>
+            }
+        })
+    };
+
+    // Near-identical notes: among every note of the board, not only the
+    // interview notes.
+    let duplicates = Memo::new(move |_| {
+        ui.look.track();
+        let scene = &model().scene;
+        let all: Vec<Element> = scene
+            .ids()
+            .iter()
+            .filter_map(|id| scene.get(id))
+            .filter(|e| e.kind == Kind::Note)
+            .collect();
+        let groups = analysis::duplicates(all.iter().map(|e| (e.id.as_str(), e.text.as_str())));
+        groups
+            .into_iter()
+            .map(|ids| {
+                let text = all
+                    .iter()
+                    .find(|e| e.id == ids[0])
+                    .map(|e| e.text.clone())
+                    .unwrap_or_default();
+                (text, ids)
+            })
+            .collect::<Vec<_>>()
+    });
+    let duplicate_rows = move || {
+        let groups = duplicates.get();
+        if groups.is_empty() {
+            return view! { <p class="panel-empty">"No two notes say the same thing."</p> }
+                .into_any();
+        }
+        groups
+            .into_iter()
+            .map(|(text, ids)| {
+                let show = ids.clone();
+                let stack = ids.clone();
+                view! {
+                    <li class="duplicate">
+                        <span class="duplicate-text">{text}</span>
+                        <span class="duplicate-count">{format!("×{}", ids.len())}</span>
+                        <span class="duplicate-actions">
+                            <button class="link" on:click=move |_| ui.select(show.clone())>"Select"</button>
+                            <button class="link" title="Pile them up where the first one is"
+                                on:click=move |_| ops::stack(&stack)>"Stack"</button>
+                        </span>
+                    </li>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    let duplicate_title = move || {
+        let n = duplicates.with(Vec::len);
+        if n == 0 {
+            "Duplicates".to_owned()
+        } else {
+            format!("Duplicates · {}", plural(n, "group", "groups"))
+        }
+    };
+
+    view! {
+        <aside class="notes-panel" aria-label="Interview notes" on:pointerdown=|ev| ev.stop_propagation()
+            on:wheel=|ev| ev.stop_propagation()>
+            <header class="panel-head">
+                <h3>"Interview notes"</h3>
+                <button class="dialog-close" title="Close" aria-label="Close" on:click=move |_| ui.panel.set(false)>"×"</button>
+            </header>
+            <p class="panel-summary">{summary}</p>
+            <section class="panel-section">
+                <h4>"Highlight"</h4>
+                <div class="panel-filters">
+                    {filter_select("Interviewer", "interviewer", |e| vec![e.source.interviewer.clone()], |f| &mut f.interviewer)}
+                    {filter_select("Interviewee", "interviewee", |e| vec![e.source.interviewee.clone()], |f| &mut f.interviewee)}
+                    {filter_select("Segment", "segment", |e| vec![e.source.segment.clone()], |f| &mut f.segment)}
+                    {filter_select("Tag", "tag", |e| e.source.tags.clone(), |f| &mut f.tag)}
+                </div>
+                {move || matching().map(|m| view! {
+                    <p class="panel-match">{m}
+                        <button class="link" on:click=move |_| ui.filter.set(NoteFilter::default())>"Clear"</button>
+                    </p>
+                })}
+            </section>
+            <section class="panel-section">
+                <h4>"Needs" <small class="panel-scope">{move || counts.with(|(label, _)| label.clone())}</small></h4>
+                {typologies}
+                {other_tags}
+            </section>
+            <section class="panel-section">
+                <h4>{duplicate_title}</h4>
+                <ul class="duplicates">{duplicate_rows}</ul>
+            </section>
+        </aside>
+    }
+}

@@ -1,0 +1,309 @@
+//! Reading a pool of interview notes: the need typologies their tags use
+//! (SPECIFIC and CIVILE) with a count per need, filters, and notes whose
+//! text is the same or nearly so.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::import::fold;
+use crate::interview::Source;
+
+/// A need typology: its name (the tag prefix) and its needs, in English
+/// and French.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Typology {
+    pub name: &'static str,
+    /// What it is about, for the panel.
+    pub about: &'static str,
+    pub needs: &'static [(&'static str, &'static str)],
+}
+
+/// Operational needs.
+pub const SPECIFIC: Typology = Typology {
+    name: "SPECIFIC",
+    about: "Operational needs",
+    needs: &[
+        ("Security", "Sécurité"),
+        ("Performance", "Performance"),
+        ("Environment", "Environnement"),
+        ("Consideration", "Considération"),
+        ("Image", "Image"),
+        ("Finances", "Finances"),
+        ("Innovation", "Innovation"),
+        ("Comfort", "Confort"),
+    ],
+};
+
+/// Relational needs.
+pub const CIVILE: Typology = Typology {
+    name: "CIVILE",
+    about: "Relational needs",
+    needs: &[
+        ("Consideration", "Considération"),
+        ("Integration", "Intégration"),
+        ("Valorisation", "Valorisation"),
+        ("Individualisation", "Individualisation"),
+        ("Limits", "Limites"),
+        ("Expression", "Expression"),
+    ],
+};
+
+pub const TYPOLOGIES: [&Typology; 2] = [&SPECIFIC, &CIVILE];
+
+/// The typology and need a tag names (`SPECIFIC:Sécurité`,
+/// `civile: integration`), if it names one.
+pub fn classify(tag: &str) -> Option<(&'static Typology, usize)> {
+    let (prefix, need) = tag.split_once(':')?;
+    let typology = TYPOLOGIES
+        .into_iter()
+        .find(|t| fold(prefix) == fold(t.name))?;
+    let need = fold(need);
+    let index = typology
+        .needs
+        .iter()
+        .position(|(en, fr)| fold(en) == need || fold(fr) == need)?;
+    Some((typology, index))
+}
+
+/// Tag counts over a set of notes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TagCounts {
+    /// Per typology (in [`TYPOLOGIES`] order), per need.
+    pub needs: [Vec<usize>; 2],
+    /// Tags outside the typologies, by name.
+    pub other: BTreeMap<String, usize>,
+    /// Notes counted.
+    pub notes: usize,
+}
+
+impl TagCounts {
+    pub fn of<'a>(sources: impl IntoIterator<Item = &'a Source>) -> TagCounts {
+        let mut counts = TagCounts {
+            needs: [vec![0; SPECIFIC.needs.len()], vec![0; CIVILE.needs.len()]],
+            ..TagCounts::default()
+        };
+        for source in sources {
+            counts.notes += 1;
+            // A note counts once per tag, however often it repeats it.
+            let tags: HashSet<&String> = source.tags.iter().collect();
+            for tag in tags {
+                match classify(tag) {
+                    Some((typology, i)) => {
+                        let t = TYPOLOGIES.iter().position(|t| *t == typology).unwrap_or(0);
+                        counts.needs[t][i] += 1;
+                    }
+                    None => *counts.other.entry(tag.clone()).or_default() += 1,
+                }
+            }
+        }
+        counts
+    }
+}
+
+/// Which notes to show: every part set must match (none set: all).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NoteFilter {
+    pub interviewer: Option<String>,
+    pub interviewee: Option<String>,
+    pub segment: Option<String>,
+    pub tag: Option<String>,
+}
+
+impl NoteFilter {
+    pub fn is_empty(&self) -> bool {
+        *self == NoteFilter::default()
+    }
+
+    pub fn matches(&self, source: &Source) -> bool {
+        let is = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
+        is(&self.interviewer, &source.interviewer)
+            && is(&self.interviewee, &source.interviewee)
+            && is(&self.segment, &source.segment)
+            && self.tag.as_ref().is_none_or(|want| {
+                // A need matches in either language (`SPECIFIC:Security`
+                // finds `SPECIFIC:Sécurité`).
+                let need = classify(want);
+                source
+                    .tags
+                    .iter()
+                    .any(|have| have == want || need.is_some() && classify(have) == need)
+            })
+    }
+}
+
+/// A note's text as duplicates are compared: folded, letters and digits
+/// only, words in order.
+fn words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// How alike two notes must be to count as duplicates: the share of words
+/// (Jaccard index of their word sets).
+pub const NEAR: f64 = 0.8;
+
+/// Groups of notes (by id) whose text is the same or nearly so (see
+/// [`NEAR`]), each group in the order the notes were given, groups in the
+/// order of their first note. Notes without words are left out.
+pub fn duplicates<'a>(notes: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Vec<String>> {
+    let notes: Vec<(&str, HashSet<String>)> = notes
+        .into_iter()
+        .map(|(id, text)| (id, words(text).into_iter().collect::<HashSet<_>>()))
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    // Union-find over the notes; exact matches first (by their word set),
+    // then pairs of notes of similar length.
+    let mut parent: Vec<usize> = (0..notes.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut exact: HashMap<Vec<&String>, usize> = HashMap::new();
+    for (i, (_, w)) in notes.iter().enumerate() {
+        let mut key: Vec<&String> = w.iter().collect();
+        key.sort();
+        if let Some(&j) = exact.get(&key) {
+            let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+            parent[a] = b;
+        } else {
+            exact.insert(key, i);
+        }
+    }
+    let mut by_len: Vec<usize> = (0..notes.len()).collect();
+    by_len.sort_by_key(|&i| notes[i].1.len());
+    for (k, &i) in by_len.iter().enumerate() {
+        let a = &notes[i].1;
+        for &j in &by_len[k + 1..] {
+            let b = &notes[j].1;
+            // |A ∩ B| / |A ∪ B| ≤ |A| / |B| for |A| ≤ |B|: stop early.
+            if (a.len() as f64) < NEAR * b.len() as f64 {
+                break;
+            }
+            let common = a.intersection(b).count() as f64;
+            if common / (a.len() as f64 + b.len() as f64 - common) >= NEAR {
+                let (ra, rb) = (root(&mut parent, i), root(&mut parent, j));
+                parent[ra] = rb;
+            }
+        }
+    }
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    let mut index: HashMap<usize, usize> = HashMap::new();
+    for (i, (id, _)) in notes.iter().enumerate() {
+        let r = root(&mut parent, i);
+        let n = groups.len();
+        let g = *index.entry(r).or_insert(n);
+        if g == groups.len() {
+            groups.push(Vec::new());
+        }
+        groups[g].push((*id).to_owned());
+    }
+    groups.retain(|g| g.len() > 1);
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tagged(tags: &[&str]) -> Source {
+        Source {
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            ..Source::default()
+        }
+    }
+
+    #[test]
+    fn tags_name_needs_in_either_language() {
+        assert_eq!(classify("SPECIFIC:Sécurité"), Some((&SPECIFIC, 0)));
+        assert_eq!(classify("specific: security"), Some((&SPECIFIC, 0)));
+        assert_eq!(classify("SPECIFIC:Confort"), Some((&SPECIFIC, 7)));
+        assert_eq!(classify("CIVILE:Considération"), Some((&CIVILE, 0)));
+        assert_eq!(classify("CIVILE:Limits"), Some((&CIVILE, 4)));
+        assert_eq!(classify("SPECIFIC:Bonheur"), None);
+        assert_eq!(classify("irritant"), None);
+    }
+
+    #[test]
+    fn counts_per_need_and_other_tags() {
+        let notes = [
+            tagged(&["SPECIFIC:Sécurité", "irritant", "irritant"]),
+            tagged(&["SPECIFIC:Security", "CIVILE:Considération"]),
+            tagged(&["enchantement"]),
+            tagged(&[]),
+        ];
+        let counts = TagCounts::of(&notes);
+        assert_eq!(counts.notes, 4);
+        assert_eq!(counts.needs[0][0], 2, "Security, in both languages");
+        assert_eq!(counts.needs[1][0], 1);
+        assert_eq!(counts.needs[0][1..].iter().sum::<usize>(), 0);
+        assert_eq!(counts.other.get("irritant"), Some(&1), "once per note");
+        assert_eq!(counts.other.get("enchantement"), Some(&1));
+    }
+
+    #[test]
+    fn the_sample_counts() {
+        let text = include_str!("../tests/data/interview-notes.csv");
+        let table = crate::import::parse_table(text).unwrap();
+        let mapping = crate::import::Mapping::guess(&table.headers);
+        let (notes, _) = crate::import::notes_from_table(&table, &mapping).unwrap();
+        let counts = TagCounts::of(notes.iter().map(|n| &n.source));
+        let total: usize = counts.needs.iter().flatten().sum();
+        let tagged = notes
+            .iter()
+            .flat_map(|n| &n.source.tags)
+            .filter(|t| classify(t).is_some())
+            .count();
+        assert_eq!(total, tagged);
+        assert!(total > 0);
+    }
+
+    #[test]
+    fn filters_match_every_part_set() {
+        let source = Source {
+            interviewer: "Claire".into(),
+            interviewee: "C01".into(),
+            segment: "Famille".into(),
+            tags: vec!["irritant".into()],
+            ..Source::default()
+        };
+        assert!(NoteFilter::default().matches(&source));
+        let mut filter = NoteFilter {
+            interviewer: Some("Claire".into()),
+            tag: Some("irritant".into()),
+            ..NoteFilter::default()
+        };
+        assert!(filter.matches(&source));
+        filter.tag = Some("SPECIFIC:Security".into());
+        assert!(!filter.matches(&source));
+        let mut secure = source.clone();
+        secure.tags.push("SPECIFIC:Sécurité".into());
+        assert!(filter.matches(&secure), "a need matches in either language");
+        filter.tag = None;
+        filter.segment = Some("Artisan".into());
+        assert!(!filter.matches(&source));
+        assert!(!filter.is_empty());
+    }
+
+    #[test]
+    fn duplicates_same_or_nearly_the_same() {
+        let notes = [
+            ("a", "Je veux savoir où en est mon dossier."),
+            ("b", "je veux savoir ou en est mon dossier"),
+            ("c", "Je veux savoir où en est mon dossier, vite"),
+            ("d", "Le devis en ligne, en deux minutes"),
+            ("e", "!!!"),
+            (
+                "f",
+                "Le devis en ligne en deux minutes, c'était bluffant, vraiment très rapide",
+            ),
+        ];
+        let groups = duplicates(notes.iter().map(|(id, t)| (*id, *t)));
+        assert_eq!(groups, vec![vec!["a".to_owned(), "b".into(), "c".into()]]);
+        assert!(duplicates([("x", "one"), ("y", "two")]).is_empty());
+    }
+}
