@@ -10,8 +10,9 @@ pub async fn list_boards() -> Result<Vec<BoardInfo>, String> {
     call("GET", "/api/boards", None).await
 }
 
-pub async fn create_board(title: &str) -> Result<BoardInfo, String> {
-    let body = serde_json::json!({ "title": title, "template": "blank" }).to_string();
+pub async fn create_board(title: &str, template: &str, lang: &str) -> Result<BoardInfo, String> {
+    let body =
+        serde_json::json!({ "title": title, "template": template, "lang": lang }).to_string();
     call("POST", "/api/boards", Some(body)).await
 }
 

@@ -41,6 +41,7 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
         pointer: StoredValue::new(None),
         importing: RwSignal::new(false),
         panel: RwSignal::new(false),
+        templates: RwSignal::new(false),
         filter: RwSignal::new(Default::default()),
     };
     provide_context(ui);

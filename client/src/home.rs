@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use atelier_shared::templates::{TEMPLATES, find};
+
 use crate::Brand;
 use crate::api::{self, BoardInfo};
 
@@ -11,11 +13,14 @@ pub fn Home() -> impl IntoView {
     let boards = LocalResource::new(api::list_boards);
     let (error, set_error) = signal(None::<String>);
     let (title, set_title) = signal(String::new());
+    let template = RwSignal::new("blank".to_owned());
+    let lang = RwSignal::new(crate::browser_lang().code().to_owned());
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let name = title.get_untracked();
+        let (template, lang) = (template.get_untracked(), lang.get_untracked());
         spawn_local(async move {
-            match api::create_board(name.trim()).await {
+            match api::create_board(name.trim(), &template, &lang).await {
                 Ok(board) => {
                     let _ = window().location().set_href(&format!("/b/{}", board.id));
                 }
@@ -41,6 +46,24 @@ pub fn Home() -> impl IntoView {
                     />
                     <button class="button primary" type="submit">"New board"</button>
                 </form>
+                <div class="new-board-options">
+                    <label>
+                        <span>"Start from"</span>
+                        <select name="template" on:change=move |ev| template.set(event_target_value(&ev))>
+                            <option value="blank" selected>"A blank board"</option>
+                            {TEMPLATES.iter().map(|t| view! {
+                                <option value=t.id>{t.name.0}" — "{t.about.0}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>
+                        <span>"Template language"</span>
+                        <select name="lang" on:change=move |ev| lang.set(event_target_value(&ev))>
+                            <option value="en" selected=move || lang.get() == "en">"English"</option>
+                            <option value="fr" selected=move || lang.get() == "fr">"Français"</option>
+                        </select>
+                    </label>
+                </div>
                 {move || error.get().map(|e| view! { <p class="error">{e}</p> })}
             </section>
             <Suspense fallback=|| view! { <p class="muted">"Loading boards…"</p> }>
@@ -68,7 +91,7 @@ fn board_card(board: BoardInfo) -> impl IntoView {
     };
     let template = match board.template.as_str() {
         "" | "blank" => "Blank board".to_owned(),
-        other => other.to_owned(),
+        other => find(other).map_or_else(|| other.to_owned(), |t| t.name.0.to_owned()),
     };
     let when = edited(board.updated as f64, js_sys::Date::now());
     view! {

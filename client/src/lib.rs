@@ -53,6 +53,11 @@ pub fn start() {
     });
 }
 
+/// The language the browser asks for (French or English).
+pub fn browser_lang() -> atelier_shared::templates::Lang {
+    atelier_shared::templates::Lang::parse(&window().navigator().language().unwrap_or_default())
+}
+
 /// The top bar's brand mark, shared by every page.
 #[component]
 fn Brand() -> impl IntoView {

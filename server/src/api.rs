@@ -1,5 +1,6 @@
 //! The JSON API: list, create, read and rename boards.
 
+use atelier_shared::templates::{self, Lang};
 use atelier_shared::{Board, BoardId, BoardMeta};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -30,6 +31,9 @@ struct NewBoard {
     title: String,
     #[serde(default)]
     template: Option<String>,
+    /// `en` or `fr`: the language of the template's texts.
+    #[serde(default)]
+    lang: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -48,29 +52,41 @@ async fn create(
 ) -> Result<(StatusCode, Json<BoardInfo>), AppError> {
     let title = valid_title(new.title)?;
     let template = new.template.unwrap_or_else(|| "blank".into());
-    if template.is_empty()
-        || template.len() > MAX_TEMPLATE
-        || !template
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    if template.len() > MAX_TEMPLATE || template != "blank" && templates::find(&template).is_none()
     {
-        return Err(AppError::BadRequest(
-            "template: lowercase letters, digits and '-' only".into(),
-        ));
+        let known: Vec<&str> = templates::TEMPLATES.iter().map(|t| t.id).collect();
+        return Err(AppError::BadRequest(format!(
+            "template: one of blank, {}",
+            known.join(", ")
+        )));
     }
+    let lang = match new.lang.as_deref() {
+        None | Some("en") => Lang::En,
+        Some("fr") => Lang::Fr,
+        Some(_) => return Err(AppError::BadRequest("lang: en or fr".into())),
+    };
     let now = now_ms();
     let meta = BoardMeta {
         title,
         template,
         created: now,
+        lang: lang.code().to_owned(),
     };
-    // The first update writes `meta` into the document, so every client
-    // reads the title and template from the board itself.
+    // The first update writes `meta` (and the template's elements) into the
+    // document, so every client reads them from the board itself.
     let first_update = {
         let doc = Doc::new();
         let board = Board::new(&doc);
         let mut txn = doc.transact_mut();
         board.init(&mut txn, &meta);
+        let mut n = 0u32;
+        let elements = templates::build(&meta.template, lang, (0.0, 0.0), 1.0, "", now, || {
+            n += 1;
+            format!("t{n}")
+        });
+        for element in elements.iter().flatten() {
+            board.elements().insert(&mut txn, element);
+        }
         txn.encode_update_v1()
     };
     for _ in 0..3 {

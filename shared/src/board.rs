@@ -1,8 +1,8 @@
 //! Typed access to a board document.
 //!
 //! The schema is a public contract (any Yjs client may read and write it):
-//! the root map `meta` holds `title`, `template` and `created` (ms since the
-//! epoch); the root map `elements` holds the board's elements by id.
+//! the root map `meta` holds `title`, `template`, `created` (ms since the
+//! epoch) and `lang`; the root map `elements` holds the board's elements by id.
 //! Unknown keys are kept and ignored.
 
 use yrs::{Any, Doc, Map, MapRef, Out, ReadTxn, TransactionMut};
@@ -16,6 +16,9 @@ pub struct BoardMeta {
     pub template: String,
     /// Creation time, milliseconds since the Unix epoch.
     pub created: i64,
+    /// The language of its template texts (`en`, `fr`), chosen at creation.
+    #[serde(default)]
+    pub lang: String,
 }
 
 /// A board as the JSON API lists it (`GET /api/boards`).
@@ -55,6 +58,9 @@ impl Board {
         self.meta
             .insert(txn, "template", Any::from(meta.template.as_str()));
         self.meta.insert(txn, "created", Any::from(meta.created));
+        if !meta.lang.is_empty() {
+            self.meta.insert(txn, "lang", Any::from(meta.lang.as_str()));
+        }
     }
 
     pub fn set_title(&self, txn: &mut TransactionMut, title: &str) {
@@ -76,6 +82,7 @@ impl Board {
             title: string("title"),
             template: string("template"),
             created,
+            lang: string("lang"),
         }
     }
 
@@ -98,6 +105,7 @@ mod tests {
             title: "Parcours sinistre".into(),
             template: "journey".into(),
             created: 1_700_000_000_000,
+            lang: "fr".into(),
         };
         board.init(&mut doc.transact_mut(), &meta);
         assert_eq!(board.meta(&doc.transact()), meta);

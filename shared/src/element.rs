@@ -78,6 +78,10 @@ pub struct Element {
     pub from: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// For a template's frames: what the frame is (`empathy-map`) or which
+    /// of its zones (`empathy-map/says`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub zone: String,
     /// For interview notes: verbatim or observation, who said it, who
     /// collected it, tags.
     #[serde(default, skip_serializing_if = "Source::is_empty")]
@@ -115,6 +119,7 @@ impl Element {
             created: 0,
             from: None,
             to: None,
+            zone: String::new(),
             source: Source::default(),
         }
     }
@@ -160,6 +165,7 @@ impl Element {
             shape: string("shape"),
             from: opt("from"),
             to: opt("to"),
+            zone: string("zone"),
             source: Source::read(txn, map),
         }
     }
@@ -339,6 +345,10 @@ impl Elements {
             ),
             ("from", element.from.as_deref()),
             ("to", element.to.as_deref()),
+            (
+                "zone",
+                Some(element.zone.as_str()).filter(|s| !s.is_empty()),
+            ),
         ];
         fields.extend(
             optional

@@ -30,6 +30,7 @@ mod element;
 pub mod import;
 mod interview;
 pub mod protocol;
+pub mod templates;
 
 pub use board::{Board, BoardInfo, BoardMeta};
 pub use board_id::{BoardId, BoardIdError};

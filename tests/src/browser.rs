@@ -97,8 +97,13 @@ impl Browser {
     /// Opens `url` (a board), answers the name prompt and waits until the
     /// board is synced.
     pub async fn join(&self, url: &str, name: &str) -> Result<()> {
+        self.client.goto(url).await?;
+        self.give_name(name).await
+    }
+
+    /// Answers the board's name prompt and waits until the board is synced.
+    pub async fn give_name(&self, name: &str) -> Result<()> {
         let c = &self.client;
-        c.goto(url).await?;
         let field = self.wait_for("input[name='name']").await?;
         field.send_keys(name).await?;
         c.find(Locator::Css(".prompt button[type='submit']"))
@@ -275,6 +280,20 @@ impl Browser {
         }
         self.client.perform_actions(keys).await?;
         Ok(())
+    }
+
+    /// Where board point (`x`, `y`) is in the viewport (read from the
+    /// board's camera transform).
+    pub async fn screen_of(&self, x: f64, y: f64) -> Result<(f64, f64)> {
+        let v = self
+            .eval(&format!(
+                "const m = document.querySelector('.world').style.transform
+                     .match(/translate\\(([-\\d.e]+)px, *([-\\d.e]+)px\\) scale\\(([\\d.e]+)\\)/);
+                 const r = document.querySelector('.canvas').getBoundingClientRect();
+                 return [r.x + +m[1] + {x} * +m[3], r.y + +m[2] + {y} * +m[3]];"
+            ))
+            .await?;
+        Ok((v[0].as_f64().context("x")?, v[1].as_f64().context("y")?))
     }
 
     /// The centre of the first element matching `css`, in the viewport.

@@ -13,7 +13,7 @@ async fn boards_are_created_listed_read_and_renamed_live() {
         .request(
             "POST",
             "/api/boards",
-            Some(r#"{"title":"Parcours sinistre","template":"journey-map"}"#),
+            Some(r#"{"title":"Parcours sinistre","template":"empathy-map","lang":"fr"}"#),
         )
         .await;
     assert_eq!(status, 201, "{body}");
@@ -29,7 +29,20 @@ async fn boards_are_created_listed_read_and_renamed_live() {
         s["meta"].clone()
     };
     assert_eq!(meta(&client)["title"], "Parcours sinistre");
-    assert_eq!(meta(&client)["template"], "journey-map");
+    assert_eq!(meta(&client)["template"], "empathy-map");
+    assert_eq!(meta(&client)["lang"], "fr");
+    // The template's frames, in French: zones that take in notes.
+    let zones: Vec<(String, String)> = client
+        .all_elements()
+        .into_iter()
+        .filter(|e| e.kind == atelier_shared::Kind::Frame)
+        .map(|e| (e.zone, e.text))
+        .collect();
+    assert!(
+        zones.contains(&("empathy-map/says".into(), "Dit".into())),
+        "{zones:?}"
+    );
+    assert!(zones.contains(&("empathy-map".into(), "Carte d'empathie".into())));
 
     let (status, body) = server.get("/api/boards").await;
     assert_eq!(status, 200);
@@ -60,7 +73,7 @@ async fn boards_are_created_listed_read_and_renamed_live() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_requests_get_clear_errors() {
     let server = TestServer::start(Config::default()).await;
-    let cases: [(&str, &str, Option<&str>, u16); 8] = [
+    let cases: [(&str, &str, Option<&str>, u16); 10] = [
         ("GET", "/api/boards/a.b", None, 400),
         ("GET", "/api/boards/nope", None, 404),
         ("PATCH", "/api/boards/nope", Some(r#"{"title":"x"}"#), 404),
@@ -76,6 +89,18 @@ async fn bad_requests_get_clear_errors() {
             "/api/boards",
             Some(r#"{"title":"x","owner":"me"}"#),
             422,
+        ),
+        (
+            "POST",
+            "/api/boards",
+            Some(r#"{"title":"x","template":"mind-map"}"#),
+            400,
+        ),
+        (
+            "POST",
+            "/api/boards",
+            Some(r#"{"title":"x","template":"kano","lang":"de"}"#),
+            400,
         ),
         ("GET", "/b/bad.id", None, 400),
         ("GET", "/pkg/../Cargo.toml", None, 404),

@@ -416,19 +416,6 @@ async fn the_tools_work_like_miro() {
     run.unwrap();
 }
 
-/// Where board point (`x`, `y`) is in the browser's viewport.
-async fn screen_of(b: &Browser, x: f64, y: f64) -> Result<(f64, f64)> {
-    let v = b
-        .eval(&format!(
-            "const m = document.querySelector('.world').style.transform
-                 .match(/translate\\(([-\\d.e]+)px, *([-\\d.e]+)px\\) scale\\(([\\d.e]+)\\)/);
-             const r = document.querySelector('.canvas').getBoundingClientRect();
-             return [r.x + +m[1] + {x} * +m[3], r.y + +m[2] + {y} * +m[3], +m[3]];"
-        ))
-        .await?;
-    Ok((v[0].as_f64().context("x")?, v[1].as_f64().context("y")?))
-}
-
 fn note(id: &str, x: f64, y: f64, text: &str) -> atelier_shared::Element {
     atelier_shared::Element {
         id: id.into(),
@@ -446,6 +433,7 @@ fn note(id: &str, x: f64, y: f64, text: &str) -> atelier_shared::Element {
         shape: String::new(),
         from: None,
         to: None,
+        zone: String::new(),
         source: Default::default(),
     }
 }
@@ -480,7 +468,7 @@ async fn far_out_across_boards_and_offline() {
         b.screenshot("board-far-out").await?;
 
         // Double-click a note drawn on the canvas: its editor opens.
-        let at = screen_of(&b, 80.0, 80.0).await?;
+        let at = b.screen_of(80.0, 80.0).await?;
         b.double_click_at(at.0, at.1).await?;
         b.wait_for("[data-id='n0'] .el-editor").await?;
         b.ctrl('a').await?;
@@ -520,7 +508,7 @@ async fn far_out_across_boards_and_offline() {
         );
 
         // Shift-click a second note (on the canvas), align their left edges.
-        let at = screen_of(&b, 220.0 + 80.0, 300.0 + 80.0).await?;
+        let at = b.screen_of(220.0 + 80.0, 300.0 + 80.0).await?;
         b.shift_click_at(at.0, at.1).await?;
         b.until(
             "two are selected",
@@ -538,7 +526,7 @@ async fn far_out_across_boards_and_offline() {
         );
 
         // Copy here, paste into the other board (same browser).
-        let at = screen_of(&b, 11.0 + 80.0, 80.0).await?;
+        let at = b.screen_of(11.0 + 80.0, 80.0).await?;
         b.click_at(at.0, at.1).await?;
         b.ctrl('c').await?;
         b.open(&server.http(&format!("/b/{second}"))).await?;
@@ -645,7 +633,7 @@ async fn far_out_across_boards_and_offline() {
 
         // Panning: the wheel, Space+drag, a middle-button drag, each moves
         // the board under the pointer by what the pointer moved.
-        let start = screen_of(&b, 0.0, 0.0).await?;
+        let start = b.screen_of(0.0, 0.0).await?;
         b.eval(
             "document.querySelector('.canvas').dispatchEvent(new WheelEvent('wheel',
                 {deltaX: 30, deltaY: 50, clientX: 600, clientY: 400, bubbles: true, cancelable: true}));
@@ -655,22 +643,22 @@ async fn far_out_across_boards_and_offline() {
         let moved = |a: (f64, f64), b: (f64, f64), dx: f64, dy: f64| {
             (b.0 - a.0 - dx).abs() < 1.0 && (b.1 - a.1 - dy).abs() < 1.0
         };
-        let after = screen_of(&b, 0.0, 0.0).await?;
+        let after = b.screen_of(0.0, 0.0).await?;
         ensure!(moved(start, after, -30.0, -50.0), "wheel: {start:?} -> {after:?}");
         b.type_text("\u{e00c}").await?;
         b.hold(' ', true).await?;
         b.drag((900.0, 500.0), (960.0, 540.0)).await?;
         b.hold(' ', false).await?;
-        let spaced = screen_of(&b, 0.0, 0.0).await?;
+        let spaced = b.screen_of(0.0, 0.0).await?;
         ensure!(moved(after, spaced, 60.0, 40.0), "space+drag: {after:?} -> {spaced:?}");
         b.drag_with(1, (900.0, 500.0), (860.0, 470.0)).await?;
-        let middle = screen_of(&b, 0.0, 0.0).await?;
+        let middle = b.screen_of(0.0, 0.0).await?;
         ensure!(moved(spaced, middle, -40.0, -30.0), "middle drag: {spaced:?} -> {middle:?}");
         // Ctrl+wheel zooms at the pointer: the board point under it stays.
         let before = b
             .eval("return document.querySelector('.zoom-level').textContent;")
             .await?;
-        let anchor = screen_of(&b, 0.0, 0.0).await?;
+        let anchor = b.screen_of(0.0, 0.0).await?;
         b.eval(&format!(
             "document.querySelector('.canvas').dispatchEvent(new WheelEvent('wheel',
                 {{deltaY: -40, ctrlKey: true, clientX: {}, clientY: {}, bubbles: true, cancelable: true}}));
@@ -683,7 +671,7 @@ async fn far_out_across_boards_and_offline() {
             &format!("return document.querySelector('.zoom-level').textContent !== {before};"),
         )
         .await?;
-        let stayed = screen_of(&b, 0.0, 0.0).await?;
+        let stayed = b.screen_of(0.0, 0.0).await?;
         ensure!(moved(anchor, stayed, 0.0, 0.0), "zoom at the pointer: {anchor:?} -> {stayed:?}");
         // A click on the minimap's corner moves the view there.
         let r = b
@@ -691,7 +679,7 @@ async fn far_out_across_boards_and_offline() {
             .await?;
         let corner = (r[0].as_f64().unwrap_or(0.0) + 6.0, r[1].as_f64().unwrap_or(0.0) + 6.0);
         b.click_at(corner.0, corner.1).await?;
-        let jumped = screen_of(&b, 0.0, 0.0).await?;
+        let jumped = b.screen_of(0.0, 0.0).await?;
         ensure!(!moved(stayed, jumped, 0.0, 0.0), "the minimap did not move the view");
         Ok::<_, anyhow::Error>(())
     }

@@ -309,3 +309,134 @@ async fn interview_notes_are_imported_into_a_pool() {
     server.stop().await;
     run.unwrap();
 }
+
+/// A board made from a template on the home page (in French), the other
+/// templates inserted from the toolbar, and notes that belong to the zone
+/// they are dropped in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boards_start_from_templates_and_zones_take_notes() {
+    let server = TestServer::start(Config::default()).await;
+    let b = Browser::start().await.expect("browser");
+    let mut bot = None;
+    let run = async {
+        // The home page: an empathy map, in French.
+        b.client.goto(&server.http("/")).await?;
+        let title = b.wait_for(".new-board input").await?;
+        title.send_keys("Persona Julie").await?;
+        select(&b, "select[name='template']", "empathy-map").await?;
+        select(&b, "select[name='lang']", "fr").await?;
+        b.click_css(".new-board button[type='submit']").await?;
+        b.give_name("Ann").await?;
+        let url = b.client.current_url().await?;
+        let id = url
+            .path()
+            .rsplit('/')
+            .next()
+            .context("board id")?
+            .to_owned();
+        let client = bot.insert(YClient::connect(&server.ws(&id)).await?);
+        client.synced().await;
+        let frames = |c: &YClient| -> Vec<atelier_shared::Element> {
+            c.all_elements()
+                .into_iter()
+                .filter(|e| e.kind == Kind::Frame)
+                .collect()
+        };
+        let zone = |c: &YClient, zone: &str| frames(c).into_iter().find(|e| e.zone == zone);
+        let says = zone(client, "empathy-map/says").context("no Says zone")?;
+        ensure!(says.text == "Dit", "{says:?}");
+        let titles: Vec<String> = frames(client).into_iter().map(|f| f.text).collect();
+        for title in [
+            "Carte d'empathie",
+            "Dit",
+            "Pense",
+            "Fait",
+            "Ressent",
+            "Irritants",
+            "Gains",
+        ] {
+            ensure!(
+                titles.iter().any(|t| t == title),
+                "no {title} in {titles:?}"
+            );
+        }
+        b.screenshot("template-empathy-map-new").await?;
+
+        // A note made in a zone belongs to it; one dragged into another
+        // zone then belongs to that one.
+        let feels = zone(client, "empathy-map/feels").context("no Feels zone")?;
+        let (sx, sy) = b.screen_of(says.x + 200.0, says.y + 200.0).await?;
+        b.type_text("n").await?;
+        b.click_at(sx, sy).await?;
+        b.wait_for(".el-editor").await?;
+        b.type_text("Je veux être rappelée").await?;
+        b.type_text("\u{e00c}").await?;
+        let note = || {
+            bot.as_ref()
+                .unwrap()
+                .all_elements()
+                .into_iter()
+                .find(|e| e.text == "Je veux être rappelée")
+        };
+        ensure!(
+            eventually(WAIT, || note()
+                .is_some_and(|n| n.parent.as_deref() == Some(says.id.as_str())))
+            .await,
+            "the note is not in Says: {:?}",
+            note()
+        );
+        let id_of_note = note().unwrap().id;
+        let from = b.center_of(&format!("[data-id='{id_of_note}']")).await?;
+        let to = b
+            .screen_of(feels.x + feels.w / 2.0, feels.y + feels.h / 2.0)
+            .await?;
+        b.drag(from, to).await?;
+        ensure!(
+            eventually(WAIT, || note()
+                .is_some_and(|n| n.parent.as_deref() == Some(feels.id.as_str())))
+            .await,
+            "the note is not in Feels: {:?}",
+            note()
+        );
+        b.screenshot("template-empathy-map").await?;
+
+        // The toolbar inserts the others, in the board's language.
+        for (template, zone_key, title) in [
+            ("stakeholder-map", "stakeholder-map/ally", "Allié"),
+            ("kano", "kano/attractive", "Attractifs"),
+            ("affinity", "affinity/group", "Thème 1"),
+        ] {
+            b.click_css("[data-action='templates']").await?;
+            b.click_css(&format!("[data-template='{template}']"))
+                .await?;
+            let client = bot.as_ref().unwrap();
+            ensure!(
+                eventually(WAIT, || zone(client, template).is_some()
+                    && frames(client)
+                        .iter()
+                        .any(|z| z.zone == zone_key && z.text == title))
+                .await,
+                "{template} was not inserted"
+            );
+            // Each lands beside the rest: no two templates overlap.
+            let outer: Vec<atelier_shared::Rect> = frames(client)
+                .iter()
+                .filter(|f| !f.zone.is_empty() && !f.zone.contains('/'))
+                .map(|f| f.rect())
+                .collect();
+            for (i, a) in outer.iter().enumerate() {
+                ensure!(
+                    outer[i + 1..].iter().all(|b| !a.intersects(b)),
+                    "templates overlap"
+                );
+            }
+        }
+        b.type_text("!").await?; // Shift+1: the whole board
+        b.screenshot("templates").await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    b.close().await;
+    server.stop().await;
+    run.unwrap();
+}

@@ -429,8 +429,9 @@ fn paint_shapes(ctx: &web_sys::CanvasRenderingContext2d, shapes: &[Shape], area:
     ctx.set_text_baseline("middle");
     for shape in shapes {
         match shape {
-            Shape::Frame(r, _) if r.intersects(&area) => {
-                set_fill(ctx, "#ffffff");
+            Shape::Frame(r, _, color) if r.intersects(&area) => {
+                ctx.set_global_alpha(1.0);
+                set_fill(ctx, view::frame_color(color));
                 ctx.fill_rect(r.x, r.y, r.w, r.h);
                 ctx.set_stroke_style_str("#d9d5cc");
                 ctx.stroke_rect(r.x, r.y, r.w, r.h);
@@ -704,14 +705,46 @@ fn draw_far(
     ctx.set_fill_style_str("#5b6272");
     ctx.set_text_baseline("alphabetic");
     ctx.set_text_align("left");
+    let mut written = Vec::new();
     for shape in shapes {
-        let Shape::Frame(r, title) = shape else { break };
+        let Shape::Frame(r, title, _) = shape else {
+            break;
+        };
         let (x, y) = camera.to_screen(r.x, r.y);
-        if x < w && y < h + 20.0 {
-            let _ = ctx.fill_text(if title.is_empty() { "Frame" } else { title }, x, y - 6.0);
+        let room = r.w * camera.zoom;
+        if x < w && y < h + 20.0 && room >= 24.0 {
+            let title = fitted(&ctx, if title.is_empty() { "Frame" } else { title }, room);
+            // Larger frames come first: a smaller one's title that would
+            // overlap one already written is left out (far out, a zone's
+            // title would cover its template's).
+            let width = ctx.measure_text(&title).map(|m| m.width()).unwrap_or(room);
+            let spot = Rect {
+                x,
+                y: y - 20.0,
+                w: width,
+                h: 16.0,
+            };
+            if written.iter().all(|other: &Rect| !other.intersects(&spot)) {
+                let _ = ctx.fill_text(&title, x, y - 6.0);
+                written.push(spot);
+            }
         }
     }
     blurred
+}
+
+/// `text` as it fits in `room` pixels with the context's font: cut with an
+/// ellipsis when it is too long.
+fn fitted(ctx: &web_sys::CanvasRenderingContext2d, text: &str, room: f64) -> String {
+    let width = |s: &str| ctx.measure_text(s).map(|m| m.width()).unwrap_or(0.0);
+    if width(text) <= room {
+        return text.to_owned();
+    }
+    let mut cut: String = text.to_owned();
+    while !cut.is_empty() && width(&format!("{cut}…")) > room {
+        cut.pop();
+    }
+    format!("{}…", cut.trim_end())
 }
 
 pub fn tool_name(tool: Tool) -> &'static str {

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use atelier_shared::templates::{self, Lang, TEMPLATES};
 use atelier_shared::{Kind, NOTE_COLORS, Rect};
 use leptos::html;
 use leptos::prelude::*;
@@ -75,6 +76,12 @@ pub fn Toolbar() -> impl IntoView {
                 }).collect_view()}
             </div>
             <span class="tool-sep"></span>
+            <button class=move || if ui.templates.get() { "tool active" } else { "tool" }
+                title="Templates: empathy map, stakeholder map, Kano, affinity" aria-label="Templates"
+                data-action="templates" on:click=move |_| ui.templates.update(|t| *t = !*t)>
+                <svg viewBox="0 0 20 20"><path d="M3 3h6v6H3zM11 3h6v6h-6zM3 11h6v6H3zM11 11h6v6h-6z"/></svg>
+            </button>
+            {move || ui.templates.get().then(|| view! { <TemplateMenu/> })}
             <button class="tool" title="Import interview notes" aria-label="Import interview notes"
                 data-action="import" on:click=move |_| ui.importing.set(true)>
                 <svg viewBox="0 0 20 20"><path d="M10 3v9M6.5 8.5L10 12l3.5-3.5M4 12v4h12v-4"/></svg>
@@ -92,6 +99,63 @@ pub fn Toolbar() -> impl IntoView {
             </button>
         </nav>
     }
+}
+
+/// The templates the toolbar inserts, in the board's language.
+#[component]
+fn TemplateMenu() -> impl IntoView {
+    let ui = ui();
+    let lang = board_lang();
+    view! {
+        <div class="template-menu" role="menu" aria-label="Templates">
+            <p class="template-menu-title">"Insert a template"</p>
+            {TEMPLATES.iter().map(|t| {
+                let (name, about) = match lang {
+                    Lang::Fr => (t.name.1, t.about.1),
+                    Lang::En => (t.name.0, t.about.0),
+                };
+                view! {
+                    <button class="template-item" role="menuitem" data-template=t.id
+                        on:click=move |_| { insert_template(t.id, lang); ui.templates.set(false); }>
+                        <span class="template-name">{name}</span>
+                        <span class="template-about">{about}</span>
+                    </button>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// The board's template language (chosen at its creation), else the
+/// browser's.
+fn board_lang() -> Lang {
+    let model = model();
+    let lang = model.board.meta(&yrs::Transact::transact(&model.doc)).lang;
+    if lang.is_empty() {
+        crate::browser_lang()
+    } else {
+        Lang::parse(&lang)
+    }
+}
+
+/// Inserts template `id` beside what the board holds, in one undo step,
+/// and shows it.
+fn insert_template(id: &str, lang: Lang) {
+    let ui = ui();
+    let model = model();
+    let at = atelier_shared::import::pool_origin(model.scene.bounds());
+    let (_, hi) = model.scene.z_range();
+    let author = model.author.clone();
+    drop(model);
+    let now = js_sys::Date::now() as i64;
+    let Some(elements) = templates::build(id, lang, at, hi + 1.0, &author, now, ops::new_id) else {
+        return;
+    };
+    ops::insert(&elements);
+    let (w, h) = ui.viewport.get_untracked();
+    ui.camera
+        .set(super::camera::Camera::fit(elements[0].rect(), w, h));
+    ui.select([elements[0].id.clone()]);
 }
 
 #[component]
@@ -160,7 +224,7 @@ pub fn Minimap() -> impl IntoView {
         ctx.clear_rect(0.0, 0.0, MAP_W, MAP_H);
         for shape in model().scene.shapes(&HashSet::new(), &Default::default()) {
             match shape {
-                Shape::Frame(r, _) => {
+                Shape::Frame(r, ..) => {
                     ctx.set_stroke_style_str("#c9c5bb");
                     ctx.stroke_rect(
                         (r.x - a.x) * k,

@@ -48,7 +48,8 @@ struct Item {
 pub enum Shape {
     /// A note, free text or shape: its box, what it is, colour and text.
     Box(Rect, Look),
-    Frame(Rect, String),
+    /// A frame: its box, title and fill.
+    Frame(Rect, String, String),
     /// A connector, from edge to edge, with its colour.
     Line((f64, f64), (f64, f64), String),
 }
@@ -271,7 +272,7 @@ impl Scene {
                         )
                     }
                     None => i.signal.with_untracked(|e| match i.kind {
-                        Kind::Frame => Shape::Frame(i.rect, e.text.clone()),
+                        Kind::Frame => Shape::Frame(i.rect, e.text.clone(), e.color.clone()),
                         _ => Shape::Box(
                             i.rect,
                             Look {
@@ -482,6 +483,8 @@ pub struct Ui {
     pub importing: RwSignal<bool>,
     /// The interview notes panel is open.
     pub panel: RwSignal<bool>,
+    /// The templates menu is open.
+    pub templates: RwSignal<bool>,
     /// Which interview notes are highlighted (the others are dimmed), for
     /// this user only.
     pub filter: RwSignal<atelier_shared::analysis::NoteFilter>,

@@ -231,7 +231,7 @@ fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                 e.w,
                 e.h,
                 frame_z_index(e.w, e.h),
-                safe_color(&e.color)
+                frame_color(&e.color)
             )
         })
     };
@@ -482,6 +482,15 @@ pub fn safe_color(c: &str) -> &str {
         c
     } else {
         "#fff3a3"
+    }
+}
+
+/// A frame's fill: white unless it has a colour of its own.
+pub fn frame_color(c: &str) -> &str {
+    if crate::sync::is_css_color(c) {
+        c
+    } else {
+        "#ffffff"
     }
 }
 

@@ -1,0 +1,473 @@
+//! Board templates of the CX method, in English and French: frames whose
+//! zones take in the notes dropped into them (a zone is a frame with a
+//! `zone` key naming it), with a line of guidance in each zone.
+//!
+//! A template is built as plain [`Element`]s: the server writes them into
+//! a new board, the browser inserts them into an open one.
+
+use crate::element::{Element, Kind, Rect};
+
+/// The language of a board's template texts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    En,
+    Fr,
+}
+
+impl Lang {
+    /// `fr`, `fr-FR`, `FR` are French; anything else English.
+    pub fn parse(s: &str) -> Lang {
+        if s.trim().to_ascii_lowercase().starts_with("fr") {
+            Lang::Fr
+        } else {
+            Lang::En
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+}
+
+/// A text in both languages.
+type Said = (&'static str, &'static str);
+
+fn say(lang: Lang, (en, fr): Said) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Fr => fr,
+    }
+}
+
+/// A template as the pickers list it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Template {
+    /// Its name in URLs and the `template` of a board's `meta`.
+    pub id: &'static str,
+    pub name: Said,
+    pub about: Said,
+}
+
+pub const TEMPLATES: [Template; 4] = [
+    Template {
+        id: "empathy-map",
+        name: ("Empathy map", "Carte d'empathie"),
+        about: (
+            "Says, thinks, does, feels, pains and gains of one persona or segment",
+            "Ce que dit, pense, fait et ressent un persona, ses irritants et ses gains",
+        ),
+    },
+    Template {
+        id: "stakeholder-map",
+        name: ("Stakeholder map", "Carte des parties prenantes"),
+        about: (
+            "Decision-maker, ally, refractory and the buying group's roles",
+            "Décideur, allié, réfractaire et les rôles du groupe d'achat",
+        ),
+    },
+    Template {
+        id: "kano",
+        name: ("Kano board", "Diagramme de Kano"),
+        about: (
+            "Expectations sorted into basic, performance and attractive",
+            "Les attentes classées en basiques, de performance et attractives",
+        ),
+    },
+    Template {
+        id: "affinity",
+        name: ("Affinity diagram", "Diagramme des attentes"),
+        about: (
+            "Notes clustered into named groups",
+            "Les notes regroupées par thème",
+        ),
+    },
+];
+
+/// The template named `id` (not `blank`).
+pub fn find(id: &str) -> Option<&'static Template> {
+    TEMPLATES.iter().find(|t| t.id == id)
+}
+
+/// A zone: its key, title and guidance, and where it sits in the template
+/// (relative to the template's top-left corner).
+struct Zone {
+    key: &'static str,
+    title: Said,
+    hint: Said,
+    rect: Rect,
+    color: &'static str,
+}
+
+fn rect(x: f64, y: f64, w: f64, h: f64) -> Rect {
+    Rect { x, y, w, h }
+}
+
+const PAPER: &str = "#fbfaf7";
+
+/// Zones side by side: `w` × `h`, from x = 40, `step` apart, at `y`.
+fn in_a_row(
+    zones: impl IntoIterator<Item = (&'static str, Said, Said, &'static str)>,
+    y: f64,
+    step: f64,
+    w: f64,
+    h: f64,
+) -> Vec<Zone> {
+    zones
+        .into_iter()
+        .enumerate()
+        .map(|(i, (key, title, hint, color))| Zone {
+            key,
+            title,
+            hint,
+            rect: rect(40.0 + i as f64 * step, y, w, h),
+            color,
+        })
+        .collect()
+}
+
+fn zones(id: &str) -> Option<(Rect, Vec<Zone>)> {
+    let zone = |key, title, hint, rect, color| Zone {
+        key,
+        title,
+        hint,
+        rect,
+        color,
+    };
+    Some(match id {
+        "empathy-map" => (
+            rect(0.0, 0.0, 1640.0, 1420.0),
+            vec![
+                zone(
+                    "says",
+                    ("Says", "Dit"),
+                    (
+                        "What do they say out loud? Verbatims here.",
+                        "Qu'est-ce qu'il dit ? Les verbatims ici.",
+                    ),
+                    rect(40.0, 200.0, 760.0, 420.0),
+                    PAPER,
+                ),
+                zone(
+                    "thinks",
+                    ("Thinks", "Pense"),
+                    (
+                        "What goes through their mind, and what they keep to themselves?",
+                        "Ce qui lui passe par la tête, et qu'il garde pour lui ?",
+                    ),
+                    rect(840.0, 200.0, 760.0, 420.0),
+                    PAPER,
+                ),
+                zone(
+                    "does",
+                    ("Does", "Fait"),
+                    (
+                        "What do they do? What did you see?",
+                        "Que fait-il ? Qu'avez-vous observé ?",
+                    ),
+                    rect(40.0, 660.0, 760.0, 420.0),
+                    PAPER,
+                ),
+                zone(
+                    "feels",
+                    ("Feels", "Ressent"),
+                    (
+                        "What do they feel? Worries, pride, relief…",
+                        "Que ressent-il ? Inquiétudes, fierté, soulagement…",
+                    ),
+                    rect(840.0, 660.0, 760.0, 420.0),
+                    PAPER,
+                ),
+                zone(
+                    "pains",
+                    ("Pains", "Irritants"),
+                    (
+                        "Fears, frustrations, obstacles",
+                        "Peurs, frustrations, obstacles",
+                    ),
+                    rect(40.0, 1120.0, 760.0, 260.0),
+                    "#fdecef",
+                ),
+                zone(
+                    "gains",
+                    ("Gains", "Gains"),
+                    (
+                        "Wants, needs, measures of success",
+                        "Envies, besoins, ce qui serait une réussite",
+                    ),
+                    rect(840.0, 1120.0, 760.0, 260.0),
+                    "#eaf7e1",
+                ),
+            ],
+        ),
+        "kano" => {
+            let columns = [
+                (
+                    "basic",
+                    ("Basic", "Basiques"),
+                    (
+                        "Must-be: expected, noticed only when missing",
+                        "Incontournables : attendus, remarqués seulement s'ils manquent",
+                    ),
+                    "#f3f1ec",
+                ),
+                (
+                    "performance",
+                    ("Performance", "Performance"),
+                    (
+                        "More is better: satisfaction grows with them",
+                        "Proportionnels : plus il y en a, plus le client est satisfait",
+                    ),
+                    "#e8f1fd",
+                ),
+                (
+                    "attractive",
+                    ("Attractive", "Attractifs"),
+                    (
+                        "Delighters: the wow nobody asked for",
+                        "Enchanteurs : l'effet waouh que personne n'a demandé",
+                    ),
+                    "#fdf3e1",
+                ),
+            ];
+            (
+                rect(0.0, 0.0, 1960.0, 1040.0),
+                in_a_row(columns, 40.0, 640.0, 600.0, 960.0),
+            )
+        }
+        "affinity" => (
+            rect(0.0, 0.0, 1880.0, 1280.0),
+            (0..6)
+                .map(|i| {
+                    let (col, row) = ((i % 3) as f64, (i / 3) as f64);
+                    let title: Said = [
+                        ("Theme 1", "Thème 1"),
+                        ("Theme 2", "Thème 2"),
+                        ("Theme 3", "Thème 3"),
+                        ("Theme 4", "Thème 4"),
+                        ("Theme 5", "Thème 5"),
+                        ("Theme 6", "Thème 6"),
+                    ][i];
+                    zone(
+                        "group",
+                        title,
+                        (
+                            "Rename the theme; drop the notes that belong together",
+                            "Renommez le thème ; déposez les notes qui vont ensemble",
+                        ),
+                        rect(40.0 + col * 600.0, 40.0 + row * 620.0, 560.0, 580.0),
+                        PAPER,
+                    )
+                })
+                .collect(),
+        ),
+        "stakeholder-map" => {
+            let top = [
+                (
+                    "decision-maker",
+                    ("Decision-maker", "Décideur"),
+                    (
+                        "Who decides, and on what grounds?",
+                        "Qui décide, et sur quels critères ?",
+                    ),
+                    "#e8f1fd",
+                ),
+                (
+                    "ally",
+                    ("Ally", "Allié"),
+                    (
+                        "Who is on our side, and why?",
+                        "Qui nous soutient, et pourquoi ?",
+                    ),
+                    "#eaf7e1",
+                ),
+                (
+                    "refractory",
+                    ("Refractory", "Réfractaire"),
+                    (
+                        "Who resists, and what do they fear?",
+                        "Qui résiste, et que craint-il ?",
+                    ),
+                    "#fdecef",
+                ),
+            ];
+            let roles = [
+                ("strategist", ("Strategist", "Stratège")),
+                ("prescriber", ("Prescriber", "Prescripteur")),
+                ("user", ("User", "Utilisateur")),
+                ("payer", ("Payer", "Payeur")),
+                ("buyer", ("Buyer", "Acheteur")),
+                (
+                    "final-decision-maker",
+                    ("Final decision-maker", "Décideur final"),
+                ),
+            ];
+            let mut zones = in_a_row(top, 40.0, 600.0, 560.0, 440.0);
+            zones.extend(roles.into_iter().enumerate().map(|(i, (key, title))| {
+                zone(
+                    key,
+                    title,
+                    ("Buying group role", "Rôle dans le groupe d'achat"),
+                    rect(40.0 + i as f64 * 286.0, 560.0, 260.0, 360.0),
+                    PAPER,
+                )
+            }));
+            (rect(0.0, 0.0, 1800.0, 960.0), zones)
+        }
+        _ => return None,
+    })
+}
+
+/// The elements of template `id` in `lang`, its top-left corner at `at`,
+/// stacked from `z`; `id_of` makes element ids. The first element is the
+/// template's outer frame. `None` for an unknown template.
+pub fn build(
+    id: &str,
+    lang: Lang,
+    at: (f64, f64),
+    z: f64,
+    author: &str,
+    created: i64,
+    mut id_of: impl FnMut() -> String,
+) -> Option<Vec<Element>> {
+    let template = find(id)?;
+    let (outer, zones) = zones(id)?;
+    let mut elements = Vec::new();
+    let mut push = |mut e: Element, rect: Rect| {
+        e.x = at.0 + rect.x;
+        e.y = at.1 + rect.y;
+        e.w = rect.w;
+        e.h = rect.h;
+        e.z = z + elements.len() as f64;
+        e.author = author.to_owned();
+        e.created = created;
+        elements.push(e);
+    };
+    let frame_id = id_of();
+    let mut frame = Element::new(frame_id.clone(), Kind::Frame, 0.0, 0.0);
+    frame.text = say(lang, template.name).to_owned();
+    frame.zone = template.id.to_owned();
+    push(frame, outer);
+    for zone in zones {
+        let zone_id = id_of();
+        let mut frame = Element::new(zone_id.clone(), Kind::Frame, 0.0, 0.0);
+        frame.text = say(lang, zone.title).to_owned();
+        frame.color = zone.color.to_owned();
+        frame.parent = Some(frame_id.clone());
+        frame.zone = format!("{}/{}", template.id, zone.key);
+        push(frame, zone.rect);
+        let mut hint = Element::new(id_of(), Kind::Text, 0.0, 0.0);
+        hint.text = say(lang, zone.hint).to_owned();
+        hint.color = "#8a8f9c".to_owned();
+        hint.parent = Some(zone_id);
+        push(
+            hint,
+            rect(
+                zone.rect.x + 16.0,
+                zone.rect.y + 14.0,
+                zone.rect.w - 32.0,
+                40.0,
+            ),
+        );
+    }
+    if id == "empathy-map" {
+        let mut centre = Element::new(id_of(), Kind::Shape, 0.0, 0.0);
+        centre.shape = "ellipse".to_owned();
+        centre.color = "#ffffff".to_owned();
+        centre.text = say(lang, ("Persona / segment", "Persona / segment")).to_owned();
+        centre.parent = Some(frame_id);
+        push(centre, rect(620.0, 30.0, 400.0, 120.0));
+    }
+    Some(elements)
+}
+
+/// The size of template `id` (its outer frame), to place it.
+pub fn size(id: &str) -> Option<(f64, f64)> {
+    zones(id).map(|(outer, _)| (outer.w, outer.h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn built(id: &str, lang: Lang) -> Vec<Element> {
+        let mut n = 0;
+        build(id, lang, (100.0, 50.0), 1.0, "Ann", 5, || {
+            n += 1;
+            format!("t{n}")
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn every_template_is_zones_inside_one_frame() {
+        for template in &TEMPLATES {
+            let elements = built(template.id, Lang::En);
+            let outer = &elements[0];
+            assert_eq!(outer.kind, Kind::Frame);
+            assert_eq!(outer.zone, template.id);
+            assert_eq!((outer.x, outer.y), (100.0, 50.0));
+            assert_eq!(Some((outer.w, outer.h)), size(template.id));
+            let zones: Vec<&Element> = elements
+                .iter()
+                .filter(|e| e.kind == Kind::Frame && e.id != outer.id)
+                .collect();
+            assert!(zones.len() >= 3, "{}", template.id);
+            for e in &elements[1..] {
+                assert!(outer.rect().contains(&e.rect()), "{} {e:?}", template.id);
+                assert!(e.parent.is_some());
+            }
+            // Zones do not overlap: a dropped note belongs to one of them.
+            for (i, a) in zones.iter().enumerate() {
+                assert!(a.zone.starts_with(&format!("{}/", template.id)));
+                for b in &zones[i + 1..] {
+                    assert!(!a.rect().intersects(&b.rect()), "{} and {}", a.text, b.text);
+                }
+            }
+            // Ids are unique.
+            let ids: std::collections::HashSet<_> = elements.iter().map(|e| &e.id).collect();
+            assert_eq!(ids.len(), elements.len());
+        }
+        assert!(build("nope", Lang::En, (0.0, 0.0), 0.0, "", 0, String::new).is_none());
+    }
+
+    #[test]
+    fn the_empathy_map_in_both_languages() {
+        let titles = |lang| -> Vec<String> {
+            built("empathy-map", lang)
+                .into_iter()
+                .filter(|e| e.kind == Kind::Frame)
+                .map(|e| e.text)
+                .collect()
+        };
+        assert_eq!(
+            titles(Lang::En),
+            [
+                "Empathy map",
+                "Says",
+                "Thinks",
+                "Does",
+                "Feels",
+                "Pains",
+                "Gains"
+            ]
+        );
+        assert_eq!(
+            titles(Lang::Fr),
+            [
+                "Carte d'empathie",
+                "Dit",
+                "Pense",
+                "Fait",
+                "Ressent",
+                "Irritants",
+                "Gains"
+            ]
+        );
+        assert_eq!(Lang::parse("fr-FR"), Lang::Fr);
+        assert_eq!(Lang::parse("en-GB"), Lang::En);
+    }
+}
