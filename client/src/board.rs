@@ -9,6 +9,7 @@ mod model;
 mod notes_panel;
 mod ops;
 mod overlay;
+mod persona;
 mod view;
 
 use std::collections::HashSet;
@@ -42,6 +43,25 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
         importing: RwSignal::new(false),
         panel: RwSignal::new(false),
         templates: RwSignal::new(false),
+        highlight: RwSignal::new(None),
+        cited: Memo::new(move |_| {
+            look.track();
+            let scene = &model::model().scene;
+            let personas: Vec<atelier_shared::Element> = scene
+                .ids()
+                .into_iter()
+                .filter(|id| scene.kind(id) == Some(atelier_shared::Kind::Persona))
+                .filter_map(|id| scene.get(&id))
+                .collect();
+            atelier_shared::persona::citations(
+                personas
+                    .iter()
+                    .filter_map(|e| Some((e.id.as_str(), e.persona.as_deref()?))),
+            )
+            .into_iter()
+            .map(|(note, lines)| (note, lines.len()))
+            .collect()
+        }),
         filter: RwSignal::new(Default::default()),
     };
     provide_context(ui);

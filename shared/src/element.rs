@@ -10,6 +10,7 @@ use yrs::types::text::TextPrelim;
 use yrs::{Any, GetString, Map, MapPrelim, MapRef, OffsetKind, Out, ReadTxn, Text, TransactionMut};
 
 use crate::interview::Source;
+use crate::persona::Persona;
 
 /// The largest coordinate, size or stacking order read from a board.
 pub const MAX_COORD: f64 = 1e7;
@@ -23,6 +24,8 @@ pub enum Kind {
     Shape,
     Connector,
     Frame,
+    /// A persona card (see `persona.rs`).
+    Persona,
     /// A type written by a newer or foreign client: kept, not drawn.
     #[serde(untagged)]
     Other(String),
@@ -36,6 +39,7 @@ impl Kind {
             "shape" => Kind::Shape,
             "connector" => Kind::Connector,
             "frame" => Kind::Frame,
+            "persona" => Kind::Persona,
             other => Kind::Other(other.to_owned()),
         }
     }
@@ -47,6 +51,7 @@ impl Kind {
             Kind::Shape => "shape",
             Kind::Connector => "connector",
             Kind::Frame => "frame",
+            Kind::Persona => "persona",
             Kind::Other(s) => s,
         }
     }
@@ -86,6 +91,9 @@ pub struct Element {
     /// collected it, tags.
     #[serde(default, skip_serializing_if = "Source::is_empty")]
     pub source: Source,
+    /// For persona cards: the persona.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persona: Option<Box<Persona>>,
 }
 
 impl Element {
@@ -97,8 +105,10 @@ impl Element {
             Kind::Text => (240.0, 48.0, "#1f2430"),
             Kind::Shape => (200.0, 120.0, "#dbeafe"),
             Kind::Frame => (960.0, 640.0, "#ffffff"),
+            Kind::Persona => (760.0, 760.0, "#e4572e"),
             Kind::Connector | Kind::Other(_) => (0.0, 0.0, "#5b6272"),
         };
+        let persona = (kind == Kind::Persona).then(|| Box::new(Persona::blank()));
         Element {
             id: id.into(),
             shape: if kind == Kind::Shape {
@@ -119,6 +129,7 @@ impl Element {
             created: 0,
             from: None,
             to: None,
+            persona,
             zone: String::new(),
             source: Source::default(),
         }
@@ -167,6 +178,7 @@ impl Element {
             to: opt("to"),
             zone: string("zone"),
             source: Source::read(txn, map),
+            persona: (string("type") == "persona").then(|| Box::new(Persona::read(txn, map))),
         }
     }
 
@@ -359,6 +371,9 @@ impl Elements {
         let prelim: MapPrelim = fields.into_iter().collect();
         let map = self.map.insert(txn, element.id.as_str(), prelim);
         map.insert(txn, "text", TextPrelim::new(element.text.as_str()));
+        if let Some(persona) = &element.persona {
+            persona.write(txn, &map);
+        }
     }
 
     pub fn remove(&self, txn: &mut TransactionMut, id: &str) {
@@ -418,30 +433,35 @@ impl Elements {
     /// text merges character by character. A plain-string `text` written by
     /// a foreign client becomes a Y.Text.
     pub fn edit_text(&self, txn: &mut TransactionMut, id: &str, new: &str) {
-        let Some(map) = self.entry(txn, id) else {
+        if let Some(map) = self.entry(txn, id) {
+            edit_text_in(txn, &map, "text", new);
+        }
+    }
+}
+
+/// Makes the Y.Text under `key` of `map` read `new` with the smallest edit
+/// (a plain string there, or nothing, becomes a Y.Text).
+pub(crate) fn edit_text_in(txn: &mut TransactionMut, map: &MapRef, key: &str, new: &str) {
+    let text = match map.get(txn, key) {
+        Some(Out::YText(text)) => text,
+        _ => {
+            map.insert(txn, key, TextPrelim::new(new));
             return;
-        };
-        let text = match map.get(txn, "text") {
-            Some(Out::YText(text)) => text,
-            _ => {
-                map.insert(txn, "text", TextPrelim::new(new));
-                return;
-            }
-        };
-        let old = text.get_string(txn);
-        if old == new {
-            return;
         }
-        let kind = txn.doc().offset_kind();
-        let (start, removed, inserted) = diff(&old, new);
-        let index = offset(&old[..start], kind);
-        let len = offset(&old[start..start + removed], kind);
-        if len > 0 {
-            text.remove_range(txn, index, len);
-        }
-        if !inserted.is_empty() {
-            text.insert(txn, index, inserted);
-        }
+    };
+    let old = text.get_string(txn);
+    if old == new {
+        return;
+    }
+    let kind = txn.doc().offset_kind();
+    let (start, removed, inserted) = diff(&old, new);
+    let index = offset(&old[..start], kind);
+    let len = offset(&old[start..start + removed], kind);
+    if len > 0 {
+        text.remove_range(txn, index, len);
+    }
+    if !inserted.is_empty() {
+        text.insert(txn, index, inserted);
     }
 }
 

@@ -29,6 +29,7 @@ mod board_id;
 mod element;
 pub mod import;
 mod interview;
+pub mod persona;
 pub mod protocol;
 pub mod templates;
 

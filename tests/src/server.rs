@@ -100,6 +100,16 @@ impl TestServer {
             .to_owned()
     }
 
+    /// A new board titled `title`: its id, its page's URL, and a synced
+    /// Yjs client on it (to check the document).
+    pub async fn board_with_bot(&self, title: &str) -> (String, String, crate::YClient) {
+        let id = self.new_board(title).await;
+        let url = self.http(&format!("/b/{id}"));
+        let mut bot = crate::YClient::connect(&self.ws(&id)).await.expect("bot");
+        bot.synced().await;
+        (id, url, bot)
+    }
+
     /// A minimal HTTP/1.1 request over a plain TCP socket.
     pub async fn request(&self, method: &str, path: &str, json: Option<&str>) -> (u16, String) {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};

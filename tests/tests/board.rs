@@ -35,10 +35,7 @@ async fn note_id(b: &Browser, text: &str) -> Result<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_people_build_a_board_together() {
     let server = TestServer::start(Config::default()).await;
-    let id = server.new_board("Claims journey workshop").await;
-    let url = server.http(&format!("/b/{id}"));
-    let mut bot = YClient::connect(&server.ws(&id)).await.unwrap();
-    bot.synced().await;
+    let (_, url, bot) = server.board_with_bot("Claims journey workshop").await;
 
     let (ann, ben) = (
         Browser::start().await.expect("browser"),
@@ -435,6 +432,7 @@ fn note(id: &str, x: f64, y: f64, text: &str) -> atelier_shared::Element {
         to: None,
         zone: String::new(),
         source: Default::default(),
+        persona: None,
     }
 }
 

@@ -66,10 +66,7 @@ async fn choose_file(b: &Browser, path: &std::path::Path) -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn interview_notes_are_imported_into_a_pool() {
     let server = TestServer::start(Config::default()).await;
-    let id = server.new_board("Sinistre auto").await;
-    let url = server.http(&format!("/b/{id}"));
-    let mut bot = YClient::connect(&server.ws(&id)).await.unwrap();
-    bot.synced().await;
+    let (_, url, bot) = server.board_with_bot("Sinistre auto").await;
     let dir = atelier_tests::temp_dir("import");
     let (ann, ben) = (
         Browser::start().await.expect("browser"),
@@ -437,6 +434,118 @@ async fn boards_start_from_templates_and_zones_take_notes() {
     }
     .await;
     b.close().await;
+    server.stop().await;
+    run.unwrap();
+}
+
+/// A persona card written by two people at once, whose lines cite the
+/// interview notes that support them: counts of notes and interviewees,
+/// unsupported lines flagged, sources highlighted, citations on the notes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_persona_cites_the_notes_behind_it() {
+    let server = TestServer::start(Config::default()).await;
+    let (_, url, bot) = server.board_with_bot("Personas").await;
+    for (i, who) in ["C01", "C01", "C02"].into_iter().enumerate() {
+        let mut note =
+            atelier_shared::Element::new(format!("v{i}"), Kind::Note, i as f64 * 200.0, 0.0);
+        note.text = format!("Verbatim {i}");
+        note.source.interviewee = who.into();
+        note.source.origin = Some(Origin::Verbatim);
+        bot.add(&note).await;
+    }
+    let (ann, ben) = (
+        Browser::start().await.expect("browser"),
+        Browser::start().await.expect("browser"),
+    );
+    let persona = || {
+        bot.all_elements()
+            .into_iter()
+            .find(|e| e.kind == Kind::Persona)
+    };
+    let run = async {
+        ann.join(&url, "Ann").await?;
+        ben.join(&url, "Ben").await?;
+        ann.click_css("[data-action='templates']").await?;
+        ann.click_css("[data-template='persona']").await?;
+        ann.wait_for(".el-persona").await?;
+        ensure!(eventually(WAIT, || persona().is_some()).await, "no persona");
+        let pid = persona().unwrap().id;
+
+        // Ann names her; Ben sees it.
+        ann.click_css(".el-persona .persona-name").await?;
+        ann.type_text("Julie").await?;
+        ensure!(
+            eventually(WAIT, || persona().and_then(|p| p.persona).is_some_and(|p| p.name == "Julie")).await,
+            "the name is not in the document"
+        );
+        ben.until(
+            "Ben sees the name",
+            "const f = document.querySelector('.el-persona .persona-name'); return !!f && f.value === 'Julie';",
+        )
+        .await?;
+
+        // A line in Motivational, unsupported until it cites notes.
+        ann.click_css("[data-section='motivational'] .add-line").await?;
+        let field = ann.wait_for("[data-section='motivational'] .persona-line-field").await?;
+        field.click().await?;
+        ann.type_text("Wants to know where her claim stands").await?;
+        ann.wait_for("[data-section='motivational'] .persona-line.unsupported").await?;
+        let line = || {
+            persona()
+                .and_then(|p| p.persona)
+                .and_then(|p| p.lines("motivational").first().cloned())
+        };
+        ensure!(
+            eventually(WAIT, || line().is_some_and(|l| l.text == "Wants to know where her claim stands")).await,
+            "the line is not in the document: {:?}",
+            line()
+        );
+
+        // Select every note (and the card), cite them from the line.
+        ann.type_text("\u{e00c}").await?;
+        ann.click_at(640.0, 620.0).await?;
+        ann.ctrl('a').await?;
+        ann.click_css("[data-section='motivational'] .cite").await?;
+        ensure!(
+            eventually(WAIT, || line().is_some_and(|l| l.cites.len() == 3)).await,
+            "cites: {:?}",
+            line()
+        );
+        for b in [&ann, &ben] {
+            b.until(
+                "the line shows its support",
+                "const s = document.querySelector(\"[data-section='motivational'] .support\"); return !!s && s.textContent === '3 notes · 2 interviewees';",
+            )
+            .await?;
+        }
+        // Its sources light up; each note says it is cited.
+        ann.click_css("[data-section='motivational'] .support").await?;
+        ann.type_text("!").await?; // the whole board
+        ann.until(
+            "the sources are highlighted",
+            "return document.querySelectorAll('.el-note.source').length === 3
+                && [...document.querySelectorAll('.el-note .el-cited')].every(c => c.textContent.includes('1'));",
+        )
+        .await?;
+        ann.screenshot("persona-evidence").await?;
+
+        // Ben marks her primary.
+        ben.click_at(640.0, 600.0).await?;
+        ben.type_text("!").await?;
+        ben.wait_for(".el-persona .persona-primary").await?;
+        let at = ben.center_of(".el-persona .persona-primary").await?;
+        ben.click_at(at.0, at.1).await?;
+        ensure!(
+            eventually(WAIT, || persona().and_then(|p| p.persona).is_some_and(|p| p.primary)).await,
+            "not primary"
+        );
+        ann.wait_for(".el-persona.primary").await?;
+        ensure!(persona().map(|p| p.id) == Some(pid));
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    ann.close().await;
+    ben.close().await;
     server.stop().await;
     run.unwrap();
 }

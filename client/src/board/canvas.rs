@@ -97,7 +97,8 @@ pub fn Canvas() -> impl IntoView {
     });
     // Far out, the board is drawn on one 2D canvas instead of as elements
     // (see [`draw_far`]); only what is selected or being edited stays in the
-    // DOM, on top, so its text can be edited and its handles used.
+    // DOM, on top, so its text can be edited and its handles used, and the
+    // persona cards, which are few and must read as cards.
     let far = Memo::new(move |_| ui.camera.get().zoom < FAR_ZOOM);
     let visible = Memo::new(move |_| {
         ui.layout.track();
@@ -105,6 +106,7 @@ pub fn Canvas() -> impl IntoView {
             let scene = &model().scene;
             let mut ids: Vec<String> = ui.selection.with(|s| s.iter().cloned().collect());
             ids.extend(ui.editing.get());
+            ids.extend(scene.personas_in(cull.get()));
             ids.retain(|id| scene.rect(id).is_some());
             ids.sort();
             ids.dedup();
@@ -448,6 +450,15 @@ fn paint_shapes(ctx: &web_sys::CanvasRenderingContext2d, shapes: &[Shape], area:
                         ctx.fill_rect(r.x, r.y, r.w.max(min), r.h.max(min));
                     }
                     Kind::Text => {}
+                    Kind::Persona => {
+                        // A card: white, its accent band at the top.
+                        set_fill(ctx, "rgba(31, 36, 48, .12)");
+                        ctx.fill_rect(r.x + 2.0, r.y + 6.0, r.w, r.h);
+                        set_fill(ctx, "#ffffff");
+                        ctx.fill_rect(r.x, r.y, r.w, r.h);
+                        set_fill(ctx, color);
+                        ctx.fill_rect(r.x, r.y, r.w, 18.0_f64.min(r.h));
+                    }
                     Kind::Shape => {
                         set_fill(ctx, color);
                         ctx.set_stroke_style_str("rgba(31, 36, 48, .55)");

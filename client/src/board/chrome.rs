@@ -109,6 +109,15 @@ fn TemplateMenu() -> impl IntoView {
     view! {
         <div class="template-menu" role="menu" aria-label="Templates">
             <p class="template-menu-title">"Insert a template"</p>
+            <button class="template-item" role="menuitem" data-template="persona"
+                on:click=move |_| { insert_persona(); ui.templates.set(false); }>
+                <span class="template-name">{if lang == Lang::Fr { "Fiche persona" } else { "Persona" }}</span>
+                <span class="template-about">{if lang == Lang::Fr {
+                    "Identité, citation, objectif et six rubriques, chaque ligne étayée par des notes"
+                } else {
+                    "Identity, quote, objective and six sections, every line backed by notes"
+                }}</span>
+            </button>
             {TEMPLATES.iter().map(|t| {
                 let (name, about) = match lang {
                     Lang::Fr => (t.name.1, t.about.1),
@@ -128,7 +137,7 @@ fn TemplateMenu() -> impl IntoView {
 
 /// The board's template language (chosen at its creation), else the
 /// browser's.
-fn board_lang() -> Lang {
+pub(super) fn board_lang() -> Lang {
     let model = model();
     let lang = model.board.meta(&yrs::Transact::transact(&model.doc)).lang;
     if lang.is_empty() {
@@ -136,6 +145,33 @@ fn board_lang() -> Lang {
     } else {
         Lang::parse(&lang)
     }
+}
+
+/// Adds a persona card beside the last one (personas share one layout,
+/// side by side), or beside the board.
+fn insert_persona() {
+    let ui = ui();
+    let model = model();
+    let last = model
+        .scene
+        .ids()
+        .into_iter()
+        .filter(|id| model.scene.kind(id) == Some(Kind::Persona))
+        .filter_map(|id| model.scene.rect(&id))
+        .max_by(|a, b| a.x.total_cmp(&b.x));
+    let (x, y) = match last {
+        Some(r) => (r.right() + 60.0, r.y),
+        None => atelier_shared::import::pool_origin(model.scene.bounds()),
+    };
+    drop(model);
+    let mut persona = atelier_shared::Element::new(ops::new_id(), Kind::Persona, x, y);
+    persona.color = "#e4572e".into();
+    let id = ops::add(vec![persona]).remove(0);
+    let (w, h) = ui.viewport.get_untracked();
+    if let Some(r) = super::model::model().scene.rect(&id) {
+        ui.camera.set(super::camera::Camera::fit(r, w, h));
+    }
+    ui.select([id]);
 }
 
 /// Inserts template `id` beside what the board holds, in one undo step,

@@ -123,6 +123,7 @@ fn keydown(ui: Ui, e: ev::KeyboardEvent) {
         (false, _, "Escape") => {
             ui.select([]);
             ui.tool.set(Tool::Select);
+            ui.highlight.set(None);
             true
         }
         (false, _, "Delete" | "Backspace") => {

@@ -145,6 +145,17 @@ impl Scene {
         hits.into_iter().cloned().collect()
     }
 
+    /// The persona cards meeting `view` (far out they stay in the DOM: few,
+    /// and read as cards, not as shapes).
+    pub fn personas_in(&self, view: Rect) -> Vec<String> {
+        self.items
+            .borrow()
+            .iter()
+            .filter(|(_, i)| i.kind == Kind::Persona && i.rect.intersects(&view))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
     /// Elements whose rectangle lies inside `area` (connectors: both ends).
     pub fn inside(&self, area: Rect) -> Vec<String> {
         let items = self.items.borrow();
@@ -279,7 +290,10 @@ impl Scene {
                                 kind: i.kind.clone(),
                                 ellipse: e.shape == "ellipse",
                                 color: e.color.clone(),
-                                text: e.text.clone(),
+                                text: match &e.persona {
+                                    Some(p) => p.name.clone(),
+                                    None => e.text.clone(),
+                                },
                                 verbatim: e.source.origin == Some(atelier_shared::Origin::Verbatim),
                                 dimmed: is_dimmed(e, filter),
                             },
@@ -485,6 +499,10 @@ pub struct Ui {
     pub panel: RwSignal<bool>,
     /// The templates menu is open.
     pub templates: RwSignal<bool>,
+    /// The notes a persona line cites, highlighted (the others dimmed).
+    pub highlight: RwSignal<Option<HashSet<String>>>,
+    /// How many persona lines cite each note.
+    pub cited: Memo<HashMap<String, usize>>,
     /// Which interview notes are highlighted (the others are dimmed), for
     /// this user only.
     pub filter: RwSignal<atelier_shared::analysis::NoteFilter>,

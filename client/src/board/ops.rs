@@ -3,8 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use atelier_shared::persona::{Line, PersonaEdit};
 use atelier_shared::{Element, Elements, Kind, Rect};
-use yrs::{Transact, TransactionMut};
+use leptos::prelude::Set;
+use yrs::{Map, Out, Transact, TransactionMut};
 
 use super::model::{LOCAL, model};
 
@@ -97,6 +99,88 @@ pub fn insert(elements: &[Element]) {
     edit(|txn, els| {
         for e in elements {
             els.insert(txn, e);
+        }
+    });
+    end_step();
+}
+
+/// Runs `f` on persona `id`'s map, in one local transaction.
+fn persona_edit(id: &str, f: impl FnOnce(&mut TransactionMut, &PersonaEdit)) {
+    edit(|txn, elements| {
+        if let Some(Out::YMap(map)) = elements.map().get(txn, id) {
+            f(txn, &PersonaEdit { map: &map });
+        }
+    });
+}
+
+pub fn persona_field(id: &str, key: &str, text: &str) {
+    persona_edit(id, |txn, p| p.set_field(txn, key, text));
+}
+
+pub fn persona_line(id: &str, section: &str, line: &str, text: &str) {
+    persona_edit(id, |txn, p| p.edit_line(txn, section, line, text));
+}
+
+pub fn persona_add_line(id: &str, section: &str) {
+    let line = Line {
+        id: new_id(),
+        ..Line::default()
+    };
+    persona_edit(id, |txn, p| p.add_line(txn, section, &line));
+    end_step();
+}
+
+pub fn persona_remove_line(id: &str, section: &str, line: &str) {
+    persona_edit(id, |txn, p| p.remove_line(txn, section, line));
+    end_step();
+}
+
+/// The selected notes become sources of the line.
+pub fn persona_cite(id: &str, section: &str, line: &str) {
+    let model = model();
+    let notes: Vec<String> = super::model::ui()
+        .selected()
+        .into_iter()
+        .filter(|n| model.scene.kind(n) == Some(Kind::Note))
+        .collect();
+    drop(model);
+    if notes.is_empty() {
+        super::model::ui().toast.set(Some(
+            "Select the notes to cite first, then cite them here.".into(),
+        ));
+        return;
+    }
+    persona_edit(id, |txn, p| p.cite(txn, section, line, &notes));
+    end_step();
+}
+
+pub fn persona_priority(id: &str, priority: u8) {
+    persona_edit(id, |txn, p| p.set_priority(txn, priority));
+    end_step();
+}
+
+/// Marks persona `id` primary (and no other), or not.
+pub fn persona_primary(id: &str, primary: bool) {
+    let model = model();
+    let others: Vec<String> = model
+        .scene
+        .ids()
+        .into_iter()
+        .filter(|o| o != id && model.scene.kind(o) == Some(Kind::Persona))
+        .collect();
+    drop(model);
+    edit(|txn, elements| {
+        for other in others
+            .iter()
+            .map(String::as_str)
+            .chain(primary.then_some(id))
+        {
+            if let Some(Out::YMap(map)) = elements.map().get(txn, other) {
+                PersonaEdit { map: &map }.set_primary(txn, other == id && primary);
+            }
+        }
+        if !primary && let Some(Out::YMap(map)) = elements.map().get(txn, id) {
+            PersonaEdit { map: &map }.set_primary(txn, false);
         }
     });
     end_step();

@@ -19,6 +19,7 @@ pub fn element(id: String) -> AnyView {
         Kind::Note | Kind::Text | Kind::Shape => boxed(id, signal).into_any(),
         Kind::Frame => frame(id, signal).into_any(),
         Kind::Connector => connector(id, signal).into_any(),
+        Kind::Persona => super::persona::persona(id, signal).into_any(),
         Kind::Other(_) => ().into_any(),
     }
 }
@@ -103,8 +104,15 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                 Some(atelier_shared::Origin::Observation) => class.push_str(" observation"),
                 None => {}
             }
-            if ui.filter.with(|f| super::model::is_dimmed(e, f)) {
-                class.push_str(" dimmed");
+            let highlighted = ui.highlight.with(|h| h.as_ref().map(|h| h.contains(&e.id)));
+            match highlighted {
+                Some(true) => class.push_str(" source"),
+                Some(false) if e.kind == Kind::Note => class.push_str(" dimmed"),
+                _ => {
+                    if ui.filter.with(|f| super::model::is_dimmed(e, f)) {
+                        class.push_str(" dimmed");
+                    }
+                }
             }
             if selected {
                 class.push_str(" selected");
@@ -152,6 +160,7 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     };
     let s = signal.clone();
     let source = move || s.with(|e| e.source.label());
+    let cited_id = id.clone();
     let s = signal.clone();
     let text_id = id.clone();
     view! {
@@ -167,6 +176,14 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                 }.into_any()
             }}
             <span class="el-source">{source}</span>
+            {move || {
+                let n = ui.cited.with(|c| c.get(&cited_id).copied().unwrap_or(0));
+                (n > 0).then(|| view! {
+                    <span class="el-cited" title=format!("Cited by {n} persona line{}", if n == 1 { "" } else { "s" })>
+                        "❝ "{n}
+                    </span>
+                })
+            }}
             <span class="el-author">{author}</span>
         </div>
     }
@@ -301,7 +318,7 @@ fn frame_title_editor(id: String, signal: ArcRwSignal<Element>) -> impl IntoView
 
 /// A text field the user may be typing in: the textarea of an element or
 /// the input of a frame title.
-trait TextField {
+pub(super) trait TextField {
     fn value(&self) -> String;
     fn set_value(&self, value: &str);
     fn selection(&self) -> (u32, u32);
@@ -374,7 +391,7 @@ fn follow_field<T: TextField + 'static>(
 
 /// Shows `text` (changed by someone else) in `field` without moving this
 /// user's caret or selection.
-fn take_remote(field: &impl TextField, text: &str) {
+pub(super) fn take_remote(field: &impl TextField, text: &str) {
     let current = field.value();
     if current != text {
         let (a, b) = field.selection();
@@ -465,7 +482,7 @@ fn connector(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
 }
 
 /// Stacking order as a CSS z-index (frames may go below zero).
-fn z_index(z: f64) -> i64 {
+pub(super) fn z_index(z: f64) -> i64 {
     (z.round() as i64).clamp(-1_000_000, 1_000_000)
 }
 

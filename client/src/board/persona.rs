@@ -1,0 +1,278 @@
+//! The persona card: header fields, quote, objective, priority, primary,
+//! and six sections of lines, every one edited in place and live for
+//! everyone; each line shows how many notes (from how many interviewees)
+//! support it, cites the selected notes, and highlights its sources.
+
+use std::collections::{HashMap, HashSet};
+
+use atelier_shared::persona::{FIELDS, Line, SECTIONS, Support, title};
+use atelier_shared::{Element, Kind, Source};
+use leptos::html;
+use leptos::prelude::*;
+
+use super::model::{model, ui};
+use super::ops;
+use super::view::{take_remote, z_index};
+
+/// The board's notes, by id, with where they come from (for support
+/// counts: a deleted note no longer counts).
+fn sources() -> HashMap<String, Source> {
+    let scene = &model().scene;
+    scene
+        .ids()
+        .into_iter()
+        .filter_map(|id| scene.get(&id))
+        .filter(|e| e.kind == Kind::Note)
+        .map(|e| (e.id, e.source))
+        .collect()
+}
+
+/// A one-line field of the persona: typed changes go to the document as
+/// the smallest edit; others' edits come in without moving the caret.
+fn field(
+    class: &'static str,
+    placeholder: String,
+    value: impl Fn() -> String + Clone + Send + Sync + 'static,
+    write: impl Fn(String) + 'static,
+) -> impl IntoView {
+    let node = NodeRef::<html::Input>::new();
+    let initial = untrack(value.clone());
+    Effect::new(move |_| {
+        let text = value();
+        if let Some(input) = node.get_untracked() {
+            take_remote(&input, &text);
+        }
+    });
+    view! {
+        <input class=class type="text" placeholder=placeholder node_ref=node
+            prop:value=initial
+            on:input=move |ev| write(event_target_value(&ev))
+            on:blur=|_| ops::end_step()
+            on:keydown=|ev: leptos::ev::KeyboardEvent| {
+                if (ev.key() == "Enter" || ev.key() == "Escape")
+                    && let Some(el) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+                {
+                    let _ = el.blur();
+                }
+            }
+            on:pointerdown=|ev| ev.stop_propagation()
+            on:dblclick=|ev| ev.stop_propagation()/>
+    }
+}
+
+pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
+    let ui = ui();
+    let lang = super::chrome::board_lang();
+    let s = signal.clone();
+    let sel_id = id.clone();
+    let class = move || {
+        let mut class = "el el-persona".to_owned();
+        if ui.selection.with(|sel| sel.contains(&sel_id)) {
+            class.push_str(" selected");
+        }
+        if s.with(|e| e.persona.as_ref().is_some_and(|p| p.primary)) {
+            class.push_str(" primary");
+        }
+        class
+    };
+    let s = signal.clone();
+    let style = move || {
+        s.with(|e| {
+            format!(
+                "transform:translate({}px,{}px);width:{}px;min-height:{}px;z-index:{};--accent:{}",
+                e.x,
+                e.y,
+                e.w,
+                e.h,
+                z_index(e.z),
+                super::view::safe_color(&e.color)
+            )
+        })
+    };
+    let read = {
+        let s = signal.clone();
+        move |key: &'static str| {
+            let s = s.clone();
+            move || {
+                s.with(|e| {
+                    e.persona
+                        .as_ref()
+                        .map(|p| p.field(key).to_owned())
+                        .unwrap_or_default()
+                })
+            }
+        }
+    };
+    let initials = {
+        let name = read("name");
+        move || {
+            let initials: String = name()
+                .split_whitespace()
+                .filter_map(|w| w.chars().next())
+                .take(2)
+                .collect::<String>()
+                .to_uppercase();
+            if initials.is_empty() {
+                "?".to_owned()
+            } else {
+                initials
+            }
+        }
+    };
+    let input = |key: &'static str, class: &'static str| {
+        let id = id.clone();
+        let label = FIELDS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, l)| title(*l, lang))
+            .unwrap_or(key);
+        field(class, label.to_owned(), read(key), move |text| {
+            ops::persona_field(&id, key, &text)
+        })
+    };
+    let s = signal.clone();
+    let priority =
+        Memo::new(move |_| s.with(|e| e.persona.as_ref().map(|p| p.priority).unwrap_or(0)));
+    let s = signal.clone();
+    let primary = Memo::new(move |_| s.with(|e| e.persona.as_ref().is_some_and(|p| p.primary)));
+    let (pid, qid) = (id.clone(), id.clone());
+    let sources = Memo::new(move |_| {
+        ui.look.track();
+        sources()
+    });
+    let sections = SECTIONS
+        .iter()
+        .map(|(key, names)| {
+            let key: &'static str = key;
+            let s = signal.clone();
+            let lines = move || {
+                s.with(|e| e.persona.as_ref().map(|p| p.lines(key).to_vec()).unwrap_or_default())
+            };
+            let ids = move || lines().into_iter().map(|l| l.id).collect::<Vec<String>>();
+            let persona_id = id.clone();
+            let line = move |line_id: String| {
+                line_view(persona_id.clone(), key, line_id, signal_of(&persona_id), sources)
+            };
+            let add_id = id.clone();
+            view! {
+                <section class="persona-section" data-section=key>
+                    <h5>{title(*names, lang)}</h5>
+                    <ul>
+                        <For each=ids key=|l| l.clone() children=line/>
+                    </ul>
+                    <button class="add-line" on:pointerdown=|ev| ev.stop_propagation()
+                        on:click=move |_| ops::persona_add_line(&add_id, key)>
+                        {match lang { atelier_shared::templates::Lang::Fr => "+ Ajouter une ligne", _ => "+ Add a line" }}
+                    </button>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class=class data-id=id.clone() style=style>
+            <header class="persona-head">
+                <div class="persona-avatar">{initials}</div>
+                <div class="persona-who">
+                    {input("name", "persona-name")}
+                    {input("nickname", "persona-nickname")}
+                    {input("role", "persona-role")}
+                </div>
+                <div class="persona-flags" on:pointerdown=|ev| ev.stop_propagation()>
+                    <button class="persona-primary" class:on=move || primary.get() title="The primary persona (one per board)"
+                        on:click=move |_| ops::persona_primary(&pid, !primary.get_untracked())>
+                        {move || if primary.get() { "★ Primary" } else { "☆ Primary" }}
+                    </button>
+                    <label class="persona-priority">
+                        <span>"Priority"</span>
+                        <select on:change=move |ev| {
+                            let p = event_target_value(&ev).parse().unwrap_or(0);
+                            ops::persona_priority(&qid, p);
+                        }>
+                            {(0..=4u8).map(|p| view! {
+                                <option value=p.to_string() selected=move || priority.get() == p>
+                                    {if p == 0 { "—".to_owned() } else { p.to_string() }}
+                                </option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                </div>
+            </header>
+            <div class="persona-quote">"“"{input("quote", "persona-quote-field")}"”"</div>
+            <div class="persona-objective">
+                <span>{title(("Objective", "Objectif"), lang)}</span>
+                {input("objective", "persona-objective-field")}
+            </div>
+            <div class="persona-sections">{sections}</div>
+        </div>
+    }
+}
+
+fn signal_of(id: &str) -> Option<ArcRwSignal<Element>> {
+    model().scene.signal(id)
+}
+
+/// One line of a section: its text, its support, cite, remove.
+fn line_view(
+    persona: String,
+    section: &'static str,
+    line_id: String,
+    signal: Option<ArcRwSignal<Element>>,
+    sources: Memo<HashMap<String, Source>>,
+) -> impl IntoView {
+    let ui = ui();
+    let Some(signal) = signal else {
+        return ().into_any();
+    };
+    let line = {
+        let line_id = line_id.clone();
+        move || -> Line {
+            signal.with(|e| {
+                e.persona
+                    .as_ref()
+                    .and_then(|p| p.lines(section).iter().find(|l| l.id == line_id).cloned())
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let text = {
+        let line = line.clone();
+        move || line().text
+    };
+    let support = {
+        let line = line.clone();
+        Memo::new(move |_| sources.with(|s| Support::of(&line(), s)))
+    };
+    let (p1, p2, p3, l1, l2, l3) = (
+        persona.clone(),
+        persona.clone(),
+        persona.clone(),
+        line_id.clone(),
+        line_id.clone(),
+        line_id.clone(),
+    );
+    let cited = {
+        let line = line.clone();
+        move || line().cites
+    };
+    view! {
+        <li class="persona-line" class:unsupported=move || support.get().notes == 0 data-line=line_id.clone()>
+            {field("persona-line-field", String::new(), text, move |t| ops::persona_line(&p1, section, &l1, &t))}
+            <button class="support" class:none=move || support.get().notes == 0
+                title="Highlight the notes this line cites"
+                on:pointerdown=|ev| ev.stop_propagation()
+                on:click=move |_| {
+                    let ids: HashSet<String> = cited().into_iter().collect();
+                    ui.highlight.set((!ids.is_empty()).then_some(ids));
+                }>
+                {move || support.get().label()}
+            </button>
+            <button class="line-btn cite" title="Cite the selected notes"
+                on:pointerdown=|ev| ev.stop_propagation()
+                on:click=move |_| ops::persona_cite(&p2, section, &l2)>"❝+"</button>
+            <button class="line-btn" title="Remove the line"
+                on:pointerdown=|ev| ev.stop_propagation()
+                on:click=move |_| ops::persona_remove_line(&p3, section, &l3)>"×"</button>
+        </li>
+    }
+    .into_any()
+}

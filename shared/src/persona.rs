@@ -1,0 +1,469 @@
+//! The persona card: a typed element (`type: "persona"`) with its header
+//! fields and six sections of lines, every field and line a Y.Text edited
+//! collaboratively, every line able to cite the notes that support it.
+//!
+//! Stored in the element's map (see `docs/board-schema.md`):
+//! `name`, `nickname`, `role`, `quote`, `objective` (Y.Text), `priority`
+//! (number, 1 highest), `primary` (bool), and `sections`: a map from a
+//! section key to an array of lines, each a map `{id, text: Y.Text,
+//! cites: [note id, …]}`.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use yrs::types::text::TextPrelim;
+use yrs::{
+    Any, Array, ArrayPrelim, ArrayRef, GetString, Map, MapPrelim, MapRef, Out, ReadTxn,
+    TransactionMut,
+};
+
+use crate::element::edit_text_in;
+use crate::interview::Source;
+use crate::templates::Lang;
+
+/// The header fields that are texts, with their labels.
+pub const FIELDS: [(&str, (&str, &str)); 5] = [
+    ("name", ("Name", "Nom")),
+    ("nickname", ("Nickname", "Surnom")),
+    ("role", ("Role", "Rôle")),
+    ("quote", ("Quote", "Citation")),
+    ("objective", ("Objective", "Objectif")),
+];
+
+/// The sections of a persona, in order, with their titles.
+pub const SECTIONS: [(&str, (&str, &str)); 6] = [
+    ("demographic", ("Demographic", "Démographique")),
+    ("psychological", ("Psychological", "Psychologique")),
+    ("professional", ("Professional", "Professionnel")),
+    ("relational", ("Relational", "Relationnel")),
+    ("motivational", ("Motivational", "Motivationnel")),
+    ("buying", ("Buying modalities", "Modalités d'achat")),
+];
+
+pub fn title(pair: (&'static str, &'static str), lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => pair.0,
+        Lang::Fr => pair.1,
+    }
+}
+
+/// One line of a section and the notes it cites.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    pub id: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cites: Vec<String>,
+}
+
+/// A persona as read from its element.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Persona {
+    pub name: String,
+    pub nickname: String,
+    pub role: String,
+    pub quote: String,
+    pub objective: String,
+    /// 1 is the highest; 0 when not set.
+    pub priority: u8,
+    pub primary: bool,
+    /// Lines by section key (every key of [`SECTIONS`] present).
+    pub sections: Vec<(String, Vec<Line>)>,
+}
+
+impl Persona {
+    /// A persona with every section present and empty.
+    pub fn blank() -> Persona {
+        Persona {
+            sections: SECTIONS
+                .iter()
+                .map(|(k, _)| (k.to_string(), Vec::new()))
+                .collect(),
+            ..Persona::default()
+        }
+    }
+
+    pub fn field(&self, key: &str) -> &str {
+        match key {
+            "name" => &self.name,
+            "nickname" => &self.nickname,
+            "role" => &self.role,
+            "quote" => &self.quote,
+            "objective" => &self.objective,
+            _ => "",
+        }
+    }
+
+    pub fn lines(&self, section: &str) -> &[Line] {
+        self.sections
+            .iter()
+            .find(|(k, _)| k == section)
+            .map(|(_, l)| l.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Reads the persona keys of an element's map, forgivingly.
+    pub fn read<T: ReadTxn>(txn: &T, map: &MapRef) -> Persona {
+        let text = |key| match map.get(txn, key) {
+            Some(Out::YText(t)) => t.get_string(txn),
+            Some(Out::Any(Any::String(s))) => s.to_string(),
+            _ => String::new(),
+        };
+        let priority = match map.get(txn, "priority") {
+            Some(Out::Any(Any::Number(yrs::any::Number::Float(n)))) if n.is_finite() => {
+                n.clamp(0.0, 9.0) as u8
+            }
+            Some(Out::Any(Any::Number(yrs::any::Number::Int(n)))) => n.clamp(0, 9) as u8,
+            _ => 0,
+        };
+        let sections_map = match map.get(txn, "sections") {
+            Some(Out::YMap(m)) => Some(m),
+            _ => None,
+        };
+        let sections = SECTIONS
+            .iter()
+            .map(|(key, _)| {
+                let lines = match sections_map.as_ref().and_then(|m| m.get(txn, key)) {
+                    Some(Out::YArray(lines)) => lines
+                        .iter(txn)
+                        .filter_map(|line| match line {
+                            Out::YMap(line) => Some(read_line(txn, &line)),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                (key.to_string(), lines)
+            })
+            .collect();
+        Persona {
+            name: text("name"),
+            nickname: text("nickname"),
+            role: text("role"),
+            quote: text("quote"),
+            objective: text("objective"),
+            priority,
+            primary: matches!(map.get(txn, "primary"), Some(Out::Any(Any::Bool(true)))),
+            sections,
+        }
+    }
+
+    /// Writes the whole persona into an element's map (a new persona, or
+    /// a pasted one).
+    pub fn write(&self, txn: &mut TransactionMut, map: &MapRef) {
+        for (key, _) in FIELDS {
+            map.insert(txn, key, TextPrelim::new(self.field(key)));
+        }
+        map.insert(txn, "priority", Any::from(self.priority as f64));
+        map.insert(txn, "primary", Any::from(self.primary));
+        let sections = map.insert(txn, "sections", MapPrelim::default());
+        for (key, _) in SECTIONS {
+            let lines = sections.insert(txn, key, ArrayPrelim::default());
+            for line in self.lines(key) {
+                push_line(txn, &lines, line);
+            }
+        }
+    }
+}
+
+fn read_line<T: ReadTxn>(txn: &T, map: &MapRef) -> Line {
+    Line {
+        id: match map.get(txn, "id") {
+            Some(Out::Any(Any::String(s))) => s.to_string(),
+            _ => String::new(),
+        },
+        text: match map.get(txn, "text") {
+            Some(Out::YText(t)) => t.get_string(txn),
+            Some(Out::Any(Any::String(s))) => s.to_string(),
+            _ => String::new(),
+        },
+        cites: match map.get(txn, "cites") {
+            Some(Out::Any(Any::Array(ids))) => ids
+                .iter()
+                .filter_map(|id| match id {
+                    Any::String(s) => Some(s.to_string()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+    }
+}
+
+fn push_line(txn: &mut TransactionMut, lines: &ArrayRef, line: &Line) {
+    let map = lines.push_back(txn, MapPrelim::default());
+    map.insert(txn, "id", Any::from(line.id.as_str()));
+    map.insert(txn, "text", TextPrelim::new(line.text.as_str()));
+    set_cites_in(txn, &map, &line.cites);
+}
+
+fn set_cites_in(txn: &mut TransactionMut, map: &MapRef, cites: &[String]) {
+    let ids: Vec<Any> = cites.iter().map(|c| Any::from(c.as_str())).collect();
+    map.insert(txn, "cites", Any::from(ids));
+}
+
+/// Edits of one persona element's map. Each touches only what it names,
+/// so two people editing different lines, or the same line, merge.
+pub struct PersonaEdit<'a> {
+    pub map: &'a MapRef,
+}
+
+impl PersonaEdit<'_> {
+    /// A header field, with the smallest text change.
+    pub fn set_field(&self, txn: &mut TransactionMut, key: &str, text: &str) {
+        edit_text_in(txn, self.map, key, text);
+    }
+
+    pub fn set_priority(&self, txn: &mut TransactionMut, priority: u8) {
+        self.map.insert(txn, "priority", Any::from(priority as f64));
+    }
+
+    pub fn set_primary(&self, txn: &mut TransactionMut, primary: bool) {
+        self.map.insert(txn, "primary", Any::from(primary));
+    }
+
+    fn lines(&self, txn: &mut TransactionMut, section: &str) -> ArrayRef {
+        let sections = match self.map.get(txn, "sections") {
+            Some(Out::YMap(m)) => m,
+            _ => self.map.insert(txn, "sections", MapPrelim::default()),
+        };
+        match sections.get(txn, section) {
+            Some(Out::YArray(a)) => a,
+            _ => sections.insert(txn, section, ArrayPrelim::default()),
+        }
+    }
+
+    fn line(&self, txn: &mut TransactionMut, section: &str, id: &str) -> Option<(u32, MapRef)> {
+        let lines = self.lines(txn, section);
+        lines
+            .iter(txn)
+            .enumerate()
+            .find_map(|(i, line)| match line {
+                Out::YMap(m) if matches!(m.get(txn, "id"), Some(Out::Any(Any::String(s))) if &*s == id) => {
+                    Some((i as u32, m))
+                }
+                _ => None,
+            })
+    }
+
+    pub fn add_line(&self, txn: &mut TransactionMut, section: &str, line: &Line) {
+        let lines = self.lines(txn, section);
+        push_line(txn, &lines, line);
+    }
+
+    pub fn edit_line(&self, txn: &mut TransactionMut, section: &str, id: &str, text: &str) {
+        if let Some((_, line)) = self.line(txn, section, id) {
+            edit_text_in(txn, &line, "text", text);
+        }
+    }
+
+    pub fn remove_line(&self, txn: &mut TransactionMut, section: &str, id: &str) {
+        if let Some((index, _)) = self.line(txn, section, id) {
+            self.lines(txn, section).remove(txn, index);
+        }
+    }
+
+    /// Adds `notes` to what a line cites (each once).
+    pub fn cite(&self, txn: &mut TransactionMut, section: &str, id: &str, notes: &[String]) {
+        if let Some((_, line)) = self.line(txn, section, id) {
+            let mut cites = read_line(txn, &line).cites;
+            for note in notes {
+                if !cites.contains(note) {
+                    cites.push(note.clone());
+                }
+            }
+            set_cites_in(txn, &line, &cites);
+        }
+    }
+
+    pub fn uncite(&self, txn: &mut TransactionMut, section: &str, id: &str, note: &str) {
+        if let Some((_, line)) = self.line(txn, section, id) {
+            let mut cites = read_line(txn, &line).cites;
+            cites.retain(|c| c != note);
+            set_cites_in(txn, &line, &cites);
+        }
+    }
+}
+
+/// How well a line is supported: the notes it cites that still exist, and
+/// how many different interviewees they come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Support {
+    pub notes: usize,
+    pub interviewees: usize,
+}
+
+impl Support {
+    /// `sources`: the board's notes by id (a deleted note no longer counts).
+    pub fn of(line: &Line, sources: &HashMap<String, Source>) -> Support {
+        let cited: Vec<&Source> = line
+            .cites
+            .iter()
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .filter_map(|id| sources.get(id))
+            .collect();
+        let interviewees: HashSet<&str> = cited
+            .iter()
+            .map(|s| s.interviewee.as_str())
+            .filter(|s| !s.is_empty())
+            .collect();
+        Support {
+            notes: cited.len(),
+            interviewees: interviewees.len(),
+        }
+    }
+
+    /// "3 notes · 2 interviewees", or "No support".
+    pub fn label(self) -> String {
+        if self.notes == 0 {
+            return "No support".into();
+        }
+        let mut label = format!(
+            "{} note{}",
+            self.notes,
+            if self.notes == 1 { "" } else { "s" }
+        );
+        if self.interviewees > 0 {
+            label.push_str(&format!(
+                " · {} interviewee{}",
+                self.interviewees,
+                if self.interviewees == 1 { "" } else { "s" }
+            ));
+        }
+        label
+    }
+}
+
+/// Where each note is cited: note id → (persona id, section key, line id).
+pub fn citations<'a>(
+    personas: impl IntoIterator<Item = (&'a str, &'a Persona)>,
+) -> HashMap<String, Vec<(String, String, String)>> {
+    let mut cited: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
+    for (id, persona) in personas {
+        for (section, lines) in &persona.sections {
+            for line in lines {
+                for note in &line.cites {
+                    cited.entry(note.clone()).or_default().push((
+                        id.to_owned(),
+                        section.clone(),
+                        line.id.clone(),
+                    ));
+                }
+            }
+        }
+    }
+    cited
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yrs::{Doc, Transact};
+
+    fn sample() -> Persona {
+        let mut p = Persona {
+            name: "Julie".into(),
+            nickname: "the pragmatic".into(),
+            role: "Young driver".into(),
+            quote: "I want to know where my claim stands".into(),
+            objective: "Settle fast".into(),
+            priority: 1,
+            primary: true,
+            sections: SECTIONS
+                .iter()
+                .map(|(k, _)| (k.to_string(), Vec::new()))
+                .collect(),
+        };
+        p.sections[0].1.push(Line {
+            id: "l1".into(),
+            text: "25-30, lives in Lyon".into(),
+            cites: vec!["n1".into()],
+        });
+        p
+    }
+
+    #[test]
+    fn a_persona_round_trips_and_edits_merge() {
+        let doc = Doc::with_options(yrs::Options {
+            offset_kind: yrs::OffsetKind::Utf16,
+            ..Default::default()
+        });
+        let elements = doc.get_or_insert_map("elements");
+        let mut txn = doc.transact_mut();
+        let map = elements.insert(&mut txn, "p", MapPrelim::default());
+        let persona = sample();
+        persona.write(&mut txn, &map);
+        assert_eq!(Persona::read(&txn, &map), persona);
+
+        let edit = PersonaEdit { map: &map };
+        edit.set_field(&mut txn, "name", "Julie M.");
+        edit.add_line(
+            &mut txn,
+            "motivational",
+            &Line {
+                id: "l2".into(),
+                text: "Wants no surprises".into(),
+                cites: vec![],
+            },
+        );
+        edit.edit_line(&mut txn, "demographic", "l1", "25-30, lives near Lyon");
+        edit.cite(
+            &mut txn,
+            "motivational",
+            "l2",
+            &["n2".into(), "n3".into(), "n2".into()],
+        );
+        edit.uncite(&mut txn, "motivational", "l2", "n3");
+        edit.set_priority(&mut txn, 2);
+        let read = Persona::read(&txn, &map);
+        assert_eq!(read.name, "Julie M.");
+        assert_eq!(read.priority, 2);
+        assert_eq!(read.lines("demographic")[0].text, "25-30, lives near Lyon");
+        assert_eq!(read.lines("motivational")[0].cites, ["n2"]);
+        edit.remove_line(&mut txn, "demographic", "l1");
+        assert!(Persona::read(&txn, &map).lines("demographic").is_empty());
+        // Missing or foreign keys read as empty, never fail.
+        let bare = elements.insert(&mut txn, "q", MapPrelim::default());
+        bare.insert(&mut txn, "sections", "garbage");
+        let empty = Persona::read(&txn, &bare);
+        assert_eq!(empty.sections.len(), SECTIONS.len());
+        assert!(empty.sections.iter().all(|(_, l)| l.is_empty()));
+    }
+
+    #[test]
+    fn support_counts_notes_and_interviewees() {
+        let source = |who: &str| Source {
+            interviewee: who.into(),
+            ..Source::default()
+        };
+        let sources: HashMap<String, Source> = [
+            ("a".to_string(), source("C01")),
+            ("b".to_string(), source("C01")),
+            ("c".to_string(), source("C02")),
+        ]
+        .into();
+        let line = |cites: &[&str]| Line {
+            id: "l".into(),
+            text: "x".into(),
+            cites: cites.iter().map(|c| c.to_string()).collect(),
+        };
+        let s = Support::of(&line(&["a", "b", "c", "gone", "a"]), &sources);
+        assert_eq!(
+            s,
+            Support {
+                notes: 3,
+                interviewees: 2
+            }
+        );
+        assert_eq!(s.label(), "3 notes · 2 interviewees");
+        assert_eq!(Support::of(&line(&[]), &sources).label(), "No support");
+        assert_eq!(Support::of(&line(&["gone"]), &sources).notes, 0);
+        let persona = sample();
+        let cited = citations([("p1", &persona)]);
+        assert_eq!(
+            cited["n1"],
+            [("p1".into(), "demographic".into(), "l1".into())]
+        );
+    }
+}
