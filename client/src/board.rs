@@ -43,6 +43,7 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
         importing: RwSignal::new(false),
         panel: RwSignal::new(false),
         templates: RwSignal::new(false),
+        exports: RwSignal::new(false),
         highlight: RwSignal::new(None),
         cited: Memo::new(move |_| {
             look.track();

@@ -1,9 +1,11 @@
 //! The JSON API: list, create, read and rename boards.
 
+use atelier_shared::export::{self, Content};
 use atelier_shared::templates::{self, Lang};
 use atelier_shared::{Board, BoardId, BoardMeta};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -22,6 +24,55 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/boards", get(list).post(create))
         .route("/api/boards/{id}", get(read).patch(update))
+        .route("/api/boards/{id}/export/{file}", get(export))
+}
+
+/// A board's personas as a Markdown report (`personas.md`), its personas
+/// and notes as JSON (`board.json`, re-importable), its notes as CSV
+/// (`notes.csv`), read from what is stored (everything any client has seen).
+async fn export(
+    State(state): State<AppState>,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let id: BoardId = id.parse()?;
+    let info = state.store.info(&id).await?.ok_or(AppError::NotFound)?;
+    let stored = state.store.load(&id).await?;
+    let doc = crate::room::doc_of(&id, &stored);
+    let content = Content::read(&Board::new(&doc), &doc.transact());
+    let (body, mime) = match file.as_str() {
+        "personas.md" => (export::markdown(&content), "text/markdown; charset=utf-8"),
+        "board.json" => (
+            serde_json::to_string_pretty(&export::to_json(&content))
+                .map_err(|e| AppError::BadRequest(e.to_string()))?,
+            "application/json",
+        ),
+        "notes.csv" => (export::notes_csv(&content), "text/csv; charset=utf-8"),
+        _ => return Err(AppError::NotFound),
+    };
+    // The file is named after the board: letters, digits and dashes.
+    let stem: String = info
+        .title
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let stem = if stem.is_empty() {
+        id.to_string()
+    } else {
+        stem
+    };
+    let disposition = format!("attachment; filename=\"{stem}-{file}\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

@@ -22,7 +22,7 @@ use yrs::updates::decoder::Decode;
 use yrs::{ClientID, Doc, ReadTxn, StateVector, Transact, Update};
 
 use crate::rooms::Rooms;
-use crate::store::StoreError;
+use crate::store::{StoreError, StoredDoc};
 
 pub type PeerId = u64;
 
@@ -174,20 +174,8 @@ impl Room {
         let started = Instant::now();
         let stored = rooms.store.load(&id).await?;
         rooms.metrics.board_loads.inc();
-        let doc = Doc::new();
+        let doc = doc_of(&id, &stored);
         let board = Board::new(&doc);
-        {
-            let mut txn = doc.transact_mut();
-            for (i, bytes) in stored.snapshot.iter().chain(&stored.updates).enumerate() {
-                let applied = Update::decode_v1(bytes)
-                    .map_err(|e| e.to_string())
-                    .and_then(|u| txn.apply_update(u).map_err(|e| e.to_string()));
-                if let Err(err) = applied {
-                    // Unreadable bytes on disk: keep serving the rest.
-                    error!(board = %id, item = i, %err, "skipping an unreadable stored update");
-                }
-            }
-        }
         info!(
             board = %id,
             updates = stored.updates.len(),
@@ -567,4 +555,22 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
         Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,
     }
+}
+
+/// The document of board `id` as stored: the snapshot, then the updates.
+/// Unreadable stored bytes are logged and skipped: the rest is served.
+pub(crate) fn doc_of(id: &BoardId, stored: &StoredDoc) -> Doc {
+    let doc = Doc::new();
+    {
+        let mut txn = doc.transact_mut();
+        for (i, bytes) in stored.snapshot.iter().chain(&stored.updates).enumerate() {
+            let applied = Update::decode_v1(bytes)
+                .map_err(|e| e.to_string())
+                .and_then(|u| txn.apply_update(u).map_err(|e| e.to_string()));
+            if let Err(err) = applied {
+                error!(board = %id, item = i, %err, "skipping an unreadable stored update");
+            }
+        }
+    }
+    doc
 }

@@ -27,6 +27,7 @@ pub mod analysis;
 mod board;
 mod board_id;
 mod element;
+pub mod export;
 pub mod import;
 mod interview;
 pub mod persona;

@@ -132,6 +132,12 @@ impl Browser {
     }
 
     /// Runs `script` (a function body) and returns what it returns.
+    /// Runs an asynchronous script: it hands its result to `done(…)`.
+    pub async fn eval_async(&self, script: &str) -> Result<serde_json::Value> {
+        let script = format!("const done = arguments[arguments.length - 1];\n{script}");
+        Ok(self.client.execute_async(&script, vec![]).await?)
+    }
+
     pub async fn eval(&self, script: &str) -> Result<serde_json::Value> {
         Ok(self.client.execute(script, vec![]).await?)
     }

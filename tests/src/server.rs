@@ -110,8 +110,23 @@ impl TestServer {
         (id, url, bot)
     }
 
-    /// A minimal HTTP/1.1 request over a plain TCP socket.
+    /// A minimal HTTP/1.1 request over a plain TCP socket: status and body.
     pub async fn request(&self, method: &str, path: &str, json: Option<&str>) -> (u16, String) {
+        let (status, _, body) = self.exchange(method, path, json).await;
+        (status, body)
+    }
+
+    /// The response headers of a GET of `path`, in lower case.
+    pub async fn raw_head(&self, path: &str) -> String {
+        self.exchange("GET", path, None).await.1.to_lowercase()
+    }
+
+    async fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        json: Option<&str>,
+    ) -> (u16, String, String) {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let mut tcp = tokio::net::TcpStream::connect(self.addr)
             .await
@@ -131,11 +146,11 @@ impl TestServer {
             .nth(1)
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
-        let body = response
+        let (head, body) = response
             .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_owned())
+            .map(|(h, b)| (h.to_owned(), b.to_owned()))
             .unwrap_or_default();
-        (status, body)
+        (status, head, body)
     }
 
     /// Polls `/metrics` until `name` satisfies `check` (up to 5 s).

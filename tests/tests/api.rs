@@ -139,3 +139,108 @@ async fn the_web_app_health_and_metrics_are_served() {
     }
     server.stop().await;
 }
+
+/// Exports from the JSON API: the personas as Markdown, personas and notes
+/// as JSON, the notes as CSV, named after the board; nothing for a board
+/// or a file that does not exist.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boards_export_as_markdown_json_and_csv() {
+    let server = TestServer::start(Config::default()).await;
+    let (status, body) = server
+        .request(
+            "POST",
+            "/api/boards",
+            Some(r#"{"title":"Sinistre auto","template":"empathy-map"}"#),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let id = serde_json::from_str::<Value>(&body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let client = YClient::connect(&server.ws(&id)).await.unwrap();
+    let mut client = client;
+    client.synced().await;
+    let says = client
+        .all_elements()
+        .into_iter()
+        .find(|e| e.zone == "empathy-map/says")
+        .unwrap();
+    let mut note = atelier_shared::Element::new("n1", atelier_shared::Kind::Note, 100.0, 300.0);
+    note.text = "Where is my file?".into();
+    note.parent = Some(says.id.clone());
+    note.source.interviewee = "C01".into();
+    note.source.origin = Some(atelier_shared::Origin::Verbatim);
+    client.add(&note).await;
+    let mut persona =
+        atelier_shared::Element::new("p1", atelier_shared::Kind::Persona, 2000.0, 0.0);
+    let p = persona.persona.as_mut().unwrap();
+    p.name = "Julie".into();
+    p.sections[4].1.push(atelier_shared::persona::Line {
+        id: "l1".into(),
+        text: "Wants to follow her claim".into(),
+        cites: vec!["n1".into()],
+    });
+    client.add(&persona).await;
+    // What a client has seen is stored before anyone else gets it: the
+    // export reads it once the client's changes are confirmed saved.
+    let mut reader = YClient::connect(&server.ws(&id)).await.unwrap();
+    reader.synced().await;
+    assert!(
+        eventually(Duration::from_secs(5), || reader.all_elements().len()
+            == client.all_elements().len())
+        .await
+    );
+
+    let (status, md) = server
+        .get(&format!("/api/boards/{id}/export/personas.md"))
+        .await;
+    assert_eq!(status, 200, "{md}");
+    assert!(md.contains("### Julie"), "{md}");
+    assert!(
+        md.contains("- Wants to follow her claim _(1 note: C01)_"),
+        "{md}"
+    );
+    assert!(
+        md.contains("### Says\n\n- « Where is my file? » (C01)"),
+        "{md}"
+    );
+    let (status, json) = server
+        .get(&format!("/api/boards/{id}/export/board.json"))
+        .await;
+    assert_eq!(status, 200);
+    let back = atelier_shared::export::from_json(&json, None).unwrap();
+    assert_eq!(back.len(), 2, "{json}");
+    let (status, csv) = server
+        .get(&format!("/api/boards/{id}/export/notes.csv"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        csv.starts_with("interviewer,interviewee,segment,interview,kind,text,tags,zone"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("C01,,,verbatim,Where is my file?,,Says"),
+        "{csv}"
+    );
+    let head = server
+        .raw_head(&format!("/api/boards/{id}/export/notes.csv"))
+        .await;
+    assert!(head.contains("content-type: text/csv"), "{head}");
+    assert!(
+        head.contains("filename=\"sinistre-auto-notes.csv\""),
+        "{head}"
+    );
+    assert_eq!(
+        server
+            .get(&format!("/api/boards/{id}/export/secrets.txt"))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        server.get("/api/boards/nope/export/personas.md").await.0,
+        404
+    );
+    server.stop().await;
+}

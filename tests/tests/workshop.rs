@@ -541,6 +541,61 @@ async fn a_persona_cites_the_notes_behind_it() {
         );
         ann.wait_for(".el-persona.primary").await?;
         ensure!(persona().map(|p| p.id) == Some(pid));
+
+        // Export: the menu's report is the persona with its evidence.
+        ann.click_css("[data-action='export']").await?;
+        let report = ann
+            .eval_async(
+                "const a = document.querySelector(\"[data-export='personas.md']\");
+                 fetch(a.href).then(r => r.text()).then(done);",
+            )
+            .await?;
+        let report = report.as_str().unwrap_or_default().to_owned();
+        ensure!(report.contains("### Julie"), "{report}");
+        ensure!(report.contains("*primary persona*"), "{report}");
+        ensure!(
+            report.contains("- Wants to know where her claim stands _(3 notes: C01, C02)_"),
+            "{report}"
+        );
+        // The JSON export, imported again: a second persona citing copies
+        // of the notes.
+        let json = ann
+            .eval_async(
+                "const a = document.querySelector(\"[data-export='board.json']\");
+                 fetch(a.href).then(r => r.text()).then(done);",
+            )
+            .await?;
+        ann.click_css("[data-action='export']").await?;
+        ann.click_css("[data-action='import']").await?;
+        ann.wait_for(".import-paste").await?;
+        ann.eval(&format!(
+            "const t = document.querySelector('.import-paste'); t.value = {json};
+             t.dispatchEvent(new Event('input', {{bubbles: true}})); return true;"
+        ))
+        .await?;
+        ann.until(
+            "the export is recognised",
+            "const s = document.querySelector('.import-summary'); return !!s && s.textContent === 'An Atelier export: 1 persona, 3 notes';",
+        )
+        .await?;
+        ann.click_css(".import-confirm").await?;
+        ensure!(
+            eventually(WAIT, || {
+                let all = bot.all_elements();
+                let personas: Vec<_> = all.iter().filter_map(|e| e.persona.as_ref()).collect();
+                let ids: std::collections::HashSet<&str> = all.iter().map(|e| e.id.as_str()).collect();
+                personas.len() == 2
+                    && all.iter().filter(|e| e.kind == Kind::Note).count() == 6
+                    && personas.iter().all(|p| {
+                        p.lines("motivational")
+                            .first()
+                            .is_some_and(|l| l.cites.len() == 3 && l.cites.iter().all(|c| ids.contains(c.as_str())))
+                    })
+            })
+            .await,
+            "the re-import: {:?}",
+            bot.all_elements().iter().map(|e| (&e.id, &e.kind)).collect::<Vec<_>>()
+        );
         Ok::<_, anyhow::Error>(())
     }
     .await;

@@ -76,21 +76,18 @@ pub fn Toolbar() -> impl IntoView {
                 }).collect_view()}
             </div>
             <span class="tool-sep"></span>
-            <button class=move || if ui.templates.get() { "tool active" } else { "tool" }
-                title="Templates: empathy map, stakeholder map, Kano, affinity" aria-label="Templates"
-                data-action="templates" on:click=move |_| ui.templates.update(|t| *t = !*t)>
-                <svg viewBox="0 0 20 20"><path d="M3 3h6v6H3zM11 3h6v6h-6zM3 11h6v6H3zM11 11h6v6h-6z"/></svg>
-            </button>
+            {toggle(ui.templates, "Templates: persona, empathy map, stakeholder map, Kano, affinity", "templates",
+                "M3 3h6v6H3zM11 3h6v6h-6zM3 11h6v6H3zM11 11h6v6h-6z")}
             {move || ui.templates.get().then(|| view! { <TemplateMenu/> })}
             <button class="tool" title="Import interview notes" aria-label="Import interview notes"
                 data-action="import" on:click=move |_| ui.importing.set(true)>
                 <svg viewBox="0 0 20 20"><path d="M10 3v9M6.5 8.5L10 12l3.5-3.5M4 12v4h12v-4"/></svg>
             </button>
-            <button class=move || if ui.panel.get() { "tool active" } else { "tool" }
-                title="Interview notes: highlight, needs, duplicates" aria-label="Interview notes"
-                data-action="notes" on:click=move |_| ui.panel.update(|p| *p = !*p)>
-                <svg viewBox="0 0 20 20"><path d="M4 5h12M4 10h12M4 15h7M14 13.5l1.5 1.5 3-3"/></svg>
-            </button>
+            {toggle(ui.exports, "Export: personas report, JSON, notes", "export",
+                "M10 12V3M6.5 6.5L10 3l3.5 3.5M4 12v4h12v-4")}
+            {move || ui.exports.get().then(|| view! { <ExportMenu/> })}
+            {toggle(ui.panel, "Interview notes: highlight, needs, duplicates", "notes",
+                "M4 5h12M4 10h12M4 15h7M14 13.5l1.5 1.5 3-3")}
             <button class="tool" title="Undo (Ctrl+Z)" aria-label="Undo" on:click=|_| { ops::undo(); }>
                 <svg viewBox="0 0 20 20"><path d="M7 5L3 9l4 4M3 9h9a5 5 0 0 1 0 10h-2"/></svg>
             </button>
@@ -130,6 +127,59 @@ fn TemplateMenu() -> impl IntoView {
                         <span class="template-about">{about}</span>
                     </button>
                 }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// A tool bar button that opens and closes a menu or panel.
+fn toggle(
+    open: RwSignal<bool>,
+    title: &'static str,
+    action: &'static str,
+    icon: &'static str,
+) -> impl IntoView {
+    view! {
+        <button class=move || if open.get() { "tool active" } else { "tool" }
+            title=title aria-label=title.split(':').next().unwrap_or(title)
+            data-action=action on:click=move |_| open.update(|o| *o = !*o)>
+            <svg viewBox="0 0 20 20"><path d=icon/></svg>
+        </button>
+    }
+}
+
+/// Downloads of the board, from the JSON API.
+#[component]
+fn ExportMenu() -> impl IntoView {
+    let ui = ui();
+    let path = window().location().pathname().unwrap_or_default();
+    let id = path.rsplit('/').next().unwrap_or_default().to_owned();
+    let items = [
+        (
+            "personas.md",
+            "Personas report",
+            "Markdown, with the evidence behind every line",
+        ),
+        (
+            "board.json",
+            "Personas and notes",
+            "JSON, to import into another board",
+        ),
+        (
+            "notes.csv",
+            "Interview notes",
+            "CSV, with the zone each note is in",
+        ),
+    ];
+    view! {
+        <div class="template-menu export-menu" role="menu" aria-label="Export">
+            <p class="template-menu-title">"Export"</p>
+            {items.map(|(file, name, about)| view! {
+                <a class="template-item" role="menuitem" data-export=file download=""
+                    href=format!("/api/boards/{id}/export/{file}") on:click=move |_| ui.exports.set(false)>
+                    <span class="template-name">{name}</span>
+                    <span class="template-about">{about}</span>
+                </a>
             }).collect_view()}
         </div>
     }

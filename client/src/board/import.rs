@@ -3,6 +3,8 @@
 //! a preview), and on confirmation lays the notes out in a pool frame, in
 //! one undo step. A file it cannot read is reported and changes nothing.
 
+use atelier_shared::Element;
+use atelier_shared::export;
 use atelier_shared::import::{
     self, Field, Format, ImportError, Mapping, Note, Table, interviewer_colors,
 };
@@ -22,6 +24,31 @@ const PREVIEW: usize = 6;
 struct Input {
     name: String,
     text: String,
+}
+
+/// Adds `elements` (from an export) beside what the board holds, keeping
+/// their layout, in one undo step, and shows them.
+fn place_beside(mut elements: Vec<Element>) {
+    let ui = ui();
+    let model = model();
+    let at = import::pool_origin(model.scene.bounds());
+    let (_, hi) = model.scene.z_range();
+    drop(model);
+    let Some(bounds) = elements
+        .iter()
+        .map(Element::rect)
+        .reduce(|a, b| a.union(&b))
+    else {
+        return;
+    };
+    for (i, e) in elements.iter_mut().enumerate() {
+        e.x += at.0 - bounds.x;
+        e.y += at.1 - bounds.y;
+        e.z = hi + 1.0 + i as f64;
+    }
+    ops::insert(&elements);
+    let (w, h) = ui.viewport.get_untracked();
+    ui.camera.set(Camera::fit(bounds.at(at.0, at.1), w, h));
 }
 
 #[component]
@@ -52,8 +79,21 @@ pub fn ImportDialog() -> impl IntoView {
             mapping.set(Mapping::guess(&t.headers));
         }
     });
+    // An Atelier JSON export (personas and notes), read back with new ids.
+    let json = Memo::new(move |_| -> Option<Result<Vec<Element>, String>> {
+        let i = input.get()?;
+        let is_json =
+            i.name.to_ascii_lowercase().ends_with(".json") || i.text.trim_start().starts_with('{');
+        is_json.then(|| {
+            let mut fresh = ops::new_id;
+            export::from_json(&i.text, Some(&mut fresh)).map_err(|e| e.to_string())
+        })
+    });
     let parsed = Memo::new(
         move |_| -> Option<Result<(Vec<Note>, usize), ImportError>> {
+            if json.with(Option::is_some) {
+                return None;
+            }
             let i = input.get()?;
             Some(match format.get() {
                 Format::Table => match table.get()? {
@@ -70,6 +110,9 @@ pub fn ImportDialog() -> impl IntoView {
         _ => Vec::new(),
     };
     let error = move || {
+        if let Some(Err(e)) = json.get() {
+            return Some(e);
+        }
         refused.get().or_else(|| match parsed.get() {
             Some(Err(e)) => Some(e.to_string()),
             Some(Ok((n, _))) if n.is_empty() => Some("No notes found in this text.".into()),
@@ -137,6 +180,13 @@ pub fn ImportDialog() -> impl IntoView {
         ui.importing.set(false);
     };
     let confirm = move |_| {
+        if let Some(Ok(elements)) = json.get_untracked() {
+            let count = elements.len();
+            place_beside(elements);
+            ui.toast.set(Some(format!("{count} elements imported")));
+            close();
+            return;
+        }
         let notes = notes();
         if notes.is_empty() {
             return;
@@ -295,7 +345,26 @@ pub fn ImportDialog() -> impl IntoView {
             </div>
         })
     };
-    let count = move || notes().len();
+    let count = move || match json.get() {
+        Some(Ok(elements)) => elements.len(),
+        Some(Err(_)) => 0,
+        None => notes().len(),
+    };
+    let json_summary = move || {
+        let Some(Ok(elements)) = json.get() else {
+            return None;
+        };
+        let personas = elements
+            .iter()
+            .filter(|e| e.kind == atelier_shared::Kind::Persona)
+            .count();
+        let notes = elements.len() - personas;
+        Some(view! {
+            <p class="import-summary">
+                {format!("An Atelier export: {personas} persona{}, {notes} note{}", if personas == 1 { "" } else { "s" }, if notes == 1 { "" } else { "s" })}
+            </p>
+        })
+    };
 
     view! {
         <div class="dialog-backdrop" on:pointerdown=|ev| ev.stop_propagation()
@@ -322,7 +391,7 @@ pub fn ImportDialog() -> impl IntoView {
                         <strong>"Choose a file"</strong>" or drop it here"
                         <small>"CSV, TSV, Markdown or text · up to 5 MB"</small>
                     </span>
-                    <input class="import-file" type="file" accept=".csv,.tsv,.md,.markdown,.txt,text/csv,text/markdown,text/plain"
+                    <input class="import-file" type="file" accept=".csv,.tsv,.md,.markdown,.txt,.json,text/csv,text/markdown,text/plain,application/json"
                         on:change=on_file/>
                 </label>
                 <textarea class="import-paste" rows="3" placeholder="…or paste notes here: one a line, a Markdown list, or rows copied from a spreadsheet"
@@ -336,14 +405,16 @@ pub fn ImportDialog() -> impl IntoView {
                     {columns}
                 </div>
                 {preview}
+                {json_summary}
                 </div>
                 <footer class="dialog-foot">
                     <button class="button" on:click=move |_| close()>"Cancel"</button>
                     <button class="button primary import-confirm" disabled=move || count() == 0 on:click=confirm>
-                        {move || match count() {
-                            0 => "Import notes".to_owned(),
-                            1 => "Import 1 note".to_owned(),
-                            n => format!("Import {n} notes"),
+                        {move || match (count(), json.with(|j| j.is_some())) {
+                            (0, _) => "Import notes".to_owned(),
+                            (n, true) => format!("Import {n} elements"),
+                            (1, false) => "Import 1 note".to_owned(),
+                            (n, false) => format!("Import {n} notes"),
                         }}
                     </button>
                 </footer>

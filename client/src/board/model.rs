@@ -499,6 +499,8 @@ pub struct Ui {
     pub panel: RwSignal<bool>,
     /// The templates menu is open.
     pub templates: RwSignal<bool>,
+    /// The export menu is open.
+    pub exports: RwSignal<bool>,
     /// The notes a persona line cites, highlighted (the others dimmed).
     pub highlight: RwSignal<Option<HashSet<String>>>,
     /// How many persona lines cite each note.

@@ -1,0 +1,501 @@
+//! What leaves a board: the personas (and the empathy maps' zones) as a
+//! Markdown report a consultant pastes into a deck, the personas and the
+//! notes as JSON (re-importable: [`from_json`]), the notes as CSV (in the
+//! columns the notes import reads).
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::element::{Element, Kind};
+use crate::persona::{Persona, SECTIONS, Support, title};
+use crate::templates::Lang;
+use crate::{Board, BoardMeta, Source};
+
+/// The JSON export's schema name and version.
+pub const SCHEMA: &str = "atelier.board/1";
+
+/// A board's content for export: its metadata and elements (sorted
+/// top-to-bottom, left-to-right, as a reader goes through them).
+pub struct Content {
+    pub meta: BoardMeta,
+    pub elements: Vec<Element>,
+}
+
+impl Content {
+    pub fn read<T: yrs::ReadTxn>(board: &Board, txn: &T) -> Content {
+        let mut elements = board.elements().all(txn);
+        elements.sort_by(|a, b| {
+            (a.y, a.x, &a.id)
+                .partial_cmp(&(b.y, b.x, &b.id))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        Content {
+            meta: board.meta(txn),
+            elements,
+        }
+    }
+
+    fn lang(&self) -> Lang {
+        Lang::parse(&self.meta.lang)
+    }
+
+    fn personas(&self) -> Vec<(&Element, &Persona)> {
+        let mut personas: Vec<(&Element, &Persona)> = self
+            .elements
+            .iter()
+            .filter_map(|e| Some((e, e.persona.as_deref()?)))
+            .collect();
+        // The primary first, then by priority (unset last), then left to right.
+        personas.sort_by_key(|(e, p)| {
+            (
+                !p.primary,
+                if p.priority == 0 { u8::MAX } else { p.priority },
+                e.x as i64,
+            )
+        });
+        personas
+    }
+
+    fn notes(&self) -> impl Iterator<Item = &Element> {
+        self.elements.iter().filter(|e| e.kind == Kind::Note)
+    }
+
+    fn sources(&self) -> HashMap<String, Source> {
+        self.notes()
+            .map(|e| (e.id.clone(), e.source.clone()))
+            .collect()
+    }
+}
+
+/// The personas, then each empathy map's zones with their notes, as
+/// Markdown; every persona line with its support and the codes of the
+/// interviewees behind it, unsupported lines marked.
+pub fn markdown(content: &Content) -> String {
+    let lang = content.lang();
+    let fr = lang == Lang::Fr;
+    let sources = content.sources();
+    let notes: HashMap<&str, &Element> = content.notes().map(|e| (e.id.as_str(), e)).collect();
+    let mut out = String::new();
+    let heading = if content.meta.title.is_empty() {
+        "Atelier"
+    } else {
+        &content.meta.title
+    };
+    out.push_str(&format!("# {heading}\n"));
+    let personas = content.personas();
+    if !personas.is_empty() {
+        out.push_str("\n## Personas\n");
+    }
+    for (_, p) in &personas {
+        let name = if p.name.is_empty() { "?" } else { &p.name };
+        out.push_str(&format!("\n### {name}"));
+        if !p.nickname.is_empty() {
+            out.push_str(&format!(" — {}", p.nickname));
+        }
+        out.push('\n');
+        let mut tags = Vec::new();
+        if p.primary {
+            tags.push(
+                if fr {
+                    "persona principal"
+                } else {
+                    "primary persona"
+                }
+                .to_owned(),
+            );
+        }
+        if p.priority > 0 {
+            tags.push(format!(
+                "{} {}",
+                if fr { "priorité" } else { "priority" },
+                p.priority
+            ));
+        }
+        if !p.role.is_empty() {
+            tags.insert(0, p.role.clone());
+        }
+        if !tags.is_empty() {
+            out.push_str(&format!("\n*{}*\n", tags.join(" · ")));
+        }
+        if !p.quote.is_empty() {
+            out.push_str(&format!("\n> {}\n", p.quote));
+        }
+        if !p.objective.is_empty() {
+            let label = title(("Objective", "Objectif"), lang);
+            out.push_str(&format!("\n**{label}:** {}\n", p.objective));
+        }
+        for (key, names) in SECTIONS {
+            let lines: Vec<_> = p
+                .lines(key)
+                .iter()
+                .filter(|l| !l.text.trim().is_empty())
+                .collect();
+            if lines.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("\n#### {}\n\n", title(names, lang)));
+            for line in lines {
+                let support = Support::of(line, &sources);
+                if support.notes == 0 {
+                    let flag = if fr {
+                        "aucune note à l'appui"
+                    } else {
+                        "no supporting note"
+                    };
+                    out.push_str(&format!("- {} _({flag})_\n", line.text.trim()));
+                    continue;
+                }
+                let mut codes: Vec<&str> = line
+                    .cites
+                    .iter()
+                    .filter_map(|id| notes.get(id.as_str()))
+                    .map(|n| n.source.interviewee.as_str())
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                codes.sort_unstable();
+                codes.dedup();
+                let count = format!(
+                    "{} note{}",
+                    support.notes,
+                    if support.notes == 1 { "" } else { "s" }
+                );
+                let who = if codes.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", codes.join(", "))
+                };
+                out.push_str(&format!("- {} _({count}{who})_\n", line.text.trim()));
+            }
+        }
+    }
+    // Empathy maps: each zone and the notes in it.
+    let frames: Vec<&Element> = content
+        .elements
+        .iter()
+        .filter(|e| e.kind == Kind::Frame)
+        .collect();
+    for map in frames.iter().filter(|f| f.zone == "empathy-map") {
+        out.push_str(&format!("\n## {}\n", map.text));
+        for zone in frames.iter().filter(|z| {
+            z.parent.as_deref() == Some(map.id.as_str()) && z.zone.starts_with("empathy-map/")
+        }) {
+            let inside: Vec<&Element> = content
+                .notes()
+                .filter(|n| n.parent.as_deref() == Some(zone.id.as_str()))
+                .collect();
+            out.push_str(&format!("\n### {}\n\n", zone.text));
+            if inside.is_empty() {
+                out.push_str(if fr { "_(vide)_\n" } else { "_(empty)_\n" });
+            }
+            for note in inside {
+                let text = note.text.trim().replace('\n', " ");
+                let quoted = if note.source.origin == Some(crate::Origin::Verbatim) {
+                    format!("« {text} »")
+                } else {
+                    text
+                };
+                let code = note.source.label();
+                if code.is_empty() {
+                    out.push_str(&format!("- {quoted}\n"));
+                } else {
+                    out.push_str(&format!("- {quoted} ({code})\n"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The JSON export: the board's metadata, its personas and its notes
+/// (ids kept, so citations still point at their notes on re-import).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Export {
+    pub schema: String,
+    pub title: String,
+    #[serde(default)]
+    pub lang: String,
+    pub personas: Vec<Element>,
+    pub notes: Vec<Element>,
+}
+
+pub fn to_json(content: &Content) -> Export {
+    Export {
+        schema: SCHEMA.to_owned(),
+        title: content.meta.title.clone(),
+        lang: content.meta.lang.clone(),
+        personas: content
+            .personas()
+            .into_iter()
+            .map(|(e, _)| e.clone())
+            .collect(),
+        notes: content.notes().cloned().collect(),
+    }
+}
+
+/// Why a JSON file cannot be imported.
+#[derive(Debug, PartialEq, thiserror::Error)]
+pub enum JsonError {
+    #[error("This is not an Atelier export: {0}")]
+    Invalid(String),
+    #[error("This export is of another kind ({0}); Atelier reads {SCHEMA}.")]
+    Schema(String),
+}
+
+/// Reads a JSON export back: the personas and notes to add to a board.
+/// Elements keep their ids unless `fresh` gives new ones (importing into a
+/// board that already holds them); citations follow the notes' new ids.
+pub fn from_json(
+    text: &str,
+    mut fresh: Option<&mut dyn FnMut() -> String>,
+) -> Result<Vec<Element>, JsonError> {
+    let export: Export =
+        serde_json::from_str(text).map_err(|e| JsonError::Invalid(e.to_string()))?;
+    if export.schema != SCHEMA {
+        return Err(JsonError::Schema(export.schema));
+    }
+    let mut elements: Vec<Element> = export
+        .notes
+        .into_iter()
+        .filter(|e| e.kind == Kind::Note)
+        .chain(
+            export
+                .personas
+                .into_iter()
+                .filter(|e| e.kind == Kind::Persona),
+        )
+        .collect();
+    if let Some(fresh) = fresh.as_mut() {
+        let renamed: HashMap<String, String> =
+            elements.iter().map(|e| (e.id.clone(), fresh())).collect();
+        for e in &mut elements {
+            e.id = renamed[&e.id].clone();
+            e.parent = None;
+            if let Some(p) = e.persona.as_mut() {
+                for (_, lines) in &mut p.sections {
+                    for line in lines {
+                        line.cites = line
+                            .cites
+                            .iter()
+                            .filter_map(|c| renamed.get(c).cloned())
+                            .collect();
+                    }
+                }
+            }
+        }
+    }
+    Ok(elements)
+}
+
+/// The notes as CSV, in the columns the notes import reads (so a CSV
+/// export is also an import), plus the zone each note is in.
+pub fn notes_csv(content: &Content) -> String {
+    let frames: HashMap<&str, &Element> = content
+        .elements
+        .iter()
+        .filter(|e| e.kind == Kind::Frame)
+        .map(|e| (e.id.as_str(), e))
+        .collect();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record([
+        "interviewer",
+        "interviewee",
+        "segment",
+        "interview",
+        "kind",
+        "text",
+        "tags",
+        "zone",
+    ]);
+    for note in content.notes() {
+        let s = &note.source;
+        let zone = note
+            .parent
+            .as_deref()
+            .and_then(|p| frames.get(p))
+            .map(|f| f.text.as_str())
+            .unwrap_or("");
+        let _ = writer.write_record([
+            s.interviewer.as_str(),
+            s.interviewee.as_str(),
+            s.segment.as_str(),
+            s.interview.as_str(),
+            s.origin.map(|o| o.as_str()).unwrap_or(""),
+            note.text.as_str(),
+            &s.tags.join(";"),
+            zone,
+        ]);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::persona::Line;
+    use crate::{Element, Origin};
+    use yrs::{Doc, Transact};
+
+    fn board() -> (Doc, Board) {
+        let doc = Doc::new();
+        let board = Board::new(&doc);
+        {
+            let mut txn = doc.transact_mut();
+            board.init(
+                &mut txn,
+                &BoardMeta {
+                    title: "Sinistre auto".into(),
+                    template: "empathy-map".into(),
+                    created: 1,
+                    lang: "en".into(),
+                },
+            );
+            let mut n = 0;
+            for e in
+                crate::templates::build("empathy-map", Lang::En, (0.0, 0.0), 1.0, "", 1, || {
+                    n += 1;
+                    format!("t{n}")
+                })
+                .unwrap()
+            {
+                board.elements().insert(&mut txn, &e);
+            }
+            let says = board
+                .elements()
+                .all(&txn)
+                .into_iter()
+                .find(|e| e.zone == "empathy-map/says")
+                .unwrap();
+            for (i, (who, text)) in [("C01", "Where is my file?"), ("C02", "Nobody calls back")]
+                .into_iter()
+                .enumerate()
+            {
+                let mut note =
+                    Element::new(format!("n{i}"), Kind::Note, 100.0 + i as f64 * 200.0, 300.0);
+                note.text = text.into();
+                note.parent = Some(says.id.clone());
+                note.source.interviewee = who.into();
+                note.source.interview = format!("E0{i}");
+                note.source.origin = Some(Origin::Verbatim);
+                note.source.tags = vec!["SPECIFIC:Confort".into(), "irritant".into()];
+                board.elements().insert(&mut txn, &note);
+            }
+            let mut persona = Element::new("p", Kind::Persona, 2000.0, 0.0);
+            let p = persona.persona.as_mut().unwrap();
+            p.name = "Julie".into();
+            p.nickname = "the pragmatic".into();
+            p.quote = "Just tell me where it stands".into();
+            p.primary = true;
+            p.priority = 1;
+            p.sections[4].1 = vec![
+                Line {
+                    id: "l1".into(),
+                    text: "Wants to follow her claim".into(),
+                    cites: vec!["n0".into(), "n1".into()],
+                },
+                Line {
+                    id: "l2".into(),
+                    text: "Prefers an app to a call".into(),
+                    cites: vec![],
+                },
+            ];
+            board.elements().insert(&mut txn, &persona);
+        }
+        (doc, board)
+    }
+
+    #[test]
+    fn the_markdown_report() {
+        let (doc, board) = board();
+        let md = markdown(&Content::read(&board, &doc.transact()));
+        assert!(md.starts_with("# Sinistre auto\n"), "{md}");
+        assert!(md.contains("### Julie — the pragmatic"), "{md}");
+        assert!(md.contains("*primary persona · priority 1*"), "{md}");
+        assert!(md.contains("> Just tell me where it stands"), "{md}");
+        assert!(md.contains("#### Motivational"), "{md}");
+        assert!(
+            md.contains("- Wants to follow her claim _(2 notes: C01, C02)_"),
+            "{md}"
+        );
+        assert!(
+            md.contains("- Prefers an app to a call _(no supporting note)_"),
+            "{md}"
+        );
+        assert!(
+            md.contains("### Says\n\n- « Where is my file? » (C01 · E00)"),
+            "{md}"
+        );
+        assert!(md.contains("### Thinks\n\n_(empty)_"), "{md}");
+    }
+
+    #[test]
+    fn json_round_trips_through_a_board() {
+        let (doc, board) = board();
+        let first = to_json(&Content::read(&board, &doc.transact()));
+        let text = serde_json::to_string_pretty(&first).unwrap();
+        // Into a fresh board, ids kept: the same export comes out.
+        let elements = from_json(&text, None).unwrap();
+        let other = Doc::new();
+        let copy = Board::new(&other);
+        {
+            let mut txn = other.transact_mut();
+            copy.init(
+                &mut txn,
+                &BoardMeta {
+                    title: first.title.clone(),
+                    lang: first.lang.clone(),
+                    ..BoardMeta::default()
+                },
+            );
+            for e in &elements {
+                copy.elements().insert(&mut txn, e);
+            }
+        }
+        let mut again = to_json(&Content::read(&copy, &other.transact()));
+        // (Notes kept their ids; their frames did not come along.)
+        let mut expected = first.clone();
+        for n in &mut expected.notes {
+            n.parent = None;
+        }
+        for n in &mut again.notes {
+            n.parent = None;
+        }
+        assert_eq!(again, expected);
+        // With fresh ids, citations follow the notes.
+        let mut k = 0;
+        let mut fresh = || {
+            k += 1;
+            format!("new{k}")
+        };
+        let renamed = from_json(&text, Some(&mut fresh)).unwrap();
+        let persona = renamed.iter().find_map(|e| e.persona.as_ref()).unwrap();
+        let cites = &persona.lines("motivational")[0].cites;
+        let ids: Vec<&str> = renamed.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(cites.len(), 2);
+        assert!(cites.iter().all(|c| ids.contains(&c.as_str())));
+        // Not an export: a clear refusal.
+        assert!(matches!(
+            from_json("{\"a\":1}", None),
+            Err(JsonError::Invalid(_))
+        ));
+        assert!(matches!(
+            from_json(&text.replace(SCHEMA, "other/9"), None),
+            Err(JsonError::Schema(_))
+        ));
+    }
+
+    #[test]
+    fn the_notes_csv_reads_back_as_an_import() {
+        let (doc, board) = board();
+        let csv = notes_csv(&Content::read(&board, &doc.transact()));
+        let table = crate::import::parse_table(&csv).unwrap();
+        let mapping = crate::import::Mapping::guess(&table.headers);
+        let (notes, _) = crate::import::notes_from_table(&table, &mapping).unwrap();
+        assert_eq!(notes.len(), 2);
+        assert_eq!(notes[0].text, "Where is my file?");
+        assert_eq!(notes[0].source.interviewee, "C01");
+        assert_eq!(notes[0].source.origin, Some(Origin::Verbatim));
+        assert_eq!(notes[0].source.tags, ["SPECIFIC:Confort", "irritant"]);
+        assert!(csv.lines().nth(1).unwrap().ends_with(",Says"), "{csv}");
+    }
+}
