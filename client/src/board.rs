@@ -4,6 +4,7 @@ mod camera;
 mod canvas;
 mod chrome;
 mod import;
+mod journey;
 mod keys;
 mod model;
 mod notes_panel;

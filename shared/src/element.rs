@@ -10,6 +10,7 @@ use yrs::types::text::TextPrelim;
 use yrs::{Any, GetString, Map, MapPrelim, MapRef, OffsetKind, Out, ReadTxn, Text, TransactionMut};
 
 use crate::interview::Source;
+use crate::journey::Journey;
 use crate::persona::Persona;
 
 /// The largest coordinate, size or stacking order read from a board.
@@ -26,6 +27,8 @@ pub enum Kind {
     Frame,
     /// A persona card (see `persona.rs`).
     Persona,
+    /// A customer journey map (see `journey.rs`).
+    Journey,
     /// A type written by a newer or foreign client: kept, not drawn.
     #[serde(untagged)]
     Other(String),
@@ -40,6 +43,7 @@ impl Kind {
             "connector" => Kind::Connector,
             "frame" => Kind::Frame,
             "persona" => Kind::Persona,
+            "journey" => Kind::Journey,
             other => Kind::Other(other.to_owned()),
         }
     }
@@ -52,6 +56,7 @@ impl Kind {
             Kind::Connector => "connector",
             Kind::Frame => "frame",
             Kind::Persona => "persona",
+            Kind::Journey => "journey",
             Kind::Other(s) => s,
         }
     }
@@ -94,6 +99,9 @@ pub struct Element {
     /// For persona cards: the persona.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persona: Option<Box<Persona>>,
+    /// For journey maps: the map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journey: Option<Box<Journey>>,
 }
 
 impl Element {
@@ -106,6 +114,7 @@ impl Element {
             Kind::Shape => (200.0, 120.0, "#dbeafe"),
             Kind::Frame => (960.0, 640.0, "#ffffff"),
             Kind::Persona => (760.0, 760.0, "#e4572e"),
+            Kind::Journey => (1108.0, 760.0, "#2a9d8f"),
             Kind::Connector | Kind::Other(_) => (0.0, 0.0, "#5b6272"),
         };
         let persona = (kind == Kind::Persona).then(|| Box::new(Persona::blank()));
@@ -130,6 +139,7 @@ impl Element {
             from: None,
             to: None,
             persona,
+            journey: None,
             zone: String::new(),
             source: Source::default(),
         }
@@ -179,6 +189,7 @@ impl Element {
             zone: string("zone"),
             source: Source::read(txn, map),
             persona: (string("type") == "persona").then(|| Box::new(Persona::read(txn, map))),
+            journey: (string("type") == "journey").then(|| Box::new(Journey::read(txn, map))),
         }
     }
 
@@ -373,6 +384,9 @@ impl Elements {
         map.insert(txn, "text", TextPrelim::new(element.text.as_str()));
         if let Some(persona) = &element.persona {
             persona.write(txn, &map);
+        }
+        if let Some(journey) = &element.journey {
+            journey.write(txn, &map);
         }
     }
 

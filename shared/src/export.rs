@@ -169,6 +169,69 @@ pub fn markdown(content: &Content) -> String {
             }
         }
     }
+    // Journey maps: a table of lanes by stages, the emotions as scores.
+    for e in &content.elements {
+        let Some(j) = e.journey.as_deref() else {
+            continue;
+        };
+        let variant = match (j.variant.as_str(), fr) {
+            ("target", false) => "target",
+            ("target", true) => "cible",
+            (_, false) => "current",
+            (_, true) => "actuel",
+        };
+        let heading = if fr {
+            "Parcours client"
+        } else {
+            "Customer journey map"
+        };
+        out.push_str(&format!("\n## {heading} ({variant})\n\n"));
+        let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        out.push_str(&format!("| {} |", if fr { "Étape" } else { "Stage" }));
+        for stage in &j.stages {
+            let mot = if stage.mot { " ◆" } else { "" };
+            out.push_str(&format!(" {}{mot} |", cell(&stage.name)));
+        }
+        out.push_str(&format!("\n|---|{}\n", "---|".repeat(j.stages.len())));
+        for lane in &j.lanes {
+            out.push_str(&format!("| **{}** |", cell(&lane.name)));
+            for stage in &j.stages {
+                let text = if lane.emotions {
+                    j.curves()
+                        .iter()
+                        .filter_map(|p| {
+                            let score = j.score(p, &stage.id)?;
+                            let who = if p.is_empty() {
+                                String::new()
+                            } else {
+                                let name = content
+                                    .elements
+                                    .iter()
+                                    .find(|e| e.id == *p)
+                                    .and_then(|e| e.persona.as_ref())
+                                    .map(|p| p.name.clone())
+                                    .unwrap_or_default();
+                                format!("{name} ")
+                            };
+                            Some(format!("{who}{score:+}"))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                } else {
+                    cell(j.cell(&lane.id, &stage.id))
+                };
+                out.push_str(&format!(" {text} |"));
+            }
+            out.push('\n');
+        }
+        if j.stages.iter().any(|s| s.mot) {
+            out.push_str(if fr {
+                "\n◆ moment de vérité\n"
+            } else {
+                "\n◆ moment of truth\n"
+            });
+        }
+    }
     // Empathy maps: each zone and the notes in it.
     let frames: Vec<&Element> = content
         .elements
@@ -217,6 +280,8 @@ pub struct Export {
     pub lang: String,
     pub personas: Vec<Element>,
     pub notes: Vec<Element>,
+    #[serde(default)]
+    pub journeys: Vec<Element>,
 }
 
 pub fn to_json(content: &Content) -> Export {
@@ -230,6 +295,12 @@ pub fn to_json(content: &Content) -> Export {
             .map(|(e, _)| e.clone())
             .collect(),
         notes: content.notes().cloned().collect(),
+        journeys: content
+            .elements
+            .iter()
+            .filter(|e| e.kind == Kind::Journey)
+            .cloned()
+            .collect(),
     }
 }
 
@@ -264,6 +335,12 @@ pub fn from_json(
                 .into_iter()
                 .filter(|e| e.kind == Kind::Persona),
         )
+        .chain(
+            export
+                .journeys
+                .into_iter()
+                .filter(|e| e.kind == Kind::Journey),
+        )
         .collect();
     if let Some(fresh) = fresh.as_mut() {
         let renamed: HashMap<String, String> =
@@ -271,6 +348,18 @@ pub fn from_json(
         for e in &mut elements {
             e.id = renamed[&e.id].clone();
             e.parent = None;
+            if let Some(j) = e.journey.as_mut() {
+                j.scores = std::mem::take(&mut j.scores)
+                    .into_iter()
+                    .map(|(key, score)| match key.rsplit_once(':') {
+                        Some((p, stage)) if !p.is_empty() => match renamed.get(p) {
+                            Some(new) => (format!("{new}:{stage}"), score),
+                            None => (key, score),
+                        },
+                        _ => (key, score),
+                    })
+                    .collect();
+            }
             if let Some(p) = e.persona.as_mut() {
                 for (_, lines) in &mut p.sections {
                     for line in lines {
@@ -400,6 +489,19 @@ mod tests {
                 },
             ];
             board.elements().insert(&mut txn, &persona);
+            let mut k = 0;
+            let mut journey = Element::new("j", Kind::Journey, 0.0, 2000.0);
+            let mut map = crate::journey::Journey::new(Lang::En, "current", || {
+                k += 1;
+                format!("s{k}")
+            });
+            map.stages[1].mot = true;
+            map.cells
+                .insert("actions:s1".into(), "Compares | quotes".into());
+            map.scores.insert(":s1".into(), 1);
+            map.scores.insert("p:s2".into(), -2);
+            journey.journey = Some(Box::new(map));
+            board.elements().insert(&mut txn, &journey);
         }
         (doc, board)
     }
@@ -426,6 +528,16 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("### Thinks\n\n_(empty)_"), "{md}");
+        assert!(md.contains("## Customer journey map (current)"), "{md}");
+        assert!(
+            md.contains("| Stage | Before purchase | Purchase ◆ | After purchase |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| **Actions** | Compares \\| quotes |  |  |"),
+            "{md}"
+        );
+        assert!(md.contains("| **Emotions** | +1 | Julie -2 |  |"), "{md}");
     }
 
     #[test]
@@ -473,6 +585,15 @@ mod tests {
         let ids: Vec<&str> = renamed.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(cites.len(), 2);
         assert!(cites.iter().all(|c| ids.contains(&c.as_str())));
+        // A journey's persona curve follows the persona's new id.
+        let persona_id = renamed
+            .iter()
+            .find(|e| e.persona.is_some())
+            .unwrap()
+            .id
+            .clone();
+        let journey = renamed.iter().find_map(|e| e.journey.as_ref()).unwrap();
+        assert_eq!(journey.curve(&persona_id), [(1, -2)]);
         // Not an export: a clear refusal.
         assert!(matches!(
             from_json("{\"a\":1}", None),

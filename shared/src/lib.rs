@@ -30,6 +30,7 @@ mod element;
 pub mod export;
 pub mod import;
 mod interview;
+pub mod journey;
 pub mod persona;
 pub mod protocol;
 pub mod templates;

@@ -433,6 +433,7 @@ fn note(id: &str, x: f64, y: f64, text: &str) -> atelier_shared::Element {
         zone: String::new(),
         source: Default::default(),
         persona: None,
+        journey: None,
     }
 }
 

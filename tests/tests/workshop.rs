@@ -604,3 +604,93 @@ async fn a_persona_cites_the_notes_behind_it() {
     server.stop().await;
     run.unwrap();
 }
+
+/// A journey map built by two people: stages renamed, added, moved; a
+/// moment of truth; cells; emotion scores drawn as a curve for the map and
+/// for a persona; current then target.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journey_map_with_its_emotion_curve() {
+    let server = TestServer::start(Config::default()).await;
+    let (_, url, bot) = server.board_with_bot("Parcours").await;
+    let mut julie = atelier_shared::Element::new("julie", Kind::Persona, -900.0, 0.0);
+    julie.persona.as_mut().unwrap().name = "Julie".into();
+    bot.add(&julie).await;
+    let (ann, ben) = (
+        Browser::start().await.expect("browser"),
+        Browser::start().await.expect("browser"),
+    );
+    let journey = || {
+        bot.all_elements()
+            .into_iter()
+            .find_map(|e| e.journey.map(|j| *j))
+    };
+    let run = async {
+        ann.join(&url, "Ann").await?;
+        ben.join(&url, "Ben").await?;
+        ann.click_css("[data-action='templates']").await?;
+        ann.click_css("[data-template='journey']").await?;
+        ann.wait_for(".el-journey").await?;
+        ensure!(eventually(WAIT, || journey().is_some_and(|j| j.stages.len() == 3 && j.lanes.len() == 6)).await);
+        let first = journey().unwrap().stages[0].id.clone();
+
+        // Rename the first stage; add one; move it left; flag it.
+        let name = ann.wait_for(&format!("[data-stage='{first}'] .journey-stage-name")).await?;
+        name.click().await?;
+        ann.ctrl('a').await?;
+        ann.type_text("Discover").await?;
+        ann.click_css("[data-add='stage']").await?;
+        ensure!(eventually(WAIT, || journey().is_some_and(|j| j.stages.len() == 4 && j.stages[0].name == "Discover")).await);
+        // The map grows with its stages.
+        ensure!(
+            eventually(WAIT, || bot.all_elements().iter().any(|e| e.kind == Kind::Journey && e.w == 220.0 + 48.0 + 4.0 * 280.0)).await,
+            "the map did not widen"
+        );
+        let added = journey().unwrap().stages[3].id.clone();
+        ann.click_css(&format!("[data-stage='{added}'] .journey-stage-move button[title='Move left']")).await?;
+        ann.click_css(&format!("[data-stage='{added}'] .mot-flag")).await?;
+        ensure!(
+            eventually(WAIT, || journey().is_some_and(|j| j.stages[2].id == added && j.stages[2].mot)).await,
+            "{:?}",
+            journey().map(|j| j.stages)
+        );
+        // A cell.
+        let cell = ann.wait_for(&format!("[data-cell='actions:{first}'] input")).await?;
+        cell.click().await?;
+        ann.type_text("Compares quotes online").await?;
+        ensure!(eventually(WAIT, || journey().is_some_and(|j| j.cell("actions", &first) == "Compares quotes online")).await);
+
+        // Scores for the map, then for Julie: two curves.
+        let stages: Vec<String> = journey().unwrap().stages.into_iter().map(|s| s.id).collect();
+        for (stage, score) in stages.iter().zip(["1", "-1", "-2", "2"]) {
+            ann.click_css(&format!(".journey-scores[data-stage='{stage}'] [data-score='{score}']")).await?;
+        }
+        select(&ann, ".journey-scoring select", "julie").await?;
+        for (stage, score) in stages.iter().zip(["0", "1"]) {
+            ann.click_css(&format!(".journey-scores[data-stage='{stage}'] [data-score='{score}']")).await?;
+        }
+        ensure!(
+            eventually(WAIT, || journey().is_some_and(|j| j.curve("").len() == 4 && j.curve("julie") == [(0, 0), (1, 1)])).await,
+            "{:?}",
+            journey().map(|j| j.scores)
+        );
+        for b in [&ann, &ben] {
+            b.until(
+                "both curves are drawn",
+                "const g = [...document.querySelectorAll('.journey-curves .curve')];
+                 return g.length === 2 && g.some(c => c.dataset.persona === 'julie' && c.querySelectorAll('circle').length === 2)
+                     && g.some(c => c.dataset.persona === '' && c.querySelectorAll('circle').length === 4);",
+            )
+            .await?;
+        }
+        ann.click_css("[data-variant='target']").await?;
+        ensure!(eventually(WAIT, || journey().is_some_and(|j| j.variant == "target")).await);
+        ben.wait_for(".el-journey.target").await?;
+        ann.screenshot("journey-map").await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    ann.close().await;
+    ben.close().await;
+    server.stop().await;
+    run.unwrap();
+}

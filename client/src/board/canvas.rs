@@ -106,7 +106,7 @@ pub fn Canvas() -> impl IntoView {
             let scene = &model().scene;
             let mut ids: Vec<String> = ui.selection.with(|s| s.iter().cloned().collect());
             ids.extend(ui.editing.get());
-            ids.extend(scene.personas_in(cull.get()));
+            ids.extend(scene.cards_in(cull.get()));
             ids.retain(|id| scene.rect(id).is_some());
             ids.sort();
             ids.dedup();
@@ -450,7 +450,7 @@ fn paint_shapes(ctx: &web_sys::CanvasRenderingContext2d, shapes: &[Shape], area:
                         ctx.fill_rect(r.x, r.y, r.w.max(min), r.h.max(min));
                     }
                     Kind::Text => {}
-                    Kind::Persona => {
+                    Kind::Persona | Kind::Journey => {
                         // A card: white, its accent band at the top.
                         set_fill(ctx, "rgba(31, 36, 48, .12)");
                         ctx.fill_rect(r.x + 2.0, r.y + 6.0, r.w, r.h);

@@ -115,6 +115,15 @@ fn TemplateMenu() -> impl IntoView {
                     "Identity, quote, objective and six sections, every line backed by notes"
                 }}</span>
             </button>
+            <button class="template-item" role="menuitem" data-template="journey"
+                on:click=move |_| { insert_journey(lang); ui.templates.set(false); }>
+                <span class="template-name">{if lang == Lang::Fr { "Parcours client" } else { "Customer journey map" }}</span>
+                <span class="template-about">{if lang == Lang::Fr {
+                    "Étapes et lignes, la courbe des émotions par persona, les moments de vérité"
+                } else {
+                    "Stages by lanes, the emotion curve of each persona, moments of truth"
+                }}</span>
+            </button>
             {TEMPLATES.iter().map(|t| {
                 let (name, about) = match lang {
                     Lang::Fr => (t.name.1, t.about.1),
@@ -219,6 +228,24 @@ fn insert_persona() {
     let id = ops::add(vec![persona]).remove(0);
     let (w, h) = ui.viewport.get_untracked();
     if let Some(r) = super::model::model().scene.rect(&id) {
+        ui.camera.set(super::camera::Camera::fit(r, w, h));
+    }
+    ui.select([id]);
+}
+
+/// Adds a journey map (current) beside the board.
+fn insert_journey(lang: Lang) {
+    let ui = ui();
+    let at = atelier_shared::import::pool_origin(model().scene.bounds());
+    let mut map = atelier_shared::Element::new(ops::new_id(), Kind::Journey, at.0, at.1);
+    map.journey = Some(Box::new(atelier_shared::journey::Journey::new(
+        lang,
+        "current",
+        ops::new_id,
+    )));
+    let id = ops::add(vec![map]).remove(0);
+    let (w, h) = ui.viewport.get_untracked();
+    if let Some(r) = model().scene.rect(&id) {
         ui.camera.set(super::camera::Camera::fit(r, w, h));
     }
     ui.select([id]);

@@ -145,13 +145,15 @@ impl Scene {
         hits.into_iter().cloned().collect()
     }
 
-    /// The persona cards meeting `view` (far out they stay in the DOM: few,
-    /// and read as cards, not as shapes).
-    pub fn personas_in(&self, view: Rect) -> Vec<String> {
+    /// The persona cards and journey maps meeting `view` (far out they stay
+    /// in the DOM: few, and read as what they are, not as shapes).
+    pub fn cards_in(&self, view: Rect) -> Vec<String> {
         self.items
             .borrow()
             .iter()
-            .filter(|(_, i)| i.kind == Kind::Persona && i.rect.intersects(&view))
+            .filter(|(_, i)| {
+                matches!(i.kind, Kind::Persona | Kind::Journey) && i.rect.intersects(&view)
+            })
             .map(|(id, _)| id.clone())
             .collect()
     }

@@ -104,13 +104,18 @@ pub fn insert(elements: &[Element]) {
     end_step();
 }
 
-/// Runs `f` on persona `id`'s map, in one local transaction.
-fn persona_edit(id: &str, f: impl FnOnce(&mut TransactionMut, &PersonaEdit)) {
+/// Runs `f` on element `id`'s map, in one local transaction (for the
+/// typed elements' own edits: personas, journey maps).
+pub fn with_map(id: &str, f: impl FnOnce(&mut TransactionMut, &yrs::MapRef)) {
     edit(|txn, elements| {
         if let Some(Out::YMap(map)) = elements.map().get(txn, id) {
-            f(txn, &PersonaEdit { map: &map });
+            f(txn, &map);
         }
     });
+}
+
+fn persona_edit(id: &str, f: impl FnOnce(&mut TransactionMut, &PersonaEdit)) {
+    with_map(id, |txn, map| f(txn, &PersonaEdit { map }));
 }
 
 pub fn persona_field(id: &str, key: &str, text: &str) {

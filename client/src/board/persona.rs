@@ -29,7 +29,7 @@ fn sources() -> HashMap<String, Source> {
 
 /// A one-line field of the persona: typed changes go to the document as
 /// the smallest edit; others' edits come in without moving the caret.
-fn field(
+pub(super) fn field(
     class: &'static str,
     placeholder: String,
     value: impl Fn() -> String + Clone + Send + Sync + 'static,

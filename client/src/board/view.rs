@@ -20,6 +20,7 @@ pub fn element(id: String) -> AnyView {
         Kind::Frame => frame(id, signal).into_any(),
         Kind::Connector => connector(id, signal).into_any(),
         Kind::Persona => super::persona::persona(id, signal).into_any(),
+        Kind::Journey => super::journey::journey(id, signal).into_any(),
         Kind::Other(_) => ().into_any(),
     }
 }

@@ -1,0 +1,394 @@
+//! The customer journey map: stages (columns) by lanes (rows), names and
+//! cells edited in place and live; the emotions lane as a curve per
+//! persona from -2 to +2, scored stage by stage; moments of truth flagged
+//! on stages; current or target.
+
+use atelier_shared::journey::{Journey, JourneyEdit, Lane, SCORES, Stage};
+use atelier_shared::templates::Lang;
+use atelier_shared::{Element, Kind};
+use leptos::prelude::*;
+
+use super::model::{model, ui};
+use super::ops;
+use super::persona::field;
+use super::view::z_index;
+
+/// Board units: the lane names' column, a stage's column, the curve's height.
+const NAMES: f64 = 220.0;
+const COLUMN: f64 = 280.0;
+const CURVE: f64 = 150.0;
+
+/// Colours of the curves, in order of the personas that have one.
+const CURVES: [&str; 5] = ["#2a9d8f", "#e4572e", "#3a86ff", "#8338ec", "#e9a03b"];
+
+fn fr(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
+    if lang == Lang::Fr { fr } else { en }
+}
+
+/// The personas of the board: (id, name).
+fn personas() -> Vec<(String, String)> {
+    let scene = &model().scene;
+    scene
+        .ids()
+        .into_iter()
+        .filter(|id| scene.kind(id) == Some(Kind::Persona))
+        .filter_map(|id| scene.get(&id))
+        .map(|e| {
+            let name = e.persona.map(|p| p.name).unwrap_or_default();
+            (
+                e.id,
+                if name.is_empty() {
+                    "Persona".to_owned()
+                } else {
+                    name
+                },
+            )
+        })
+        .collect()
+}
+
+fn edit(id: &str, f: impl FnOnce(&mut yrs::TransactionMut, &JourneyEdit)) {
+    ops::with_map(id, |txn, map| f(txn, &JourneyEdit { map }));
+}
+
+pub fn journey(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
+    let ui = ui();
+    let lang = super::chrome::board_lang();
+    let data = {
+        let s = signal.clone();
+        Memo::new(move |_| s.with(|e| e.journey.as_deref().cloned().unwrap_or_default()))
+    };
+    let s = signal.clone();
+    let sel_id = id.clone();
+    let class = move || {
+        let mut class = "el el-journey".to_owned();
+        if ui.selection.with(|sel| sel.contains(&sel_id)) {
+            class.push_str(" selected");
+        }
+        if data.with(|j| j.variant == "target") {
+            class.push_str(" target");
+        }
+        class
+    };
+    let style = move || {
+        let n = data.with(|j| j.stages.len()).max(1) as f64;
+        s.with(|e| {
+            format!(
+                "transform:translate({}px,{}px);width:{}px;min-height:{}px;z-index:{};--columns:{}",
+                e.x,
+                e.y,
+                e.w.max(NAMES + n * COLUMN + 48.0),
+                e.h,
+                z_index(e.z),
+                n
+            )
+        })
+    };
+    // Whose emotions the score buttons set ("" is the map's own curve).
+    let scoring = RwSignal::new(String::new());
+    let people = Memo::new(move |_| {
+        ui.look.track();
+        personas()
+    });
+
+    let (i1, i2, i3, i4) = (id.clone(), id.clone(), id.clone(), id.clone());
+    // The grid's structure: re-rendered when stages or lanes come, go or
+    // move, not when a name or a cell is typed in (the fields follow).
+    let stages = Memo::new(move |_| {
+        data.with(|j| j.stages.iter().map(|s| s.id.clone()).collect::<Vec<_>>())
+    });
+    let lane_keys = Memo::new(move |_| {
+        data.with(|j| {
+            j.lanes
+                .iter()
+                .map(|l| (l.id.clone(), l.emotions))
+                .collect::<Vec<_>>()
+        })
+    });
+    let header = move || {
+        let ids = stages.get();
+        let n = ids.len();
+        ids.into_iter()
+            .enumerate()
+            .map(|(index, stage)| stage_head(i1.clone(), stage, index, n, data, lang))
+            .collect_view()
+    };
+    let lanes = move || {
+        lane_keys
+            .get()
+            .into_iter()
+            .map(|(lane, emotions)| {
+                lane_row(
+                    i2.clone(),
+                    lane,
+                    emotions,
+                    data,
+                    stages,
+                    scoring,
+                    people,
+                    lang,
+                )
+            })
+            .collect_view()
+    };
+    view! {
+        <div class=class data-id=id.clone() style=style>
+            <header class="journey-head" on:pointerdown=|ev| ev.stop_propagation()>
+                <h3>{fr(lang, "Customer journey map", "Parcours client")}</h3>
+                <div class="journey-variant" role="radiogroup">
+                    {[("current", fr(lang, "Current", "Actuel")), ("target", fr(lang, "Target", "Cible"))].map(|(v, label)| {
+                        let id = i3.clone();
+                        view! {
+                            <button role="radio" data-variant=v class:on=move || data.with(|j| j.variant == v)
+                                on:click=move |_| { ops::with_map(&id, |txn, map| { yrs::Map::insert(map, txn, "variant", v); }); ops::end_step(); }>
+                                {label}
+                            </button>
+                        }
+                    }).collect_view()}
+                </div>
+                <button class="journey-add" data-add="stage" on:click=move |_| {
+                    let stage = Stage { id: ops::new_id(), name: fr(lang, "New stage", "Nouvelle étape").into(), mot: false };
+                    edit(&i4, |txn, j| {
+                        j.add_stage(txn, &stage);
+                        j.fit_width(txn, NAMES + 48.0, COLUMN);
+                    });
+                    ops::end_step();
+                }>{fr(lang, "+ Stage", "+ Étape")}</button>
+                <button class="journey-add" data-add="lane" on:click={
+                    let id = id.clone();
+                    move |_| {
+                        let lane = Lane { id: ops::new_id(), name: fr(lang, "New lane", "Nouvelle ligne").into(), emotions: false };
+                        edit(&id, |txn, j| j.add_lane(txn, &lane));
+                        ops::end_step();
+                    }
+                }>{fr(lang, "+ Lane", "+ Ligne")}</button>
+            </header>
+            <div class="journey-grid">
+                <div class="journey-corner">{fr(lang, "Stages →", "Étapes →")}</div>
+                {header}
+                {lanes}
+            </div>
+        </div>
+    }
+}
+
+/// A stage's header: its name, moment of truth, move and remove.
+fn stage_head(
+    id: String,
+    stage_id: String,
+    index: usize,
+    count: usize,
+    data: Memo<Journey>,
+    lang: Lang,
+) -> impl IntoView {
+    let mot = {
+        let sid = stage_id.clone();
+        Memo::new(move |_| data.with(|j| j.stages.iter().any(|s| s.id == sid && s.mot)))
+    };
+    let name = {
+        let sid = stage_id.clone();
+        move || {
+            data.with(|j| {
+                j.stages
+                    .iter()
+                    .find(|s| s.id == sid)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let (j1, j2, j3, j4, j5) = (id.clone(), id.clone(), id.clone(), id.clone(), id);
+    let (s1, s2, s3, s4, s5) = (
+        stage_id.clone(),
+        stage_id.clone(),
+        stage_id.clone(),
+        stage_id.clone(),
+        stage_id.clone(),
+    );
+    view! {
+        <div class="journey-stage" class:mot=move || mot.get() data-stage=stage_id on:pointerdown=|ev| ev.stop_propagation()>
+            {field("journey-stage-name", fr(lang, "Stage", "Étape").to_owned(), name, move |t| edit(&j1, |txn, j| j.rename_stage(txn, &s1, &t)))}
+            <div class="journey-stage-tools">
+                <button class="mot-flag" class:on=move || mot.get() title=fr(lang, "Moment of truth", "Moment de vérité")
+                    on:click=move |_| { edit(&j2, |txn, j| j.set_mot(txn, &s2, !mot.get_untracked())); ops::end_step(); }>
+                    {fr(lang, "◆ Moment of truth", "◆ Moment de vérité")}
+                </button>
+                <span class="journey-stage-move">
+                    <button title=fr(lang, "Move left", "Vers la gauche") disabled=index == 0
+                        on:click=move |_| { edit(&j3, |txn, j| j.move_stage(txn, &s3, -1)); ops::end_step(); }>"←"</button>
+                    <button title=fr(lang, "Move right", "Vers la droite") disabled=index + 1 == count
+                        on:click=move |_| { edit(&j4, |txn, j| j.move_stage(txn, &s4, 1)); ops::end_step(); }>"→"</button>
+                    <button title=fr(lang, "Remove the stage", "Supprimer l'étape") disabled=count == 1
+                        on:click=move |_| {
+                            edit(&j5, |txn, j| {
+                                j.remove_stage(txn, &s5);
+                                j.fit_width(txn, NAMES + 48.0, COLUMN);
+                            });
+                            ops::end_step();
+                        }>"×"</button>
+                </span>
+            </div>
+        </div>
+    }
+}
+
+/// A lane: its name, then a cell per stage; the emotions lane: the curves
+/// and the score buttons.
+#[allow(clippy::too_many_arguments)]
+fn lane_row(
+    id: String,
+    lane_id: String,
+    is_emotions: bool,
+    data: Memo<Journey>,
+    stages: Memo<Vec<String>>,
+    scoring: RwSignal<String>,
+    people: Memo<Vec<(String, String)>>,
+    lang: Lang,
+) -> impl IntoView {
+    let name = {
+        let lid = lane_id.clone();
+        move || {
+            data.with(|j| {
+                j.lanes
+                    .iter()
+                    .find(|l| l.id == lid)
+                    .map(|l| l.name.clone())
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let (j1, l1) = (id.clone(), lane_id.clone());
+    let head = view! {
+        <div class="journey-lane" class:emotions=is_emotions data-lane=lane_id.clone() on:pointerdown=|ev| ev.stop_propagation()>
+            {field("journey-lane-name", fr(lang, "Lane", "Ligne").to_owned(), name, move |t| edit(&j1, |txn, j| j.rename_lane(txn, &l1, &t)))}
+            {is_emotions.then(|| view! {
+                <label class="journey-scoring">
+                    <span>{fr(lang, "Scores of", "Notes de")}</span>
+                    <select on:change=move |ev| scoring.set(event_target_value(&ev))>
+                        <option value="" selected=move || scoring.with(String::is_empty)>{fr(lang, "this map", "ce parcours")}</option>
+                        {move || people.get().into_iter().map(|(pid, pname)| {
+                            let p = pid.clone();
+                            view! { <option value=pid selected=move || scoring.with(|s| *s == p)>{pname}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            })}
+        </div>
+    };
+    if is_emotions {
+        return view! { {head} {emotions(id, data, scoring, people)} }.into_any();
+    }
+    let cells = move || {
+        stages
+            .get()
+            .into_iter()
+            .map(|stage| {
+                let (lid, sid) = (lane_id.clone(), stage);
+                let text = {
+                    let (lid, sid) = (lid.clone(), sid.clone());
+                    move || data.with(|j| j.cell(&lid, &sid).to_owned())
+                };
+                let jid = id.clone();
+                let key = format!("{lid}:{sid}");
+                view! {
+                    <div class="journey-cell" data-cell=key on:pointerdown=|ev| ev.stop_propagation()>
+                        {field("journey-cell-field", String::new(), text, move |t| edit(&jid, |txn, j| j.set_cell(txn, &lid, &sid, &t)))}
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+    view! { {head} {cells} }.into_any()
+}
+
+/// The emotions lane: one curve per persona scored (and the map's own),
+/// a zero line, and per stage the buttons that set the chosen curve's score.
+fn emotions(
+    id: String,
+    data: Memo<Journey>,
+    scoring: RwSignal<String>,
+    people: Memo<Vec<(String, String)>>,
+) -> impl IntoView {
+    let y = |score: i8| CURVE / 2.0 - score as f64 * (CURVE / 2.0 - 14.0) / 2.0;
+    let curves = move || {
+        let j = data.get();
+        let n = j.stages.len().max(1) as f64;
+        let names = people.get();
+        let width = n * COLUMN;
+        let paths = j
+            .curves()
+            .into_iter()
+            .enumerate()
+            .map(|(i, persona)| {
+                let color = CURVES[i % CURVES.len()];
+                let points: Vec<(f64, f64)> = j
+                    .curve(&persona)
+                    .into_iter()
+                    .map(|(stage, score)| ((stage as f64 + 0.5) * COLUMN, y(score)))
+                    .collect();
+                let d = points
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (x, y))| format!("{}{x:.1} {y:.1}", if k == 0 { "M" } else { " L" }))
+                    .collect::<String>();
+                let label = if persona.is_empty() {
+                    String::new()
+                } else {
+                    names.iter().find(|(pid, _)| *pid == persona).map(|(_, n)| n.clone()).unwrap_or_default()
+                };
+                let last = points.last().copied();
+                view! {
+                    <g class="curve" data-persona=persona.clone()>
+                        <path d=d stroke=color></path>
+                        {points.into_iter().map(|(x, y)| view! { <circle cx=x cy=y r="6" fill=color></circle> }).collect_view()}
+                        {last.map(|(x, y)| view! { <text x=x + 10.0 y=y - 8.0 fill=color>{label}</text> })}
+                    </g>
+                }
+            })
+            .collect_view();
+        view! {
+            <svg class="journey-curves" width=width height=CURVE viewBox=format!("0 0 {width} {CURVE}")>
+                <line class="zero" x1="0" y1=y(0) x2=width y2=y(0)></line>
+                {paths}
+            </svg>
+        }
+    };
+    let buttons = move || {
+        let j = data.get();
+        j.stages
+            .iter()
+            .map(|stage| {
+                let sid = stage.id.clone();
+                let jid = id.clone();
+                view! {
+                    <div class="journey-scores" data-stage=sid.clone() on:pointerdown=|ev| ev.stop_propagation()>
+                        {SCORES.map(|score| {
+                            let (sid, jid) = (sid.clone(), jid.clone());
+                            let current = {
+                                let sid = sid.clone();
+                                move || data.with(|j| j.score(&scoring.get(), &sid)) == Some(score)
+                            };
+                            view! {
+                                <button class="score" class:on=current data-score=score.to_string()
+                                    on:click=move |_| {
+                                        let persona = scoring.get_untracked();
+                                        let same = data.with_untracked(|j| j.score(&persona, &sid)) == Some(score);
+                                        edit(&jid, |txn, j| j.set_score(txn, &persona, &sid, (!same).then_some(score)));
+                                        ops::end_step();
+                                    }>
+                                    {if score > 0 { format!("+{score}") } else { score.to_string() }}
+                                </button>
+                            }
+                        }).collect_view()}
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="journey-emotions">
+            {curves}
+            <div class="journey-score-row">{buttons}</div>
+        </div>
+    }
+}

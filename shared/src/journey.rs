@@ -1,0 +1,476 @@
+//! The customer journey map: a typed element (`type: "journey"`), a grid of
+//! stages (columns) by lanes (rows), every name and cell a Y.Text edited
+//! collaboratively; the emotions lane holds a score from -2 to +2 per
+//! stage and per persona, drawn as a curve; moments of truth are flags on
+//! stages; a board can hold a current and a target map (`variant`).
+//!
+//! Stored in the element's map (see `docs/board-schema.md`): `variant`,
+//! `stages` and `lanes` (arrays of maps `{id, name: Y.Text, …}`), `cells`
+//! (map `"lane:stage"` → Y.Text) and `scores` (map `"persona:stage"` →
+//! number; persona `""` is the map's own curve).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use yrs::types::text::TextPrelim;
+use yrs::{
+    Any, Array, ArrayPrelim, ArrayRef, GetString, Map, MapPrelim, MapRef, Out, ReadTxn,
+    TransactionMut,
+};
+
+use crate::element::edit_text_in;
+use crate::templates::Lang;
+
+type Said = (&'static str, &'static str);
+
+fn say(lang: Lang, (en, fr): Said) -> String {
+    match lang {
+        Lang::En => en,
+        Lang::Fr => fr,
+    }
+    .to_owned()
+}
+
+/// The stages a new map starts with.
+pub const STAGES: [Said; 3] = [
+    ("Before purchase", "Avant l'achat"),
+    ("Purchase", "Achat"),
+    ("After purchase", "Après l'achat"),
+];
+
+/// The lanes a new map starts with: key, name, whether it is the emotions
+/// lane.
+pub const LANES: [(&str, Said, bool); 6] = [
+    ("actions", ("Actions", "Actions"), false),
+    (
+        "touchpoints",
+        ("Touchpoints and channels", "Points de contact et canaux"),
+        false,
+    ),
+    ("thoughts", ("Thoughts", "Pensées"), false),
+    ("emotions", ("Emotions", "Émotions"), true),
+    ("pains", ("Pain points", "Irritants"), false),
+    ("opportunities", ("Opportunities", "Opportunités"), false),
+];
+
+/// Lowest and highest emotion score.
+pub const SCORES: std::ops::RangeInclusive<i8> = -2..=2;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    pub id: String,
+    pub name: String,
+    /// A moment of truth.
+    #[serde(default)]
+    pub mot: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Lane {
+    pub id: String,
+    pub name: String,
+    /// The emotions lane: scores, not text.
+    #[serde(default)]
+    pub emotions: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Journey {
+    /// `current` or `target`.
+    pub variant: String,
+    pub stages: Vec<Stage>,
+    pub lanes: Vec<Lane>,
+    /// `"lane:stage"` → text.
+    pub cells: BTreeMap<String, String>,
+    /// `"persona:stage"` → score.
+    pub scores: BTreeMap<String, i8>,
+}
+
+pub fn cell_key(lane: &str, stage: &str) -> String {
+    format!("{lane}:{stage}")
+}
+
+impl Journey {
+    /// A new map in `lang`, ids from `id`.
+    pub fn new(lang: Lang, variant: &str, mut id: impl FnMut() -> String) -> Journey {
+        Journey {
+            variant: variant.to_owned(),
+            stages: STAGES
+                .iter()
+                .map(|s| Stage {
+                    id: id(),
+                    name: say(lang, *s),
+                    mot: false,
+                })
+                .collect(),
+            lanes: LANES
+                .iter()
+                .map(|(key, name, emotions)| Lane {
+                    id: (*key).to_owned(),
+                    name: say(lang, *name),
+                    emotions: *emotions,
+                })
+                .collect(),
+            ..Journey::default()
+        }
+    }
+
+    pub fn cell(&self, lane: &str, stage: &str) -> &str {
+        self.cells
+            .get(&cell_key(lane, stage))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn score(&self, persona: &str, stage: &str) -> Option<i8> {
+        self.scores.get(&cell_key(persona, stage)).copied()
+    }
+
+    /// The personas (ids, `""` for the map's own) that have scores.
+    pub fn curves(&self) -> Vec<String> {
+        let mut personas: Vec<String> = self
+            .scores
+            .keys()
+            .filter_map(|k| k.rsplit_once(':').map(|(p, _)| p.to_owned()))
+            .collect();
+        personas.sort();
+        personas.dedup();
+        personas
+    }
+
+    /// The curve of `persona`: (stage index, score) for the stages scored.
+    pub fn curve(&self, persona: &str) -> Vec<(usize, i8)> {
+        self.stages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((i, self.score(persona, &s.id)?)))
+            .collect()
+    }
+
+    pub fn read<T: ReadTxn>(txn: &T, map: &MapRef) -> Journey {
+        let text_of = |m: &MapRef, key: &str| match m.get(txn, key) {
+            Some(Out::YText(t)) => t.get_string(txn),
+            Some(Out::Any(Any::String(s))) => s.to_string(),
+            _ => String::new(),
+        };
+        let items = |key: &str| -> Vec<MapRef> {
+            match map.get(txn, key) {
+                Some(Out::YArray(a)) => a
+                    .iter(txn)
+                    .filter_map(|o| match o {
+                        Out::YMap(m) => Some(m),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let flag =
+            |m: &MapRef, key: &str| matches!(m.get(txn, key), Some(Out::Any(Any::Bool(true))));
+        let stages = items("stages")
+            .iter()
+            .map(|m| Stage {
+                id: text_of(m, "id"),
+                name: text_of(m, "name"),
+                mot: flag(m, "mot"),
+            })
+            .collect();
+        let lanes = items("lanes")
+            .iter()
+            .map(|m| Lane {
+                id: text_of(m, "id"),
+                name: text_of(m, "name"),
+                emotions: flag(m, "emotions"),
+            })
+            .collect();
+        let cells = match map.get(txn, "cells") {
+            Some(Out::YMap(cells)) => cells
+                .iter(txn)
+                .filter_map(|(k, v)| match v {
+                    Out::YText(t) => Some((k.to_owned(), t.get_string(txn))),
+                    _ => None,
+                })
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        let scores = match map.get(txn, "scores") {
+            Some(Out::YMap(scores)) => scores
+                .iter(txn)
+                .filter_map(|(k, v)| {
+                    let n = match v {
+                        Out::Any(Any::Number(yrs::any::Number::Float(n))) if n.is_finite() => n,
+                        Out::Any(Any::Number(yrs::any::Number::Int(n))) => n as f64,
+                        _ => return None,
+                    };
+                    Some((k.to_owned(), n.round().clamp(-2.0, 2.0) as i8))
+                })
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        Journey {
+            variant: match map.get(txn, "variant") {
+                Some(Out::Any(Any::String(s))) if &*s == "target" => "target".into(),
+                _ => "current".into(),
+            },
+            stages,
+            lanes,
+            cells,
+            scores,
+        }
+    }
+
+    pub fn write(&self, txn: &mut TransactionMut, map: &MapRef) {
+        map.insert(txn, "variant", Any::from(self.variant.as_str()));
+        let stages = map.insert(txn, "stages", ArrayPrelim::default());
+        for stage in &self.stages {
+            push_stage(txn, &stages, stage);
+        }
+        let lanes = map.insert(txn, "lanes", ArrayPrelim::default());
+        for lane in &self.lanes {
+            push_lane(txn, &lanes, lane);
+        }
+        let cells = map.insert(txn, "cells", MapPrelim::default());
+        for (k, v) in &self.cells {
+            cells.insert(txn, k.as_str(), TextPrelim::new(v.as_str()));
+        }
+        let scores = map.insert(txn, "scores", MapPrelim::default());
+        for (k, v) in &self.scores {
+            scores.insert(txn, k.as_str(), Any::from(*v as f64));
+        }
+    }
+}
+
+fn push_stage(txn: &mut TransactionMut, stages: &ArrayRef, stage: &Stage) {
+    let m = stages.push_back(txn, MapPrelim::default());
+    fill_stage(txn, &m, stage);
+}
+
+fn fill_stage(txn: &mut TransactionMut, m: &MapRef, stage: &Stage) {
+    m.insert(txn, "id", Any::from(stage.id.as_str()));
+    m.insert(txn, "name", TextPrelim::new(stage.name.as_str()));
+    m.insert(txn, "mot", Any::from(stage.mot));
+}
+
+fn push_lane(txn: &mut TransactionMut, lanes: &ArrayRef, lane: &Lane) {
+    let m = lanes.push_back(txn, MapPrelim::default());
+    m.insert(txn, "id", Any::from(lane.id.as_str()));
+    m.insert(txn, "name", TextPrelim::new(lane.name.as_str()));
+    m.insert(txn, "emotions", Any::from(lane.emotions));
+}
+
+/// Edits of one journey element's map; each touches only what it names.
+pub struct JourneyEdit<'a> {
+    pub map: &'a MapRef,
+}
+
+impl JourneyEdit<'_> {
+    fn array(&self, txn: &mut TransactionMut, key: &str) -> ArrayRef {
+        match self.map.get(txn, key) {
+            Some(Out::YArray(a)) => a,
+            _ => self.map.insert(txn, key, ArrayPrelim::default()),
+        }
+    }
+
+    fn child_map(&self, txn: &mut TransactionMut, key: &str) -> MapRef {
+        match self.map.get(txn, key) {
+            Some(Out::YMap(m)) => m,
+            _ => self.map.insert(txn, key, MapPrelim::default()),
+        }
+    }
+
+    /// Index and map of the item `id` of array `key`.
+    fn find(&self, txn: &mut TransactionMut, key: &str, id: &str) -> Option<(u32, MapRef)> {
+        let array = self.array(txn, key);
+        array.iter(txn).enumerate().find_map(|(i, o)| match o {
+            Out::YMap(m) if matches!(m.get(txn, "id"), Some(Out::Any(Any::String(s))) if &*s == id) => {
+                Some((i as u32, m))
+            }
+            _ => None,
+        })
+    }
+
+    pub fn add_stage(&self, txn: &mut TransactionMut, stage: &Stage) {
+        let stages = self.array(txn, "stages");
+        push_stage(txn, &stages, stage);
+    }
+
+    pub fn rename_stage(&self, txn: &mut TransactionMut, id: &str, name: &str) {
+        if let Some((_, m)) = self.find(txn, "stages", id) {
+            edit_text_in(txn, &m, "name", name);
+        }
+    }
+
+    pub fn set_mot(&self, txn: &mut TransactionMut, id: &str, mot: bool) {
+        if let Some((_, m)) = self.find(txn, "stages", id) {
+            m.insert(txn, "mot", Any::from(mot));
+        }
+    }
+
+    /// Moves a stage `by` places (negative: left), within the map. (The
+    /// stage is written again at its new place: a concurrent edit of its
+    /// name during the move keeps the name as it was read.)
+    pub fn move_stage(&self, txn: &mut TransactionMut, id: &str, by: i32) {
+        let stages = self.array(txn, "stages");
+        let len = stages.len(txn) as i32;
+        let Some((index, map)) = self.find(txn, "stages", id) else {
+            return;
+        };
+        let to = (index as i32 + by).clamp(0, len - 1) as u32;
+        if to == index {
+            return;
+        }
+        let stage = Stage {
+            id: id.to_owned(),
+            name: match map.get(txn, "name") {
+                Some(Out::YText(t)) => t.get_string(txn),
+                _ => String::new(),
+            },
+            mot: matches!(map.get(txn, "mot"), Some(Out::Any(Any::Bool(true)))),
+        };
+        stages.remove(txn, index);
+        let m = stages.insert(txn, to, MapPrelim::default());
+        fill_stage(txn, &m, &stage);
+    }
+
+    /// Removes a stage, its cells and its scores.
+    pub fn remove_stage(&self, txn: &mut TransactionMut, id: &str) {
+        if let Some((index, _)) = self.find(txn, "stages", id) {
+            self.array(txn, "stages").remove(txn, index);
+        }
+        let suffix = format!(":{id}");
+        for key in ["cells", "scores"] {
+            let m = self.child_map(txn, key);
+            let gone: Vec<String> = m
+                .keys(txn)
+                .filter(|k| k.ends_with(&suffix))
+                .map(str::to_owned)
+                .collect();
+            for k in gone {
+                m.remove(txn, &k);
+            }
+        }
+    }
+
+    /// Sets the element's width to hold its stages: `fixed` plus `per_stage`
+    /// for each (the map grows and shrinks with its stages).
+    pub fn fit_width(&self, txn: &mut TransactionMut, fixed: f64, per_stage: f64) {
+        let stages = self.array(txn, "stages").len(txn) as f64;
+        self.map
+            .insert(txn, "w", Any::from(fixed + per_stage * stages.max(1.0)));
+    }
+
+    pub fn add_lane(&self, txn: &mut TransactionMut, lane: &Lane) {
+        let lanes = self.array(txn, "lanes");
+        push_lane(txn, &lanes, lane);
+    }
+
+    pub fn rename_lane(&self, txn: &mut TransactionMut, id: &str, name: &str) {
+        if let Some((_, m)) = self.find(txn, "lanes", id) {
+            edit_text_in(txn, &m, "name", name);
+        }
+    }
+
+    pub fn set_cell(&self, txn: &mut TransactionMut, lane: &str, stage: &str, text: &str) {
+        let cells = self.child_map(txn, "cells");
+        edit_text_in(txn, &cells, &cell_key(lane, stage), text);
+    }
+
+    /// Sets (or with `None` clears) the score of `persona` at `stage`.
+    pub fn set_score(
+        &self,
+        txn: &mut TransactionMut,
+        persona: &str,
+        stage: &str,
+        score: Option<i8>,
+    ) {
+        let scores = self.child_map(txn, "scores");
+        match score {
+            Some(s) => {
+                scores.insert(
+                    txn,
+                    cell_key(persona, stage),
+                    Any::from(s.clamp(-2, 2) as f64),
+                );
+            }
+            None => {
+                scores.remove(txn, &cell_key(persona, stage));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yrs::{Doc, Transact};
+
+    #[test]
+    fn a_journey_round_trips_and_is_edited_in_place() {
+        let doc = Doc::new();
+        let elements = doc.get_or_insert_map("elements");
+        let mut txn = doc.transact_mut();
+        let map = elements.insert(&mut txn, "j", MapPrelim::default());
+        let mut n = 0;
+        let journey = Journey::new(Lang::Fr, "current", || {
+            n += 1;
+            format!("s{n}")
+        });
+        assert_eq!(journey.stages[0].name, "Avant l'achat");
+        assert_eq!(journey.lanes.iter().filter(|l| l.emotions).count(), 1);
+        journey.write(&mut txn, &map);
+        assert_eq!(Journey::read(&txn, &map), journey);
+
+        let edit = JourneyEdit { map: &map };
+        edit.add_stage(
+            &mut txn,
+            &Stage {
+                id: "s4".into(),
+                name: "Sinistre".into(),
+                mot: false,
+            },
+        );
+        edit.rename_stage(&mut txn, "s2", "Souscription");
+        edit.set_mot(&mut txn, "s4", true);
+        edit.set_cell(&mut txn, "actions", "s4", "Déclare le sinistre");
+        edit.set_score(&mut txn, "", "s1", Some(1));
+        edit.set_score(&mut txn, "", "s4", Some(-7));
+        edit.set_score(&mut txn, "julie", "s4", Some(-1));
+        edit.move_stage(&mut txn, "s4", -1);
+        let j = Journey::read(&txn, &map);
+        let names: Vec<&str> = j.stages.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Avant l'achat", "Souscription", "Sinistre", "Après l'achat"]
+        );
+        assert!(j.stages[2].mot);
+        assert_eq!(j.cell("actions", "s4"), "Déclare le sinistre");
+        assert_eq!(j.curve(""), [(0, 1), (2, -2)], "clamped to -2");
+        assert_eq!(j.curves(), ["", "julie"]);
+        edit.move_stage(&mut txn, "s1", 1);
+        let names: Vec<String> = Journey::read(&txn, &map)
+            .stages
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(names, ["s2", "s1", "s4", "s3"]);
+        edit.remove_stage(&mut txn, "s4");
+        let j = Journey::read(&txn, &map);
+        assert_eq!(j.stages.len(), 3);
+        assert!(j.cells.is_empty() && j.curve("julie").is_empty());
+        edit.add_lane(
+            &mut txn,
+            &Lane {
+                id: "l7".into(),
+                name: "Verbatims".into(),
+                emotions: false,
+            },
+        );
+        edit.rename_lane(&mut txn, "l7", "Citations");
+        assert_eq!(
+            Journey::read(&txn, &map).lanes.last().unwrap().name,
+            "Citations"
+        );
+        edit.set_score(&mut txn, "", "s1", None);
+        assert!(Journey::read(&txn, &map).curve("").is_empty());
+    }
+}
