@@ -11,6 +11,7 @@ mod notes_panel;
 mod ops;
 mod overlay;
 mod persona;
+mod picture;
 mod view;
 
 use std::collections::HashSet;

@@ -3,7 +3,7 @@
 use atelier_shared::export::{self, Content};
 use atelier_shared::templates::{self, Lang};
 use atelier_shared::{Board, BoardId, BoardMeta};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -29,10 +29,18 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// A board's personas as a Markdown report (`personas.md`), its personas
 /// and notes as JSON (`board.json`, re-importable), its notes as CSV
-/// (`notes.csv`), read from what is stored (everything any client has seen).
+/// (`notes.csv`), the board or a frame as SVG (`board.svg?frame=…`), read
+/// from what is stored (everything any client has seen).
+#[derive(Deserialize)]
+struct ExportQuery {
+    /// For `board.svg`: only this frame and what it holds.
+    frame: Option<String>,
+}
+
 async fn export(
     State(state): State<AppState>,
     Path((id, file)): Path<(String, String)>,
+    Query(query): Query<ExportQuery>,
 ) -> Result<Response, AppError> {
     let id: BoardId = id.parse()?;
     let info = state.store.info(&id).await?.ok_or(AppError::NotFound)?;
@@ -47,6 +55,10 @@ async fn export(
             "application/json",
         ),
         "notes.csv" => (export::notes_csv(&content), "text/csv; charset=utf-8"),
+        "board.svg" => (
+            atelier_shared::svg::svg(&content, query.frame.as_deref()).ok_or(AppError::NotFound)?,
+            "image/svg+xml",
+        ),
         _ => return Err(AppError::NotFound),
     };
     // The file is named after the board: letters, digits and dashes.

@@ -33,6 +33,7 @@ mod interview;
 pub mod journey;
 pub mod persona;
 pub mod protocol;
+pub mod svg;
 pub mod templates;
 
 pub use board::{Board, BoardInfo, BoardMeta};

@@ -33,6 +33,16 @@ fn sample_notes() -> Vec<atelier_shared::import::Note> {
         .0
 }
 
+/// The file the export menu's link `file` downloads, as text (the menu
+/// must be open).
+async fn fetch_export(b: &Browser, file: &str) -> Result<serde_json::Value> {
+    b.eval_async(&format!(
+        "const a = document.querySelector(\"[data-export='{file}']\");
+         fetch(a.href).then(r => r.text()).then(done);"
+    ))
+    .await
+}
+
 /// Picks `value` in the `<select>` under `css`, as a user would.
 async fn select(b: &Browser, css: &str, value: &str) -> Result<()> {
     b.eval(&format!(
@@ -544,12 +554,7 @@ async fn a_persona_cites_the_notes_behind_it() {
 
         // Export: the menu's report is the persona with its evidence.
         ann.click_css("[data-action='export']").await?;
-        let report = ann
-            .eval_async(
-                "const a = document.querySelector(\"[data-export='personas.md']\");
-                 fetch(a.href).then(r => r.text()).then(done);",
-            )
-            .await?;
+        let report = fetch_export(&ann, "personas.md").await?;
         let report = report.as_str().unwrap_or_default().to_owned();
         ensure!(report.contains("### Julie"), "{report}");
         ensure!(report.contains("*primary persona*"), "{report}");
@@ -559,12 +564,7 @@ async fn a_persona_cites_the_notes_behind_it() {
         );
         // The JSON export, imported again: a second persona citing copies
         // of the notes.
-        let json = ann
-            .eval_async(
-                "const a = document.querySelector(\"[data-export='board.json']\");
-                 fetch(a.href).then(r => r.text()).then(done);",
-            )
-            .await?;
+        let json = fetch_export(&ann, "board.json").await?;
         ann.click_css("[data-action='export']").await?;
         ann.click_css("[data-action='import']").await?;
         ann.wait_for(".import-paste").await?;
@@ -596,6 +596,19 @@ async fn a_persona_cites_the_notes_behind_it() {
             "the re-import: {:?}",
             bot.all_elements().iter().map(|e| (&e.id, &e.kind)).collect::<Vec<_>>()
         );
+        // The board as a picture: the SVG, and a PNG made in the browser.
+        ann.click_css("[data-action='export']").await?;
+        let svg = fetch_export(&ann, "board.svg").await?;
+        ensure!(
+            svg.as_str().is_some_and(|s| s.starts_with("<svg") && s.contains("Julie") && s.contains("« Verbatim")),
+            "{svg}"
+        );
+        ann.click_css("[data-export='board.png']").await?;
+        ann.until(
+            "the PNG is made",
+            "const t = document.querySelector('.toast'); return !!t && /^board.png downloaded \\(\\d+ KB\\)$/.test(t.textContent);",
+        )
+        .await?;
         Ok::<_, anyhow::Error>(())
     }
     .await;

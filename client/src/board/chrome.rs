@@ -180,6 +180,25 @@ fn ExportMenu() -> impl IntoView {
             "CSV, with the zone each note is in",
         ),
     ];
+    // One selected frame: the pictures are of it, else of the whole board.
+    let frame = {
+        let selected = ui.selected();
+        let scene = &model().scene;
+        (selected.len() == 1)
+            .then(|| selected.into_iter().next())
+            .flatten()
+            .filter(|f| scene.kind(f) == Some(Kind::Frame))
+    };
+    let what = if frame.is_some() {
+        "The selected frame"
+    } else {
+        "The whole board"
+    };
+    let svg_url = match &frame {
+        Some(f) => format!("/api/boards/{id}/export/board.svg?frame={f}"),
+        None => format!("/api/boards/{id}/export/board.svg"),
+    };
+    let png_url = svg_url.clone();
     view! {
         <div class="template-menu export-menu" role="menu" aria-label="Export">
             <p class="template-menu-title">"Export"</p>
@@ -190,6 +209,26 @@ fn ExportMenu() -> impl IntoView {
                     <span class="template-about">{about}</span>
                 </a>
             }).collect_view()}
+            <a class="template-item" role="menuitem" data-export="board.svg" download="" href=svg_url
+                on:click=move |_| ui.exports.set(false)>
+                <span class="template-name">"Picture (SVG)"</span>
+                <span class="template-about">{what}</span>
+            </a>
+            <button class="template-item" role="menuitem" data-export="board.png"
+                on:click=move |_| {
+                    ui.exports.set(false);
+                    let url = png_url.clone();
+                    leptos::task::spawn_local(async move {
+                        let message = match super::picture::download_png(&url, "board.png").await {
+                            Ok(kb) => format!("board.png downloaded ({kb} KB)"),
+                            Err(_) => "The picture could not be made.".to_owned(),
+                        };
+                        ui.toast.set(Some(message));
+                    });
+                }>
+                <span class="template-name">"Picture (PNG)"</span>
+                <span class="template-about">{what}</span>
+            </button>
         </div>
     }
 }

@@ -1,0 +1,365 @@
+//! The board (or one frame and what it holds) as a standalone SVG picture:
+//! frames, notes with their text, shapes, free text, connectors, persona
+//! cards and journey maps as titled cards. The browser turns it into a
+//! PNG; the JSON API serves it as is.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
+
+use crate::element::{Element, Kind, Rect};
+use crate::export::Content;
+
+const MARGIN: f64 = 40.0;
+
+fn escape(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .map(|c| match c {
+            '&' => "&amp;".to_owned(),
+            '<' => "&lt;".to_owned(),
+            '>' => "&gt;".to_owned(),
+            '"' => "&quot;".to_owned(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// A colour safe to write into the picture (else `fallback`).
+fn color<'a>(c: &'a str, fallback: &'a str) -> &'a str {
+    let hex = c.strip_prefix('#').unwrap_or("");
+    if matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        c
+    } else {
+        fallback
+    }
+}
+
+/// `text` wrapped into lines of at most `per_line` characters, by words.
+fn wrap(text: &str, per_line: usize) -> Vec<String> {
+    let per_line = per_line.max(1);
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > per_line {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// Text centred (or, for free text, from the top left) in `r`, at the
+/// largest size up to `max` that fits.
+fn text_block(
+    out: &mut String,
+    r: Rect,
+    text: &str,
+    max: f64,
+    centred: bool,
+    ink: &str,
+    italic: bool,
+) {
+    if text.trim().is_empty() {
+        return;
+    }
+    let (w, h) = ((r.w - 20.0).max(10.0), (r.h - 20.0).max(10.0));
+    let mut size = max;
+    let mut lines = wrap(text, (w / (size * 0.55)) as usize);
+    while size > 8.0 && lines.len() as f64 * size * 1.3 > h {
+        size -= 1.0;
+        lines = wrap(text, (w / (size * 0.55)) as usize);
+    }
+    let room = (h / (size * 1.3)).floor().max(1.0) as usize;
+    lines.truncate(room);
+    let total = lines.len() as f64 * size * 1.3;
+    let (x, anchor, top) = if centred {
+        (r.x + r.w / 2.0, "middle", r.y + (r.h - total) / 2.0)
+    } else {
+        (r.x + 10.0, "start", r.y + 10.0)
+    };
+    let style = if italic { " font-style=\"italic\"" } else { "" };
+    let _ = write!(
+        out,
+        r#"<text x="{x:.1}" font-size="{size}" text-anchor="{anchor}" fill="{ink}"{style}>"#
+    );
+    for (i, line) in lines.iter().enumerate() {
+        let y = top + size * (1.3 * i as f64 + 1.0);
+        let _ = write!(
+            out,
+            r#"<tspan x="{x:.1}" y="{y:.1}">{}</tspan>"#,
+            escape(line)
+        );
+    }
+    out.push_str("</text>");
+}
+
+fn exit_point(r: Rect, tx: f64, ty: f64) -> (f64, f64) {
+    let (cx, cy) = r.center();
+    let (dx, dy) = (tx - cx, ty - cy);
+    if dx == 0.0 && dy == 0.0 {
+        return (cx, cy);
+    }
+    let scale = (r.w / 2.0 / dx.abs().max(1e-9)).min(r.h / 2.0 / dy.abs().max(1e-9));
+    (cx + dx * scale, cy + dy * scale)
+}
+
+/// The picture of the board, or of frame `frame` and what it holds (its
+/// elements, their elements, …, and connectors between them). `None` when
+/// there is nothing to draw or no such frame.
+pub fn svg(content: &Content, frame: Option<&str>) -> Option<String> {
+    let by_id: HashMap<&str, &Element> = content
+        .elements
+        .iter()
+        .map(|e| (e.id.as_str(), e))
+        .collect();
+    let mut keep: HashSet<&str> = match frame {
+        None => by_id.keys().copied().collect(),
+        Some(f) => {
+            by_id.get(f).filter(|e| e.kind == Kind::Frame)?;
+            let mut keep = HashSet::from([f]);
+            // Descendants, however deep.
+            loop {
+                let before = keep.len();
+                for e in &content.elements {
+                    if e.parent.as_deref().is_some_and(|p| keep.contains(p)) {
+                        keep.insert(e.id.as_str());
+                    }
+                }
+                if keep.len() == before {
+                    break keep;
+                }
+            }
+        }
+    };
+    // Connectors whose both ends are drawn.
+    for e in &content.elements {
+        if e.kind == Kind::Connector
+            && e.from.as_deref().is_some_and(|f| keep.contains(f))
+            && e.to.as_deref().is_some_and(|t| keep.contains(t))
+        {
+            keep.insert(e.id.as_str());
+        }
+    }
+    let drawn: Vec<&Element> = content
+        .elements
+        .iter()
+        .filter(|e| keep.contains(e.id.as_str()) && !matches!(e.kind, Kind::Other(_)))
+        .collect();
+    let bounds = drawn
+        .iter()
+        .filter(|e| e.kind != Kind::Connector)
+        .map(|e| e.rect())
+        .reduce(|a, b| a.union(&b))?
+        .grow(MARGIN);
+    // Frames below (larger first), then the rest by stacking order.
+    let mut order = drawn.clone();
+    order.sort_by(|a, b| {
+        let key = |e: &Element| match e.kind {
+            Kind::Frame => (0, -(e.w * e.h)),
+            _ => (1, e.z),
+        };
+        key(a).0.cmp(&key(b).0).then(key(a).1.total_cmp(&key(b).1))
+    });
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="{x:.1} {y:.1} {w:.1} {h:.1}" font-family="Inter, Segoe UI, system-ui, sans-serif"><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="#5b6272"/></marker></defs><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="#fbfaf7"/>"##,
+        x = bounds.x,
+        y = bounds.y,
+        w = bounds.w,
+        h = bounds.h
+    );
+    for e in order {
+        let r = e.rect();
+        match &e.kind {
+            Kind::Frame => {
+                let _ = write!(
+                    out,
+                    r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="4" fill="{}" stroke="#d9d5cc"/><text x="{:.1}" y="{:.1}" font-size="14" font-weight="600" fill="#5b6272">{}</text>"##,
+                    r.x,
+                    r.y,
+                    r.w,
+                    r.h,
+                    color(&e.color, "#ffffff"),
+                    r.x,
+                    r.y - 8.0,
+                    escape(&e.text)
+                );
+            }
+            Kind::Note => {
+                let _ = write!(
+                    out,
+                    r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="3" fill="{}" stroke="rgba(31,36,48,.12)"/>"##,
+                    r.x,
+                    r.y,
+                    r.w,
+                    r.h,
+                    color(&e.color, "#fff3a3")
+                );
+                let verbatim = e.source.origin == Some(crate::Origin::Verbatim);
+                let text = if verbatim {
+                    format!("« {} »", e.text)
+                } else {
+                    e.text.clone()
+                };
+                text_block(
+                    &mut out,
+                    Rect { h: r.h - 12.0, ..r },
+                    &text,
+                    24.0,
+                    true,
+                    "#1f2430",
+                    verbatim,
+                );
+                let label = e.source.label();
+                if !label.is_empty() {
+                    let _ = write!(
+                        out,
+                        r##"<text x="{:.1}" y="{:.1}" font-size="10" font-weight="600" fill="#7a7f8c">{}</text>"##,
+                        r.x + 8.0,
+                        r.bottom() - 7.0,
+                        escape(&label)
+                    );
+                }
+            }
+            Kind::Shape => {
+                let fill = color(&e.color, "#dbeafe");
+                if e.shape == "ellipse" {
+                    let (cx, cy) = r.center();
+                    let _ = write!(
+                        out,
+                        r##"<ellipse cx="{cx:.1}" cy="{cy:.1}" rx="{:.1}" ry="{:.1}" fill="{fill}" stroke="#5b6272" stroke-width="2"/>"##,
+                        r.w / 2.0,
+                        r.h / 2.0
+                    );
+                } else {
+                    let _ = write!(
+                        out,
+                        r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="6" fill="{fill}" stroke="#5b6272" stroke-width="2"/>"##,
+                        r.x, r.y, r.w, r.h
+                    );
+                }
+                text_block(&mut out, r, &e.text, 22.0, true, "#1f2430", false);
+            }
+            Kind::Text => text_block(
+                &mut out,
+                r,
+                &e.text,
+                40.0,
+                false,
+                color(&e.color, "#1f2430"),
+                false,
+            ),
+            Kind::Connector => {
+                let ends = e
+                    .from
+                    .as_deref()
+                    .and_then(|f| by_id.get(f))
+                    .zip(e.to.as_deref().and_then(|t| by_id.get(t)));
+                if let Some((a, b)) = ends {
+                    let (ra, rb) = (a.rect(), b.rect());
+                    let (ca, cb) = (ra.center(), rb.center());
+                    let (x1, y1) = exit_point(ra, cb.0, cb.1);
+                    let (x2, y2) = exit_point(rb, ca.0, ca.1);
+                    let _ = write!(
+                        out,
+                        r##"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{}" stroke-width="2.5" marker-end="url(#arrow)"/>"##,
+                        color(&e.color, "#5b6272")
+                    );
+                }
+            }
+            Kind::Persona | Kind::Journey => {
+                let title = match (&e.persona, &e.journey) {
+                    (Some(p), _) => p.name.clone(),
+                    (_, Some(_)) => "Customer journey map".to_owned(),
+                    _ => String::new(),
+                };
+                let _ = write!(
+                    out,
+                    r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="14" fill="#ffffff" stroke="#e4e2dc"/><rect x="{:.1}" y="{:.1}" width="{:.1}" height="14" rx="7" fill="{}"/><text x="{:.1}" y="{:.1}" font-size="28" font-weight="700" fill="#1f2430">{}</text>"##,
+                    r.x,
+                    r.y,
+                    r.w,
+                    r.h,
+                    r.x,
+                    r.y,
+                    r.w,
+                    color(&e.color, "#e4572e"),
+                    r.x + 26.0,
+                    r.y + 60.0,
+                    escape(&title)
+                );
+            }
+            Kind::Other(_) => {}
+        }
+    }
+    out.push_str("</svg>");
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::BoardMeta;
+
+    fn element(id: &str, kind: Kind, x: f64, y: f64) -> Element {
+        Element::new(id, kind, x, y)
+    }
+
+    #[test]
+    fn the_board_and_one_frame_as_pictures() {
+        let mut frame = element("f", Kind::Frame, 0.0, 0.0);
+        frame.text = "Pains & <gains>".into();
+        let mut inside = element("a", Kind::Note, 40.0, 40.0);
+        inside.text = "Trop de papiers à remplir pour un simple bris de glace".into();
+        inside.parent = Some("f".into());
+        inside.source.interviewee = "C01".into();
+        let mut outside = element("b", Kind::Note, 2000.0, 0.0);
+        outside.text = "Elsewhere".into();
+        let mut link = element("c", Kind::Connector, 0.0, 0.0);
+        link.from = Some("a".into());
+        link.to = Some("b".into());
+        let content = Content {
+            meta: BoardMeta::default(),
+            elements: vec![frame, inside, outside, link],
+        };
+        let board = svg(&content, None).unwrap();
+        assert!(board.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(board.ends_with("</svg>"));
+        assert!(board.contains("Pains &amp; &lt;gains&gt;"), "escaped");
+        assert!(board.contains("Elsewhere"));
+        assert!(board.contains("marker-end"), "the connector");
+        assert!(board.contains(">C01<"));
+        // Every line of the note's text is there, in order.
+        let words: String = board
+            .split("<tspan")
+            .skip(1)
+            .filter_map(|t| t.split('>').nth(1)?.split('<').next())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(words.contains("Trop de papiers"), "{words}");
+        let only = svg(&content, Some("f")).unwrap();
+        assert!(!only.contains("Elsewhere"), "only the frame's content");
+        assert!(
+            !only.contains("marker-end"),
+            "a connector to outside is left out"
+        );
+        assert!(svg(&content, Some("a")).is_none(), "not a frame");
+        assert!(
+            svg(
+                &Content {
+                    meta: BoardMeta::default(),
+                    elements: vec![]
+                },
+                None
+            )
+            .is_none()
+        );
+    }
+}
