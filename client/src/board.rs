@@ -56,14 +56,28 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
                 .filter(|id| scene.kind(id) == Some(atelier_shared::Kind::Persona))
                 .filter_map(|id| scene.get(&id))
                 .collect();
-            atelier_shared::persona::citations(
-                personas
-                    .iter()
-                    .filter_map(|e| Some((e.id.as_str(), e.persona.as_deref()?))),
-            )
-            .into_iter()
-            .map(|(note, lines)| (note, lines.len()))
-            .collect()
+            let mut cited: std::collections::HashMap<String, usize> =
+                atelier_shared::persona::citations(
+                    personas
+                        .iter()
+                        .filter_map(|e| Some((e.id.as_str(), e.persona.as_deref()?))),
+                )
+                .into_iter()
+                .map(|(note, lines)| (note, lines.len()))
+                .collect();
+            // Journey cells cite notes too.
+            for e in scene
+                .ids()
+                .into_iter()
+                .filter(|id| scene.kind(id) == Some(atelier_shared::Kind::Journey))
+            {
+                if let Some(j) = scene.get(&e).and_then(|e| e.journey) {
+                    for note in j.cites.values().flatten() {
+                        *cited.entry(note.clone()).or_default() += 1;
+                    }
+                }
+            }
+            cited
         }),
         filter: RwSignal::new(Default::default()),
     };

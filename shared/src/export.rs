@@ -218,7 +218,14 @@ pub fn markdown(content: &Content) -> String {
                         .collect::<Vec<_>>()
                         .join(", ")
                 } else {
-                    cell(j.cell(&lane.id, &stage.id))
+                    let support = Support::of_notes(j.cited(&lane.id, &stage.id), &sources);
+                    let text = cell(j.cell(&lane.id, &stage.id));
+                    if support.notes > 0 {
+                        let n = support.notes;
+                        format!("{text} _({n} note{})_", if n == 1 { "" } else { "s" })
+                    } else {
+                        text
+                    }
                 };
                 out.push_str(&format!(" {text} |"));
             }
@@ -349,6 +356,9 @@ pub fn from_json(
             e.id = renamed[&e.id].clone();
             e.parent = None;
             if let Some(j) = e.journey.as_mut() {
+                for ids in j.cites.values_mut() {
+                    *ids = ids.iter().filter_map(|c| renamed.get(c).cloned()).collect();
+                }
                 j.scores = std::mem::take(&mut j.scores)
                     .into_iter()
                     .map(|(key, score)| match key.rsplit_once(':') {

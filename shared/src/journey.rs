@@ -84,6 +84,9 @@ pub struct Journey {
     pub cells: BTreeMap<String, String>,
     /// `"persona:stage"` → score.
     pub scores: BTreeMap<String, i8>,
+    /// `"lane:stage"` → the notes the cell cites.
+    #[serde(default)]
+    pub cites: BTreeMap<String, Vec<String>>,
 }
 
 pub fn cell_key(lane: &str, stage: &str) -> String {
@@ -207,7 +210,16 @@ impl Journey {
                 .collect(),
             _ => BTreeMap::new(),
         };
+        let cites = match map.get(txn, "cites") {
+            Some(Out::YMap(cites)) => cites
+                .iter(txn)
+                .map(|(k, v)| (k.to_owned(), crate::persona::ids(Some(v))))
+                .filter(|(_, ids)| !ids.is_empty())
+                .collect(),
+            _ => BTreeMap::new(),
+        };
         Journey {
+            cites,
             variant: match map.get(txn, "variant") {
                 Some(Out::Any(Any::String(s))) if &*s == "target" => "target".into(),
                 _ => "current".into(),
@@ -237,6 +249,19 @@ impl Journey {
         for (k, v) in &self.scores {
             scores.insert(txn, k.as_str(), Any::from(*v as f64));
         }
+        let cites = map.insert(txn, "cites", MapPrelim::default());
+        for (k, ids) in &self.cites {
+            let ids: Vec<Any> = ids.iter().map(|id| Any::from(id.as_str())).collect();
+            cites.insert(txn, k.as_str(), Any::from(ids));
+        }
+    }
+
+    /// The notes cell (`lane`, `stage`) cites.
+    pub fn cited(&self, lane: &str, stage: &str) -> &[String] {
+        self.cites
+            .get(&cell_key(lane, stage))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 }
 
@@ -338,7 +363,7 @@ impl JourneyEdit<'_> {
             self.array(txn, "stages").remove(txn, index);
         }
         let suffix = format!(":{id}");
-        for key in ["cells", "scores"] {
+        for key in ["cells", "scores", "cites"] {
             let m = self.child_map(txn, key);
             let gone: Vec<String> = m
                 .keys(txn)
@@ -373,6 +398,15 @@ impl JourneyEdit<'_> {
     pub fn set_cell(&self, txn: &mut TransactionMut, lane: &str, stage: &str, text: &str) {
         let cells = self.child_map(txn, "cells");
         edit_text_in(txn, &cells, &cell_key(lane, stage), text);
+    }
+
+    /// Adds `notes` to what cell (`lane`, `stage`) cites (each once).
+    pub fn cite_cell(&self, txn: &mut TransactionMut, lane: &str, stage: &str, notes: &[String]) {
+        let cites = self.child_map(txn, "cites");
+        let key = cell_key(lane, stage);
+        let ids = crate::persona::with_notes(crate::persona::ids(cites.get(txn, &key)), notes);
+        let ids: Vec<Any> = ids.iter().map(|id| Any::from(id.as_str())).collect();
+        cites.insert(txn, key, Any::from(ids));
     }
 
     /// Sets (or with `None` clears) the score of `persona` at `stage`.
@@ -435,6 +469,12 @@ mod tests {
         edit.set_score(&mut txn, "", "s1", Some(1));
         edit.set_score(&mut txn, "", "s4", Some(-7));
         edit.set_score(&mut txn, "julie", "s4", Some(-1));
+        edit.cite_cell(
+            &mut txn,
+            "pains",
+            "s4",
+            &["n1".into(), "n2".into(), "n1".into()],
+        );
         edit.move_stage(&mut txn, "s4", -1);
         let j = Journey::read(&txn, &map);
         let names: Vec<&str> = j.stages.iter().map(|s| s.name.as_str()).collect();
@@ -446,6 +486,7 @@ mod tests {
         assert_eq!(j.cell("actions", "s4"), "Déclare le sinistre");
         assert_eq!(j.curve(""), [(0, 1), (2, -2)], "clamped to -2");
         assert_eq!(j.curves(), ["", "julie"]);
+        assert_eq!(j.cited("pains", "s4"), ["n1", "n2"]);
         edit.move_stage(&mut txn, "s1", 1);
         let names: Vec<String> = Journey::read(&txn, &map)
             .stages
@@ -456,7 +497,7 @@ mod tests {
         edit.remove_stage(&mut txn, "s4");
         let j = Journey::read(&txn, &map);
         assert_eq!(j.stages.len(), 3);
-        assert!(j.cells.is_empty() && j.curve("julie").is_empty());
+        assert!(j.cells.is_empty() && j.curve("julie").is_empty() && j.cites.is_empty());
         edit.add_lane(
             &mut txn,
             &Lane {

@@ -177,17 +177,32 @@ fn read_line<T: ReadTxn>(txn: &T, map: &MapRef) -> Line {
             Some(Out::Any(Any::String(s))) => s.to_string(),
             _ => String::new(),
         },
-        cites: match map.get(txn, "cites") {
-            Some(Out::Any(Any::Array(ids))) => ids
-                .iter()
-                .filter_map(|id| match id {
-                    Any::String(s) => Some(s.to_string()),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        },
+        cites: ids(map.get(txn, "cites")),
     }
+}
+
+/// Note ids stored as an array of strings (anything else reads as none).
+pub(crate) fn ids(value: Option<Out>) -> Vec<String> {
+    match value {
+        Some(Out::Any(Any::Array(ids))) => ids
+            .iter()
+            .filter_map(|id| match id {
+                Any::String(s) => Some(s.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `cites` with `notes` added, each once, in order.
+pub(crate) fn with_notes(mut cites: Vec<String>, notes: &[String]) -> Vec<String> {
+    for note in notes {
+        if !cites.contains(note) {
+            cites.push(note.clone());
+        }
+    }
+    cites
 }
 
 fn push_line(txn: &mut TransactionMut, lines: &ArrayRef, line: &Line) {
@@ -266,12 +281,7 @@ impl PersonaEdit<'_> {
     /// Adds `notes` to what a line cites (each once).
     pub fn cite(&self, txn: &mut TransactionMut, section: &str, id: &str, notes: &[String]) {
         if let Some((_, line)) = self.line(txn, section, id) {
-            let mut cites = read_line(txn, &line).cites;
-            for note in notes {
-                if !cites.contains(note) {
-                    cites.push(note.clone());
-                }
-            }
+            let cites = with_notes(read_line(txn, &line).cites, notes);
             set_cites_in(txn, &line, &cites);
         }
     }
@@ -296,8 +306,12 @@ pub struct Support {
 impl Support {
     /// `sources`: the board's notes by id (a deleted note no longer counts).
     pub fn of(line: &Line, sources: &HashMap<String, Source>) -> Support {
-        let cited: Vec<&Source> = line
-            .cites
+        Support::of_notes(&line.cites, sources)
+    }
+
+    /// The support of any citation (a persona line, a journey cell).
+    pub fn of_notes(cites: &[String], sources: &HashMap<String, Source>) -> Support {
+        let cited: Vec<&Source> = cites
             .iter()
             .collect::<HashSet<_>>()
             .into_iter()

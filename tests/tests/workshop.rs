@@ -628,6 +628,10 @@ async fn a_journey_map_with_its_emotion_curve() {
     let mut julie = atelier_shared::Element::new("julie", Kind::Persona, -900.0, 0.0);
     julie.persona.as_mut().unwrap().name = "Julie".into();
     bot.add(&julie).await;
+    let mut heard = atelier_shared::Element::new("heard", Kind::Note, -900.0, 900.0);
+    heard.text = "I had to send the same photos three times".into();
+    heard.source.interviewee = "C07".into();
+    bot.add(&heard).await;
     let (ann, ben) = (
         Browser::start().await.expect("browser"),
         Browser::start().await.expect("browser"),
@@ -695,6 +699,20 @@ async fn a_journey_map_with_its_emotion_curve() {
             )
             .await?;
         }
+        // A cell cites the selected notes (Ctrl+A: the note among others).
+        ann.type_text("\u{e00c}").await?;
+        ann.ctrl('a').await?;
+        ann.click_css(&format!("[data-cell='pains:{first}'] .cite")).await?;
+        ensure!(
+            eventually(WAIT, || journey().is_some_and(|j| j.cited("pains", &first) == ["heard"])).await,
+            "{:?}",
+            journey().map(|j| j.cites)
+        );
+        ben.until(
+            "the cell shows its support",
+            &format!("const s = document.querySelector(\"[data-cell='pains:{first}'] .support\"); return !!s && s.textContent === '1 note · 1 interviewee';"),
+        )
+        .await?;
         ann.click_css("[data-variant='target']").await?;
         ensure!(eventually(WAIT, || journey().is_some_and(|j| j.variant == "target")).await);
         ben.wait_for(".el-journey.target").await?;

@@ -4,6 +4,7 @@
 //! on stages; current or target.
 
 use atelier_shared::journey::{Journey, JourneyEdit, Lane, SCORES, Stage};
+use atelier_shared::persona::Support;
 use atelier_shared::templates::Lang;
 use atelier_shared::{Element, Kind};
 use leptos::prelude::*;
@@ -278,6 +279,10 @@ fn lane_row(
     if is_emotions {
         return view! { {head} {emotions(id, data, scoring, people)} }.into_any();
     }
+    let notes_sources = Memo::new(move |_| {
+        ui().look.track();
+        super::persona::sources()
+    });
     let cells = move || {
         stages
             .get()
@@ -290,9 +295,37 @@ fn lane_row(
                 };
                 let jid = id.clone();
                 let key = format!("{lid}:{sid}");
+                let cites = {
+                    let (lid, sid) = (lid.clone(), sid.clone());
+                    Memo::new(move |_| data.with(|j| j.cited(&lid, &sid).to_vec()))
+                };
+                let support = Memo::new(move |_| {
+                    let sources = notes_sources.get();
+                    cites.with(|c| Support::of_notes(c, &sources))
+                });
+                let (cite_id, cite_lane, cite_stage) = (id.clone(), lid.clone(), sid.clone());
                 view! {
                     <div class="journey-cell" data-cell=key on:pointerdown=|ev| ev.stop_propagation()>
                         {field("journey-cell-field", String::new(), text, move |t| edit(&jid, |txn, j| j.set_cell(txn, &lid, &sid, &t)))}
+                        <div class="journey-cell-evidence">
+                            {move || (support.get().notes > 0).then(|| view! {
+                                <button class="support" title="Highlight the notes this cell cites"
+                                    on:click=move |_| {
+                                        let ids: std::collections::HashSet<String> = cites.get_untracked().into_iter().collect();
+                                        ui().highlight.set(Some(ids));
+                                    }>{move || support.get().label()}</button>
+                            })}
+                            <button class="line-btn cite" title="Cite the selected notes"
+                                on:click=move |_| {
+                                    let notes = ops::selected_notes();
+                                    if notes.is_empty() {
+                                        ui().toast.set(Some("Select the notes to cite first, then cite them here.".into()));
+                                        return;
+                                    }
+                                    edit(&cite_id, |txn, j| j.cite_cell(txn, &cite_lane, &cite_stage, &notes));
+                                    ops::end_step();
+                                }>"❝+"</button>
+                        </div>
                     </div>
                 }
             })

@@ -140,15 +140,19 @@ pub fn persona_remove_line(id: &str, section: &str, line: &str) {
     end_step();
 }
 
-/// The selected notes become sources of the line.
-pub fn persona_cite(id: &str, section: &str, line: &str) {
+/// The notes among the selection.
+pub fn selected_notes() -> Vec<String> {
     let model = model();
-    let notes: Vec<String> = super::model::ui()
+    super::model::ui()
         .selected()
         .into_iter()
         .filter(|n| model.scene.kind(n) == Some(Kind::Note))
-        .collect();
-    drop(model);
+        .collect()
+}
+
+/// The selected notes become sources of the line.
+pub fn persona_cite(id: &str, section: &str, line: &str) {
+    let notes = selected_notes();
     if notes.is_empty() {
         super::model::ui().toast.set(Some(
             "Select the notes to cite first, then cite them here.".into(),

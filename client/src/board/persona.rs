@@ -16,7 +16,7 @@ use super::view::{take_remote, z_index};
 
 /// The board's notes, by id, with where they come from (for support
 /// counts: a deleted note no longer counts).
-fn sources() -> HashMap<String, Source> {
+pub(super) fn sources() -> HashMap<String, Source> {
     let scene = &model().scene;
     scene
         .ids()
