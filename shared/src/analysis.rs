@@ -148,13 +148,26 @@ pub const NEAR: f64 = 0.8;
 /// [`NEAR`]), each group in the order the notes were given, groups in the
 /// order of their first note. Notes without words are left out.
 pub fn duplicates<'a>(notes: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Vec<String>> {
-    let notes: Vec<(&str, HashSet<String>)> = notes
+    // Words as numbers; each note as its sorted, distinct word numbers.
+    let mut vocabulary: HashMap<String, u32> = HashMap::new();
+    let notes: Vec<(&str, Vec<u32>)> = notes
         .into_iter()
-        .map(|(id, text)| (id, words(text).into_iter().collect::<HashSet<_>>()))
+        .map(|(id, text)| {
+            let mut w: Vec<u32> = words(text)
+                .into_iter()
+                .map(|word| {
+                    let n = vocabulary.len() as u32;
+                    *vocabulary.entry(word).or_insert(n)
+                })
+                .collect();
+            w.sort_unstable();
+            w.dedup();
+            (id, w)
+        })
         .filter(|(_, w)| !w.is_empty())
         .collect();
     // Union-find over the notes; exact matches first (by their word set),
-    // then pairs of notes of similar length.
+    // then, among one note of each exact group, pairs of similar length.
     let mut parent: Vec<usize> = (0..notes.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
@@ -163,29 +176,44 @@ pub fn duplicates<'a>(notes: impl IntoIterator<Item = (&'a str, &'a str)>) -> Ve
         }
         i
     }
-    let mut exact: HashMap<Vec<&String>, usize> = HashMap::new();
+    let mut exact: HashMap<&[u32], usize> = HashMap::new();
+    let mut distinct = Vec::new();
     for (i, (_, w)) in notes.iter().enumerate() {
-        let mut key: Vec<&String> = w.iter().collect();
-        key.sort();
-        if let Some(&j) = exact.get(&key) {
+        if let Some(&j) = exact.get(w.as_slice()) {
             let (a, b) = (root(&mut parent, i), root(&mut parent, j));
             parent[a] = b;
         } else {
-            exact.insert(key, i);
+            exact.insert(w, i);
+            distinct.push(i);
         }
     }
-    let mut by_len: Vec<usize> = (0..notes.len()).collect();
-    by_len.sort_by_key(|&i| notes[i].1.len());
-    for (k, &i) in by_len.iter().enumerate() {
+    // Words two sorted lists share.
+    let common = |a: &[u32], b: &[u32]| {
+        let (mut i, mut j, mut n) = (0, 0, 0usize);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        n
+    };
+    distinct.sort_by_key(|&i| notes[i].1.len());
+    for (k, &i) in distinct.iter().enumerate() {
         let a = &notes[i].1;
-        for &j in &by_len[k + 1..] {
+        for &j in &distinct[k + 1..] {
             let b = &notes[j].1;
             // |A ∩ B| / |A ∪ B| ≤ |A| / |B| for |A| ≤ |B|: stop early.
             if (a.len() as f64) < NEAR * b.len() as f64 {
                 break;
             }
-            let common = a.intersection(b).count() as f64;
-            if common / (a.len() as f64 + b.len() as f64 - common) >= NEAR {
+            let shared = common(a, b) as f64;
+            if shared / (a.len() as f64 + b.len() as f64 - shared) >= NEAR {
                 let (ra, rb) = (root(&mut parent, i), root(&mut parent, j));
                 parent[ra] = rb;
             }

@@ -50,9 +50,9 @@ impl fmt::Display for ImportError {
                 f,
                 "No column holds the notes' text. Choose it in \"Text\" below."
             ),
-            ImportError::TooMany { notes } => write!(
+            ImportError::TooMany { .. } => write!(
                 f,
-                "{notes} notes is more than one import takes ({MAX_NOTES}); split the file."
+                "This holds more than {MAX_NOTES} notes, more than one import takes; split the file."
             ),
         }
     }
@@ -132,6 +132,20 @@ pub fn sniff(name: &str, text: &str) -> Format {
         Some("md" | "markdown") => return Format::Markdown,
         _ => {}
     }
+    // Markdown: most lines are headings or bullets (tested first: bullets
+    // with a comma each would also pass for a table).
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(20)
+        .collect();
+    let marked = lines
+        .iter()
+        .filter(|l| is_heading(l.trim()) || bullet(l.trim()).is_some())
+        .count();
+    if marked > 0 && marked * 2 >= lines.len() {
+        return Format::Markdown;
+    }
     // A table: its first records (quotes understood) have two fields or
     // more, and most as many as the header (spreadsheets drop trailing
     // empty cells now and then).
@@ -150,12 +164,7 @@ pub fn sniff(name: &str, text: &str) -> Format {
     if widths.len() >= 2 && widths.iter().all(|&w| w >= 2) && full * 2 > widths.len() {
         return Format::Table;
     }
-    let lines: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(20)
-        .collect();
-    if lines.iter().any(|l| is_heading(l) || bullet(l).is_some()) {
+    if marked > 0 {
         return Format::Markdown;
     }
     Format::Lines
@@ -193,7 +202,8 @@ pub fn parse_table(text: &str) -> Result<Table, ImportError> {
         .has_headers(false)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for record in reader.records() {
+    // (A header and one row more than an import takes are enough to say so.)
+    for record in reader.records().take(MAX_NOTES + 2) {
         let record = record.map_err(|e| ImportError::Csv {
             line: e.position().map(|p| p.line()).unwrap_or(0),
             message: match e.kind() {
@@ -337,11 +347,14 @@ impl Mapping {
                 let found = folded.iter().enumerate().find(|(i, h)| {
                     !mapping.values().any(|v| v == i)
                         && field.names().iter().any(|name| {
-                            if exact {
-                                *h == name
-                            } else {
-                                h.starts_with(name)
-                            }
+                            // A name, or a name then something else
+                            // (`interviewer (nom)`): never a longer word
+                            // (`interviewe` is not `interviewer`).
+                            *h == name
+                                || !exact
+                                    && h.strip_prefix(name).is_some_and(|rest| {
+                                        !rest.starts_with(char::is_alphanumeric)
+                                    })
                         })
                 });
                 if let Some((i, _)) = found {
@@ -445,6 +458,9 @@ pub fn notes_from_markdown(text: &str) -> Result<Vec<Note>, ImportError> {
             open = false;
             continue;
         }
+        if notes.len() > MAX_NOTES {
+            break;
+        }
         if let Some(item) = bullet(trimmed) {
             notes.push(Note {
                 text: item.to_owned(),
@@ -475,6 +491,7 @@ pub fn notes_from_lines(text: &str) -> Result<Vec<Note>, ImportError> {
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
+        .take(MAX_NOTES + 1)
         .map(|l| Note {
             text: bullet(l).unwrap_or(l).to_owned(),
             source: Source::default(),
@@ -789,6 +806,11 @@ mod tests {
         );
         assert!(decode(&huge).unwrap_err().to_string().contains("5 MB"));
         // No column says "text": the user is asked to choose one.
+        // A header that starts like another field's name is not taken for it.
+        let table = parse_table("Interviewer (nom);Interviewé(e);Texte\nAnn;C01;x\n").unwrap();
+        let mapping = Mapping::guess(&table.headers);
+        assert_eq!(mapping.get(Field::Interviewer), Some(0));
+        assert_eq!(mapping.get(Field::Interviewee), Some(1));
         let table = parse_table("who,when\nAnn,today\n").unwrap();
         let mapping = Mapping::guess(&table.headers);
         assert_eq!(
@@ -849,6 +871,11 @@ mod tests {
         assert_eq!(lines[2].source.origin, Some(Origin::Verbatim));
         assert!(lines[0].source.is_empty());
         assert_eq!(sniff("", "one\ntwo\n"), Format::Lines);
+        assert_eq!(
+            sniff("", "- Lent, trop lent\n- Papiers, encore\n"),
+            Format::Markdown,
+            "bullets with a comma each are not a table"
+        );
     }
 
     #[test]

@@ -170,6 +170,8 @@ impl Journey {
         };
         let flag =
             |m: &MapRef, key: &str| matches!(m.get(txn, key), Some(Out::Any(Any::Bool(true))));
+        // A stage moved by two people at once is there twice: shown once.
+        let mut seen = std::collections::HashSet::new();
         let stages = items("stages")
             .iter()
             .map(|m| Stage {
@@ -177,6 +179,7 @@ impl Journey {
                 name: text_of(m, "name"),
                 mot: flag(m, "mot"),
             })
+            .filter(|s| seen.insert(s.id.clone()))
             .collect();
         let lanes = items("lanes")
             .iter()
@@ -213,7 +216,7 @@ impl Journey {
         let cites = match map.get(txn, "cites") {
             Some(Out::YMap(cites)) => cites
                 .iter(txn)
-                .map(|(k, v)| (k.to_owned(), crate::persona::ids(Some(v))))
+                .map(|(k, v)| (k.to_owned(), crate::persona::ids(txn, Some(v))))
                 .filter(|(_, ids)| !ids.is_empty())
                 .collect(),
             _ => BTreeMap::new(),
@@ -251,8 +254,7 @@ impl Journey {
         }
         let cites = map.insert(txn, "cites", MapPrelim::default());
         for (k, ids) in &self.cites {
-            let ids: Vec<Any> = ids.iter().map(|id| Any::from(id.as_str())).collect();
-            cites.insert(txn, k.as_str(), Any::from(ids));
+            crate::persona::add_ids(txn, &cites, k, ids);
         }
     }
 
@@ -404,9 +406,7 @@ impl JourneyEdit<'_> {
     pub fn cite_cell(&self, txn: &mut TransactionMut, lane: &str, stage: &str, notes: &[String]) {
         let cites = self.child_map(txn, "cites");
         let key = cell_key(lane, stage);
-        let ids = crate::persona::with_notes(crate::persona::ids(cites.get(txn, &key)), notes);
-        let ids: Vec<Any> = ids.iter().map(|id| Any::from(id.as_str())).collect();
-        cites.insert(txn, key, Any::from(ids));
+        crate::persona::add_ids(txn, &cites, &key, notes);
     }
 
     /// Sets (or with `None` clears) the score of `persona` at `stage`.

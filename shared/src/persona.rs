@@ -177,14 +177,23 @@ fn read_line<T: ReadTxn>(txn: &T, map: &MapRef) -> Line {
             Some(Out::Any(Any::String(s))) => s.to_string(),
             _ => String::new(),
         },
-        cites: ids(map.get(txn, "cites")),
+        cites: ids(txn, map.get(txn, "cites")),
     }
 }
 
-/// Note ids stored as an array of strings (anything else reads as none).
-pub(crate) fn ids(value: Option<Out>) -> Vec<String> {
-    match value {
-        Some(Out::Any(Any::Array(ids))) => ids
+/// Note ids stored as a Y.Array of strings (two people citing at once both
+/// keep their citations), or as a plain array (older or foreign writers);
+/// each id once, in order.
+pub(crate) fn ids<T: ReadTxn>(txn: &T, value: Option<Out>) -> Vec<String> {
+    let mut ids: Vec<String> = match value {
+        Some(Out::YArray(a)) => a
+            .iter(txn)
+            .filter_map(|id| match id {
+                Out::Any(Any::String(s)) => Some(s.to_string()),
+                _ => None,
+            })
+            .collect(),
+        Some(Out::Any(Any::Array(a))) => a
             .iter()
             .filter_map(|id| match id {
                 Any::String(s) => Some(s.to_string()),
@@ -192,17 +201,52 @@ pub(crate) fn ids(value: Option<Out>) -> Vec<String> {
             })
             .collect(),
         _ => Vec::new(),
+    };
+    let mut seen = HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    ids
+}
+
+/// The Y.Array of ids under `key` of `map` (a plain array there becomes one).
+fn id_array(txn: &mut TransactionMut, map: &MapRef, key: &str) -> ArrayRef {
+    match map.get(txn, key) {
+        Some(Out::YArray(a)) => a,
+        other => {
+            let old = ids(txn, other);
+            let array = map.insert(txn, key, ArrayPrelim::default());
+            for id in old {
+                array.push_back(txn, id.as_str());
+            }
+            array
+        }
     }
 }
 
-/// `cites` with `notes` added, each once, in order.
-pub(crate) fn with_notes(mut cites: Vec<String>, notes: &[String]) -> Vec<String> {
+/// Adds the `notes` missing from the ids under `key` of `map`.
+pub(crate) fn add_ids(txn: &mut TransactionMut, map: &MapRef, key: &str, notes: &[String]) {
+    let array = id_array(txn, map, key);
+    let mut have: HashSet<String> = ids(txn, Some(Out::YArray(array.clone())))
+        .into_iter()
+        .collect();
     for note in notes {
-        if !cites.contains(note) {
-            cites.push(note.clone());
+        if have.insert(note.clone()) {
+            array.push_back(txn, note.as_str());
         }
     }
-    cites
+}
+
+/// Removes `note` (every copy) from the ids under `key` of `map`.
+fn remove_id(txn: &mut TransactionMut, map: &MapRef, key: &str, note: &str) {
+    let array = id_array(txn, map, key);
+    let at: Vec<u32> = array
+        .iter(txn)
+        .enumerate()
+        .filter(|(_, id)| matches!(id, Out::Any(Any::String(s)) if &**s == note))
+        .map(|(i, _)| i as u32)
+        .collect();
+    for i in at.into_iter().rev() {
+        array.remove(txn, i);
+    }
 }
 
 fn push_line(txn: &mut TransactionMut, lines: &ArrayRef, line: &Line) {
@@ -213,8 +257,8 @@ fn push_line(txn: &mut TransactionMut, lines: &ArrayRef, line: &Line) {
 }
 
 fn set_cites_in(txn: &mut TransactionMut, map: &MapRef, cites: &[String]) {
-    let ids: Vec<Any> = cites.iter().map(|c| Any::from(c.as_str())).collect();
-    map.insert(txn, "cites", Any::from(ids));
+    map.insert(txn, "cites", ArrayPrelim::default());
+    add_ids(txn, map, "cites", cites);
 }
 
 /// Edits of one persona element's map. Each touches only what it names,
@@ -281,16 +325,13 @@ impl PersonaEdit<'_> {
     /// Adds `notes` to what a line cites (each once).
     pub fn cite(&self, txn: &mut TransactionMut, section: &str, id: &str, notes: &[String]) {
         if let Some((_, line)) = self.line(txn, section, id) {
-            let cites = with_notes(read_line(txn, &line).cites, notes);
-            set_cites_in(txn, &line, &cites);
+            add_ids(txn, &line, "cites", notes);
         }
     }
 
     pub fn uncite(&self, txn: &mut TransactionMut, section: &str, id: &str, note: &str) {
         if let Some((_, line)) = self.line(txn, section, id) {
-            let mut cites = read_line(txn, &line).cites;
-            cites.retain(|c| c != note);
-            set_cites_in(txn, &line, &cites);
+            remove_id(txn, &line, "cites", note);
         }
     }
 }
@@ -443,6 +484,51 @@ mod tests {
         let empty = Persona::read(&txn, &bare);
         assert_eq!(empty.sections.len(), SECTIONS.len());
         assert!(empty.sections.iter().all(|(_, l)| l.is_empty()));
+    }
+
+    #[test]
+    fn citations_made_at_once_by_two_people_both_stay() {
+        use yrs::updates::decoder::Decode;
+        use yrs::{ReadTxn, Update};
+        let a = Doc::new();
+        {
+            let elements = a.get_or_insert_map("elements");
+            let mut txn = a.transact_mut();
+            let map = elements.insert(&mut txn, "p", MapPrelim::default());
+            sample().write(&mut txn, &map);
+        }
+        let b = Doc::new();
+        let sync = |from: &Doc, to: &Doc| {
+            let update = from
+                .transact()
+                .encode_state_as_update_v1(&to.transact().state_vector());
+            to.transact_mut()
+                .apply_update(Update::decode_v1(&update).unwrap())
+                .unwrap();
+        };
+        sync(&a, &b);
+        for (doc, note) in [(&a, "n2"), (&b, "n3")] {
+            let elements = doc.get_or_insert_map("elements");
+            let mut txn = doc.transact_mut();
+            let Some(Out::YMap(map)) = elements.get(&txn, "p") else {
+                panic!("no persona");
+            };
+            PersonaEdit { map: &map }.cite(&mut txn, "demographic", "l1", &[note.to_owned()]);
+        }
+        sync(&a, &b);
+        sync(&b, &a);
+        for doc in [&a, &b] {
+            let elements = doc.get_or_insert_map("elements");
+            let txn = doc.transact();
+            let Some(Out::YMap(map)) = elements.get(&txn, "p") else {
+                panic!("no persona");
+            };
+            let mut cites = Persona::read(&txn, &map).lines("demographic")[0]
+                .cites
+                .clone();
+            cites.sort();
+            assert_eq!(cites, ["n1", "n2", "n3"]);
+        }
     }
 
     #[test]

@@ -141,6 +141,8 @@ pub fn Canvas() -> impl IntoView {
         };
         (generation.get_value(), shapes)
     });
+    // The far bitmap belongs to this board: another board starts afresh.
+    on_cleanup(|| FAR_CACHE.with_borrow_mut(|cache| *cache = None));
     // Set once the camera has stayed still for a moment: the bitmap is then
     // redrawn at exactly the camera's scale, so text ends sharp after a zoom.
     let settled = RwSignal::new(None::<Camera>);
@@ -557,10 +559,20 @@ fn paint_text(ctx: &web_sys::CanvasRenderingContext2d, r: Rect, look: &Look, sca
     } else {
         &look.text
     };
+    let height = size * 1.3;
+    let room = ((r.h - if look.kind == Kind::Note { 32.0 } else { 20.0 }) / height)
+        .floor()
+        .max(1.0) as usize;
     let mut lines: Vec<String> = Vec::new();
     for paragraph in text.split('\n') {
+        if lines.len() > room {
+            break;
+        }
         let mut line = String::new();
         for word in paragraph.split(' ') {
+            if lines.len() > room {
+                break;
+            }
             let candidate = if line.is_empty() {
                 word.to_string()
             } else {
@@ -585,10 +597,6 @@ fn paint_text(ctx: &web_sys::CanvasRenderingContext2d, r: Rect, look: &Look, sca
         }
         lines.push(line);
     }
-    let height = size * 1.3;
-    let room = ((r.h - if look.kind == Kind::Note { 32.0 } else { 20.0 }) / height)
-        .floor()
-        .max(1.0) as usize;
     lines.truncate(room);
     let total = lines.len() as f64 * height;
     let (x, top) = if look.kind == Kind::Text {
@@ -751,10 +759,19 @@ fn fitted(ctx: &web_sys::CanvasRenderingContext2d, text: &str, room: f64) -> Str
     if width(text) <= room {
         return text.to_owned();
     }
-    let mut cut: String = text.to_owned();
-    while !cut.is_empty() && width(&format!("{cut}…")) > room {
-        cut.pop();
+    // The longest prefix that fits with its ellipsis, by bisection.
+    let chars: Vec<char> = text.chars().collect();
+    let (mut lo, mut hi) = (0usize, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let candidate: String = chars[..mid].iter().collect();
+        if width(&format!("{candidate}…")) <= room {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
     }
+    let cut: String = chars[..lo].iter().collect();
     format!("{}…", cut.trim_end())
 }
 
