@@ -122,6 +122,16 @@ impl Browser {
         Ok(())
     }
 
+    /// Waits until an element's text editor is open and has the focus
+    /// (it takes it on the next animation frame), so typing goes into it.
+    pub async fn editor_ready(&self) -> Result<()> {
+        self.until(
+            "the text editor has the focus",
+            "const e = document.activeElement; return !!e && e.classList.contains('el-editor');",
+        )
+        .await
+    }
+
     pub async fn wait_for(&self, css: &str) -> Result<Element> {
         self.client
             .wait()

@@ -49,7 +49,7 @@ async fn two_people_build_a_board_together() {
         // Ann: N, click, type. Ben sees the note appear with its text.
         ann.type_text("n").await?;
         ann.click_at(450.0, 250.0).await?;
-        ann.wait_for(".el-editor").await?;
+        ann.editor_ready().await?;
         ann.type_text("Le formulaire est trop long").await?;
         ann.type_text("\u{e00c}").await?; // Escape
         let note = note_id(&ben, "Le formulaire est trop long").await?;
@@ -83,7 +83,7 @@ async fn two_people_build_a_board_together() {
         // Ben double-clicks the note and adds to the text; Ann sees it.
         let at = ben.center_of(&format!("[data-id='{note}']")).await?;
         ben.double_click_at(at.0, at.1).await?;
-        ben.wait_for(".el-editor").await?;
+        ben.editor_ready().await?;
         ben.type_text(" (3 pages)").await?;
         ben.type_text("\u{e00c}").await?;
         note_id(&ann, "Le formulaire est trop long (3 pages)").await?;
@@ -98,7 +98,7 @@ async fn two_people_build_a_board_together() {
         // Ben's note nor his typing.
         ben.type_text("n").await?;
         ben.click_at(450.0, 470.0).await?;
-        ben.wait_for(".el-editor").await?;
+        ben.editor_ready().await?;
         ben.type_text("Rappeler trois fois").await?;
         ben.type_text("\u{e00c}").await?;
         let bens = note_id(&ann, "Rappeler trois fois").await?;
@@ -195,7 +195,7 @@ async fn a_javascript_yjs_client_and_the_browser_share_notes() {
         // A note made in the browser is read back by the JS client.
         browser.type_text("n").await?;
         browser.click_at(700.0, 300.0).await?;
-        browser.wait_for(".el-editor").await?;
+        browser.editor_ready().await?;
         browser.type_text("Hello from the browser").await?;
         browser.type_text("\u{e00c}").await?;
         browser.screenshot("board-interop").await?;
@@ -254,7 +254,7 @@ async fn the_tools_work_like_miro() {
         for (x, text) in [(420.0, "Attente"), (720.0, "Relances")] {
             b.type_text("n").await?;
             b.click_at(x, 280.0).await?;
-            b.wait_for(".el-editor").await?;
+            b.editor_ready().await?;
             b.type_text(text).await?;
             b.type_text("\u{e00c}").await?;
         }
@@ -695,7 +695,7 @@ async fn far_out_across_boards_and_offline() {
         b.wait_for(".board-shell[data-sync='offline']").await?;
         b.type_text("n").await?;
         b.click_at(400.0, 300.0).await?;
-        b.wait_for(".el-editor").await?;
+        b.editor_ready().await?;
         b.type_text("Written offline").await?;
         b.type_text("\u{e00c}").await?;
         b.screenshot("board-offline").await?;
@@ -714,7 +714,11 @@ async fn far_out_across_boards_and_offline() {
                     }) && all.iter().any(|e| e.text.starts_with("Edited far out"))
                 })
                 .await,
-                "the offline note did not reach the server"
+                "the offline note did not reach the server: {:?}",
+                late.all_elements()
+                    .iter()
+                    .map(|e| (&e.text, e.x, e.y))
+                    .collect::<Vec<_>>()
             );
             Ok::<_, anyhow::Error>(())
         }

@@ -324,6 +324,7 @@ async fn interview_notes_are_imported_into_a_pool() {
 async fn boards_start_from_templates_and_zones_take_notes() {
     let server = TestServer::start(Config::default()).await;
     let b = Browser::start().await.expect("browser");
+    let ben = Browser::start().await.expect("browser");
     let mut bot = None;
     let run = async {
         // The home page: an empathy map, in French.
@@ -343,6 +344,11 @@ async fn boards_start_from_templates_and_zones_take_notes() {
             .to_owned();
         let client = bot.insert(YClient::connect(&server.ws(&id)).await?);
         client.synced().await;
+        // Ben joins by the link and follows everything live.
+        ben.join(url.as_str(), "Ben").await?;
+        let ben_sees = |n: usize| {
+            format!("return document.querySelector('.board').dataset.elements === '{n}';")
+        };
         let frames = |c: &YClient| -> Vec<atelier_shared::Element> {
             c.all_elements()
                 .into_iter()
@@ -375,7 +381,7 @@ async fn boards_start_from_templates_and_zones_take_notes() {
         let (sx, sy) = b.screen_of(says.x + 200.0, says.y + 200.0).await?;
         b.type_text("n").await?;
         b.click_at(sx, sy).await?;
-        b.wait_for(".el-editor").await?;
+        b.editor_ready().await?;
         b.type_text("Je veux être rappelée").await?;
         b.type_text("\u{e00c}").await?;
         let note = || {
@@ -406,6 +412,10 @@ async fn boards_start_from_templates_and_zones_take_notes() {
             note()
         );
         b.screenshot("template-empathy-map").await?;
+        let count = bot.as_ref().unwrap().all_elements().len();
+        ben.until("Ben has the map and the note", &ben_sees(count))
+            .await?;
+        ben.screenshot("template-empathy-map-ben").await?;
 
         // The toolbar inserts the others, in the board's language.
         for (template, zone_key, title) in [
@@ -440,10 +450,14 @@ async fn boards_start_from_templates_and_zones_take_notes() {
         }
         b.type_text("!").await?; // Shift+1: the whole board
         b.screenshot("templates").await?;
+        let count = bot.as_ref().unwrap().all_elements().len();
+        ben.until("Ben has every template", &ben_sees(count))
+            .await?;
         Ok::<_, anyhow::Error>(())
     }
     .await;
     b.close().await;
+    ben.close().await;
     server.stop().await;
     run.unwrap();
 }

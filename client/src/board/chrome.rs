@@ -78,14 +78,12 @@ pub fn Toolbar() -> impl IntoView {
             <span class="tool-sep"></span>
             {toggle(ui.templates, "Templates: persona, empathy map, stakeholder map, Kano, affinity", "templates",
                 "M3 3h6v6H3zM11 3h6v6h-6zM3 11h6v6H3zM11 11h6v6h-6z")}
-            {move || ui.templates.get().then(|| view! { <TemplateMenu/> })}
             <button class="tool" title="Import interview notes" aria-label="Import interview notes"
                 data-action="import" on:click=move |_| ui.importing.set(true)>
                 <svg viewBox="0 0 20 20"><path d="M10 3v9M6.5 8.5L10 12l3.5-3.5M4 12v4h12v-4"/></svg>
             </button>
             {toggle(ui.exports, "Export: personas report, JSON, notes", "export",
                 "M10 12V3M6.5 6.5L10 3l3.5 3.5M4 12v4h12v-4")}
-            {move || ui.exports.get().then(|| view! { <ExportMenu/> })}
             {toggle(ui.panel, "Interview notes: highlight, needs, duplicates", "notes",
                 "M4 5h12M4 10h12M4 15h7M14 13.5l1.5 1.5 3-3")}
             <button class="tool" title="Undo (Ctrl+Z)" aria-label="Undo" on:click=|_| { ops::undo(); }>
@@ -95,6 +93,10 @@ pub fn Toolbar() -> impl IntoView {
                 <svg viewBox="0 0 20 20"><path d="M13 5l4 4-4 4M17 9H8a5 5 0 0 0 0 10h2"/></svg>
             </button>
         </nav>
+        // The menus sit beside the tool bar, outside it (it scrolls when the
+        // window is short).
+        {move || ui.templates.get().then(|| view! { <TemplateMenu/> })}
+        {move || ui.exports.get().then(|| view! { <ExportMenu/> })}
     }
 }
 
