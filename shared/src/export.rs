@@ -350,10 +350,15 @@ pub fn from_json(
         )
         .collect();
     if let Some(fresh) = fresh.as_mut() {
-        let renamed: HashMap<String, String> =
-            elements.iter().map(|e| (e.id.clone(), fresh())).collect();
+        // Every element gets an id of its own (two that shared one in a
+        // hand-edited file stay two); citations follow the first of them.
+        let mut renamed: HashMap<String, String> = HashMap::new();
         for e in &mut elements {
-            e.id = renamed[&e.id].clone();
+            let new = fresh();
+            renamed.entry(e.id.clone()).or_insert_with(|| new.clone());
+            e.id = new;
+        }
+        for e in &mut elements {
             e.parent = None;
             if let Some(j) = e.journey.as_mut() {
                 for ids in j.cites.values_mut() {
@@ -384,6 +389,16 @@ pub fn from_json(
         }
     }
     Ok(elements)
+}
+
+/// A cell a spreadsheet will not run as a formula: text starting with
+/// `=`, `+`, `-` or `@` gets a leading `'` (the import takes it off again).
+pub fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
 }
 
 /// The notes as CSV, in the columns the notes import reads (so a CSV
@@ -420,7 +435,7 @@ pub fn notes_csv(content: &Content) -> String {
             s.segment.as_str(),
             s.interview.as_str(),
             s.origin.map(|o| o.as_str()).unwrap_or(""),
-            note.text.as_str(),
+            &spreadsheet_safe(&note.text),
             &s.tags.join(";"),
             zone,
         ]);
@@ -604,6 +619,16 @@ mod tests {
             .clone();
         let journey = renamed.iter().find_map(|e| e.journey.as_ref()).unwrap();
         assert_eq!(journey.curve(&persona_id), [(1, -2)]);
+        // Two elements sharing an id in a hand-edited file stay two.
+        let doubled = text.replacen("\"id\": \"n1\"", "\"id\": \"n0\"", 1);
+        let mut m = 0;
+        let mut fresh2 = || {
+            m += 1;
+            format!("x{m}")
+        };
+        let twice = from_json(&doubled, Some(&mut fresh2)).unwrap();
+        let ids: std::collections::HashSet<&str> = twice.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids.len(), twice.len(), "{doubled}");
         // Not an export: a clear refusal.
         assert!(matches!(
             from_json("{\"a\":1}", None),
@@ -628,5 +653,19 @@ mod tests {
         assert_eq!(notes[0].source.origin, Some(Origin::Verbatim));
         assert_eq!(notes[0].source.tags, ["SPECIFIC:Confort", "irritant"]);
         assert!(csv.lines().nth(1).unwrap().ends_with(",Says"), "{csv}");
+        // A formula is not a formula in the export, and comes back as text.
+        let mut content = Content::read(&board, &doc.transact());
+        content
+            .elements
+            .iter_mut()
+            .find(|e| e.id == "n0")
+            .unwrap()
+            .text = "=1+1".into();
+        let csv = notes_csv(&content);
+        assert!(csv.contains(",'=1+1,"), "{csv}");
+        let table = crate::import::parse_table(&csv).unwrap();
+        let mapping = crate::import::Mapping::guess(&table.headers);
+        let (notes, _) = crate::import::notes_from_table(&table, &mapping).unwrap();
+        assert_eq!(notes[0].text, "=1+1");
     }
 }

@@ -410,6 +410,12 @@ pub fn notes_from_table(
             skipped += 1;
             continue;
         }
+        // (A `'` before a formula sign is how exports keep spreadsheets
+        // from running it: not part of the note.)
+        let body = match body.strip_prefix('\'') {
+            Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+            _ => body,
+        };
         let (body, quoted) = unquote(body);
         let source = Source {
             origin: Origin::parse(&cell(row, Field::Origin)).or(quoted.then_some(Origin::Verbatim)),
