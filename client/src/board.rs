@@ -51,9 +51,8 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
             look.track();
             let scene = &model::model().scene;
             let personas: Vec<atelier_shared::Element> = scene
-                .ids()
+                .of_kind(atelier_shared::Kind::Persona)
                 .into_iter()
-                .filter(|id| scene.kind(id) == Some(atelier_shared::Kind::Persona))
                 .filter_map(|id| scene.get(&id))
                 .collect();
             let mut cited: std::collections::HashMap<String, usize> =
@@ -66,11 +65,7 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
                 .map(|(note, lines)| (note, lines.len()))
                 .collect();
             // Journey cells cite notes too.
-            for e in scene
-                .ids()
-                .into_iter()
-                .filter(|id| scene.kind(id) == Some(atelier_shared::Kind::Journey))
-            {
+            for e in scene.of_kind(atelier_shared::Kind::Journey) {
                 if let Some(j) = scene.get(&e).and_then(|e| e.journey) {
                     for note in j.cites.values().flatten() {
                         *cited.entry(note.clone()).or_default() += 1;

@@ -322,7 +322,12 @@ impl JourneyEdit<'_> {
     }
 
     pub fn rename_stage(&self, txn: &mut TransactionMut, id: &str, name: &str) {
-        if let Some((_, m)) = self.find(txn, "stages", id) {
+        self.rename(txn, "stages", id, name);
+    }
+
+    /// Renames item `id` of array `key` (a stage or a lane).
+    fn rename(&self, txn: &mut TransactionMut, key: &str, id: &str, name: &str) {
+        if let Some((_, m)) = self.find(txn, key, id) {
             edit_text_in(txn, &m, "name", name);
         }
     }
@@ -392,9 +397,7 @@ impl JourneyEdit<'_> {
     }
 
     pub fn rename_lane(&self, txn: &mut TransactionMut, id: &str, name: &str) {
-        if let Some((_, m)) = self.find(txn, "lanes", id) {
-            edit_text_in(txn, &m, "name", name);
-        }
+        self.rename(txn, "lanes", id, name);
     }
 
     pub fn set_cell(&self, txn: &mut TransactionMut, lane: &str, stage: &str, text: &str) {

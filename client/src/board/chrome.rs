@@ -254,9 +254,8 @@ fn insert_persona() {
     let model = model();
     let last = model
         .scene
-        .ids()
+        .of_kind(Kind::Persona)
         .into_iter()
-        .filter(|id| model.scene.kind(id) == Some(Kind::Persona))
         .filter_map(|id| model.scene.rect(&id))
         .max_by(|a, b| a.x.total_cmp(&b.x));
     let (x, y) = match last {

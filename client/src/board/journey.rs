@@ -30,9 +30,8 @@ fn fr(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
 fn personas() -> Vec<(String, String)> {
     let scene = &model().scene;
     scene
-        .ids()
+        .of_kind(Kind::Persona)
         .into_iter()
-        .filter(|id| scene.kind(id) == Some(Kind::Persona))
         .filter_map(|id| scene.get(&id))
         .map(|e| {
             let name = e.persona.map(|p| p.name).unwrap_or_default();

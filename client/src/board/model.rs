@@ -145,6 +145,17 @@ impl Scene {
         hits.into_iter().cloned().collect()
     }
 
+    /// The elements of `kind`, without going through every id (the hot
+    /// paths that look for the few personas and journey maps of a board).
+    pub fn of_kind(&self, kind: Kind) -> Vec<String> {
+        self.items
+            .borrow()
+            .iter()
+            .filter(|(_, i)| i.kind == kind)
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
     /// The persona cards and journey maps meeting `view` (far out they stay
     /// in the DOM: few, and read as what they are, not as shapes).
     pub fn cards_in(&self, view: Rect) -> Vec<String> {

@@ -173,9 +173,9 @@ pub fn persona_primary(id: &str, primary: bool) {
     let model = model();
     let others: Vec<String> = model
         .scene
-        .ids()
+        .of_kind(Kind::Persona)
         .into_iter()
-        .filter(|o| o != id && model.scene.kind(o) == Some(Kind::Persona))
+        .filter(|o| o != id)
         .collect();
     drop(model);
     edit(|txn, elements| {
