@@ -3,6 +3,7 @@
 mod camera;
 mod canvas;
 mod chrome;
+mod cite;
 mod import;
 mod journey;
 mod keys;
@@ -50,29 +51,15 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
         cited: Memo::new(move |_| {
             look.track();
             let scene = &model::model().scene;
-            let personas: Vec<atelier_shared::Element> = scene
+            // The few elements that cite, without going through every id.
+            let citing: Vec<atelier_shared::Element> = scene
                 .of_kind(atelier_shared::Kind::Persona)
                 .into_iter()
+                .chain(scene.of_kind(atelier_shared::Kind::Journey))
+                .chain(scene.citing())
                 .filter_map(|id| scene.get(&id))
                 .collect();
-            let mut cited: std::collections::HashMap<String, usize> =
-                atelier_shared::persona::citations(
-                    personas
-                        .iter()
-                        .filter_map(|e| Some((e.id.as_str(), e.persona.as_deref()?))),
-                )
-                .into_iter()
-                .map(|(note, lines)| (note, lines.len()))
-                .collect();
-            // Journey cells cite notes too.
-            for e in scene.of_kind(atelier_shared::Kind::Journey) {
-                if let Some(j) = scene.get(&e).and_then(|e| e.journey) {
-                    for note in j.cites.values().flatten() {
-                        *cited.entry(note.clone()).or_default() += 1;
-                    }
-                }
-            }
-            cited
+            atelier_shared::persona::places(&citing, crate::ui_lang())
         }),
         filter: RwSignal::new(Default::default()),
     };

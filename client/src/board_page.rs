@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::Brand;
 use crate::board::Board;
 use crate::sync;
+use crate::{Brand, tr};
 
 /// Colours people can pick for their cursor and avatar.
 const PEOPLE_COLORS: [&str; 8] = [
@@ -63,15 +63,18 @@ fn NamePrompt(who: RwSignal<Option<(String, String)>>) -> impl IntoView {
         <div class="prompt-backdrop">
             <form class="prompt" on:submit=join>
                 <span class="brand-mark" aria-hidden="true"></span>
-                <h1>"Join the board"</h1>
-                <p class="muted">"Others on this board will see your name next to your cursor and your notes."</p>
+                <h1>{tr("Join the board", "Rejoindre le tableau")}</h1>
+                <p class="muted">{tr(
+                    "Others on this board will see your name next to your cursor and your notes.",
+                    "Les autres participants verront votre nom à côté de votre curseur et de vos notes.",
+                )}</p>
                 <label class="field">
-                    <span>"Your name"</span>
-                    <input type="text" name="name" maxlength="40" placeholder="e.g. Camille" autofocus
+                    <span>{tr("Your name", "Votre nom")}</span>
+                    <input type="text" name="name" maxlength="40" placeholder=tr("e.g. Camille", "p. ex. Camille") autofocus
                         prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
                 </label>
                 <div class="field">
-                    <span>"Your colour"</span>
+                    <span>{tr("Your colour", "Votre couleur")}</span>
                     <div class="color-pick" role="radiogroup">
                         {PEOPLE_COLORS.map(|c| view! {
                             <button type="button" role="radio"
@@ -83,7 +86,7 @@ fn NamePrompt(who: RwSignal<Option<(String, String)>>) -> impl IntoView {
                     </div>
                 </div>
                 <button class="button primary" type="submit" disabled=move || name.get().trim().is_empty()>
-                    "Join board"
+                    {tr("Join board", "Rejoindre le tableau")}
                 </button>
             </form>
         </div>
@@ -97,7 +100,7 @@ fn LiveBoard(id: String, name: String, color: String) -> impl IntoView {
     let shown_title = move || {
         let t = title.get();
         if t.is_empty() {
-            "Untitled board".to_owned()
+            tr("Untitled board", "Tableau sans titre").to_owned()
         } else {
             t
         }
@@ -114,7 +117,7 @@ fn LiveBoard(id: String, name: String, color: String) -> impl IntoView {
                 <span class="divider" aria-hidden="true"></span>
                 <TitleEditor id=id.clone() title=title/>
                 <div class="topbar-right">
-                    <ul class="presence" aria-label="People on this board">
+                    <ul class="presence" aria-label=tr("People on this board", "Personnes sur ce tableau")>
                         {move || peers.get().into_iter().map(|p| {
                             let initial = initial(&p.name);
                             view! {
@@ -123,7 +126,7 @@ fn LiveBoard(id: String, name: String, color: String) -> impl IntoView {
                                 </li>
                             }
                         }).collect_view()}
-                        <li class="avatar me" title=format!("{name} (you)") style=format!("background:{color}")>
+                        <li class="avatar me" title=format!("{name} {}", tr("(you)", "(vous)")) style=format!("background:{color}")>
                             {initial(&name)}
                         </li>
                     </ul>
@@ -184,11 +187,11 @@ fn TitleEditor(id: String, title: ReadSignal<String>) -> impl IntoView {
             .into_any()
         } else {
             view! {
-                <h1 class="board-title" title="Rename" on:click=move |_| {
+                <h1 class="board-title" title=tr("Rename", "Renommer") on:click=move |_| {
                     draft.set(title.get_untracked());
                     editing.set(true);
                 }>
-                    {move || { let t = title.get(); if t.is_empty() { "Untitled board".to_owned() } else { t } }}
+                    {move || { let t = title.get(); if t.is_empty() { tr("Untitled board", "Tableau sans titre").to_owned() } else { t } }}
                 </h1>
             }
             .into_any()
@@ -211,7 +214,7 @@ fn ShareButton() -> impl IntoView {
     };
     view! {
         <button class="button primary share" on:click=share>
-            {move || if copied.get() { "Link copied" } else { "Share" }}
+            {move || if copied.get() { tr("Link copied", "Lien copié") } else { tr("Share", "Partager") }}
         </button>
     }
 }

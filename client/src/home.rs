@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use atelier_shared::templates::{TEMPLATES, find};
+use atelier_shared::templates::{Lang, TEMPLATES, Template, find};
 
-use crate::Brand;
 use crate::api::{self, BoardInfo};
+use crate::{Brand, tr};
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -34,30 +34,34 @@ pub fn Home() -> impl IntoView {
         </header>
         <main class="home">
             <section class="home-intro">
-                <h1>"Workshop boards"</h1>
-                <p>"Empathy maps, personas and journey maps, built live with your team."</p>
+                <h1>{tr("Workshop boards", "Tableaux d'atelier")}</h1>
+                <p>{tr(
+                    "Empathy maps, personas and journey maps, built live with your team.",
+                    "Cartes d'empathie, personas et parcours client, construits en direct avec votre équipe.",
+                )}</p>
                 <form class="new-board" on:submit=create>
                     <input
                         type="text"
-                        placeholder="Name your board, e.g. Claims journey"
+                        placeholder=tr("Name your board, e.g. Claims journey", "Nommez votre tableau, p. ex. Parcours sinistre")
                         maxlength="200"
                         prop:value=title
                         on:input=move |ev| set_title.set(event_target_value(&ev))
                     />
-                    <button class="button primary" type="submit">"New board"</button>
+                    <button class="button primary" type="submit">{tr("New board", "Nouveau tableau")}</button>
                 </form>
                 <div class="new-board-options">
                     <label>
-                        <span>"Start from"</span>
+                        <span>{tr("Start from", "Partir de")}</span>
                         <select name="template" on:change=move |ev| template.set(event_target_value(&ev))>
-                            <option value="blank" selected>"A blank board"</option>
-                            {TEMPLATES.iter().map(|t| view! {
-                                <option value=t.id>{t.name.0}" — "{t.about.0}</option>
+                            <option value="blank" selected>{tr("A blank board", "Un tableau vierge")}</option>
+                            {TEMPLATES.iter().map(|t| {
+                                let (name, about) = named(t);
+                                view! { <option value=t.id>{name}" — "{about}</option> }
                             }).collect_view()}
                         </select>
                     </label>
                     <label>
-                        <span>"Template language"</span>
+                        <span>{tr("Template language", "Langue du modèle")}</span>
                         <select name="lang" on:change=move |ev| lang.set(event_target_value(&ev))>
                             <option value="en" selected=move || lang.get() == "en">"English"</option>
                             <option value="fr" selected=move || lang.get() == "fr">"Français"</option>
@@ -66,10 +70,10 @@ pub fn Home() -> impl IntoView {
                 </div>
                 {move || error.get().map(|e| view! { <p class="error">{e}</p> })}
             </section>
-            <Suspense fallback=|| view! { <p class="muted">"Loading boards…"</p> }>
+            <Suspense fallback=|| view! { <p class="muted">{tr("Loading boards…", "Chargement des tableaux…")}</p> }>
                 {move || boards.get().map(|result| match result {
                     Ok(list) if list.is_empty() => view! {
-                        <p class="muted">"No boards yet: start one above."</p>
+                        <p class="muted">{tr("No boards yet: start one above.", "Aucun tableau pour l'instant : créez-en un ci-dessus.")}</p>
                     }.into_any(),
                     Ok(list) => view! {
                         <ul class="board-list">
@@ -90,8 +94,8 @@ fn board_card(board: BoardInfo) -> impl IntoView {
         board.title.clone()
     };
     let template = match board.template.as_str() {
-        "" | "blank" => "Blank board".to_owned(),
-        other => find(other).map_or_else(|| other.to_owned(), |t| t.name.0.to_owned()),
+        "" | "blank" => tr("Blank board", "Tableau vierge").to_owned(),
+        other => find(other).map_or_else(|| other.to_owned(), |t| named(t).0.to_owned()),
     };
     let when = edited(board.updated as f64, js_sys::Date::now());
     view! {
@@ -104,22 +108,39 @@ fn board_card(board: BoardInfo) -> impl IntoView {
     }
 }
 
+/// A template's name and what it is about, in the language of the
+/// interface.
+fn named(t: &Template) -> (&'static str, &'static str) {
+    match crate::ui_lang() {
+        Lang::En => (t.name.0, t.about.0),
+        Lang::Fr => (t.name.1, t.about.1),
+    }
+}
+
 /// "edited 5 min ago" for a change at `then` (ms), seen at `now`; older
 /// than a week, the date.
 fn edited(then: f64, now: f64) -> String {
     let minutes = ((now - then) / 60_000.0).max(0.0).floor() as u64;
-    match minutes {
-        0 => "edited just now".to_owned(),
-        1..=59 => format!("edited {minutes} min ago"),
-        60..=1439 => format!("edited {} h ago", minutes / 60),
-        1440..=10079 => format!("edited {} d ago", minutes / 1440),
+    let fr = crate::ui_lang() == Lang::Fr;
+    match (minutes, fr) {
+        (0, _) => tr("edited just now", "modifié à l'instant").to_owned(),
+        (1..=59, false) => format!("edited {minutes} min ago"),
+        (1..=59, true) => format!("modifié il y a {minutes} min"),
+        (60..=1439, false) => format!("edited {} h ago", minutes / 60),
+        (60..=1439, true) => format!("modifié il y a {} h", minutes / 60),
+        (1440..=10079, false) => format!("edited {} d ago", minutes / 1440),
+        (1440..=10079, true) => format!("modifié il y a {} j", minutes / 1440),
         _ => {
             let date = js_sys::Date::new(&then.into());
             let day = date
                 .to_locale_date_string("default", &js_sys::Object::new())
                 .as_string()
                 .unwrap_or_default();
-            format!("edited {day}")
+            if fr {
+                format!("modifié le {day}")
+            } else {
+                format!("edited {day}")
+            }
         }
     }
 }

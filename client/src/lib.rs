@@ -8,6 +8,9 @@ mod board_page;
 mod home;
 mod sync;
 
+use std::sync::OnceLock;
+
+use atelier_shared::templates::Lang;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
@@ -39,14 +42,17 @@ pub fn start() {
     if let Some(boot) = document().get_element_by_id("boot") {
         boot.remove();
     }
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("lang", ui_lang().code());
+    }
     let page = Page::from_path(&path);
     leptos::mount::mount_to_body(move || match page.clone() {
         Page::Home => home::Home().into_any(),
         Page::Board(id) => view! { <board_page::BoardPage id=id/> }.into_any(),
         Page::NotFound => view! {
             <main class="empty-page">
-                <h1>"This board does not exist"</h1>
-                <a class="button" href="/">"Back to boards"</a>
+                <h1>{tr("This board does not exist", "Ce tableau n'existe pas")}</h1>
+                <a class="button" href="/">{tr("Back to boards", "Retour aux tableaux")}</a>
             </main>
         }
         .into_any(),
@@ -54,8 +60,30 @@ pub fn start() {
 }
 
 /// The language the browser asks for (French or English).
-pub fn browser_lang() -> atelier_shared::templates::Lang {
-    atelier_shared::templates::Lang::parse(&window().navigator().language().unwrap_or_default())
+pub fn browser_lang() -> Lang {
+    Lang::parse(&window().navigator().language().unwrap_or_default())
+}
+
+/// The language of the interface: the browser's, read once. (A board's
+/// template texts have their own, chosen when it was created.)
+pub fn ui_lang() -> Lang {
+    static UI_LANG: OnceLock<Lang> = OnceLock::new();
+    *UI_LANG.get_or_init(browser_lang)
+}
+
+/// `en` or `fr`, in the language of the interface.
+pub fn tr(en: &'static str, fr: &'static str) -> &'static str {
+    match ui_lang() {
+        Lang::En => en,
+        Lang::Fr => fr,
+    }
+}
+
+/// `n` and the word for it in the language of the interface: "1 note",
+/// "2 notes"; in French 0 is singular too ("0 note").
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    let single = n == 1 || (n == 0 && ui_lang() == Lang::Fr);
+    format!("{n} {}", if single { one } else { many })
 }
 
 /// The top bar's brand mark, shared by every page.

@@ -60,11 +60,17 @@ impl Status {
 
     pub fn label(self) -> &'static str {
         match self {
-            Status::Connecting => "Connecting…",
-            Status::Syncing => "Syncing…",
-            Status::Saving => "Saving…",
-            Status::Saved => "All changes saved",
-            Status::Offline => "Offline · edits kept",
+            Status::Connecting => crate::tr("Connecting…", "Connexion…"),
+            Status::Syncing => crate::tr("Syncing…", "Synchronisation…"),
+            Status::Saving => crate::tr("Saving…", "Enregistrement…"),
+            Status::Saved => crate::tr(
+                "All changes saved",
+                "Toutes les modifications sont enregistrées",
+            ),
+            Status::Offline => crate::tr(
+                "Offline · edits kept",
+                "Hors ligne · modifications conservées",
+            ),
         }
     }
 }

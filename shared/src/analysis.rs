@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::import::fold;
 use crate::interview::Source;
+use crate::templates::Lang;
 
 /// A need typology: its name (the tag prefix) and its needs, in English
 /// and French.
@@ -14,13 +15,35 @@ pub struct Typology {
     pub name: &'static str,
     /// What it is about, for the panel.
     pub about: &'static str,
+    /// [`Typology::about`] in French.
+    pub about_fr: &'static str,
     pub needs: &'static [(&'static str, &'static str)],
+}
+
+impl Typology {
+    /// What it is about, in `lang`.
+    pub fn about_in(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.about,
+            Lang::Fr => self.about_fr,
+        }
+    }
+
+    /// The name of need `i` in `lang` (`None` past the last need).
+    pub fn need_in(&self, i: usize, lang: Lang) -> Option<&'static str> {
+        let (en, fr) = self.needs.get(i)?;
+        Some(match lang {
+            Lang::En => en,
+            Lang::Fr => fr,
+        })
+    }
 }
 
 /// Operational needs.
 pub const SPECIFIC: Typology = Typology {
     name: "SPECIFIC",
     about: "Operational needs",
+    about_fr: "Besoins opérationnels",
     needs: &[
         ("Security", "Sécurité"),
         ("Performance", "Performance"),
@@ -37,6 +60,7 @@ pub const SPECIFIC: Typology = Typology {
 pub const CIVILE: Typology = Typology {
     name: "CIVILE",
     about: "Relational needs",
+    about_fr: "Besoins relationnels",
     needs: &[
         ("Consideration", "Considération"),
         ("Integration", "Intégration"),
@@ -254,6 +278,15 @@ mod tests {
         assert_eq!(classify("CIVILE:Limits"), Some((&CIVILE, 4)));
         assert_eq!(classify("SPECIFIC:Bonheur"), None);
         assert_eq!(classify("irritant"), None);
+    }
+
+    #[test]
+    fn typologies_speak_both_languages() {
+        assert_eq!(SPECIFIC.about_in(Lang::Fr), "Besoins opérationnels");
+        assert_eq!(CIVILE.about_in(Lang::En), "Relational needs");
+        assert_eq!(SPECIFIC.need_in(0, Lang::Fr), Some("Sécurité"));
+        assert_eq!(CIVILE.need_in(4, Lang::En), Some("Limits"));
+        assert_eq!(CIVILE.need_in(6, Lang::Fr), None);
     }
 
     #[test]

@@ -96,6 +96,10 @@ pub struct Element {
     /// collected it, tags.
     #[serde(default, skip_serializing_if = "Source::is_empty")]
     pub source: Source,
+    /// The notes this element cites as its evidence (an empathy-map item
+    /// that sums up what interviewees said).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cites: Vec<String>,
     /// For persona cards: the persona.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persona: Option<Box<Persona>>,
@@ -142,6 +146,7 @@ impl Element {
             journey: None,
             zone: String::new(),
             source: Source::default(),
+            cites: Vec::new(),
         }
     }
 
@@ -188,6 +193,7 @@ impl Element {
             to: opt("to"),
             zone: string("zone"),
             source: Source::read(txn, map),
+            cites: crate::persona::ids(txn, map.get(txn, "cites")),
             persona: (string("type") == "persona").then(|| Box::new(Persona::read(txn, map))),
             journey: (string("type") == "journey").then(|| Box::new(Journey::read(txn, map))),
         }
@@ -382,6 +388,9 @@ impl Elements {
         let prelim: MapPrelim = fields.into_iter().collect();
         let map = self.map.insert(txn, element.id.as_str(), prelim);
         map.insert(txn, "text", TextPrelim::new(element.text.as_str()));
+        if !element.cites.is_empty() {
+            crate::persona::add_ids(txn, &map, "cites", &element.cites);
+        }
         if let Some(persona) = &element.persona {
             persona.write(txn, &map);
         }
@@ -392,6 +401,21 @@ impl Elements {
 
     pub fn remove(&self, txn: &mut TransactionMut, id: &str) {
         self.map.remove(txn, id);
+    }
+
+    /// Element `id` cites `notes` too (each once, whoever cites at the same
+    /// time).
+    pub fn cite(&self, txn: &mut TransactionMut, id: &str, notes: &[String]) {
+        if let Some(map) = self.entry(txn, id) {
+            crate::persona::add_ids(txn, &map, "cites", notes);
+        }
+    }
+
+    /// Element `id` no longer cites `note`.
+    pub fn uncite(&self, txn: &mut TransactionMut, id: &str, note: &str) {
+        if let Some(map) = self.entry(txn, id) {
+            crate::persona::remove_id(txn, &map, "cites", note);
+        }
     }
 
     /// Sets a number field (`x`, `y`, `w`, `h`, `z`, …).
@@ -534,6 +558,29 @@ mod tests {
                 .apply_update(Update::decode_v1(&update).unwrap())
                 .unwrap();
         }
+    }
+
+    #[test]
+    fn two_people_citing_notes_in_one_item_at_once_keep_both() {
+        let (a, b) = (doc(1), doc(2));
+        let mut item = Element::new("s", Kind::Note, 0.0, 0.0);
+        item.cites = vec!["n1".into()];
+        Elements::new(a.get_or_insert_map("elements")).insert(&mut a.transact_mut(), &item);
+        sync(&a, &b);
+        let (ea, eb) = (
+            Elements::new(a.get_or_insert_map("elements")),
+            Elements::new(b.get_or_insert_map("elements")),
+        );
+        ea.cite(&mut a.transact_mut(), "s", &["n2".into(), "n1".into()]);
+        eb.cite(&mut b.transact_mut(), "s", &["n3".into()]);
+        sync(&a, &b);
+        for (d, e) in [(&a, &ea), (&b, &eb)] {
+            let mut cites = e.get(&d.transact(), "s").unwrap().cites;
+            cites.sort();
+            assert_eq!(cites, ["n1", "n2", "n3"]);
+        }
+        ea.uncite(&mut a.transact_mut(), "s", "n1");
+        assert_eq!(ea.get(&a.transact(), "s").unwrap().cites, ["n2", "n3"]);
     }
 
     #[test]

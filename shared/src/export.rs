@@ -36,7 +36,7 @@ impl Content {
         }
     }
 
-    fn lang(&self) -> Lang {
+    pub(crate) fn lang(&self) -> Lang {
         Lang::parse(&self.meta.lang)
     }
 
@@ -61,7 +61,7 @@ impl Content {
         self.elements.iter().filter(|e| e.kind == Kind::Note)
     }
 
-    fn sources(&self) -> HashMap<String, Source> {
+    pub(crate) fn sources(&self) -> HashMap<String, Source> {
         self.notes()
             .map(|e| (e.id.clone(), e.source.clone()))
             .collect()
@@ -136,36 +136,8 @@ pub fn markdown(content: &Content) -> String {
             }
             out.push_str(&format!("\n#### {}\n\n", title(names, lang)));
             for line in lines {
-                let support = Support::of(line, &sources);
-                if support.notes == 0 {
-                    let flag = if fr {
-                        "aucune note à l'appui"
-                    } else {
-                        "no supporting note"
-                    };
-                    out.push_str(&format!("- {} _({flag})_\n", line.text.trim()));
-                    continue;
-                }
-                let mut codes: Vec<&str> = line
-                    .cites
-                    .iter()
-                    .filter_map(|id| notes.get(id.as_str()))
-                    .map(|n| n.source.interviewee.as_str())
-                    .filter(|c| !c.is_empty())
-                    .collect();
-                codes.sort_unstable();
-                codes.dedup();
-                let count = format!(
-                    "{} note{}",
-                    support.notes,
-                    if support.notes == 1 { "" } else { "s" }
-                );
-                let who = if codes.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", codes.join(", "))
-                };
-                out.push_str(&format!("- {} _({count}{who})_\n", line.text.trim()));
+                let evidence = evidence(&line.cites, &notes, &sources, fr);
+                out.push_str(&format!("- {}{evidence}\n", line.text.trim()));
             }
         }
     }
@@ -266,8 +238,14 @@ pub fn markdown(content: &Content) -> String {
                     text
                 };
                 let code = note.source.label();
+                // An item summing up what was said shows its evidence.
+                let evidence = if note.source.is_empty() {
+                    evidence(&note.cites, &notes, &sources, fr)
+                } else {
+                    String::new()
+                };
                 if code.is_empty() {
-                    out.push_str(&format!("- {quoted}\n"));
+                    out.push_str(&format!("- {quoted}{evidence}\n"));
                 } else {
                     out.push_str(&format!("- {quoted} ({code})\n"));
                 }
@@ -275,6 +253,44 @@ pub fn markdown(content: &Content) -> String {
         }
     }
     out
+}
+
+/// " _(2 notes: C01, C02)_" after a line citing `cites`, or
+/// " _(no supporting note)_".
+fn evidence(
+    cites: &[String],
+    notes: &HashMap<&str, &Element>,
+    sources: &HashMap<String, Source>,
+    fr: bool,
+) -> String {
+    let support = Support::of_notes(cites, sources);
+    if support.notes == 0 {
+        let flag = if fr {
+            "aucune note à l'appui"
+        } else {
+            "no supporting note"
+        };
+        return format!(" _({flag})_");
+    }
+    let mut codes: Vec<&str> = cites
+        .iter()
+        .filter_map(|id| notes.get(id.as_str()))
+        .map(|n| n.source.interviewee.as_str())
+        .filter(|c| !c.is_empty())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let count = format!(
+        "{} note{}",
+        support.notes,
+        if support.notes > 1 { "s" } else { "" }
+    );
+    let who = if codes.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", codes.join(", "))
+    };
+    format!(" _({count}{who})_")
 }
 
 /// The JSON export: the board's metadata, its personas and its notes
@@ -360,6 +376,11 @@ pub fn from_json(
         }
         for e in &mut elements {
             e.parent = None;
+            e.cites = e
+                .cites
+                .iter()
+                .filter_map(|c| renamed.get(c).cloned())
+                .collect();
             if let Some(j) = e.journey.as_mut() {
                 for ids in j.cites.values_mut() {
                     *ids = ids.iter().filter_map(|c| renamed.get(c).cloned()).collect();
@@ -494,6 +515,17 @@ mod tests {
                 note.source.tags = vec!["SPECIFIC:Confort".into(), "irritant".into()];
                 board.elements().insert(&mut txn, &note);
             }
+            // Two items summing up what was said: one cites both notes.
+            for (id, text, cites) in [
+                ("s1", "Lost in the process", vec!["n0".into(), "n1".into()]),
+                ("s2", "Angry at the insurer", vec![]),
+            ] {
+                let mut item = Element::new(id, Kind::Note, 500.0, 300.0);
+                item.text = text.into();
+                item.parent = Some(says.id.clone());
+                item.cites = cites;
+                board.elements().insert(&mut txn, &item);
+            }
             let mut persona = Element::new("p", Kind::Persona, 2000.0, 0.0);
             let p = persona.persona.as_mut().unwrap();
             p.name = "Julie".into();
@@ -532,6 +564,32 @@ mod tests {
     }
 
     #[test]
+    fn the_svg_draws_what_persona_cards_and_journey_maps_hold() {
+        let (doc, board) = board();
+        let content = Content::read(&board, &doc.transact());
+        let svg = crate::svg::svg(&content, None).unwrap();
+        if let Ok(path) = std::env::var("ATELIER_SVG_OUT") {
+            std::fs::write(path, &svg).unwrap();
+        }
+        for expected in [
+            ">Julie<",
+            "the pragmatic",
+            "Just tell me where it stands",
+            "★ Primary · Priority 1",
+            "MOTIVATIONAL",
+            "Wants to follow her claim",
+            "2 notes · 2 interviewees",
+            "No support",
+            "Customer journey map · Current",
+            "Moment of truth",
+            "Compares | quotes",
+            "<polyline",
+        ] {
+            assert!(svg.contains(expected), "{expected} missing");
+        }
+    }
+
+    #[test]
     fn the_markdown_report() {
         let (doc, board) = board();
         let md = markdown(&Content::read(&board, &doc.transact()));
@@ -550,6 +608,14 @@ mod tests {
         );
         assert!(
             md.contains("### Says\n\n- « Where is my file? » (C01 · E00)"),
+            "{md}"
+        );
+        assert!(
+            md.contains("- Lost in the process _(2 notes: C01, C02)_\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("- Angry at the insurer _(no supporting note)_\n"),
             "{md}"
         );
         assert!(md.contains("### Thinks\n\n_(empty)_"), "{md}");
@@ -610,6 +676,12 @@ mod tests {
         let ids: Vec<&str> = renamed.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(cites.len(), 2);
         assert!(cites.iter().all(|c| ids.contains(&c.as_str())));
+        let item = renamed
+            .iter()
+            .find(|e| e.text == "Lost in the process")
+            .unwrap();
+        assert_eq!(item.cites.len(), 2);
+        assert!(item.cites.iter().all(|c| ids.contains(&c.as_str())));
         // A journey's persona curve follows the persona's new id.
         let persona_id = renamed
             .iter()
@@ -647,7 +719,7 @@ mod tests {
         let table = crate::import::parse_table(&csv).unwrap();
         let mapping = crate::import::Mapping::guess(&table.headers);
         let (notes, _) = crate::import::notes_from_table(&table, &mapping).unwrap();
-        assert_eq!(notes.len(), 2);
+        assert_eq!(notes.len(), 4, "every note, the items summing up too");
         assert_eq!(notes[0].text, "Where is my file?");
         assert_eq!(notes[0].source.interviewee, "C01");
         assert_eq!(notes[0].source.origin, Some(Origin::Verbatim));

@@ -11,6 +11,7 @@ use std::fmt;
 
 use crate::element::{Element, Kind, NOTE_COLORS, Rect};
 use crate::interview::{Origin, Source, split_tags};
+use crate::templates::Lang;
 
 /// Largest file (or paste) read, in bytes: a few thousand notes fit in a
 /// fraction of it.
@@ -29,32 +30,62 @@ pub enum ImportError {
     TooMany { notes: usize },
 }
 
+impl ImportError {
+    /// What went wrong, in `lang` (the `Display` text is the English one).
+    /// A CSV error's detail comes from the CSV reader, in English.
+    pub fn message(&self, lang: Lang) -> String {
+        let (en, fr): (String, String) = match self {
+            ImportError::TooLarge { bytes } => {
+                let (size, max) = (*bytes as f64 / 1_048_576.0, MAX_BYTES / 1_048_576);
+                // A decimal comma in French.
+                let taille = format!("{size:.1}").replace('.', ",");
+                (
+                    format!(
+                        "This file is {size:.1} MB; notes are imported from files of at most {max} MB."
+                    ),
+                    format!(
+                        "Ce fichier fait {taille} Mo ; les notes sont importées de fichiers de {max} Mo au plus."
+                    ),
+                )
+            }
+            ImportError::Empty => (
+                "There is nothing to import: the file is empty.".into(),
+                "Il n'y a rien à importer : le fichier est vide.".into(),
+            ),
+            ImportError::NotText => (
+                "This is not a text file. Export the notes as CSV or Markdown, or paste them."
+                    .into(),
+                "Ce n'est pas un fichier texte. Exportez les notes en CSV ou en Markdown, ou collez-les."
+                    .into(),
+            ),
+            ImportError::Csv { line, message } => (
+                format!("The CSV cannot be read at line {line}: {message}."),
+                format!("Le CSV ne peut pas être lu à la ligne {line} : {message}."),
+            ),
+            ImportError::NoTextColumn => (
+                "No column holds the notes' text. Choose it in \"Text\" below.".into(),
+                "Aucune colonne ne contient le texte des notes. Choisissez-la dans « Texte » ci-dessous."
+                    .into(),
+            ),
+            ImportError::TooMany { .. } => (
+                format!(
+                    "This holds more than {MAX_NOTES} notes, more than one import takes; split the file."
+                ),
+                format!(
+                    "Il y a plus de {MAX_NOTES} notes, plus qu'un import n'en prend ; découpez le fichier."
+                ),
+            ),
+        };
+        match lang {
+            Lang::En => en,
+            Lang::Fr => fr,
+        }
+    }
+}
+
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ImportError::TooLarge { bytes } => write!(
-                f,
-                "This file is {:.1} MB; notes are imported from files of at most {} MB.",
-                *bytes as f64 / 1_048_576.0,
-                MAX_BYTES / 1_048_576
-            ),
-            ImportError::Empty => write!(f, "There is nothing to import: the file is empty."),
-            ImportError::NotText => write!(
-                f,
-                "This is not a text file. Export the notes as CSV or Markdown, or paste them."
-            ),
-            ImportError::Csv { line, message } => {
-                write!(f, "The CSV cannot be read at line {line}: {message}.")
-            }
-            ImportError::NoTextColumn => write!(
-                f,
-                "No column holds the notes' text. Choose it in \"Text\" below."
-            ),
-            ImportError::TooMany { .. } => write!(
-                f,
-                "This holds more than {MAX_NOTES} notes, more than one import takes; split the file."
-            ),
-        }
+        f.write_str(&self.message(Lang::En))
     }
 }
 
@@ -255,6 +286,20 @@ impl Field {
             Field::Interviewer => "Interviewer",
             Field::Interview => "Interview",
             Field::Tags => "Tags",
+        }
+    }
+
+    /// [`Field::label`] in `lang`.
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::En, _) => self.label(),
+            (Lang::Fr, Field::Text) => "Texte",
+            (Lang::Fr, Field::Origin) => "Verbatim / observation",
+            (Lang::Fr, Field::Interviewee) => "Interviewé",
+            (Lang::Fr, Field::Segment) => "Segment",
+            (Lang::Fr, Field::Interviewer) => "Intervieweur",
+            (Lang::Fr, Field::Interview) => "Entretien",
+            (Lang::Fr, Field::Tags) => "Étiquettes",
         }
     }
 
@@ -811,6 +856,19 @@ mod tests {
             })
         );
         assert!(decode(&huge).unwrap_err().to_string().contains("5 MB"));
+        let too_large = ImportError::TooLarge { bytes: 6_500_000 };
+        assert_eq!(too_large.to_string(), too_large.message(Lang::En));
+        assert_eq!(
+            too_large.message(Lang::Fr),
+            "Ce fichier fait 6,2 Mo ; les notes sont importées de fichiers de 5 Mo au plus."
+        );
+        assert!(
+            ImportError::NoTextColumn
+                .message(Lang::Fr)
+                .contains("« Texte »")
+        );
+        assert_eq!(Field::Text.label_in(Lang::Fr), "Texte");
+        assert_eq!(Field::Tags.label_in(Lang::En), Field::Tags.label());
         // No column says "text": the user is asked to choose one.
         // A header that starts like another field's name is not taken for it.
         let table = parse_table("Interviewer (nom);Interviewé(e);Texte\nAnn;C01;x\n").unwrap();

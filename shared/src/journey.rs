@@ -53,6 +53,9 @@ pub const LANES: [(&str, Said, bool); 6] = [
     ("opportunities", ("Opportunities", "Opportunités"), false),
 ];
 
+/// Colours of the emotion curves, in order of the personas that have one.
+pub const CURVES: [&str; 5] = ["#2a9d8f", "#e4572e", "#3a86ff", "#8338ec", "#e9a03b"];
+
 /// Lowest and highest emotion score.
 pub const SCORES: std::ops::RangeInclusive<i8> = -2..=2;
 

@@ -236,7 +236,7 @@ pub(crate) fn add_ids(txn: &mut TransactionMut, map: &MapRef, key: &str, notes: 
 }
 
 /// Removes `note` (every copy) from the ids under `key` of `map`.
-fn remove_id(txn: &mut TransactionMut, map: &MapRef, key: &str, note: &str) {
+pub(crate) fn remove_id(txn: &mut TransactionMut, map: &MapRef, key: &str, note: &str) {
     let array = id_array(txn, map, key);
     let at: Vec<u32> = array
         .iter(txn)
@@ -371,39 +371,80 @@ impl Support {
 
     /// "3 notes · 2 interviewees", or "No support".
     pub fn label(self) -> String {
+        self.label_in(Lang::En)
+    }
+
+    /// [`Support::label`] in `lang` ("3 notes · 2 interviewés", "Aucun appui").
+    pub fn label_in(self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
         if self.notes == 0 {
-            return "No support".into();
+            return if fr { "Aucun appui" } else { "No support" }.into();
         }
-        let mut label = format!(
-            "{} note{}",
-            self.notes,
-            if self.notes == 1 { "" } else { "s" }
-        );
+        // French: 0 and 1 are singular.
+        let s = |n: usize| if n > 1 { "s" } else { "" };
+        let mut label = format!("{} note{}", self.notes, s(self.notes));
         if self.interviewees > 0 {
+            let who = if fr { "interviewé" } else { "interviewee" };
             label.push_str(&format!(
-                " · {} interviewee{}",
+                " · {} {who}{}",
                 self.interviewees,
-                if self.interviewees == 1 { "" } else { "s" }
+                s(self.interviewees)
             ));
         }
         label
     }
 }
 
-/// Where each note is cited: note id → (persona id, section key, line id).
-pub fn citations<'a>(
-    personas: impl IntoIterator<Item = (&'a str, &'a Persona)>,
-) -> HashMap<String, Vec<(String, String, String)>> {
-    let mut cited: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
-    for (id, persona) in personas {
-        for (section, lines) in &persona.sections {
-            for line in lines {
-                for note in &line.cites {
-                    cited.entry(note.clone()).or_default().push((
-                        id.to_owned(),
-                        section.clone(),
-                        line.id.clone(),
-                    ));
+/// Where each note is cited: note id → (the citing element's id, a label:
+/// "Julie · Motivational" for a persona line, "Customer journey map ·
+/// Purchase · Pain points" for a journey cell, "“Lost in the process”" for
+/// an item), labels in `lang`.
+pub fn places<'a>(
+    elements: impl IntoIterator<Item = &'a crate::Element>,
+    lang: Lang,
+) -> HashMap<String, Vec<(String, String)>> {
+    let mut cited: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    let mut add = |notes: &[String], id: &str, label: String| {
+        for note in notes {
+            cited
+                .entry(note.clone())
+                .or_default()
+                .push((id.to_owned(), label.clone()));
+        }
+    };
+    for e in elements {
+        if !e.cites.is_empty() {
+            let text: String = e.text.trim().chars().take(40).collect();
+            add(&e.cites, &e.id, format!("“{text}”"));
+        }
+        if let Some(p) = &e.persona {
+            let name = if p.name.trim().is_empty() {
+                "Persona"
+            } else {
+                p.name.trim()
+            };
+            for (key, names) in SECTIONS {
+                for line in p.lines(key) {
+                    add(
+                        &line.cites,
+                        &e.id,
+                        format!("{name} · {}", title(names, lang)),
+                    );
+                }
+            }
+        }
+        if let Some(j) = &e.journey {
+            let map = title(("Customer journey map", "Parcours client"), lang);
+            for stage in &j.stages {
+                for lane in &j.lanes {
+                    let cites = j.cited(&lane.id, &stage.id);
+                    if !cites.is_empty() {
+                        add(
+                            cites,
+                            &e.id,
+                            format!("{map} · {} · {}", stage.name, lane.name),
+                        );
+                    }
                 }
             }
         }
@@ -558,12 +599,20 @@ mod tests {
         );
         assert_eq!(s.label(), "3 notes · 2 interviewees");
         assert_eq!(Support::of(&line(&[]), &sources).label(), "No support");
+        assert_eq!(s.label_in(Lang::Fr), "3 notes · 2 interviewés");
         assert_eq!(Support::of(&line(&["gone"]), &sources).notes, 0);
-        let persona = sample();
-        let cited = citations([("p1", &persona)]);
+        let mut card = crate::Element::new("p1", crate::Kind::Persona, 0.0, 0.0);
+        card.persona = Some(Box::new(sample()));
+        let mut item = crate::Element::new("s1", crate::Kind::Note, 0.0, 0.0);
+        item.text = "Lost in the process".into();
+        item.cites = vec!["n1".into()];
+        let cited = places([&card, &item], Lang::Fr);
         assert_eq!(
             cited["n1"],
-            [("p1".into(), "demographic".into(), "l1".into())]
+            [
+                ("p1".into(), "Julie · Démographique".into()),
+                ("s1".into(), "“Lost in the process”".into())
+            ]
         );
     }
 }

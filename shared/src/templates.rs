@@ -52,7 +52,7 @@ pub struct Template {
     pub about: Said,
 }
 
-pub const TEMPLATES: [Template; 4] = [
+pub const TEMPLATES: [Template; 6] = [
     Template {
         id: "empathy-map",
         name: ("Empathy map", "Carte d'empathie"),
@@ -85,7 +85,31 @@ pub const TEMPLATES: [Template; 4] = [
             "Les notes regroupées par thème",
         ),
     },
+    Template {
+        id: "personas",
+        name: ("Personas", "Personas"),
+        about: (
+            "Three persona cards side by side, drafted from the top clusters",
+            "Trois fiches persona côte à côte, rédigées à partir des principaux regroupements",
+        ),
+    },
+    Template {
+        id: "journey-map",
+        name: ("Customer journey map", "Parcours client"),
+        about: (
+            "Stages by lanes, the emotion curve and the moments of truth",
+            "Étapes et couloirs, courbe des émotions et moments de vérité",
+        ),
+    },
 ];
+
+/// The templates made of cards (persona cards, a journey map) rather than
+/// zones: the board's tool bar inserts their cards one by one.
+pub const CARDS: [&str; 2] = ["personas", "journey-map"];
+
+/// Persona cards in the `personas` template: how many, their gap.
+const PERSONAS: usize = 3;
+const PERSONA_GAP: f64 = 60.0;
 
 /// The template named `id` (not `blank`).
 pub fn find(id: &str) -> Option<&'static Template> {
@@ -334,6 +358,9 @@ pub fn build(
     mut id_of: impl FnMut() -> String,
 ) -> Option<Vec<Element>> {
     let template = find(id)?;
+    if CARDS.contains(&id) {
+        return Some(cards(id, lang, at, z, author, created, id_of));
+    }
     let (outer, zones) = zones(id)?;
     let mut elements = Vec::new();
     let mut push = |mut e: Element, rect: Rect| {
@@ -384,9 +411,67 @@ pub fn build(
     Some(elements)
 }
 
-/// The size of template `id` (its outer frame), to place it.
+/// The cards of template `id` (one of [`CARDS`]): blank persona cards side
+/// by side, or a journey map (current).
+fn cards(
+    id: &str,
+    lang: Lang,
+    at: (f64, f64),
+    z: f64,
+    author: &str,
+    created: i64,
+    mut id_of: impl FnMut() -> String,
+) -> Vec<Element> {
+    let mut elements = Vec::new();
+    if id == "personas" {
+        let (w, _) = persona_size();
+        for (i, color) in ["#e4572e", "#2a9d8f", "#3a86ff"]
+            .into_iter()
+            .enumerate()
+            .take(PERSONAS)
+        {
+            let mut card = Element::new(
+                id_of(),
+                Kind::Persona,
+                at.0 + i as f64 * (w + PERSONA_GAP),
+                at.1,
+            );
+            card.color = color.to_owned();
+            elements.push(card);
+        }
+    } else {
+        let mut map = Element::new(id_of(), Kind::Journey, at.0, at.1);
+        map.journey = Some(Box::new(crate::journey::Journey::new(
+            lang, "current", &mut id_of,
+        )));
+        elements.push(map);
+    }
+    for (i, e) in elements.iter_mut().enumerate() {
+        e.z = z + i as f64;
+        e.author = author.to_owned();
+        e.created = created;
+    }
+    elements
+}
+
+fn persona_size() -> (f64, f64) {
+    let card = Element::new("", Kind::Persona, 0.0, 0.0);
+    (card.w, card.h)
+}
+
+/// The size of template `id` (its outer frame, or its cards), to place it.
 pub fn size(id: &str) -> Option<(f64, f64)> {
-    zones(id).map(|(outer, _)| (outer.w, outer.h))
+    match id {
+        "personas" => {
+            let (w, h) = persona_size();
+            Some((PERSONAS as f64 * (w + PERSONA_GAP) - PERSONA_GAP, h))
+        }
+        "journey-map" => {
+            let map = Element::new("", Kind::Journey, 0.0, 0.0);
+            Some((map.w, map.h))
+        }
+        _ => zones(id).map(|(outer, _)| (outer.w, outer.h)),
+    }
 }
 
 #[cfg(test)]
@@ -403,8 +488,42 @@ mod tests {
     }
 
     #[test]
+    fn the_card_templates() {
+        let personas = built("personas", Lang::Fr);
+        assert_eq!(personas.len(), 3);
+        assert!(
+            personas
+                .iter()
+                .all(|e| e.kind == Kind::Persona && e.persona.is_some())
+        );
+        for pair in personas.windows(2) {
+            assert!(!pair[0].rect().intersects(&pair[1].rect()), "side by side");
+            assert_eq!(pair[0].y, pair[1].y, "one row, one layout");
+        }
+        let bounds = personas
+            .iter()
+            .map(|e| e.rect())
+            .reduce(|a, b| a.union(&b))
+            .unwrap();
+        assert_eq!(Some((bounds.w, bounds.h)), size("personas"));
+        let journey = built("journey-map", Lang::Fr);
+        assert_eq!(journey.len(), 1);
+        let map = journey[0].journey.as_deref().unwrap();
+        assert_eq!(map.stages[0].name, "Avant l'achat");
+        assert_eq!(map.variant, "current");
+        assert_eq!(Some((journey[0].w, journey[0].h)), size("journey-map"));
+        let ids: std::collections::HashSet<&str> = map
+            .stages
+            .iter()
+            .map(|s| s.id.as_str())
+            .chain([journey[0].id.as_str()])
+            .collect();
+        assert_eq!(ids.len(), 4, "ids are unique");
+    }
+
+    #[test]
     fn every_template_is_zones_inside_one_frame() {
-        for template in &TEMPLATES {
+        for template in TEMPLATES.iter().filter(|t| !CARDS.contains(&t.id)) {
             let elements = built(template.id, Lang::En);
             let outer = &elements[0];
             assert_eq!(outer.kind, Kind::Frame);

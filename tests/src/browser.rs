@@ -21,8 +21,14 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Starts chromedriver on a free port and opens a headless session.
+    /// Starts chromedriver on a free port and opens a headless session, in
+    /// English.
     pub async fn start() -> Result<Browser> {
+        Browser::start_in("en-US").await
+    }
+
+    /// As [`Browser::start`], with the browser's language `lang` (`fr-FR`).
+    pub async fn start_in(lang: &str) -> Result<Browser> {
         for binary in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
             if !std::path::Path::new(binary).exists() {
                 bail!(
@@ -55,7 +61,9 @@ impl Browser {
                     "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--window-size=1280,800",
                     format!("--user-data-dir={}", profile.display()),
-                ]
+                    format!("--lang={lang}"),
+                ],
+                "prefs": {"intl.accept_languages": lang},
             }),
         );
         let url = format!("http://127.0.0.1:{port}");

@@ -414,27 +414,12 @@ async fn the_tools_work_like_miro() {
 }
 
 fn note(id: &str, x: f64, y: f64, text: &str) -> atelier_shared::Element {
-    atelier_shared::Element {
-        id: id.into(),
-        kind: atelier_shared::Kind::Note,
-        x,
-        y,
-        w: 160.0,
-        h: 160.0,
-        z: 1.0,
-        color: "#c9e4ff".into(),
-        text: text.into(),
-        parent: None,
-        author: "Bot".into(),
-        created: 0,
-        shape: String::new(),
-        from: None,
-        to: None,
-        zone: String::new(),
-        source: Default::default(),
-        persona: None,
-        journey: None,
-    }
+    let mut note = atelier_shared::Element::new(id, atelier_shared::Kind::Note, x, y);
+    note.z = 1.0;
+    note.color = "#c9e4ff".into();
+    note.text = text.into();
+    note.author = "Bot".into();
+    note
 }
 
 /// A board seen from far out (drawn on a canvas) still works: select,

@@ -317,18 +317,26 @@ async fn interview_notes_are_imported_into_a_pool() {
     run.unwrap();
 }
 
-/// A board made from a template on the home page (in French), the other
-/// templates inserted from the toolbar, and notes that belong to the zone
-/// they are dropped in.
+/// A board made from a template on the home page (in French, by a French
+/// browser: the interface speaks French to her and English to Ben), the
+/// other templates inserted from the toolbar, and notes that belong to the
+/// zone they are dropped in.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn boards_start_from_templates_and_zones_take_notes() {
     let server = TestServer::start(Config::default()).await;
-    let b = Browser::start().await.expect("browser");
+    let b = Browser::start_in("fr-FR").await.expect("browser");
     let ben = Browser::start().await.expect("browser");
     let mut bot = None;
     let run = async {
         // The home page: an empathy map, in French.
         b.client.goto(&server.http("/")).await?;
+        b.until(
+            "the home page speaks French",
+            "return document.documentElement.lang === 'fr'
+                && document.querySelector('h1').textContent === \"Tableaux d'atelier\"
+                && document.querySelector(\"select[name='lang']\").value === 'fr';",
+        )
+        .await?;
         let title = b.wait_for(".new-board input").await?;
         title.send_keys("Persona Julie").await?;
         select(&b, "select[name='template']", "empathy-map").await?;
@@ -346,6 +354,19 @@ async fn boards_start_from_templates_and_zones_take_notes() {
         client.synced().await;
         // Ben joins by the link and follows everything live.
         ben.join(url.as_str(), "Ben").await?;
+        // Each in their own language; the template's texts in the board's.
+        b.until(
+            "Ann's board speaks French",
+            "return document.querySelector(\"[data-action='import']\").title === \"Importer des notes d'entretien\"
+                && document.querySelector('.status').textContent.includes('enregistrées');",
+        )
+        .await?;
+        ben.until(
+            "Ben's board speaks English",
+            "return document.querySelector(\"[data-action='import']\").title === 'Import interview notes'
+                && document.querySelector('.status').textContent.includes('All changes saved');",
+        )
+        .await?;
         let ben_sees = |n: usize| {
             format!("return document.querySelector('.board').dataset.elements === '{n}';")
         };
@@ -453,6 +474,42 @@ async fn boards_start_from_templates_and_zones_take_notes() {
         let count = bot.as_ref().unwrap().all_elements().len();
         ben.until("Ben has every template", &ben_sees(count))
             .await?;
+
+        // A new board from each of the other templates, in English.
+        for template in ["stakeholder-map", "kano", "affinity", "personas", "journey-map"] {
+            ben.client.goto(&server.http("/")).await?;
+            let title = ben.wait_for(".new-board input").await?;
+            title.send_keys(template).await?;
+            select(&ben, "select[name='template']", template).await?;
+            select(&ben, "select[name='lang']", "en").await?;
+            ben.click_css(".new-board button[type='submit']").await?;
+            ben.wait_for(".board-shell[data-sync='saved']").await?;
+            let expected = atelier_shared::templates::build(
+                template,
+                atelier_shared::templates::Lang::En,
+                (0.0, 0.0),
+                0.0,
+                "",
+                0,
+                String::new,
+            )
+            .context("template")?;
+            ben.until(&format!("the {template} board"), &ben_sees(expected.len()))
+                .await?;
+            let cards = match template {
+                "personas" => Some((".el-persona", 3)),
+                "journey-map" => Some((".el-journey", 1)),
+                _ => None,
+            };
+            if let Some((css, n)) = cards {
+                ben.until(
+                    &format!("the {template} cards"),
+                    &format!("return document.querySelectorAll('{css}').length === {n};"),
+                )
+                .await?;
+                ben.screenshot(&format!("template-{template}")).await?;
+            }
+        }
         Ok::<_, anyhow::Error>(())
     }
     .await;
@@ -731,6 +788,206 @@ async fn a_journey_map_with_its_emotion_curve() {
         ensure!(eventually(WAIT, || journey().is_some_and(|j| j.variant == "target")).await);
         ben.wait_for(".el-journey.target").await?;
         ann.screenshot("journey-map").await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    ann.close().await;
+    ben.close().await;
+    server.stop().await;
+    run.unwrap();
+}
+
+/// Notes dragged onto a persona line, an empathy-map item or a journey
+/// cell become its evidence and go back where they were; both
+/// participants see the support; a plain sticky dropped on an item is
+/// only moved; undo takes a citation back; far out, a drop onto a journey
+/// cell cites too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notes_dragged_onto_a_line_an_item_or_a_cell_are_cited() {
+    use atelier_shared::persona::Line;
+    let server = TestServer::start(Config::default()).await;
+    let (_, url, bot) = server.board_with_bot("Evidence").await;
+    let mut persona = atelier_shared::Element::new("p", Kind::Persona, 0.0, 0.0);
+    if let Some(p) = persona.persona.as_mut() {
+        p.name = "Julie".into();
+        if let Some((_, lines)) = p.sections.iter_mut().find(|(k, _)| k == "motivational") {
+            lines.push(Line {
+                id: "l1".into(),
+                text: "Wants to know where her claim stands".into(),
+                cites: vec![],
+            });
+        }
+    }
+    bot.add(&persona).await;
+    for (i, who) in ["C01", "C02"].into_iter().enumerate() {
+        let mut note = atelier_shared::Element::new(
+            format!("v{i}"),
+            Kind::Note,
+            800.0,
+            40.0 + 200.0 * i as f64,
+        );
+        note.text = format!("Verbatim {i}");
+        note.source.interviewee = who.into();
+        note.source.origin = Some(Origin::Verbatim);
+        bot.add(&note).await;
+    }
+    let mut zone = atelier_shared::Element::new("z", Kind::Frame, 1000.0, 0.0);
+    (zone.w, zone.h, zone.zone, zone.text) =
+        (600.0, 400.0, "empathy-map/says".into(), "Says".into());
+    bot.add(&zone).await;
+    for (id, x, text) in [
+        ("s1", 1040.0, "Lost in the process"),
+        ("s2", 1240.0, "Angry"),
+    ] {
+        let mut item = atelier_shared::Element::new(id, Kind::Note, x, 60.0);
+        item.text = text.into();
+        item.parent = Some("z".into());
+        bot.add(&item).await;
+    }
+    let (ann, ben) = (
+        Browser::start().await.expect("browser"),
+        Browser::start().await.expect("browser"),
+    );
+    let element = |id: &str| bot.element(id).expect("element");
+    let line = || {
+        element("p")
+            .persona
+            .and_then(|p| p.lines("motivational").first().cloned())
+            .expect("line")
+    };
+    let run = async {
+        ann.join(&url, "Ann").await?;
+        ben.join(&url, "Ben").await?;
+        for b in [&ann, &ben] {
+            b.type_text("!").await?;
+            // Items that cite nothing are flagged.
+            b.until(
+                "the items are flagged",
+                "return [...document.querySelectorAll('.el-support.none')].length === 2;",
+            )
+            .await?;
+        }
+
+        // A verbatim dragged onto the persona's line.
+        let from = ann.screen_of(880.0, 120.0).await?;
+        let to = ann.center_of("[data-line='l1']").await?;
+        ann.drag(from, to).await?;
+        ensure!(
+            eventually(WAIT, || line().cites == ["v0"]).await,
+            "cites: {:?}",
+            line()
+        );
+        let v0 = element("v0");
+        ensure!((v0.x, v0.y) == (800.0, 40.0), "the note went back: {v0:?}");
+        for b in [&ann, &ben] {
+            b.until(
+                "the line shows its support",
+                "const s = document.querySelector(\"[data-line='l1'] .support\"); return !!s && s.textContent === '1 note · 1 interviewee';",
+            )
+            .await?;
+        }
+        // The note says where it is cited; clicking shows the persona.
+        ann.until(
+            "the note names its line",
+            "const c = document.querySelector(\"[data-id='v0'] .el-cited\"); return !!c && c.title.includes('Julie');",
+        )
+        .await?;
+        ann.click_css("[data-id='v0'] .el-cited").await?;
+        ann.wait_for(".el-persona.selected").await?;
+
+        // The other one onto the empathy-map item "Lost in the process".
+        ann.type_text("\u{e00c}").await?;
+        let from = ann.screen_of(880.0, 320.0).await?;
+        let to = ann.screen_of(1120.0, 140.0).await?;
+        ann.drag(from, to).await?;
+        ensure!(
+            eventually(WAIT, || element("s1").cites == ["v1"]).await,
+            "item: {:?}",
+            element("s1")
+        );
+        let v1 = element("v1");
+        ensure!(
+            (v1.x, v1.y, v1.parent.as_deref()) == (800.0, 240.0, None),
+            "the note went back: {v1:?}"
+        );
+        for b in [&ann, &ben] {
+            b.until(
+                "the item shows its support",
+                "const s = document.querySelector(\"[data-id='s1'] .el-support\"); return !!s && !s.classList.contains('none') && s.textContent === '1 note · 1 interviewee';",
+            )
+            .await?;
+        }
+        ann.screenshot("evidence-dragged").await?;
+        // A plain sticky dropped on an item is moved, not cited.
+        let from = ann.screen_of(1320.0, 140.0).await?;
+        let to = ann.screen_of(1120.0, 200.0).await?;
+        ann.drag(from, to).await?;
+        ensure!(
+            eventually(WAIT, || element("s2").x < 1200.0).await,
+            "s2 moved: {:?}",
+            element("s2")
+        );
+        ensure!(element("s1").cites == ["v1"], "{:?}", element("s1"));
+        // Undo: the move, then the citation.
+        ann.ctrl('z').await?;
+        ann.ctrl('z').await?;
+        ensure!(
+            eventually(WAIT, || element("s1").cites.is_empty() && element("s2").x == 1240.0).await,
+            "undone: {:?} {:?}",
+            element("s1"),
+            element("s2")
+        );
+
+        // By picking: the note and the item selected, then "cite".
+        let (x, y) = ann.screen_of(880.0, 320.0).await?;
+        ann.click_at(x, y).await?;
+        let (x, y) = ann.screen_of(1120.0, 140.0).await?;
+        ann.shift_click_at(x, y).await?;
+        ann.click_css("[data-action='cite-in-item']").await?;
+        ensure!(
+            eventually(WAIT, || element("s1").cites == ["v1"]).await,
+            "picked: {:?}",
+            element("s1")
+        );
+        ann.type_text("\u{e00c}").await?;
+
+        // Far out: a journey map below; a verbatim onto one of its cells.
+        let mut k = 0;
+        let mut journey = atelier_shared::Element::new("j", Kind::Journey, 0.0, 900.0);
+        journey.journey = Some(Box::new(atelier_shared::journey::Journey::new(
+            atelier_shared::templates::Lang::En,
+            "current",
+            || {
+                k += 1;
+                format!("st{k}")
+            },
+        )));
+        bot.add(&journey).await;
+        ann.wait_for(".el-journey").await?;
+        ann.type_text("!").await?;
+        ann.until(
+            "far out",
+            "return !document.querySelector(\"[data-id='v1']\");",
+        )
+        .await?;
+        let from = ann.screen_of(880.0, 320.0).await?;
+        let to = ann.center_of("[data-cell='pains:st2']").await?;
+        ann.drag(from, to).await?;
+        ensure!(
+            eventually(WAIT, || element("j")
+                .journey
+                .is_some_and(|j| j.cited("pains", "st2") == ["v1"]))
+            .await,
+            "cell: {:?}",
+            element("j").journey
+        );
+        ensure!((element("v1").x, element("v1").y) == (800.0, 240.0));
+        ben.type_text("!").await?;
+        ben.until(
+            "Ben sees the cell's support",
+            "const s = document.querySelector(\"[data-cell='pains:st2'] .support\"); return !!s && s.textContent === '1 note · 1 interviewee';",
+        )
+        .await?;
         Ok::<_, anyhow::Error>(())
     }
     .await;

@@ -732,7 +732,15 @@ fn draw_far(
         let (x, y) = camera.to_screen(r.x, r.y);
         let room = r.w * camera.zoom;
         if x < w && y < h + 20.0 && room >= 24.0 {
-            let title = fitted(&ctx, if title.is_empty() { "Frame" } else { title }, room);
+            let title = fitted(
+                &ctx,
+                if title.is_empty() {
+                    crate::tr("Frame", "Cadre")
+                } else {
+                    title
+                },
+                room,
+            );
             // Larger frames come first: a smaller one's title that would
             // overlap one already written is left out (far out, a zone's
             // title would cover its template's).
@@ -959,6 +967,8 @@ fn pointer_move(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Opt
                 })
                 .collect();
             ops::place(&rects);
+            let dragged: HashSet<String> = originals.iter().map(|(id, _)| id.clone()).collect();
+            super::cite::hover(ev.client_x(), ev.client_y(), &dragged);
             GESTURE.with_borrow_mut(|g| {
                 if let Gesture::Move { moved, .. } = g {
                     *moved = true;
@@ -1040,9 +1050,12 @@ fn pointer_up(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Optio
             moved: true,
             ..
         } => {
-            let moved: HashSet<String> = originals.into_iter().map(|(id, _)| id).collect();
-            ops::reparent(&moved);
-            ops::end_step();
+            let moved: HashSet<String> = originals.iter().map(|(id, _)| id.clone()).collect();
+            // Dropped onto a line, a cell or an item: cited, not moved.
+            if !super::cite::drop(ev.client_x(), ev.client_y(), &moved, &originals) {
+                ops::reparent(&moved);
+                ops::end_step();
+            }
         }
         Gesture::Resize { .. } => ops::end_step(),
         Gesture::Draw { kind, start } => {

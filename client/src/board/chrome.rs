@@ -12,43 +12,60 @@ use wasm_bindgen::JsCast;
 use super::keys::{zoom_to, zoom_to_fit};
 use super::model::{Shape, Tool, model, ui};
 use super::ops;
+use crate::tr;
 
-const TOOLS: [(Tool, &str, &str, &str); 7] = [
+/// Each tool: its name (English, French), key and icon.
+const TOOLS: [(Tool, (&str, &str), &str, &str); 7] = [
     (
         Tool::Select,
-        "Select",
+        ("Select", "Sélection"),
         "V",
         "M5 3l10 6-4.5 1.5L13 16l-2 1-2.5-5.5L5 14z",
     ),
     (
         Tool::Hand,
-        "Hand",
+        ("Hand", "Main"),
         "H",
         "M7 10V4.5a1.2 1.2 0 0 1 2.4 0V9m0-5.5a1.2 1.2 0 0 1 2.4 0V9m0-4a1.2 1.2 0 0 1 2.4 0V10m0-3a1.2 1.2 0 0 1 2.4 0v5a6 6 0 0 1-6 6h-.5a6 6 0 0 1-4.8-2.4L3 13.5a1.3 1.3 0 0 1 2-1.6L7 14",
     ),
     (
         Tool::Note,
-        "Sticky note",
+        ("Sticky note", "Note adhésive"),
         "N",
         "M4 4h12v8l-4 4H4zM12 16v-4h4",
     ),
-    (Tool::Text, "Text", "T", "M4 5V4h12v1M10 4v12M7.5 16h5"),
+    (
+        Tool::Text,
+        ("Text", "Texte"),
+        "T",
+        "M4 5V4h12v1M10 4v12M7.5 16h5",
+    ),
     (
         Tool::Shape,
-        "Shape",
+        ("Shape", "Forme"),
         "S",
         "M3 5h8v8H3zM14.5 9.5a3.5 3.5 0 1 1 0 7 3.5 3.5 0 0 1 0-7",
     ),
-    (Tool::Connector, "Connector", "L", "M4 16L15 5M10 5h5v5"),
-    (Tool::Frame, "Frame", "F", "M6 3v14M14 3v14M3 6h14M3 14h14"),
+    (
+        Tool::Connector,
+        ("Connector", "Connecteur"),
+        "L",
+        "M4 16L15 5M10 5h5v5",
+    ),
+    (
+        Tool::Frame,
+        ("Frame", "Cadre"),
+        "F",
+        "M6 3v14M14 3v14M3 6h14M3 14h14",
+    ),
 ];
 
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let ui = ui();
     view! {
-        <nav class="toolbar" aria-label="Tools" on:pointerdown=|ev| ev.stop_propagation()>
-            {TOOLS.map(|(tool, name, key, d)| view! {
+        <nav class="toolbar" aria-label=tr("Tools", "Outils") on:pointerdown=|ev| ev.stop_propagation()>
+            {TOOLS.map(|(tool, (en, fr), key, d)| { let name = tr(en, fr); view! {
                 <button
                     class=move || if ui.tool.get() == tool { "tool active" } else { "tool" }
                     title=format!("{name} ({key})")
@@ -61,14 +78,14 @@ pub fn Toolbar() -> impl IntoView {
                         <span class="tool-dot" style=move || format!("background:{}", ui.note_color.get())></span>
                     })}
                 </button>
-            }).collect_view()}
-            <div class="tool-colors" role="group" aria-label="Sticky note colour">
+            }}).collect_view()}
+            <div class="tool-colors" role="group" aria-label=tr("Sticky note colour", "Couleur des notes adhésives")>
                 {NOTE_COLORS.iter().map(|(name, color)| {
                     let color = *color;
                     view! {
                         <button
                             class=move || if ui.note_color.get() == color { "mini-swatch active" } else { "mini-swatch" }
-                            title=format!("{name} notes")
+                            title=color_name(name).1
                             style=format!("background:{color}")
                             on:click=move |_| { ui.note_color.set(color); ui.tool.set(Tool::Note); }
                         ></button>
@@ -76,20 +93,23 @@ pub fn Toolbar() -> impl IntoView {
                 }).collect_view()}
             </div>
             <span class="tool-sep"></span>
-            {toggle(ui.templates, "Templates: persona, empathy map, stakeholder map, Kano, affinity", "templates",
+            {toggle(ui.templates, tr("Templates: persona, empathy map, stakeholder map, Kano, affinity",
+                "Modèles : persona, carte d'empathie, carte des parties prenantes, Kano, affinités"), "templates",
                 "M3 3h6v6H3zM11 3h6v6h-6zM3 11h6v6H3zM11 11h6v6h-6z")}
-            <button class="tool" title="Import interview notes" aria-label="Import interview notes"
+            <button class="tool" title=tr("Import interview notes", "Importer des notes d'entretien")
+                aria-label=tr("Import interview notes", "Importer des notes d'entretien")
                 data-action="import" on:click=move |_| ui.importing.set(true)>
                 <svg viewBox="0 0 20 20"><path d="M10 3v9M6.5 8.5L10 12l3.5-3.5M4 12v4h12v-4"/></svg>
             </button>
-            {toggle(ui.exports, "Export: personas report, JSON, notes", "export",
+            {toggle(ui.exports, tr("Export: personas report, JSON, notes", "Exporter : rapport personas, JSON, notes"), "export",
                 "M10 12V3M6.5 6.5L10 3l3.5 3.5M4 12v4h12v-4")}
-            {toggle(ui.panel, "Interview notes: highlight, needs, duplicates", "notes",
+            {toggle(ui.panel, tr("Interview notes: highlight, needs, duplicates",
+                "Notes d'entretien : mise en évidence, besoins, doublons"), "notes",
                 "M4 5h12M4 10h12M4 15h7M14 13.5l1.5 1.5 3-3")}
-            <button class="tool" title="Undo (Ctrl+Z)" aria-label="Undo" on:click=|_| { ops::undo(); }>
+            <button class="tool" title=tr("Undo (Ctrl+Z)", "Annuler (Ctrl+Z)") aria-label=tr("Undo", "Annuler") on:click=|_| { ops::undo(); }>
                 <svg viewBox="0 0 20 20"><path d="M7 5L3 9l4 4M3 9h9a5 5 0 0 1 0 10h-2"/></svg>
             </button>
-            <button class="tool" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" on:click=|_| { ops::redo(); }>
+            <button class="tool" title=tr("Redo (Ctrl+Shift+Z)", "Rétablir (Ctrl+Shift+Z)") aria-label=tr("Redo", "Rétablir") on:click=|_| { ops::redo(); }>
                 <svg viewBox="0 0 20 20"><path d="M13 5l4 4-4 4M17 9H8a5 5 0 0 0 0 10h2"/></svg>
             </button>
         </nav>
@@ -106,8 +126,8 @@ fn TemplateMenu() -> impl IntoView {
     let ui = ui();
     let lang = board_lang();
     view! {
-        <div class="template-menu" role="menu" aria-label="Templates">
-            <p class="template-menu-title">"Insert a template"</p>
+        <div class="template-menu" role="menu" aria-label=tr("Templates", "Modèles")>
+            <p class="template-menu-title">{tr("Insert a template", "Insérer un modèle")}</p>
             <button class="template-item" role="menuitem" data-template="persona"
                 on:click=move |_| { insert_persona(); ui.templates.set(false); }>
                 <span class="template-name">{if lang == Lang::Fr { "Fiche persona" } else { "Persona" }}</span>
@@ -126,7 +146,7 @@ fn TemplateMenu() -> impl IntoView {
                     "Stages by lanes, the emotion curve of each persona, moments of truth"
                 }}</span>
             </button>
-            {TEMPLATES.iter().map(|t| {
+            {TEMPLATES.iter().filter(|t| !templates::CARDS.contains(&t.id)).map(|t| {
                 let (name, about) = match lang {
                     Lang::Fr => (t.name.1, t.about.1),
                     Lang::En => (t.name.0, t.about.0),
@@ -152,7 +172,7 @@ fn toggle(
 ) -> impl IntoView {
     view! {
         <button class=move || if open.get() { "tool active" } else { "tool" }
-            title=title aria-label=title.split(':').next().unwrap_or(title)
+            title=title aria-label=title.split(':').next().unwrap_or(title).trim_end()
             data-action=action on:click=move |_| open.update(|o| *o = !*o)>
             <svg viewBox="0 0 20 20"><path d=icon/></svg>
         </button>
@@ -168,18 +188,27 @@ fn ExportMenu() -> impl IntoView {
     let items = [
         (
             "personas.md",
-            "Personas report",
-            "Markdown, with the evidence behind every line",
+            tr("Personas report", "Rapport personas"),
+            tr(
+                "Markdown, with the evidence behind every line",
+                "Markdown, chaque ligne avec ses preuves",
+            ),
         ),
         (
             "board.json",
-            "Personas and notes",
-            "JSON, to import into another board",
+            tr("Personas and notes", "Personas et notes"),
+            tr(
+                "JSON, to import into another board",
+                "JSON, à importer dans un autre tableau",
+            ),
         ),
         (
             "notes.csv",
-            "Interview notes",
-            "CSV, with the zone each note is in",
+            tr("Interview notes", "Notes d'entretien"),
+            tr(
+                "CSV, with the zone each note is in",
+                "CSV, avec la zone de chaque note",
+            ),
         ),
     ];
     // One selected frame: the pictures are of it, else of the whole board.
@@ -192,9 +221,9 @@ fn ExportMenu() -> impl IntoView {
             .filter(|f| scene.kind(f) == Some(Kind::Frame))
     };
     let what = if frame.is_some() {
-        "The selected frame"
+        tr("The selected frame", "Le cadre sélectionné")
     } else {
-        "The whole board"
+        tr("The whole board", "Tout le tableau")
     };
     let svg_url = match &frame {
         Some(f) => format!("/api/boards/{id}/export/board.svg?frame={f}"),
@@ -202,8 +231,8 @@ fn ExportMenu() -> impl IntoView {
     };
     let png_url = svg_url.clone();
     view! {
-        <div class="template-menu export-menu" role="menu" aria-label="Export">
-            <p class="template-menu-title">"Export"</p>
+        <div class="template-menu export-menu" role="menu" aria-label=tr("Export", "Exporter")>
+            <p class="template-menu-title">{tr("Export", "Exporter")}</p>
             {items.map(|(file, name, about)| view! {
                 <a class="template-item" role="menuitem" data-export=file download=""
                     href=format!("/api/boards/{id}/export/{file}") on:click=move |_| ui.exports.set(false)>
@@ -213,7 +242,7 @@ fn ExportMenu() -> impl IntoView {
             }).collect_view()}
             <a class="template-item" role="menuitem" data-export="board.svg" download="" href=svg_url
                 on:click=move |_| ui.exports.set(false)>
-                <span class="template-name">"Picture (SVG)"</span>
+                <span class="template-name">{tr("Picture (SVG)", "Image (SVG)")}</span>
                 <span class="template-about">{what}</span>
             </a>
             <button class="template-item" role="menuitem" data-export="board.png"
@@ -222,16 +251,39 @@ fn ExportMenu() -> impl IntoView {
                     let url = png_url.clone();
                     leptos::task::spawn_local(async move {
                         let message = match super::picture::download_png(&url, "board.png").await {
-                            Ok(kb) => format!("board.png downloaded ({kb} KB)"),
-                            Err(_) => "The picture could not be made.".to_owned(),
+                            Ok(kb) => match crate::ui_lang() {
+                                Lang::En => format!("board.png downloaded ({kb} KB)"),
+                                Lang::Fr => format!("board.png téléchargé ({kb} Ko)"),
+                            },
+                            Err(_) => tr("The picture could not be made.", "L'image n'a pas pu être créée.").to_owned(),
                         };
                         ui.toast.set(Some(message));
                     });
                 }>
-                <span class="template-name">"Picture (PNG)"</span>
+                <span class="template-name">{tr("Picture (PNG)", "Image (PNG)")}</span>
                 <span class="template-about">{what}</span>
             </button>
         </div>
+    }
+}
+
+/// A note colour of [`NOTE_COLORS`] in the language of the interface: its
+/// name, and what its notes are called ("Yellow", "Yellow notes").
+pub(super) fn color_name(en: &'static str) -> (&'static str, String) {
+    let fr = match en {
+        "Yellow" => ("Jaune", "Notes jaunes"),
+        "Orange" => ("Orange", "Notes orange"),
+        "Pink" => ("Rose", "Notes roses"),
+        "Violet" => ("Violet", "Notes violettes"),
+        "Blue" => ("Bleu", "Notes bleues"),
+        "Teal" => ("Turquoise", "Notes turquoise"),
+        "Green" => ("Vert", "Notes vertes"),
+        "Grey" => ("Gris", "Notes grises"),
+        _ => return (en, format!("{en} notes")),
+    };
+    match crate::ui_lang() {
+        Lang::En => (en, format!("{en} notes")),
+        Lang::Fr => (fr.0, fr.1.to_owned()),
     }
 }
 
@@ -318,16 +370,16 @@ pub fn ZoomControls() -> impl IntoView {
     view! {
         <div class="zoom-bar" on:pointerdown=|ev| ev.stop_propagation()>
             <button class=move || if ui.snap.get() { "zoom-btn snap on" } else { "zoom-btn snap" }
-                title="Snap to grid (hold Alt to invert)" on:click=move |_| ui.snap.update(|s| *s = !*s)>
+                title=tr("Snap to grid (hold Alt to invert)", "Aligner sur la grille (Alt pour inverser)") on:click=move |_| ui.snap.update(|s| *s = !*s)>
                 <svg viewBox="0 0 20 20"><path d="M4 4h2v2H4zM9 4h2v2H9zM14 4h2v2h-2zM4 9h2v2H4zM9 9h2v2H9zM14 9h2v2h-2zM4 14h2v2H4zM9 14h2v2H9zM14 14h2v2h-2z"/></svg>
             </button>
             <span class="bar-sep"></span>
-            <button class="zoom-btn" title="Zoom out (-)" aria-label="Zoom out"
+            <button class="zoom-btn" title=tr("Zoom out (-)", "Zoom arrière (-)") aria-label=tr("Zoom out", "Zoom arrière")
                 on:click=move |_| zoom_to(ui, ui.camera.get_untracked().zoom / 1.25)>"−"</button>
-            <button class="zoom-level" title="Reset to 100% (Ctrl+0)" on:click=move |_| zoom_to(ui, 1.0)>{percent}</button>
-            <button class="zoom-btn" title="Zoom in (+)" aria-label="Zoom in"
+            <button class="zoom-level" title=tr("Reset to 100% (Ctrl+0)", "Revenir à 100 % (Ctrl+0)") on:click=move |_| zoom_to(ui, 1.0)>{percent}</button>
+            <button class="zoom-btn" title=tr("Zoom in (+)", "Zoom avant (+)") aria-label=tr("Zoom in", "Zoom avant")
                 on:click=move |_| zoom_to(ui, ui.camera.get_untracked().zoom * 1.25)>"+"</button>
-            <button class="zoom-btn" title="Zoom to fit (Shift+1)" aria-label="Zoom to fit" on:click=move |_| zoom_to_fit(ui)>
+            <button class="zoom-btn" title=tr("Zoom to fit (Shift+1)", "Ajuster à l'écran (Shift+1)") aria-label=tr("Zoom to fit", "Ajuster à l'écran") on:click=move |_| zoom_to_fit(ui)>
                 <svg viewBox="0 0 20 20"><path d="M3 7V3h4M13 3h4v4M17 13v4h-4M7 17H3v-4"/></svg>
             </button>
         </div>
@@ -437,7 +489,7 @@ pub fn Minimap() -> impl IntoView {
         ui.camera.update(|c| *c = c.centered_on(bx, by, w, h));
     };
     view! {
-        <div class="minimap" title="Minimap: click or drag to move"
+        <div class="minimap" title=tr("Minimap: click or drag to move", "Mini-carte : cliquez ou faites glisser pour vous déplacer")
             on:pointerdown=jump on:pointermove=jump>
             <canvas node_ref=canvas width=MAP_W height=MAP_H></canvas>
             <div class="minimap-view" style=viewport_style></div>

@@ -8,6 +8,7 @@ use atelier_shared::export;
 use atelier_shared::import::{
     self, Field, Format, ImportError, Mapping, Note, Table, interviewer_colors,
 };
+use atelier_shared::templates::Lang;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -15,6 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::camera::Camera;
 use super::model::{model, ui};
 use super::ops;
+use crate::{plural, tr, ui_lang};
 
 /// Notes the preview shows.
 const PREVIEW: usize = 6;
@@ -114,8 +116,14 @@ pub fn ImportDialog() -> impl IntoView {
             return Some(e);
         }
         refused.get().or_else(|| match parsed.get() {
-            Some(Err(e)) => Some(e.to_string()),
-            Some(Ok((n, _))) if n.is_empty() => Some("No notes found in this text.".into()),
+            Some(Err(e)) => Some(e.message(ui_lang())),
+            Some(Ok((n, _))) if n.is_empty() => Some(
+                tr(
+                    "No notes found in this text.",
+                    "Aucune note trouvée dans ce texte.",
+                )
+                .into(),
+            ),
             _ => None,
         })
     };
@@ -127,7 +135,7 @@ pub fn ImportDialog() -> impl IntoView {
         }
         Err(e) => {
             input.set(None);
-            refused.set(Some(e.to_string()));
+            refused.set(Some(e.message(ui_lang())));
         }
     };
     // A file: refused by its size before anything is read.
@@ -136,13 +144,18 @@ pub fn ImportDialog() -> impl IntoView {
         let size = file.size() as usize;
         if size > import::MAX_BYTES {
             input.set(None);
-            refused.set(Some(ImportError::TooLarge { bytes: size }.to_string()));
+            refused.set(Some(
+                ImportError::TooLarge { bytes: size }.message(ui_lang()),
+            ));
             return;
         }
         wasm_bindgen_futures::spawn_local(async move {
             match JsFuture::from(file.array_buffer()).await {
                 Ok(buffer) => read_bytes(name, js_sys::Uint8Array::new(&buffer).to_vec()),
-                Err(_) => refused.set(Some(format!("{name} could not be read."))),
+                Err(_) => refused.set(Some(match ui_lang() {
+                    Lang::En => format!("{name} could not be read."),
+                    Lang::Fr => format!("{name} n'a pas pu être lu."),
+                })),
             }
         });
     };
@@ -183,7 +196,10 @@ pub fn ImportDialog() -> impl IntoView {
         if let Some(Ok(elements)) = json.get_untracked() {
             let count = elements.len();
             place_beside(elements);
-            ui.toast.set(Some(format!("{count} elements imported")));
+            ui.toast.set(Some(match ui_lang() {
+                Lang::En => format!("{count} elements imported"),
+                Lang::Fr => plural(count, "élément importé", "éléments importés"),
+            }));
             close();
             return;
         }
@@ -199,7 +215,7 @@ pub fn ImportDialog() -> impl IntoView {
         drop(model);
         let elements = import::pool(
             &notes,
-            "Interview notes",
+            tr("Interview notes", "Notes d'entretien"),
             at,
             hi + 1.0,
             &author,
@@ -211,10 +227,10 @@ pub fn ImportDialog() -> impl IntoView {
         let (w, h) = ui.viewport.get_untracked();
         ui.camera.set(Camera::fit(frame, w, h));
         ui.select([elements[0].id.clone()]);
-        ui.toast.set(Some(format!(
-            "{count} note{} imported",
-            if count == 1 { "" } else { "s" }
-        )));
+        ui.toast.set(Some(match ui_lang() {
+            Lang::En => format!("{count} note{} imported", if count == 1 { "" } else { "s" }),
+            Lang::Fr => plural(count, "note importée", "notes importées"),
+        }));
         close();
     };
 
@@ -222,15 +238,15 @@ pub fn ImportDialog() -> impl IntoView {
         input.get().is_some().then(|| {
             view! {
                 <label class="import-format">
-                    <span>"Read as"</span>
+                    <span>{tr("Read as", "Lire comme")}</span>
                     <select on:change=move |ev| format.set(match event_target_value(&ev).as_str() {
                         "table" => Format::Table,
                         "markdown" => Format::Markdown,
                         _ => Format::Lines,
                     })>
-                        {[(Format::Table, "table", "A table (CSV, columns)"),
-                          (Format::Markdown, "markdown", "Markdown (one bullet a note)"),
-                          (Format::Lines, "lines", "One note a line")]
+                        {[(Format::Table, "table", tr("A table (CSV, columns)", "Un tableau (CSV, colonnes)")),
+                          (Format::Markdown, "markdown", tr("Markdown (one bullet a note)", "Markdown (une puce par note)")),
+                          (Format::Lines, "lines", tr("One note a line", "Une note par ligne"))]
                             .map(|(f, value, label)| view! {
                                 <option value=value selected=move || format.get() == f>{label}</option>
                             }).collect_view()}
@@ -245,12 +261,12 @@ pub fn ImportDialog() -> impl IntoView {
         };
         Some(view! {
             <fieldset class="import-mapping">
-                <legend>"Columns"</legend>
+                <legend>{tr("Columns", "Colonnes")}</legend>
                 {Field::ALL.map(|field| {
                     let headers = headers.clone();
                     view! {
                         <label>
-                            <span>{field.label()}</span>
+                            <span>{field.label_in(ui_lang())}</span>
                             <select data-field=format!("{field:?}").to_lowercase()
                                 on:change=move |ev| {
                                     let column = event_target_value(&ev).parse::<usize>().ok();
@@ -281,32 +297,36 @@ pub fn ImportDialog() -> impl IntoView {
                 notes.iter().map(f).filter(|s| !s.is_empty()).collect();
             set.len()
         };
-        let mut summary = format!(
-            "{} note{}",
-            notes.len(),
-            if notes.len() == 1 { "" } else { "s" }
-        );
+        let mut summary = plural(notes.len(), "note", "notes");
         for (n, one, many) in [
             (
                 distinct(|n| &n.source.interviewer),
-                "interviewer",
-                "interviewers",
+                tr("interviewer", "intervieweur"),
+                tr("interviewers", "intervieweurs"),
             ),
             (
                 distinct(|n| &n.source.interviewee),
-                "interviewee",
-                "interviewees",
+                tr("interviewee", "interviewé"),
+                tr("interviewees", "interviewés"),
             ),
-            (distinct(|n| &n.source.interview), "interview", "interviews"),
+            (
+                distinct(|n| &n.source.interview),
+                tr("interview", "entretien"),
+                tr("interviews", "entretiens"),
+            ),
         ] {
             if n > 0 {
-                summary.push_str(&format!(" · {n} {}", if n == 1 { one } else { many }));
+                summary.push_str(&format!(" · {}", plural(n, one, many)));
             }
         }
         if skipped > 0 {
             summary.push_str(&format!(
-                " · {skipped} row{} without text left out",
-                if skipped == 1 { "" } else { "s" }
+                " · {}",
+                plural(
+                    skipped,
+                    tr("row without text left out", "ligne sans texte ignorée"),
+                    tr("rows without text left out", "lignes sans texte ignorées"),
+                )
             ));
         }
         let cards = notes
@@ -361,7 +381,10 @@ pub fn ImportDialog() -> impl IntoView {
         let notes = elements.len() - personas;
         Some(view! {
             <p class="import-summary">
-                {format!("An Atelier export: {personas} persona{}, {notes} note{}", if personas == 1 { "" } else { "s" }, if notes == 1 { "" } else { "s" })}
+                {match ui_lang() {
+                    Lang::En => format!("An Atelier export: {personas} persona{}, {notes} note{}", if personas == 1 { "" } else { "s" }, if notes == 1 { "" } else { "s" }),
+                    Lang::Fr => format!("Un export Atelier : {}, {}", plural(personas, "persona", "personas"), plural(notes, "note", "notes")),
+                }}
             </p>
         })
     };
@@ -375,26 +398,30 @@ pub fn ImportDialog() -> impl IntoView {
             }>
             <div class="dialog import-dialog" role="dialog" aria-modal="true" aria-labelledby="import-title">
                 <header class="dialog-head">
-                    <h2 id="import-title">"Import interview notes"</h2>
-                    <button class="dialog-close" title="Close (Esc)" aria-label="Close" on:click=move |_| close()>"×"</button>
+                    <h2 id="import-title">{tr("Import interview notes", "Importer des notes d'entretien")}</h2>
+                    <button class="dialog-close" title=tr("Close (Esc)", "Fermer (Esc)") aria-label=tr("Close", "Fermer") on:click=move |_| close()>"×"</button>
                 </header>
                 <div class="dialog-body">
-                <p class="muted">"Notes land in a pool frame beside the board, coloured by interviewer. \
+                <p class="muted">{tr("Notes land in a pool frame beside the board, coloured by interviewer. \
                     A CSV (from a spreadsheet), a Markdown list (a heading per interview, a bullet per note) \
-                    or text pasted below."</p>
+                    or text pasted below.",
+                    "Les notes arrivent dans un cadre à côté du tableau, colorées par intervieweur. \
+                    Un CSV (d'un tableur), une liste Markdown (un titre par entretien, une puce par note) \
+                    ou du texte collé ci-dessous.")}</p>
                 <label class="drop-zone" class:dragging=move || dragging.get()
                     on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
                     on:dragleave=move |_| dragging.set(false)
                     on:drop=on_drop>
                     <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M10 13V3M6 7l4-4 4 4M4 13v4h12v-4"/></svg>
                     <span>
-                        <strong>"Choose a file"</strong>" or drop it here"
-                        <small>"CSV, TSV, Markdown or text · up to 5 MB"</small>
+                        <strong>{tr("Choose a file", "Choisissez un fichier")}</strong>{tr(" or drop it here", " ou déposez-le ici")}
+                        <small>{tr("CSV, TSV, Markdown or text · up to 5 MB", "CSV, TSV, Markdown ou texte · 5 Mo au plus")}</small>
                     </span>
                     <input class="import-file" type="file" accept=".csv,.tsv,.md,.markdown,.txt,.json,text/csv,text/markdown,text/plain,application/json"
                         on:change=on_file/>
                 </label>
-                <textarea class="import-paste" rows="3" placeholder="…or paste notes here: one a line, a Markdown list, or rows copied from a spreadsheet"
+                <textarea class="import-paste" rows="3" placeholder=tr("…or paste notes here: one a line, a Markdown list, or rows copied from a spreadsheet",
+                    "…ou collez les notes ici : une par ligne, une liste Markdown, ou des lignes copiées d'un tableur")
                     prop:value=move || pasted.get() on:input=on_paste></textarea>
                 {move || error().map(|e| view! { <p class="import-error" role="alert">{e}</p> })}
                 {move || input.get().filter(|i| !i.name.is_empty()).map(|i| view! {
@@ -408,13 +435,15 @@ pub fn ImportDialog() -> impl IntoView {
                 {json_summary}
                 </div>
                 <footer class="dialog-foot">
-                    <button class="button" on:click=move |_| close()>"Cancel"</button>
+                    <button class="button" on:click=move |_| close()>{tr("Cancel", "Annuler")}</button>
                     <button class="button primary import-confirm" disabled=move || count() == 0 on:click=confirm>
-                        {move || match (count(), json.with(|j| j.is_some())) {
-                            (0, _) => "Import notes".to_owned(),
-                            (n, true) => format!("Import {n} elements"),
-                            (1, false) => "Import 1 note".to_owned(),
-                            (n, false) => format!("Import {n} notes"),
+                        {move || match (count(), json.with(|j| j.is_some()), ui_lang()) {
+                            (0, _, _) => tr("Import notes", "Importer les notes").to_owned(),
+                            (n, true, Lang::En) => format!("Import {n} elements"),
+                            (n, true, Lang::Fr) => format!("Importer {}", plural(n, "élément", "éléments")),
+                            (1, false, _) => tr("Import 1 note", "Importer 1 note").to_owned(),
+                            (n, false, Lang::En) => format!("Import {n} notes"),
+                            (n, false, Lang::Fr) => format!("Importer {n} notes"),
                         }}
                     </button>
                 </footer>

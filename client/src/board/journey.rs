@@ -3,7 +3,7 @@
 //! persona from -2 to +2, scored stage by stage; moments of truth flagged
 //! on stages; current or target.
 
-use atelier_shared::journey::{Journey, JourneyEdit, Lane, SCORES, Stage};
+use atelier_shared::journey::{CURVES, Journey, JourneyEdit, Lane, SCORES, Stage};
 use atelier_shared::persona::Support;
 use atelier_shared::templates::Lang;
 use atelier_shared::{Element, Kind};
@@ -18,9 +18,6 @@ use super::view::z_index;
 const NAMES: f64 = 220.0;
 const COLUMN: f64 = 280.0;
 const CURVE: f64 = 150.0;
-
-/// Colours of the curves, in order of the personas that have one.
-const CURVES: [&str; 5] = ["#2a9d8f", "#e4572e", "#3a86ff", "#8338ec", "#e9a03b"];
 
 fn fr(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
     if lang == Lang::Fr { fr } else { en }
@@ -308,17 +305,17 @@ fn lane_row(
                         {field("journey-cell-field", String::new(), text, move |t| edit(&jid, |txn, j| j.set_cell(txn, &lid, &sid, &t)))}
                         <div class="journey-cell-evidence">
                             {move || (support.get().notes > 0).then(|| view! {
-                                <button class="support" title="Highlight the notes this cell cites"
+                                <button class="support" title=crate::tr("Highlight the notes this cell cites", "Mettre en évidence les notes citées par cette case")
                                     on:click=move |_| {
                                         let ids: std::collections::HashSet<String> = cites.get_untracked().into_iter().collect();
                                         ui().highlight.set(Some(ids));
-                                    }>{move || support.get().label()}</button>
+                                    }>{move || support.get().label_in(crate::ui_lang())}</button>
                             })}
-                            <button class="line-btn cite" title="Cite the selected notes"
+                            <button class="line-btn cite" title=crate::tr("Cite the selected notes", "Citer les notes sélectionnées")
                                 on:click=move |_| {
                                     let notes = ops::selected_notes();
                                     if notes.is_empty() {
-                                        ui().toast.set(Some("Select the notes to cite first, then cite them here.".into()));
+                                        ui().toast.set(Some(crate::tr("Select the notes to cite first, then cite them here.", "Sélectionnez d'abord les notes à citer, puis citez-les ici.").into()));
                                         return;
                                     }
                                     edit(&cite_id, |txn, j| j.cite_cell(txn, &cite_lane, &cite_stage, &notes));

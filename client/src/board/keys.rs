@@ -112,6 +112,10 @@ fn keydown(ui: Ui, e: ev::KeyboardEvent) {
             zoom_to_fit(ui);
             true
         }
+        (false, _, "@") | (false, true, "2") => {
+            zoom_to_selection(ui);
+            true
+        }
         (false, _, "+" | "=") => {
             zoom_to(ui, ui.camera.get_untracked().zoom * 1.25);
             true
@@ -187,6 +191,21 @@ pub fn zoom_to_fit(ui: Ui) {
         None => Camera::default().centered_on(0.0, 0.0, w, h),
     };
     ui.camera.set(camera);
+}
+
+/// Shows the selection (Shift+2, as in Miro), or the whole board.
+pub fn zoom_to_selection(ui: Ui) {
+    let (w, h) = ui.viewport.get_untracked();
+    let scene = &model().scene;
+    match ui
+        .selected()
+        .iter()
+        .filter_map(|id| scene.rect(id))
+        .reduce(|a, b| a.union(&b))
+    {
+        Some(bounds) => ui.camera.set(Camera::fit(bounds, w, h)),
+        None => zoom_to_fit(ui),
+    }
 }
 
 fn nudge(ui: Ui, dx: f64, dy: f64) {

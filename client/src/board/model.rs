@@ -41,6 +41,8 @@ struct Item {
     kind: Kind,
     parent: Option<String>,
     ends: Option<(String, String)>,
+    /// It cites notes (an empathy-map item).
+    cites: bool,
 }
 
 /// An element reduced to what a canvas draws of it.
@@ -152,6 +154,17 @@ impl Scene {
             .borrow()
             .iter()
             .filter(|(_, i)| i.kind == kind)
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    /// The elements (other than persona cards and journey maps) that cite
+    /// notes.
+    pub fn citing(&self) -> Vec<String> {
+        self.items
+            .borrow()
+            .iter()
+            .filter(|(_, i)| i.cites)
             .map(|(id, _)| id.clone())
             .collect()
     }
@@ -356,6 +369,7 @@ impl Scene {
                             item.kind = element.kind.clone();
                             item.parent = element.parent.clone();
                             item.ends = ends;
+                            item.cites = !element.cites.is_empty();
                             if item.signal.with_untracked(|old| *old != element) {
                                 look = true;
                                 item.signal.set(element);
@@ -371,6 +385,7 @@ impl Scene {
                                     kind: element.kind.clone(),
                                     parent: element.parent.clone(),
                                     ends,
+                                    cites: !element.cites.is_empty(),
                                     signal: ArcRwSignal::new(element),
                                 },
                             );
@@ -516,8 +531,9 @@ pub struct Ui {
     pub exports: RwSignal<bool>,
     /// The notes a persona line cites, highlighted (the others dimmed).
     pub highlight: RwSignal<Option<HashSet<String>>>,
-    /// How many persona lines cite each note.
-    pub cited: Memo<HashMap<String, usize>>,
+    /// Where each note is cited: (the citing element, what cites it, as
+    /// "Julie · Motivational").
+    pub cited: Memo<HashMap<String, Vec<(String, String)>>>,
     /// Which interview notes are highlighted (the others are dimmed), for
     /// this user only.
     pub filter: RwSignal<atelier_shared::analysis::NoteFilter>,

@@ -7,11 +7,13 @@
 use std::collections::{BTreeSet, HashSet};
 
 use atelier_shared::analysis::{self, NoteFilter, TYPOLOGIES, TagCounts};
+use atelier_shared::templates::Lang;
 use atelier_shared::{Element, Kind};
 use leptos::prelude::*;
 
 use super::model::{model, ui};
 use super::ops;
+use crate::{plural, tr, ui_lang};
 
 /// Every interview note of the board (notes with a source), by id.
 fn interview_notes() -> Vec<Element> {
@@ -40,11 +42,15 @@ fn scope(selection: &HashSet<String>) -> (String, Option<HashSet<String>>) {
     {
         let inside: HashSet<String> = scene.children(selection).into_iter().collect();
         let title = if frame.text.is_empty() {
-            "Frame".to_owned()
+            tr("Frame", "Cadre").to_owned()
         } else {
             frame.text
         };
-        return (format!("In “{title}”"), Some(inside));
+        let label = match ui_lang() {
+            Lang::En => format!("In “{title}”"),
+            Lang::Fr => format!("Dans « {title} »"),
+        };
+        return (label, Some(inside));
     }
     let notes: HashSet<String> = selection
         .iter()
@@ -53,19 +59,16 @@ fn scope(selection: &HashSet<String>) -> (String, Option<HashSet<String>>) {
         .collect();
     if !notes.is_empty() {
         let n = notes.len();
-        return (
-            format!(
+        let label = match ui_lang() {
+            Lang::En => format!(
                 "In the selection ({n} note{})",
                 if n == 1 { "" } else { "s" }
             ),
-            Some(notes),
-        );
+            Lang::Fr => format!("Dans la sélection ({})", plural(n, "note", "notes")),
+        };
+        return (label, Some(notes));
     }
-    ("Whole board".to_owned(), None)
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    (tr("Whole board", "Tout le tableau").to_owned(), None)
 }
 
 #[component]
@@ -87,16 +90,27 @@ pub fn NotesPanel() -> impl IntoView {
     let summary = move || {
         let n = notes.with(Vec::len);
         if n == 0 {
-            return "No interview notes yet: import them with the toolbar's import button."
-                .to_owned();
+            return tr(
+                "No interview notes yet: import them with the toolbar's import button.",
+                "Pas encore de notes d'entretien : importez-les avec le bouton d'import de la barre d'outils.",
+            )
+            .to_owned();
         }
         let interviewers = values(|e| vec![e.source.interviewer.clone()]).len();
         let interviewees = values(|e| vec![e.source.interviewee.clone()]).len();
         format!(
             "{} · {} · {}",
             plural(n, "note", "notes"),
-            plural(interviewers, "interviewer", "interviewers"),
-            plural(interviewees, "interviewee", "interviewees")
+            plural(
+                interviewers,
+                tr("interviewer", "intervieweur"),
+                tr("interviewers", "intervieweurs")
+            ),
+            plural(
+                interviewees,
+                tr("interviewee", "interviewé"),
+                tr("interviewees", "interviewés")
+            )
         )
     };
     let matching = move || {
@@ -110,7 +124,14 @@ pub fn NotesPanel() -> impl IntoView {
                 notes.len(),
             )
         });
-        Some(format!("{n} of {total} notes match"))
+        Some(match ui_lang() {
+            Lang::En => format!("{n} of {total} notes match"),
+            Lang::Fr => format!(
+                "{} sur {total} {}",
+                plural(n, "note", "notes"),
+                if n > 1 { "correspondent" } else { "correspond" }
+            ),
+        })
     };
 
     let filter_select =
@@ -129,7 +150,7 @@ pub fn NotesPanel() -> impl IntoView {
                         let value = event_target_value(&ev);
                         ui.filter.update(|f| *field(f) = Some(value).filter(|v| !v.is_empty()));
                     }>
-                        <option value="" selected=move || current().is_none()>"All"</option>
+                        <option value="" selected=move || current().is_none()>{tr("All", "Tous")}</option>
                         {move || values(options).into_iter().map(|v| {
                             let (value, label) = (v.clone(), v.clone());
                             view! {
@@ -165,6 +186,7 @@ pub fn NotesPanel() -> impl IntoView {
                     .iter()
                     .enumerate()
                     .map(|(i, (en, _))| {
+                        let name = typology.need_in(i, ui_lang()).unwrap_or(en);
                         let n = counts.needs[t][i];
                         let tag = format!("{}:{en}", typology.name);
                         let active_tag = tag.clone();
@@ -178,7 +200,7 @@ pub fn NotesPanel() -> impl IntoView {
                         view! {
                             <li>
                                 <button class="need" class:active=active data-need=tag.clone()
-                                    title="Highlight the notes tagged with this need"
+                                    title=tr("Highlight the notes tagged with this need", "Mettre en évidence les notes étiquetées avec ce besoin")
                                     on:click=move |_| {
                                         let tag = tag.clone();
                                         ui.filter.update(|f| {
@@ -188,7 +210,7 @@ pub fn NotesPanel() -> impl IntoView {
                                             f.tag = (!same).then_some(tag);
                                         });
                                     }>
-                                    <span class="need-name">{*en}</span>
+                                    <span class="need-name">{name}</span>
                                     <span class="need-bar"><span style=format!("width:{}%", n * 100 / max)></span></span>
                                     <span class="need-count">{n}</span>
                                 </button>
@@ -198,7 +220,7 @@ pub fn NotesPanel() -> impl IntoView {
                     .collect_view();
                 view! {
                     <section class="typology" data-typology=typology.name>
-                        <h4>{typology.name}<small>{typology.about}</small></h4>
+                        <h4>{typology.name}<small>{typology.about_in(ui_lang())}</small></h4>
                         <ul>{rows}</ul>
                     </section>
                 }
@@ -254,8 +276,12 @@ pub fn NotesPanel() -> impl IntoView {
     let duplicate_rows = move || {
         let groups = duplicates.get();
         if groups.is_empty() {
-            return view! { <p class="panel-empty">"No two notes say the same thing."</p> }
-                .into_any();
+            return view! {
+                <p class="panel-empty">
+                    {tr("No two notes say the same thing.", "Aucune note n'en répète une autre.")}
+                </p>
+            }
+            .into_any();
         }
         groups
             .into_iter()
@@ -267,9 +293,9 @@ pub fn NotesPanel() -> impl IntoView {
                         <span class="duplicate-text">{text}</span>
                         <span class="duplicate-count">{format!("×{}", ids.len())}</span>
                         <span class="duplicate-actions">
-                            <button class="link" on:click=move |_| ui.select(show.clone())>"Select"</button>
-                            <button class="link" title="Pile them up where the first one is"
-                                on:click=move |_| ops::stack(&stack)>"Stack"</button>
+                            <button class="link" on:click=move |_| ui.select(show.clone())>{tr("Select", "Sélectionner")}</button>
+                            <button class="link" title=tr("Pile them up where the first one is", "Les empiler là où est la première")
+                                on:click=move |_| ops::stack(&stack)>{tr("Stack", "Empiler")}</button>
                         </span>
                     </li>
                 }
@@ -280,36 +306,40 @@ pub fn NotesPanel() -> impl IntoView {
     let duplicate_title = move || {
         let n = duplicates.with(Vec::len);
         if n == 0 {
-            "Duplicates".to_owned()
+            tr("Duplicates", "Doublons").to_owned()
         } else {
-            format!("Duplicates · {}", plural(n, "group", "groups"))
+            format!(
+                "{} · {}",
+                tr("Duplicates", "Doublons"),
+                plural(n, tr("group", "groupe"), tr("groups", "groupes"))
+            )
         }
     };
 
     view! {
-        <aside class="notes-panel" aria-label="Interview notes" on:pointerdown=|ev| ev.stop_propagation()
+        <aside class="notes-panel" aria-label=tr("Interview notes", "Notes d'entretien") on:pointerdown=|ev| ev.stop_propagation()
             on:wheel=|ev| ev.stop_propagation()>
             <header class="panel-head">
-                <h3>"Interview notes"</h3>
-                <button class="dialog-close" title="Close" aria-label="Close" on:click=move |_| ui.panel.set(false)>"×"</button>
+                <h3>{tr("Interview notes", "Notes d'entretien")}</h3>
+                <button class="dialog-close" title=tr("Close", "Fermer") aria-label=tr("Close", "Fermer") on:click=move |_| ui.panel.set(false)>"×"</button>
             </header>
             <p class="panel-summary">{summary}</p>
             <section class="panel-section">
-                <h4>"Highlight"</h4>
+                <h4>{tr("Highlight", "Mettre en évidence")}</h4>
                 <div class="panel-filters">
-                    {filter_select("Interviewer", "interviewer", |e| vec![e.source.interviewer.clone()], |f| &mut f.interviewer)}
-                    {filter_select("Interviewee", "interviewee", |e| vec![e.source.interviewee.clone()], |f| &mut f.interviewee)}
+                    {filter_select(tr("Interviewer", "Intervieweur"), "interviewer", |e| vec![e.source.interviewer.clone()], |f| &mut f.interviewer)}
+                    {filter_select(tr("Interviewee", "Interviewé"), "interviewee", |e| vec![e.source.interviewee.clone()], |f| &mut f.interviewee)}
                     {filter_select("Segment", "segment", |e| vec![e.source.segment.clone()], |f| &mut f.segment)}
-                    {filter_select("Tag", "tag", |e| e.source.tags.clone(), |f| &mut f.tag)}
+                    {filter_select(tr("Tag", "Étiquette"), "tag", |e| e.source.tags.clone(), |f| &mut f.tag)}
                 </div>
                 {move || matching().map(|m| view! {
                     <p class="panel-match">{m}
-                        <button class="link" on:click=move |_| ui.filter.set(NoteFilter::default())>"Clear"</button>
+                        <button class="link" on:click=move |_| ui.filter.set(NoteFilter::default())>{tr("Clear", "Effacer")}</button>
                     </p>
                 })}
             </section>
             <section class="panel-section">
-                <h4>"Needs" <small class="panel-scope">{move || counts.with(|(label, _)| label.clone())}</small></h4>
+                <h4>{tr("Needs", "Besoins")} <small class="panel-scope">{move || counts.with(|(label, _)| label.clone())}</small></h4>
                 {typologies}
                 {other_tags}
             </section>

@@ -55,7 +55,7 @@ pub fn create(kind: Kind, at: Rect, color: Option<&str>) -> String {
     element.author = model.author.clone();
     element.created = js_sys::Date::now() as i64;
     if kind == Kind::Frame {
-        element.text = "Frame".into();
+        element.text = crate::tr("Frame", "Cadre").into();
     }
     if kind != Kind::Frame {
         let (cx, cy) = element.rect().center();
@@ -155,7 +155,11 @@ pub fn persona_cite(id: &str, section: &str, line: &str) {
     let notes = selected_notes();
     if notes.is_empty() {
         super::model::ui().toast.set(Some(
-            "Select the notes to cite first, then cite them here.".into(),
+            crate::tr(
+                "Select the notes to cite first, then cite them here.",
+                "Sélectionnez d'abord les notes à citer, puis citez-les ici.",
+            )
+            .into(),
         ));
         return;
     }

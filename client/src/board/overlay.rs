@@ -11,6 +11,7 @@ use super::canvas::Preview;
 use super::model::{model, ui};
 use super::ops::{self, Align};
 use super::view::{exit_point, safe_color};
+use crate::tr;
 
 /// This user's selection, in screen space so handles keep their size.
 #[component]
@@ -72,11 +73,12 @@ fn ContextBar(rect: Rect) -> impl IntoView {
     view! {
         <div class="context-bar" style=style on:pointerdown=|ev| ev.stop_propagation()>
             {colorable.then(|| view! {
-                <div class="swatches" role="group" aria-label="Colour">
+                <div class="swatches" role="group" aria-label=tr("Colour", "Couleur")>
                     {NOTE_COLORS.iter().map(|(name, color)| {
                         let color = *color;
+                        let name = super::chrome::color_name(name).0;
                         view! {
-                            <button class="swatch" title=*name aria-label=*name style=format!("background:{color}")
+                            <button class="swatch" title=name aria-label=name style=format!("background:{color}")
                                 on:click=move |_| ops::set_string(&sel(), "color", color)></button>
                         }
                     }).collect_view()}
@@ -93,12 +95,12 @@ fn ContextBar(rect: Rect) -> impl IntoView {
                 <span class="bar-sep"></span>
             })}
             {many.then(|| view! {
-                {[(Align::Left, "Align left", "M4 3v14M7 6h9M7 12h6"),
-                  (Align::Center, "Align centres", "M10 3v14M5 6h10M7 12h6"),
-                  (Align::Right, "Align right", "M16 3v14M4 6h9M7 12h6"),
-                  (Align::Top, "Align top", "M3 4h14M6 7v9M12 7v6"),
-                  (Align::Middle, "Align middles", "M3 10h14M6 5v10M12 7v6"),
-                  (Align::Bottom, "Align bottom", "M3 16h14M6 4v9M12 7v6")]
+                {[(Align::Left, tr("Align left", "Aligner à gauche"), "M4 3v14M7 6h9M7 12h6"),
+                  (Align::Center, tr("Align centres", "Centrer horizontalement"), "M10 3v14M5 6h10M7 12h6"),
+                  (Align::Right, tr("Align right", "Aligner à droite"), "M16 3v14M4 6h9M7 12h6"),
+                  (Align::Top, tr("Align top", "Aligner en haut"), "M3 4h14M6 7v9M12 7v6"),
+                  (Align::Middle, tr("Align middles", "Centrer verticalement"), "M3 10h14M6 5v10M12 7v6"),
+                  (Align::Bottom, tr("Align bottom", "Aligner en bas"), "M3 16h14M6 4v9M12 7v6")]
                     .map(|(how, title, d)| view! {
                         <button class="bar-btn" title=title on:click=move |_| ops::align(&sel(), how)>
                             <svg viewBox="0 0 20 20"><path d=d/></svg>
@@ -106,16 +108,30 @@ fn ContextBar(rect: Rect) -> impl IntoView {
                     }).collect_view()}
                 <span class="bar-sep"></span>
             })}
-            <button class="bar-btn" title="Bring to front (PgUp)" on:click=move |_| ops::restack(&sel(), true)>
+            {super::cite::picked(&selection).map(|(item, notes)| {
+                let n = notes.len();
+                let title = match crate::ui_lang() {
+                    atelier_shared::templates::Lang::En => format!("Cite the {n} selected note{} in this item", if n > 1 { "s" } else { "" }),
+                    atelier_shared::templates::Lang::Fr => if n > 1 { format!("Citer les {n} notes sélectionnées dans cet élément") } else { "Citer la note sélectionnée dans cet élément".to_owned() },
+                };
+                view! {
+                    <button class="bar-btn bar-cite" data-action="cite-in-item" title=title
+                        on:click=move |_| super::cite::cite(&super::cite::Target::Item(item.clone()), &notes)>
+                        "❝+ "{n}
+                    </button>
+                    <span class="bar-sep"></span>
+                }
+            })}
+            <button class="bar-btn" title=tr("Bring to front (PgUp)", "Mettre au premier plan (PgUp)") on:click=move |_| ops::restack(&sel(), true)>
                 <svg viewBox="0 0 20 20"><rect x="7" y="3" width="10" height="10" rx="1.5" class="filled"/><path d="M3 7v10h10"/></svg>
             </button>
-            <button class="bar-btn" title="Send to back (PgDn)" on:click=move |_| ops::restack(&sel(), false)>
+            <button class="bar-btn" title=tr("Send to back (PgDn)", "Mettre à l'arrière-plan (PgDn)") on:click=move |_| ops::restack(&sel(), false)>
                 <svg viewBox="0 0 20 20"><rect x="3" y="7" width="10" height="10" rx="1.5"/><path d="M7 3h10v10" /></svg>
             </button>
-            <button class="bar-btn" title="Duplicate (Ctrl+D)" on:click=move |_| super::keys::duplicate(ui)>
+            <button class="bar-btn" title=tr("Duplicate (Ctrl+D)", "Dupliquer (Ctrl+D)") on:click=move |_| super::keys::duplicate(ui)>
                 <svg viewBox="0 0 20 20"><rect x="7" y="7" width="10" height="10" rx="1.5"/><path d="M13 4H5a1 1 0 0 0-1 1v8"/></svg>
             </button>
-            <button class="bar-btn danger" title="Delete (Del)" on:click=move |_| {
+            <button class="bar-btn danger" title=tr("Delete (Del)", "Supprimer (Del)") on:click=move |_| {
                 ops::delete(&sel());
                 ui.select([]);
             }>

@@ -162,6 +162,25 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let s = signal.clone();
     let source = move || s.with(|e| e.source.label());
     let cited_id = id.clone();
+    // An empathy-map item: its evidence, or a flag.
+    let support_cites = {
+        let s = signal.clone();
+        Memo::new(move |_| s.with(|e| e.cites.clone()))
+    };
+    let support = {
+        let s = signal.clone();
+        Memo::new(move |_| {
+            if !s.with(super::cite::is_item_element) {
+                return None;
+            }
+            let cites = support_cites.get();
+            if !cites.is_empty() {
+                // A cited note deleted or edited elsewhere.
+                ui.look.track();
+            }
+            Some(super::cite::support_of(&cites))
+        })
+    };
     let s = signal.clone();
     let text_id = id.clone();
     view! {
@@ -178,13 +197,45 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             }}
             <span class="el-source">{source}</span>
             {move || {
-                let n = ui.cited.with(|c| c.get(&cited_id).copied().unwrap_or(0));
-                (n > 0).then(|| view! {
-                    <span class="el-cited" title=format!("Cited by {n} persona line{}", if n == 1 { "" } else { "s" })>
-                        "❝ "{n}
-                    </span>
+                let places = ui.cited.with(|c| c.get(&cited_id).cloned().unwrap_or_default());
+                (!places.is_empty()).then(|| {
+                    let n = places.len();
+                    let title = format!(
+                        "{}\n{}",
+                        crate::tr("Cited by (click to show):", "Citée par (cliquer pour voir) :"),
+                        places.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("\n")
+                    );
+                    let by: Vec<String> = places.into_iter().map(|(id, _)| id).collect();
+                    view! {
+                        <span class="el-cited" title=title
+                            on:pointerdown=|ev| ev.stop_propagation()
+                            on:click=move |_| ui.select(by.clone())>
+                            "❝ "{n}
+                        </span>
+                    }
                 })
             }}
+            {move || support.get().map(|support| {
+                let none = support.notes == 0;
+                let label = support.label_in(crate::ui_lang());
+                view! {
+                    <button class="el-support" class:none=none
+                        title=if none {
+                            crate::tr("Nothing backs this item yet: drag interview notes onto it", "Rien n'appuie encore cet élément : glissez-y des notes d'entretien")
+                        } else {
+                            crate::tr("Highlight the notes it cites", "Mettre en évidence les notes citées")
+                        }
+                        on:pointerdown=|ev| ev.stop_propagation()
+                        on:click=move |_| {
+                            let cites = support_cites.with_untracked(|c| c.clone());
+                            if !cites.is_empty() {
+                                ui.highlight.set(Some(cites.into_iter().collect()));
+                            }
+                        }>
+                        {label}
+                    </button>
+                }
+            })}
             <span class="el-author">{author}</span>
         </div>
     }
@@ -270,7 +321,7 @@ fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                 } else {
                     let s = s.clone();
                     view! {
-                        <span>{move || s.with(|e| if e.text.is_empty() { "Frame".to_owned() } else { e.text.clone() })}</span>
+                        <span>{move || s.with(|e| if e.text.is_empty() { crate::tr("Frame", "Cadre").to_owned() } else { e.text.clone() })}</span>
                     }.into_any()
                 }}
             </div>

@@ -1,0 +1,220 @@
+//! Citing by dragging: notes dropped onto a persona line, a journey cell
+//! or an empathy-map item become its evidence (they go back where they
+//! were, and the citation is one undo step). While notes are dragged, the
+//! line, cell or item under the pointer is outlined.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use atelier_shared::journey::JourneyEdit;
+use atelier_shared::persona::Support;
+use atelier_shared::{Element, Kind, Source};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::model::{model, ui};
+use super::ops;
+
+/// What dragged notes can be dropped onto to cite them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// A persona's line: persona id, section key, line id.
+    Line(String, String, String),
+    /// A journey map's cell: map id, lane id, stage id.
+    Cell(String, String, String),
+    /// An item of an empathy-map zone that sums up what was said.
+    Item(String),
+}
+
+thread_local! {
+    /// The DOM element outlined as the drop target.
+    static OUTLINED: RefCell<Option<web_sys::Element>> = const { RefCell::new(None) };
+}
+
+/// Whether element `id` may cite notes: see [`is_item_element`].
+pub fn is_item(id: &str) -> bool {
+    model().scene.get(id).is_some_and(|e| is_item_element(&e))
+}
+
+/// Whether `e` may cite notes: a note, text or shape written by the team
+/// (not an interview note) inside a zone of an empathy map.
+pub fn is_item_element(e: &Element) -> bool {
+    matches!(e.kind, Kind::Note | Kind::Text | Kind::Shape)
+        && e.source.is_empty()
+        && e.parent
+            .as_deref()
+            .and_then(|p| model().scene.get(p))
+            .is_some_and(|zone| zone.zone.starts_with("empathy-map/"))
+}
+
+/// The support of `cites`, reading only the cited notes.
+pub fn support_of(cites: &[String]) -> Support {
+    let scene = &model().scene;
+    let sources: HashMap<String, Source> = cites
+        .iter()
+        .filter_map(|id| scene.get(id))
+        .filter(|e| e.kind == Kind::Note)
+        .map(|e| (e.id, e.source))
+        .collect();
+    Support::of_notes(cites, &sources)
+}
+
+/// The drop target under the window point, ignoring the `dragged`
+/// elements themselves (which are under the pointer), with the DOM element
+/// to outline.
+fn under(x: i32, y: i32, dragged: &HashSet<String>) -> Option<(Target, web_sys::Element)> {
+    let hits = document().elements_from_point(x as f32, y as f32);
+    for hit in hits.iter() {
+        let Ok(el) = hit.dyn_into::<web_sys::Element>() else {
+            continue;
+        };
+        let owner = el.closest("[data-id]").ok().flatten();
+        let owner_id = owner.as_ref().and_then(|o| o.get_attribute("data-id"));
+        if owner_id.as_ref().is_some_and(|id| dragged.contains(id)) {
+            continue;
+        }
+        let Some(owner_id) = owner_id else {
+            // The canvas or the page: nothing here takes notes.
+            return None;
+        };
+        if let Some(line) = el.closest("[data-line]").ok().flatten() {
+            let section = line
+                .closest("[data-section]")
+                .ok()
+                .flatten()
+                .and_then(|s| s.get_attribute("data-section"))?;
+            let id = line.get_attribute("data-line")?;
+            return Some((Target::Line(owner_id, section, id), line));
+        }
+        if let Some(cell) = el.closest("[data-cell]").ok().flatten() {
+            let key = cell.get_attribute("data-cell")?;
+            let (lane, stage) = key.split_once(':')?;
+            return Some((
+                Target::Cell(owner_id, lane.to_owned(), stage.to_owned()),
+                cell,
+            ));
+        }
+        return match owner {
+            Some(owner) if is_item(&owner_id) => Some((Target::Item(owner_id), owner)),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// The interview notes among `ids` (what a drop would cite), or nothing
+/// when anything else is dragged along.
+fn citable(ids: &HashSet<String>) -> Vec<String> {
+    let scene = &model().scene;
+    let mut notes = Vec::new();
+    for id in ids {
+        if scene.kind(id) != Some(Kind::Note) {
+            return Vec::new();
+        }
+        notes.push(id.clone());
+    }
+    notes.sort();
+    notes
+}
+
+/// Outlines the drop target under the pointer while `dragged` moves (and
+/// nothing when they cannot be cited there).
+pub fn hover(x: i32, y: i32, dragged: &HashSet<String>) {
+    let target = if citable(dragged).is_empty() {
+        None
+    } else {
+        under(x, y, dragged).filter(|(t, _)| match t {
+            // An item takes interview notes only: two plain stickies
+            // dropped on each other are just moved.
+            Target::Item(_) => dragged.iter().all(|id| !is_item(id)),
+            _ => true,
+        })
+    };
+    OUTLINED.with_borrow_mut(|outlined| {
+        let el = target.map(|(_, el)| el);
+        if *outlined != el {
+            if let Some(old) = outlined.take() {
+                let _ = old.class_list().remove_1("cite-drop");
+            }
+            if let Some(new) = &el {
+                let _ = new.class_list().add_1("cite-drop");
+            }
+            *outlined = el;
+        }
+    });
+}
+
+/// Ends a drag of `dragged` at the window point: when it ends on a drop
+/// target, the notes cite it and go back to `originals`. Whether they did.
+pub fn drop(
+    x: i32,
+    y: i32,
+    dragged: &HashSet<String>,
+    originals: &[(String, atelier_shared::Rect)],
+) -> bool {
+    let outlined = OUTLINED.with_borrow_mut(Option::take);
+    let Some(outlined) = outlined else {
+        return false;
+    };
+    let _ = outlined.class_list().remove_1("cite-drop");
+    let notes = citable(dragged);
+    let Some((target, _)) = under(x, y, dragged) else {
+        return false;
+    };
+    if notes.is_empty() {
+        return false;
+    }
+    ops::place(originals);
+    cite(&target, &notes);
+    true
+}
+
+/// Citing by picking: a selection of one empathy-map item and interview
+/// notes (nothing else) offers to cite the notes in the item.
+pub fn picked(selection: &HashSet<String>) -> Option<(String, Vec<String>)> {
+    if selection.len() < 2 || selection.len() > 500 {
+        return None;
+    }
+    let scene = &model().scene;
+    let (items, notes): (Vec<&String>, Vec<&String>) = selection.iter().partition(|id| is_item(id));
+    let [item] = items[..] else {
+        return None;
+    };
+    let mut notes: Vec<String> = notes
+        .into_iter()
+        .filter(|id| scene.kind(id) == Some(Kind::Note))
+        .cloned()
+        .collect();
+    notes.sort();
+    (notes.len() + 1 == selection.len()).then(|| (item.clone(), notes))
+}
+
+/// `target` cites `notes` too, in one undo step, and says so.
+pub fn cite(target: &Target, notes: &[String]) {
+    match target {
+        Target::Line(persona, section, line) => {
+            ops::with_map(persona, |txn, map| {
+                atelier_shared::persona::PersonaEdit { map }.cite(txn, section, line, notes)
+            });
+        }
+        Target::Cell(journey, lane, stage) => {
+            ops::with_map(journey, |txn, map| {
+                JourneyEdit { map }.cite_cell(txn, lane, stage, notes)
+            });
+        }
+        Target::Item(id) => ops::edit(|txn, elements| elements.cite(txn, id, notes)),
+    }
+    ops::end_step();
+    let n = notes.len();
+    ui().toast.set(Some(match crate::ui_lang() {
+        atelier_shared::templates::Lang::Fr => {
+            format!("{n} note{} citée{} comme appui", s(n), s(n))
+        }
+        atelier_shared::templates::Lang::En => format!("{n} note{} cited as evidence", s(n)),
+    }));
+}
+
+/// The plural `s` (0 and 1 are singular in French, and here in English).
+fn s(n: usize) -> &'static str {
+    if n > 1 { "s" } else { "" }
+}
