@@ -1,17 +1,20 @@
-//! The JSON API: list, create, read and rename boards.
+//! The JSON API: list, create, read, rename and delete boards, their share
+//! links and their exports. Every board route checks the caller's token.
 
 use atelier_shared::export::{self, Content};
 use atelier_shared::templates::{self, Lang};
 use atelier_shared::{Board, BoardId, BoardMeta};
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use tracing::{debug, info};
 use yrs::{Doc, Transact};
 
 use crate::AppState;
+use crate::access::{self, Generations, Grant, Refusal, Role};
 use crate::error::AppError;
 use crate::store::{BoardInfo, StoreError, now_ms};
 
@@ -23,8 +26,153 @@ const MAX_TEMPLATE: usize = 64;
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/boards", get(list).post(create))
-        .route("/api/boards/{id}", get(read).patch(update))
+        .route("/api/boards/{id}", get(read).patch(update).delete(delete))
+        .route("/api/boards/{id}/links", get(links))
+        .route("/api/boards/{id}/links/{role}", post(regenerate))
         .route("/api/boards/{id}/export/{file}", get(export))
+}
+
+/// The token a request carries: `Authorization: Bearer …`, else `?t=…`
+/// (links and downloads cannot set headers).
+fn token_of<'a>(headers: &'a HeaderMap, query: Option<&'a str>) -> Option<&'a str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .or(query)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// What the request's token lets it do on `board` (the instance admin
+/// token: everything). Refused: missing, forged, expired or revoked.
+pub(crate) async fn authorize(
+    state: &AppState,
+    board: &BoardId,
+    headers: &HeaderMap,
+    query: Option<&str>,
+) -> Result<Grant, AppError> {
+    let token = token_of(headers, query).ok_or(Refusal::Missing)?;
+    if access::is_admin(
+        state.config.admin_token.as_ref().map(|s| s.0.as_str()),
+        token,
+    ) {
+        return Ok(Grant::ADMIN);
+    }
+    let generations = state.store.links(board).await?;
+    match state
+        .keys
+        .check(board, token, &generations, access::now_secs())
+    {
+        Ok(grant) => Ok(grant),
+        Err(refusal) => {
+            state.metrics.access_refused.inc();
+            debug!(board = %board, %refusal, "token refused");
+            Err(refusal.into())
+        }
+    }
+}
+
+/// As [`authorize`], and the role must be at least `least`.
+async fn authorize_as(
+    state: &AppState,
+    board: &BoardId,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    least: Role,
+) -> Result<Grant, AppError> {
+    let grant = authorize(state, board, headers, query).await?;
+    if grant.role < least {
+        state.metrics.access_refused.inc();
+        return Err(match least {
+            Role::Facilitator => Refusal::NotFacilitator,
+            _ => Refusal::ReadOnly,
+        }
+        .into());
+    }
+    Ok(grant)
+}
+
+fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
+    let admin = state.config.admin_token.as_ref().map(|s| s.0.as_str());
+    match token_of(headers, None) {
+        Some(token) if access::is_admin(admin, token) => Ok(()),
+        _ => {
+            state.metrics.access_refused.inc();
+            Err(Refusal::NotAdmin.into())
+        }
+    }
+}
+
+/// The share links of a board: one token per role, at its generation.
+#[derive(Serialize)]
+struct Links {
+    facilitator: String,
+    editor: String,
+    viewer: String,
+}
+
+fn links_of(state: &AppState, board: &BoardId, g: &Generations) -> Links {
+    let mint = |role| state.keys.mint(board, role, g.of(role), 0);
+    Links {
+        facilitator: mint(Role::Facilitator),
+        editor: mint(Role::Editor),
+        viewer: mint(Role::Viewer),
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    t: Option<String>,
+}
+
+/// The board's three links (facilitator only).
+async fn links(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> Result<Json<Links>, AppError> {
+    let id: BoardId = id.parse()?;
+    authorize_as(&state, &id, &headers, query.t.as_deref(), Role::Facilitator).await?;
+    let generations = state.store.links(&id).await?;
+    Ok(Json(links_of(&state, &id, &generations)))
+}
+
+/// A new link for `role`, revoking the earlier ones: whoever is connected
+/// through one of them is disconnected (facilitator only).
+async fn regenerate(
+    State(state): State<AppState>,
+    Path((id, role)): Path<(String, String)>,
+    Query(query): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> Result<Json<Links>, AppError> {
+    let id: BoardId = id.parse()?;
+    let role = Role::parse(&role)
+        .ok_or_else(|| AppError::BadRequest("role: facilitator, editor or viewer".into()))?;
+    authorize_as(&state, &id, &headers, query.t.as_deref(), Role::Facilitator).await?;
+    let generations = state.store.regenerate(&id, role).await?;
+    state.rooms.revoke(&id, role, generations.of(role)).await;
+    info!(board = %id, role = role.as_str(), "share link regenerated");
+    Ok(Json(links_of(&state, &id, &generations)))
+}
+
+/// Deletes a board (instance admin only): everyone on it is disconnected
+/// and every link to it revoked.
+async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, AppError> {
+    let id: BoardId = id.parse()?;
+    require_admin(&state, &headers)?;
+    state.rooms.delete(&id).await;
+    if state.store.delete(&id).await? {
+        info!(board = %id, "board deleted");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// A board's personas as a Markdown report (`personas.md`), its personas
@@ -35,14 +183,18 @@ pub(crate) fn routes() -> Router<AppState> {
 struct ExportQuery {
     /// For `board.svg`: only this frame and what it holds.
     frame: Option<String>,
+    /// The share link's token.
+    t: Option<String>,
 }
 
 async fn export(
     State(state): State<AppState>,
     Path((id, file)): Path<(String, String)>,
     Query(query): Query<ExportQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let id: BoardId = id.parse()?;
+    authorize(&state, &id, &headers, query.t.as_deref()).await?;
     let info = state.store.info(&id).await?.ok_or(AppError::NotFound)?;
     let stored = state.store.load(&id).await?;
     let doc = crate::room::doc_of(&id, &stored);
@@ -105,14 +257,32 @@ struct BoardPatch {
     title: Option<String>,
 }
 
-async fn list(State(state): State<AppState>) -> Result<Json<Vec<BoardInfo>>, AppError> {
+/// Every board (instance admin only).
+async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<BoardInfo>>, AppError> {
+    require_admin(&state, &headers)?;
     Ok(Json(state.store.list().await?))
 }
 
+/// A board as its API returns it: its metadata, the caller's role, and
+/// for the creator the facilitator's token.
+#[derive(Serialize)]
+struct BoardView {
+    #[serde(flatten)]
+    info: BoardInfo,
+    role: Role,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+}
+
+/// A new board; whoever creates it is its facilitator (the response
+/// carries the facilitator's token).
 async fn create(
     State(state): State<AppState>,
     Json(new): Json<NewBoard>,
-) -> Result<(StatusCode, Json<BoardInfo>), AppError> {
+) -> Result<(StatusCode, Json<BoardView>), AppError> {
     let title = valid_title(new.title)?;
     let template = new.template.unwrap_or_else(|| "blank".into());
     if template.len() > MAX_TEMPLATE || template != "blank" && templates::find(&template).is_none()
@@ -162,7 +332,19 @@ async fn create(
             updated: now,
         };
         match state.store.create(&info, first_update.clone()).await {
-            Ok(()) => return Ok((StatusCode::CREATED, Json(info))),
+            Ok(()) => {
+                let generations = state.store.links(&id).await?;
+                let token =
+                    state
+                        .keys
+                        .mint(&id, Role::Facilitator, generations.of(Role::Facilitator), 0);
+                let view = BoardView {
+                    info,
+                    role: Role::Facilitator,
+                    token: Some(token),
+                };
+                return Ok((StatusCode::CREATED, Json(view)));
+            }
             Err(StoreError::Exists) => continue,
             Err(err) => return Err(err.into()),
         }
@@ -173,32 +355,38 @@ async fn create(
 async fn read(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<BoardInfo>, AppError> {
+    Query(query): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> Result<Json<BoardView>, AppError> {
     let id: BoardId = id.parse()?;
-    info(&state, &id).await
+    let grant = authorize(&state, &id, &headers, query.t.as_deref()).await?;
+    info(&state, &id, grant).await
 }
 
-async fn info(state: &AppState, id: &BoardId) -> Result<Json<BoardInfo>, AppError> {
-    state
-        .store
-        .info(id)
-        .await?
-        .map(Json)
-        .ok_or(AppError::NotFound)
+async fn info(state: &AppState, id: &BoardId, grant: Grant) -> Result<Json<BoardView>, AppError> {
+    let info = state.store.info(id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(BoardView {
+        info,
+        role: grant.role,
+        token: None,
+    }))
 }
 
 async fn update(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(query): Query<TokenQuery>,
+    headers: HeaderMap,
     Json(patch): Json<BoardPatch>,
-) -> Result<Json<BoardInfo>, AppError> {
+) -> Result<Json<BoardView>, AppError> {
     let id: BoardId = id.parse()?;
+    let grant = authorize_as(&state, &id, &headers, query.t.as_deref(), Role::Editor).await?;
     // 404 before anything is loaded.
-    let _exists = info(&state, &id).await?;
+    let _exists = info(&state, &id, grant).await?;
     if let Some(title) = patch.title {
         state.rooms.set_title(&id, valid_title(title)?).await?;
     }
-    info(&state, &id).await
+    info(&state, &id, grant).await
 }
 
 fn valid_title(title: String) -> Result<String, AppError> {

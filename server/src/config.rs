@@ -22,6 +22,33 @@ pub struct Cli {
 pub enum Command {
     /// Serve the web app and the boards' websockets.
     Serve(ServeArgs),
+    /// Print a share link of a board (signed with the data directory's key,
+    /// or `--secret`), e.g. for a bot or a load test.
+    Link(LinkArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct LinkArgs {
+    /// The board's id.
+    pub board: String,
+    /// facilitator, editor or viewer.
+    #[arg(long, default_value = "editor")]
+    pub role: String,
+    /// Where the server's key is (its `--data-dir`).
+    #[arg(long, env = "ATELIER_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// The server's `--secret`, if it has one.
+    #[arg(long, env = "ATELIER_SECRET", hide_env_values = true)]
+    pub secret: Option<Secret>,
+    /// How long the link is valid (`7d`, `2h`); default: until revoked.
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub expires: Option<Duration>,
+    /// Print only the token, not the board's URL.
+    #[arg(long)]
+    pub token_only: bool,
+    /// The server's address, for the URL.
+    #[arg(long, env = "ATELIER_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
 }
 
 impl Cli {
@@ -70,6 +97,35 @@ pub struct Config {
     /// Stored updates after which a board's log is compacted into a snapshot.
     #[arg(long, env = "ATELIER_COMPACT_AFTER", default_value_t = 1000)]
     pub compact_after: usize,
+    /// The key that signs share links. Default: one made once and kept in
+    /// the data directory (`secret.key`); changing it invalidates every link.
+    #[arg(long, env = "ATELIER_SECRET", hide_env_values = true)]
+    pub secret: Option<Secret>,
+    /// The instance admin's token: lists and deletes boards, opens any
+    /// board as its facilitator (`Authorization: Bearer …`). Unset: no admin.
+    #[arg(long, env = "ATELIER_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<Secret>,
+}
+
+/// A secret from the command line or the environment: never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Secret, String> {
+        if s.len() < 8 {
+            return Err("at least 8 characters".into());
+        }
+        Ok(Secret(s.to_owned()))
+    }
 }
 
 impl Default for Config {
@@ -83,6 +139,8 @@ impl Default for Config {
             heartbeat: Duration::from_secs(20),
             idle_timeout: Duration::from_secs(40),
             compact_after: 1000,
+            secret: None,
+            admin_token: None,
         }
     }
 }
@@ -93,7 +151,9 @@ mod tests {
 
     #[test]
     fn plain_atelier_is_serve_with_defaults() {
-        let Command::Serve(args) = Cli::parse_from(["atelier"]).into_command();
+        let Command::Serve(args) = Cli::parse_from(["atelier"]).into_command() else {
+            panic!("not serve")
+        };
         assert_eq!(args.config.max_frame_bytes, 16 * 1024 * 1024);
         let Command::Serve(args) = Cli::parse_from([
             "atelier",
@@ -105,7 +165,9 @@ mod tests {
             "--heartbeat",
             "5s",
         ])
-        .into_command();
+        .into_command() else {
+            panic!("not serve")
+        };
         assert_eq!(args.addr.port(), 9000);
         assert_eq!(args.config.heartbeat, Duration::from_secs(5));
     }

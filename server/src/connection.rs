@@ -12,6 +12,7 @@ use tokio::sync::{mpsc, oneshot};
 use tracing::{Instrument, debug, info_span, warn};
 
 use crate::AppState;
+use crate::access::Grant;
 use crate::room::{CloseReason, PeerId, RoomMsg};
 
 /// Frames written before one flush.
@@ -24,7 +25,7 @@ static NEXT_PEER: AtomicU64 = AtomicU64::new(1);
 /// Serves one peer of `board` until either side ends the connection.
 /// Generic over the socket: axum's `WebSocket` or any sink and stream of
 /// websocket messages.
-pub(crate) async fn serve<S>(socket: S, board: BoardId, state: AppState)
+pub(crate) async fn serve<S>(socket: S, board: BoardId, grant: Grant, state: AppState)
 where
     S: Sink<Message, Error = axum::Error>
         + Stream<Item = Result<Message, axum::Error>>
@@ -32,13 +33,13 @@ where
         + 'static,
 {
     let peer = NEXT_PEER.fetch_add(1, Ordering::Relaxed);
-    let span = info_span!("peer", board = %board, peer);
+    let span = info_span!("peer", board = %board, peer, role = grant.role.as_str());
     async move {
         let metrics = state.metrics.clone();
         metrics.connections.inc();
         metrics.connections_total.inc();
         let (sink, mut stream) = socket.split();
-        let (reason, sink) = match state.rooms.join(&board, peer).await {
+        let (reason, sink) = match state.rooms.join(&board, peer, grant).await {
             Ok(mut member) => {
                 debug!("joined");
                 // The writer is a task of its own: a frame going out must

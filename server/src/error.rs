@@ -26,6 +26,8 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("board unavailable")]
     Room(#[from] RoomError),
+    #[error("{0}")]
+    Access(#[from] crate::access::Refusal),
 }
 
 impl AppError {
@@ -38,6 +40,8 @@ impl AppError {
             }
             AppError::Room(RoomError::ShuttingDown) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) | AppError::Room(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Access(crate::access::Refusal::Missing) => StatusCode::UNAUTHORIZED,
+            AppError::Access(_) => StatusCode::FORBIDDEN,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! listener until a shutdown future resolves, then closes every connection,
 //! stores what is queued and compacts the boards in memory.
 
+pub mod access;
 mod api;
 mod config;
 mod connection;
@@ -20,7 +21,7 @@ use std::sync::Arc;
 
 use atelier_shared::BoardId;
 use axum::Router;
-use axum::extract::{Path, State, WebSocketUpgrade};
+use axum::extract::{Path, Query, State, WebSocketUpgrade};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt;
@@ -30,7 +31,8 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{info, trace, warn};
 
-pub use config::{Cli, Command, Config, ServeArgs};
+pub use access::{Keys, Role};
+pub use config::{Cli, Command, Config, LinkArgs, Secret, ServeArgs};
 pub use error::AppError;
 pub use metrics::Metrics;
 pub use room::CloseReason;
@@ -46,6 +48,7 @@ const READ_BUFFER: usize = 16 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     rooms: Arc<Rooms>,
+    keys: Keys,
     store: Arc<dyn Store>,
     config: Arc<Config>,
     metrics: Arc<Metrics>,
@@ -55,7 +58,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(config: Config, store: Arc<dyn Store>) -> AppState {
+    /// `keys` sign the share links (a `--secret` in `config` wins).
+    pub fn new(config: Config, store: Arc<dyn Store>, keys: Keys) -> AppState {
+        let keys = match &config.secret {
+            Some(secret) => Keys::new(secret.0.as_bytes()),
+            None => keys,
+        };
         let config = Arc::new(config);
         let metrics = Arc::new(Metrics::default());
         let shutdown = CancellationToken::new();
@@ -69,6 +77,7 @@ impl AppState {
         ));
         AppState {
             rooms,
+            keys,
             store,
             connections: Arc::new(Semaphore::new(config.max_connections)),
             config,
@@ -129,12 +138,22 @@ pub async fn run(
     Ok(())
 }
 
+/// The share link's token, in the query (`?t=`): the y-websocket client
+/// passes it as a URL parameter.
+#[derive(serde::Deserialize)]
+struct TokenQuery {
+    t: Option<String>,
+}
+
 async fn websocket(
     ws: WebSocketUpgrade,
     Path(board): Path<String>,
+    Query(query): Query<TokenQuery>,
+    headers: axum::http::HeaderMap,
     State(state): State<AppState>,
 ) -> Result<Response, AppError> {
     let board: BoardId = board.parse()?;
+    let grant = api::authorize(&state, &board, &headers, query.t.as_deref()).await?;
     if state.shutdown.is_cancelled() {
         return Err(AppError::ShuttingDown);
     }
@@ -151,7 +170,7 @@ async fn websocket(
         .read_buffer_size(READ_BUFFER)
         .on_upgrade(move |socket| {
             tasks.track_future(async move {
-                connection::serve(socket, board, state).await;
+                connection::serve(socket, board, grant, state).await;
                 drop(permit);
             })
         })

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use atelier_server::{AppState, Cli, Command, ServeArgs, SqliteStore};
+use atelier_server::{AppState, Cli, Command, Keys, LinkArgs, Role, ServeArgs, SqliteStore, Store};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -13,7 +13,15 @@ fn main() -> anyhow::Result<()> {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .init();
-    let Command::Serve(args) = Cli::parse().into_command();
+    let args = match Cli::parse().into_command() {
+        Command::Serve(args) => args,
+        Command::Link(args) => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            return runtime.block_on(link(args));
+        }
+    };
     // One thread serves a workshop-sized load with the least CPU (no
     // cross-thread wake-ups); more spread many busy boards over cores.
     let runtime = match args.threads {
@@ -36,8 +44,34 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("listening on {}", args.addr))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, data_dir = %args.data_dir.display(), "Atelier is ready: open http://{addr}/");
-    let state = AppState::new(args.config, Arc::new(store));
+    let keys = Keys::load_or_create(&args.data_dir)
+        .with_context(|| format!("the share links' key in {}", args.data_dir.display()))?;
+    let state = AppState::new(args.config, Arc::new(store), keys);
     atelier_server::run(listener, state, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Prints a share link of a board, at its role's current generation.
+async fn link(args: LinkArgs) -> anyhow::Result<()> {
+    let board: atelier_shared::BoardId = args.board.parse()?;
+    let role = Role::parse(&args.role)
+        .with_context(|| format!("role {:?}: facilitator, editor or viewer", args.role))?;
+    let keys = match &args.secret {
+        Some(secret) => Keys::new(secret.0.as_bytes()),
+        None => Keys::load_or_create(&args.data_dir)?,
+    };
+    let store = SqliteStore::open(&args.data_dir)?;
+    let generation = store.links(&board).await?.of(role);
+    let expires = args
+        .expires
+        .map(|d| atelier_server::access::now_secs() + d.as_secs())
+        .unwrap_or(0);
+    let token = keys.mint(&board, role, generation, expires);
+    if args.token_only {
+        println!("{token}");
+    } else {
+        println!("http://{}/b/{board}?t={token}", args.addr);
+    }
     Ok(())
 }
 

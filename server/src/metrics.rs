@@ -27,6 +27,8 @@ pub struct Metrics {
     pub slow_peers: Counter,
     pub store_errors: Counter,
     pub compactions: Counter,
+    pub access_refused: Counter,
+    pub updates_refused: Counter,
     store_latency: Histogram,
     rate: Mutex<Option<(Instant, u64)>>,
 }
@@ -103,7 +105,7 @@ impl Metrics {
                 "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
             );
         };
-        let counters: [(&str, &str, &Counter); 13] = [
+        let counters: [(&str, &str, &Counter); 15] = [
             (
                 "atelier_connections_total",
                 "Websocket connections accepted.",
@@ -168,6 +170,16 @@ impl Metrics {
                 "atelier_compactions_total",
                 "Board logs compacted into snapshots.",
                 &self.compactions,
+            ),
+            (
+                "atelier_access_refused_total",
+                "Requests and connections refused for a missing, forged, expired or revoked link, or a role too low.",
+                &self.access_refused,
+            ),
+            (
+                "atelier_updates_refused_total",
+                "Updates refused because the connection's link is view-only.",
+                &self.updates_refused,
             ),
         ];
         for (name, help, counter) in counters {

@@ -19,8 +19,10 @@ use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, error, info, warn};
 use yrs::sync::{Awareness, Message, SyncMessage};
 use yrs::updates::decoder::Decode;
+use yrs::updates::encoder::Encode;
 use yrs::{ClientID, Doc, ReadTxn, StateVector, Transact, Update};
 
+use crate::access::{Grant, Role};
 use crate::rooms::Rooms;
 use crate::store::{StoreError, StoredDoc};
 
@@ -44,6 +46,10 @@ pub enum CloseReason {
     TooSlow,
     /// The room could not store or went away; reconnecting resyncs.
     RoomFailed,
+    /// The peer's link was regenerated: it no longer opens the board.
+    Revoked,
+    /// The board was deleted.
+    Deleted,
 }
 
 impl CloseReason {
@@ -56,6 +62,8 @@ impl CloseReason {
             CloseReason::TooBig => 1009,
             CloseReason::RoomFailed => 1011,
             CloseReason::TooSlow => 1013,
+            CloseReason::Revoked => 4403,
+            CloseReason::Deleted => 4404,
         }
     }
 
@@ -69,6 +77,8 @@ impl CloseReason {
             CloseReason::TooBig => "message too big",
             CloseReason::RoomFailed => "board unavailable, reconnect",
             CloseReason::TooSlow => "too slow to keep up, reconnect to resync",
+            CloseReason::Revoked => "this link was revoked: ask the facilitator for the new one",
+            CloseReason::Deleted => "this board was deleted",
         }
     }
 }
@@ -76,6 +86,7 @@ impl CloseReason {
 pub(crate) enum RoomMsg {
     Join {
         peer: PeerId,
+        grant: Grant,
         out: mpsc::Sender<Bytes>,
         close: oneshot::Sender<CloseReason>,
         joined: oneshot::Sender<()>,
@@ -91,9 +102,22 @@ pub(crate) enum RoomMsg {
         title: String,
         done: oneshot::Sender<Result<(), StoreError>>,
     },
+    /// `role`'s link moved to `generation`: peers on older links leave.
+    Revoke {
+        role: Role,
+        generation: u32,
+    },
+    /// The board is being deleted: close everyone, store nothing more.
+    Delete {
+        done: oneshot::Sender<()>,
+    },
 }
 
 struct Peer {
+    /// What its link lets it do.
+    grant: Grant,
+    /// It was told once that its updates are refused.
+    told_read_only: bool,
     out: mpsc::Sender<Bytes>,
     close: oneshot::Sender<CloseReason>,
     /// Awareness client ids this peer announced, removed when it leaves.
@@ -121,6 +145,7 @@ enum Exit {
     Idle,
     Shutdown,
     Failed,
+    Deleted,
 }
 
 pub(crate) struct Room {
@@ -138,6 +163,9 @@ pub(crate) struct Room {
     /// SyncStep2 for a client that has nothing (the whole board), kept
     /// until the next change: joiners of a big board share one encoding.
     full_state: Option<Bytes>,
+    /// Set when the board is being deleted: acknowledged once the room has
+    /// closed.
+    deleting: Option<oneshot::Sender<()>>,
 }
 
 impl Room {
@@ -195,6 +223,7 @@ impl Room {
             compaction: None,
             empty_since: Some(tokio::time::Instant::now()),
             full_state: None,
+            deleting: None,
         })
     }
 
@@ -226,6 +255,9 @@ impl Room {
                 error!(board = %self.id, ?err, "storing updates failed; disconnecting everyone to resync");
                 return Exit::Failed;
             }
+            if self.deleting.is_some() {
+                return Exit::Deleted;
+            }
         }
     }
 
@@ -236,9 +268,11 @@ impl Room {
         inbox.close();
         let reason = match exit {
             Exit::Failed => CloseReason::RoomFailed,
+            Exit::Deleted => CloseReason::Deleted,
             Exit::Idle | Exit::Shutdown => CloseReason::Shutdown,
         };
-        if !matches!(exit, Exit::Failed) {
+        let keep = !matches!(exit, Exit::Failed | Exit::Deleted);
+        if keep {
             // Frames that arrived before the inbox closed are stored; joins
             // among them see their ack dropped and retry on a new room.
             let mut rest = Vec::new();
@@ -258,8 +292,11 @@ impl Room {
         if let Some(running) = self.compaction.take() {
             let _ = running.await;
         }
-        if self.log_len > 0 && !matches!(exit, Exit::Failed) {
+        if self.log_len > 0 && keep {
             self.compact_now().await;
+        }
+        if let Some(done) = self.deleting.take() {
+            let _ = done.send(());
         }
         debug!(board = %self.id, "room closed");
     }
@@ -272,10 +309,11 @@ impl Room {
             match msg {
                 RoomMsg::Join {
                     peer,
+                    grant,
                     out: tx,
                     close,
                     joined,
-                } => self.join(peer, tx, close, joined, &mut out),
+                } => self.join(peer, grant, tx, close, joined, &mut out),
                 RoomMsg::Frame { peer, messages } => {
                     for message in messages {
                         if !self.peers.contains_key(&peer) {
@@ -295,6 +333,22 @@ impl Room {
                     out.push(Target::All, protocol::update(update.clone()));
                     updates.push(update);
                     title_acks.push((done, title));
+                }
+                RoomMsg::Revoke { role, generation } => {
+                    let revoked: Vec<PeerId> = self
+                        .peers
+                        .iter()
+                        .filter(|(_, p)| p.grant.revoked_by(role, generation))
+                        .map(|(id, _)| *id)
+                        .collect();
+                    for peer in revoked {
+                        info!(board = %self.id, peer, role = role.as_str(), "link revoked: disconnecting");
+                        self.remove_peer(peer, Some(CloseReason::Revoked), &mut out);
+                    }
+                }
+                RoomMsg::Delete { done } => {
+                    self.deleting = Some(done);
+                    break;
                 }
             }
         }
@@ -334,6 +388,7 @@ impl Room {
     fn join(
         &mut self,
         peer: PeerId,
+        grant: Grant,
         tx: mpsc::Sender<Bytes>,
         close: oneshot::Sender<CloseReason>,
         joined: oneshot::Sender<()>,
@@ -342,6 +397,8 @@ impl Room {
         self.peers.insert(
             peer,
             Peer {
+                grant,
+                told_read_only: false,
                 out: tx,
                 close,
                 clients: HashSet::new(),
@@ -379,6 +436,11 @@ impl Room {
                     Target::One(peer),
                     protocol::sync_step2(self.awareness.doc(), &sv),
                 );
+            }
+            Message::Sync(SyncMessage::SyncStep2(bytes) | SyncMessage::Update(bytes))
+                if !self.peers.get(&peer).is_some_and(|p| p.grant.role.writes()) =>
+            {
+                self.refuse_update(peer, &bytes, out);
             }
             Message::Sync(SyncMessage::SyncStep2(bytes) | SyncMessage::Update(bytes)) => {
                 match self.apply(&bytes) {
@@ -423,6 +485,28 @@ impl Room {
             Message::Custom(tag, _) => {
                 debug!(board = %self.id, peer, tag, "ignoring a custom message")
             }
+        }
+    }
+
+    /// A view-only peer sent an update: it is not applied nor relayed. The
+    /// peer is told once (y-protocols' permission-denied message); an empty
+    /// SyncStep2 (a viewer with nothing of its own) is no attempt.
+    fn refuse_update(&mut self, peer: PeerId, bytes: &[u8], out: &mut Outbox) {
+        let empty = Update::decode_v1(bytes)
+            .is_ok_and(|u| u.state_vector().is_empty() && u.delete_set().is_empty());
+        if empty {
+            return;
+        }
+        self.rooms.metrics.updates_refused.inc();
+        let Some(p) = self.peers.get_mut(&peer) else {
+            return;
+        };
+        if !std::mem::replace(&mut p.told_read_only, true) {
+            debug!(board = %self.id, peer, "update from a view-only link refused");
+            out.push(
+                Target::One(peer),
+                Message::Auth(Some(crate::access::Refusal::ReadOnly.to_string())).encode_v1(),
+            );
         }
     }
 

@@ -16,6 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::access::{Grant, Role};
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::room::{CloseReason, PeerId, Room, RoomMsg};
@@ -106,6 +107,33 @@ impl Rooms {
         Ok(tx)
     }
 
+    /// The inbox of `board`'s room if it is loaded (without loading it).
+    fn loaded(&self, board: &BoardId) -> Option<mpsc::Sender<RoomMsg>> {
+        let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        rooms
+            .get(board)
+            .map(|e| e.inbox.clone())
+            .filter(|inbox| !inbox.is_closed())
+    }
+
+    /// Disconnects whoever holds a link of `role` older than `generation`.
+    pub(crate) async fn revoke(&self, board: &BoardId, role: Role, generation: u32) {
+        if let Some(inbox) = self.loaded(board) {
+            let _ = inbox.send(RoomMsg::Revoke { role, generation }).await;
+        }
+    }
+
+    /// Closes `board`'s room, if loaded, without storing anything more:
+    /// everyone on it is told the board was deleted.
+    pub(crate) async fn delete(&self, board: &BoardId) {
+        if let Some(inbox) = self.loaded(board) {
+            let (done, closed) = oneshot::channel();
+            if inbox.send(RoomMsg::Delete { done }).await.is_ok() {
+                let _ = closed.await;
+            }
+        }
+    }
+
     /// Forgets `board`'s room if it is still the one of that generation.
     pub(crate) fn remove(&self, board: &BoardId, generation: u64) {
         let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
@@ -120,6 +148,7 @@ impl Rooms {
         self: &Arc<Self>,
         board: &BoardId,
         peer: PeerId,
+        grant: Grant,
     ) -> Result<Membership, RoomError> {
         for _ in 0..ATTEMPTS {
             let inbox = self.inbox(board)?;
@@ -128,6 +157,7 @@ impl Rooms {
             let (joined_tx, joined) = oneshot::channel();
             let join = RoomMsg::Join {
                 peer,
+                grant,
                 out: frames_tx,
                 close,
                 joined: joined_tx,

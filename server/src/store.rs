@@ -13,6 +13,8 @@ use async_trait::async_trait;
 use atelier_shared::BoardId;
 pub use atelier_shared::BoardInfo;
 
+use crate::access::{Generations, Role};
+
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
@@ -62,6 +64,15 @@ pub trait Store: Send + Sync + 'static {
     /// Every board, most recently changed first.
     async fn list(&self) -> Result<Vec<BoardInfo>, StoreError>;
     async fn set_title(&self, board: &BoardId, title: &str) -> Result<(), StoreError>;
+    /// The generation of each role's share link (all 0 for a board whose
+    /// links were never regenerated).
+    async fn links(&self, board: &BoardId) -> Result<Generations, StoreError>;
+    /// Moves `role`'s link to its next generation (revoking the earlier
+    /// links of that role) and returns the new generations.
+    async fn regenerate(&self, board: &BoardId, role: Role) -> Result<Generations, StoreError>;
+    /// Deletes the board's document and log, and revokes every link to it
+    /// (each role moves to its next generation). Whether it existed.
+    async fn delete(&self, board: &BoardId) -> Result<bool, StoreError>;
     /// Flushes whatever the store buffers; called once at shutdown.
     async fn close(&self) -> Result<(), StoreError> {
         Ok(())
@@ -139,5 +150,31 @@ mod contract {
             .collect();
         assert_eq!(ids.len(), 3);
         assert!(ids.contains(&"board-b".to_string()));
+
+        // Share links: regenerating one role moves only that role on.
+        assert_eq!(store.links(&c).await.unwrap(), Generations::default());
+        store.regenerate(&c, Role::Editor).await.unwrap();
+        let moved = store.regenerate(&c, Role::Editor).await.unwrap();
+        assert_eq!((moved.editor, moved.viewer, moved.facilitator), (2, 0, 0));
+        assert_eq!(store.links(&c).await.unwrap(), moved);
+        assert_eq!(store.links(&a).await.unwrap(), Generations::default());
+
+        // Deleting a board leaves the others.
+        assert!(store.delete(&c).await.unwrap());
+        assert!(!store.delete(&c).await.unwrap());
+        assert_eq!(store.info(&c).await.unwrap(), None);
+        let gone = store.load(&c).await.unwrap();
+        assert!(gone.snapshot.is_none() && gone.updates.is_empty());
+        let revoked = store.links(&c).await.unwrap();
+        assert_eq!(
+            (revoked.facilitator, revoked.editor, revoked.viewer),
+            (2, 4, 2),
+            "every link revoked, at each delete"
+        );
+        assert_eq!(store.list().await.unwrap().len(), 2);
+        assert_eq!(
+            store.load(&a).await.unwrap().updates,
+            vec![vec![3], vec![4]]
+        );
     }
 }

@@ -285,10 +285,10 @@ fn evidence(
         support.notes,
         if support.notes > 1 { "s" } else { "" }
     );
-    let who = if codes.is_empty() {
-        String::new()
-    } else {
-        format!(": {}", codes.join(", "))
+    let who = match (codes.is_empty(), fr) {
+        (true, _) => String::new(),
+        (false, false) => format!(": {}", codes.join(", ")),
+        (false, true) => format!(" : {}", codes.join(", ")),
     };
     format!(" _({count}{who})_")
 }

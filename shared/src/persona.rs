@@ -397,8 +397,8 @@ impl Support {
 
 /// Where each note is cited: note id → (the citing element's id, a label:
 /// "Julie · Motivational" for a persona line, "Customer journey map ·
-/// Purchase · Pain points" for a journey cell, "“Lost in the process”" for
-/// an item), labels in `lang`.
+/// Purchase · Pain points" for a journey cell, "“Lost in the process”" (in
+/// French « … ») for an item), labels in `lang`.
 pub fn places<'a>(
     elements: impl IntoIterator<Item = &'a crate::Element>,
     lang: Lang,
@@ -414,8 +414,15 @@ pub fn places<'a>(
     };
     for e in elements {
         if !e.cites.is_empty() {
-            let text: String = e.text.trim().chars().take(40).collect();
-            add(&e.cites, &e.id, format!("“{text}”"));
+            let mut text: String = e.text.trim().chars().take(40).collect();
+            if e.text.trim().chars().count() > 40 {
+                text.push('…');
+            }
+            let quoted = match lang {
+                Lang::En => format!("“{text}”"),
+                Lang::Fr => format!("« {text} »"),
+            };
+            add(&e.cites, &e.id, quoted);
         }
         if let Some(p) = &e.persona {
             let name = if p.name.trim().is_empty() {
@@ -611,7 +618,7 @@ mod tests {
             cited["n1"],
             [
                 ("p1".into(), "Julie · Démographique".into()),
-                ("s1".into(), "“Lost in the process”".into())
+                ("s1".into(), "« Lost in the process »".into())
             ]
         );
     }

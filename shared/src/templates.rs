@@ -89,8 +89,8 @@ pub const TEMPLATES: [Template; 6] = [
         id: "personas",
         name: ("Personas", "Personas"),
         about: (
-            "Three persona cards side by side, drafted from the top clusters",
-            "Trois fiches persona côte à côte, rédigées à partir des principaux regroupements",
+            "Three blank persona cards side by side, to draft from the top clusters",
+            "Trois fiches persona vierges côte à côte, à rédiger à partir des principaux regroupements",
         ),
     },
     Template {

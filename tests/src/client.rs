@@ -31,6 +31,8 @@ pub struct YClient {
     ended: watch::Receiver<Option<Ended>>,
     /// Binary frames received so far.
     frames: Arc<std::sync::atomic::AtomicU64>,
+    /// Reasons of the permission-denied messages received.
+    denied: Arc<Mutex<Vec<String>>>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -50,6 +52,7 @@ impl YClient {
         let (synced_tx, synced) = watch::channel(false);
         let (ended_tx, ended) = watch::channel(None);
         let frames = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let denied = Arc::new(Mutex::new(Vec::new()));
 
         let writer = tokio::spawn(async move {
             while let Some(msg) = out_rx.recv().await {
@@ -60,13 +63,18 @@ impl YClient {
             let _ = sink.close().await;
         });
         let reader = {
-            let (awareness, out, frames) = (awareness.clone(), out.clone(), frames.clone());
+            let (awareness, out, frames, denied) = (
+                awareness.clone(),
+                out.clone(),
+                frames.clone(),
+                denied.clone(),
+            );
             tokio::spawn(async move {
                 let end = loop {
                     match stream.next().await {
                         Some(Ok(WsMessage::Binary(data))) => {
                             frames.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let replies = handle(&awareness, &data, &synced_tx);
+                            let replies = handle(&awareness, &data, &synced_tx, &denied);
                             for reply in replies {
                                 let _ = out.send(WsMessage::Binary(reply.into())).await;
                             }
@@ -89,6 +97,7 @@ impl YClient {
             synced,
             ended,
             frames,
+            denied,
             tasks: vec![writer, reader],
         };
         client.send_raw(protocol::sync_step1(&doc)).await;
@@ -210,6 +219,11 @@ impl YClient {
         self.doc.client_id()
     }
 
+    /// The permission-denied messages the server sent (their reasons).
+    pub fn denied(&self) -> Vec<String> {
+        self.denied.lock().expect("denied").clone()
+    }
+
     pub fn frames_received(&self) -> u64 {
         self.frames.load(std::sync::atomic::Ordering::Relaxed)
     }
@@ -261,6 +275,7 @@ fn handle(
     awareness: &Mutex<Awareness>,
     frame: &[u8],
     synced: &watch::Sender<bool>,
+    denied: &Mutex<Vec<String>>,
 ) -> Vec<Vec<u8>> {
     let Ok(messages) = protocol::decode_frame(frame) else {
         return Vec::new();
@@ -285,7 +300,11 @@ fn handle(
                     replies.push(protocol::awareness(update));
                 }
             }
-            Message::Auth(_) | Message::Custom(..) => {}
+            Message::Auth(reason) => denied
+                .lock()
+                .expect("denied")
+                .push(reason.unwrap_or_default()),
+            Message::Custom(..) => {}
         }
     }
     replies

@@ -6,7 +6,7 @@ pub mod browser;
 pub mod client;
 pub mod server;
 
-pub use client::YClient;
+pub use client::{Ended, YClient};
 pub use server::TestServer;
 
 use std::time::Duration;

@@ -4,12 +4,15 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use atelier_server::{AppState, Config, SqliteStore};
+use atelier_server::{AppState, Config, Keys, Role, SqliteStore};
 use tokio::sync::oneshot;
 
 pub struct TestServer {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
+    /// The key the server signs share links with (kept in `data_dir`, so a
+    /// restarted server takes the same links).
+    pub keys: Keys,
     runtime: Option<tokio::runtime::Runtime>,
     stop: Option<oneshot::Sender<()>>,
     done: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -44,13 +47,15 @@ impl TestServer {
         };
         let addr = listener.local_addr().expect("addr");
         let (stop, stopped) = oneshot::channel::<()>();
-        let state = AppState::new(config, Arc::new(store));
+        let keys = Keys::load_or_create(data_dir).expect("key");
+        let state = AppState::new(config, Arc::new(store), keys.clone());
         let done = runtime.spawn(atelier_server::run(listener, state, async {
             let _ = stopped.await;
         }));
         TestServer {
             addr,
             data_dir: data_dir.to_owned(),
+            keys,
             runtime: Some(runtime),
             stop: Some(stop),
             done: Some(done),
@@ -61,9 +66,38 @@ impl TestServer {
         format!("http://{}{}", self.addr, path)
     }
 
-    /// The websocket URL of `board`.
+    /// The websocket URL of `board`, with a facilitator's link.
     pub fn ws(&self, board: &str) -> String {
+        self.ws_as(board, Role::Facilitator)
+    }
+
+    /// The websocket URL of `board` for `role` (first-generation link).
+    pub fn ws_as(&self, board: &str, role: Role) -> String {
+        format!("{}?t={}", self.ws_bare(board), self.token(board, role))
+    }
+
+    /// The websocket URL of `board` without any link.
+    pub fn ws_bare(&self, board: &str) -> String {
         format!("ws://{}/ws/{}", self.addr, board)
+    }
+
+    /// A first-generation token for `role` on `board`.
+    pub fn token(&self, board: &str, role: Role) -> String {
+        self.token_at(board, role, 0)
+    }
+
+    pub fn token_at(&self, board: &str, role: Role, generation: u32) -> String {
+        let id = board.parse().expect("board id");
+        self.keys.mint(&id, role, generation, 0)
+    }
+
+    /// The board's page through a facilitator's share link.
+    pub fn board_url(&self, board: &str) -> String {
+        self.board_url_as(board, Role::Facilitator)
+    }
+
+    pub fn board_url_as(&self, board: &str, role: Role) -> String {
+        self.http(&format!("/b/{board}?t={}", self.token(board, role)))
     }
 
     /// Graceful shutdown, as on SIGTERM; waits until the server has stopped.
@@ -104,7 +138,7 @@ impl TestServer {
     /// Yjs client on it (to check the document).
     pub async fn board_with_bot(&self, title: &str) -> (String, String, crate::YClient) {
         let id = self.new_board(title).await;
-        let url = self.http(&format!("/b/{id}"));
+        let url = self.board_url(&id);
         let mut bot = crate::YClient::connect(&self.ws(&id)).await.expect("bot");
         bot.synced().await;
         (id, url, bot)
@@ -112,13 +146,25 @@ impl TestServer {
 
     /// A minimal HTTP/1.1 request over a plain TCP socket: status and body.
     pub async fn request(&self, method: &str, path: &str, json: Option<&str>) -> (u16, String) {
-        let (status, _, body) = self.exchange(method, path, json).await;
+        let (status, _, body) = self.exchange(method, path, json, None).await;
+        (status, body)
+    }
+
+    /// As [`TestServer::request`], with `Authorization: Bearer {token}`.
+    pub async fn request_with(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        json: Option<&str>,
+    ) -> (u16, String) {
+        let (status, _, body) = self.exchange(method, path, json, Some(token)).await;
         (status, body)
     }
 
     /// The response headers of a GET of `path`, in lower case.
     pub async fn raw_head(&self, path: &str) -> String {
-        self.exchange("GET", path, None).await.1.to_lowercase()
+        self.exchange("GET", path, None, None).await.1.to_lowercase()
     }
 
     async fn exchange(
@@ -126,14 +172,18 @@ impl TestServer {
         method: &str,
         path: &str,
         json: Option<&str>,
+        token: Option<&str>,
     ) -> (u16, String, String) {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let mut tcp = tokio::net::TcpStream::connect(self.addr)
             .await
             .expect("connect");
         let body = json.unwrap_or("");
+        let auth = token
+            .map(|t| format!("Authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
         let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             self.addr,
             body.len()
         );

@@ -2,13 +2,19 @@
 
 use std::time::Duration;
 
-use atelier_server::Config;
+use atelier_server::{Config, Role, Secret};
 use atelier_tests::{TestServer, YClient, eventually};
 use serde_json::Value;
 
+const ADMIN: &str = "admin-token-for-tests";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn boards_are_created_listed_read_and_renamed_live() {
-    let server = TestServer::start(Config::default()).await;
+    let server = TestServer::start(Config {
+        admin_token: Some(Secret(ADMIN.into())),
+        ..Config::default()
+    })
+    .await;
     let (status, body) = server
         .request(
             "POST",
@@ -20,6 +26,9 @@ async fn boards_are_created_listed_read_and_renamed_live() {
     let created: Value = serde_json::from_str(&body).unwrap();
     let id = created["id"].as_str().unwrap().to_owned();
     assert_eq!(created["title"], "Parcours sinistre");
+    // Whoever creates a board is its facilitator.
+    assert_eq!(created["role"], "facilitator");
+    let token = created["token"].as_str().unwrap().to_owned();
 
     // The title and template are in the document itself.
     let mut client = YClient::connect(&server.ws(&id)).await.unwrap();
@@ -44,7 +53,12 @@ async fn boards_are_created_listed_read_and_renamed_live() {
     );
     assert!(zones.contains(&("empathy-map".into(), "Carte d'empathie".into())));
 
+    // Only the instance admin lists the boards.
     let (status, body) = server.get("/api/boards").await;
+    assert_eq!(status, 403, "{body}");
+    let (status, _) = server.request_with(&token, "GET", "/api/boards", None).await;
+    assert_eq!(status, 403);
+    let (status, body) = server.request_with(ADMIN, "GET", "/api/boards", None).await;
     assert_eq!(status, 200);
     let list: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);
@@ -52,7 +66,8 @@ async fn boards_are_created_listed_read_and_renamed_live() {
 
     // Renaming reaches connected clients live.
     let (status, body) = server
-        .request(
+        .request_with(
+            &token,
             "PATCH",
             &format!("/api/boards/{id}"),
             Some(r#"{"title":"Parcours cible"}"#),
@@ -64,9 +79,14 @@ async fn boards_are_created_listed_read_and_renamed_live() {
             == "Parcours cible")
         .await
     );
-    let (_, body) = server.get(&format!("/api/boards/{id}")).await;
+    let viewer = server.token(&id, Role::Viewer);
+    let (_, body) = server
+        .get(&format!("/api/boards/{id}?t={viewer}"))
+        .await;
     let read: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(read["title"], "Parcours cible");
+    assert_eq!(read["role"], "viewer");
+    assert!(read.get("token").is_none(), "{read}");
     server.stop().await;
 }
 
@@ -75,8 +95,8 @@ async fn bad_requests_get_clear_errors() {
     let server = TestServer::start(Config::default()).await;
     let cases: [(&str, &str, Option<&str>, u16); 10] = [
         ("GET", "/api/boards/a.b", None, 400),
-        ("GET", "/api/boards/nope", None, 404),
-        ("PATCH", "/api/boards/nope", Some(r#"{"title":"x"}"#), 404),
+        ("GET", "/api/boards/nope", None, 401),
+        ("PATCH", "/api/boards/nope", Some(r#"{"title":"x"}"#), 401),
         ("POST", "/api/boards", Some("not json"), 400),
         (
             "POST",
@@ -108,6 +128,14 @@ async fn bad_requests_get_clear_errors() {
     for (method, path, body, expected) in cases {
         let (status, text) = server.request(method, path, body).await;
         assert_eq!(status, expected, "{method} {path}: {text}");
+    }
+    // With a link to a board that does not exist: 404.
+    let nope = server.token("nope", Role::Facilitator);
+    for (method, body) in [("GET", None), ("PATCH", Some(r#"{"title":"x"}"#))] {
+        let (status, text) = server
+            .request_with(&nope, method, "/api/boards/nope", body)
+            .await;
+        assert_eq!(status, 404, "{method}: {text}");
     }
     let long = format!(r#"{{"title":"{}"}}"#, "t".repeat(201));
     let (status, body) = server.request("POST", "/api/boards", Some(&long)).await;
@@ -158,6 +186,8 @@ async fn boards_export_as_markdown_json_and_csv() {
         .as_str()
         .unwrap()
         .to_owned();
+    // A viewer's link is enough to export.
+    let t = server.token(&id, Role::Viewer);
     let client = YClient::connect(&server.ws(&id)).await.unwrap();
     let mut client = client;
     client.synced().await;
@@ -193,7 +223,7 @@ async fn boards_export_as_markdown_json_and_csv() {
     );
 
     let (status, md) = server
-        .get(&format!("/api/boards/{id}/export/personas.md"))
+        .get(&format!("/api/boards/{id}/export/personas.md?t={t}"))
         .await;
     assert_eq!(status, 200, "{md}");
     assert!(md.contains("### Julie"), "{md}");
@@ -206,13 +236,13 @@ async fn boards_export_as_markdown_json_and_csv() {
         "{md}"
     );
     let (status, json) = server
-        .get(&format!("/api/boards/{id}/export/board.json"))
+        .get(&format!("/api/boards/{id}/export/board.json?t={t}"))
         .await;
     assert_eq!(status, 200);
     let back = atelier_shared::export::from_json(&json, None).unwrap();
     assert_eq!(back.len(), 2, "{json}");
     let (status, csv) = server
-        .get(&format!("/api/boards/{id}/export/notes.csv"))
+        .get(&format!("/api/boards/{id}/export/notes.csv?t={t}"))
         .await;
     assert_eq!(status, 200);
     assert!(
@@ -224,7 +254,7 @@ async fn boards_export_as_markdown_json_and_csv() {
         "{csv}"
     );
     let head = server
-        .raw_head(&format!("/api/boards/{id}/export/notes.csv"))
+        .raw_head(&format!("/api/boards/{id}/export/notes.csv?t={t}"))
         .await;
     assert!(head.contains("content-type: text/csv"), "{head}");
     assert!(
@@ -233,13 +263,32 @@ async fn boards_export_as_markdown_json_and_csv() {
     );
     assert_eq!(
         server
-            .get(&format!("/api/boards/{id}/export/secrets.txt"))
+            .get(&format!("/api/boards/{id}/export/secrets.txt?t={t}"))
             .await
             .0,
         404
     );
+    // Without a link, or with another board's: refused.
     assert_eq!(
-        server.get("/api/boards/nope/export/personas.md").await.0,
+        server
+            .get(&format!("/api/boards/{id}/export/personas.md"))
+            .await
+            .0,
+        401
+    );
+    let nope = server.token("nope", Role::Viewer);
+    assert_eq!(
+        server
+            .get(&format!("/api/boards/{id}/export/personas.md?t={nope}"))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        server
+            .get(&format!("/api/boards/nope/export/personas.md?t={nope}"))
+            .await
+            .0,
         404
     );
     server.stop().await;

@@ -184,7 +184,7 @@ async fn a_javascript_yjs_client_and_the_browser_share_notes() {
 
     let browser = Browser::start().await.expect("browser");
     let run = async {
-        browser.join(&server.http(&format!("/b/{id}")), "Ann").await?;
+        browser.join(&server.board_url(&id), "Ann").await?;
         // The note written by Yjs is drawn, in its colour.
         let js_note = note_id(&browser, "Written by Yjs").await?;
         ensure!(js_note == "js-note");
@@ -244,7 +244,7 @@ async fn the_tools_work_like_miro() {
     bot.synced().await;
     let b = Browser::start().await.expect("browser");
     let run = async {
-        b.join(&server.http(&format!("/b/{id}")), "Ann").await?;
+        b.join(&server.board_url(&id), "Ann").await?;
         let count = |bot: &YClient, kind: &str| {
             bot.all_elements()
                 .iter()
@@ -442,7 +442,7 @@ async fn far_out_across_boards_and_offline() {
     let mut server = Some(server);
     let run = async {
         let server = server.as_ref().unwrap();
-        b.join(&server.http(&format!("/b/{first}")), "Ann").await?;
+        b.join(&server.board_url(&first), "Ann").await?;
         b.until(
             "the board is drawn far out",
             "return getComputedStyle(document.querySelector('.far-layer')).display === 'block'
@@ -513,7 +513,7 @@ async fn far_out_across_boards_and_offline() {
         let at = b.screen_of(11.0 + 80.0, 80.0).await?;
         b.click_at(at.0, at.1).await?;
         b.ctrl('c').await?;
-        b.open(&server.http(&format!("/b/{second}"))).await?;
+        b.open(&server.board_url(&second)).await?;
         b.move_to(600.0, 400.0).await?;
         b.ctrl('v').await?;
         let mut other = YClient::connect(&server.ws(&second)).await?;

@@ -206,7 +206,7 @@ async fn bad_board_ids_are_refused_before_anything_happens() {
         "x'%20or%201=1",
         &"x".repeat(65),
     ] {
-        let result = tokio_tungstenite::connect_async(server.ws(bad)).await;
+        let result = tokio_tungstenite::connect_async(server.ws_bare(bad)).await;
         match result {
             Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
                 assert_eq!(response.status().as_u16(), 400, "{bad}")
@@ -215,7 +215,7 @@ async fn bad_board_ids_are_refused_before_anything_happens() {
         }
     }
     // Query parameters are not part of the room name.
-    let mut a = YClient::connect(&format!("{}?token=abc", server.ws("same")))
+    let mut a = YClient::connect(&format!("{}&token=abc", server.ws("same")))
         .await
         .unwrap();
     let mut b = YClient::connect(&server.ws("same")).await.unwrap();

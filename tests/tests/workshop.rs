@@ -860,10 +860,11 @@ async fn notes_dragged_onto_a_line_an_item_or_a_cell_are_cited() {
         ben.join(&url, "Ben").await?;
         for b in [&ann, &ben] {
             b.type_text("!").await?;
-            // Items that cite nothing are flagged.
+            // Items that cite nothing are flagged (not the zone's hint).
             b.until(
                 "the items are flagged",
-                "return [...document.querySelectorAll('.el-support.none')].length === 2;",
+                "return [...document.querySelectorAll('.el-support.none')].length === 2
+                    && !document.querySelector(\"[data-id='h'] .el-support\");",
             )
             .await?;
         }

@@ -966,9 +966,10 @@ fn pointer_move(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Opt
                     )
                 })
                 .collect();
-            ops::place(&rects);
-            let dragged: HashSet<String> = originals.iter().map(|(id, _)| id.clone()).collect();
-            super::cite::hover(ev.client_x(), ev.client_y(), &dragged);
+            // Untracked while it moves: the gesture is one undo step,
+            // written when it ends, however long the user hesitates.
+            ops::place_untracked(&rects);
+            super::cite::hover(ev.client_x(), ev.client_y(), &originals);
             GESTURE.with_borrow_mut(|g| {
                 if let Gesture::Move { moved, .. } = g {
                     *moved = true;
@@ -1050,9 +1051,19 @@ fn pointer_up(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Optio
             moved: true,
             ..
         } => {
-            let moved: HashSet<String> = originals.iter().map(|(id, _)| id.clone()).collect();
+            let cancelled = ev.type_() == "pointercancel";
             // Dropped onto a line, a cell or an item: cited, not moved.
-            if !super::cite::drop(ev.client_x(), ev.client_y(), &moved, &originals) {
+            if !super::cite::drop(&originals, cancelled) {
+                // The move, as one tracked change from where it started.
+                let model = model();
+                let now: Vec<(String, Rect)> = originals
+                    .iter()
+                    .filter_map(|(id, _)| Some((id.clone(), model.scene.rect(id)?)))
+                    .collect();
+                drop(model);
+                ops::place_untracked(&originals);
+                ops::place(&now);
+                let moved: HashSet<String> = originals.into_iter().map(|(id, _)| id).collect();
                 ops::reparent(&moved);
                 ops::end_step();
             }

@@ -26,9 +26,52 @@ pub enum Target {
     Item(String),
 }
 
+/// Most notes one drop cites (a bigger drag is a move).
+const MAX_DRAGGED: usize = 500;
+
+/// What is being dragged, worked out once per gesture.
+struct Drag {
+    ids: HashSet<String>,
+    /// The dragged notes, sorted; empty when anything else is dragged along
+    /// (or too many): then nothing is cited.
+    notes: Vec<String>,
+    /// They are all interview notes (what an empathy-map item cites).
+    interview: bool,
+}
+
 thread_local! {
-    /// The DOM element outlined as the drop target.
-    static OUTLINED: RefCell<Option<web_sys::Element>> = const { RefCell::new(None) };
+    static DRAG: RefCell<Option<Drag>> = const { RefCell::new(None) };
+    /// The target under the pointer and the DOM element outlined for it.
+    static OUTLINED: RefCell<Option<(Target, web_sys::Element)>> = const { RefCell::new(None) };
+}
+
+impl Drag {
+    fn of(ids: &[(String, atelier_shared::Rect)]) -> Drag {
+        let scene = &model().scene;
+        let ids: HashSet<String> = ids.iter().map(|(id, _)| id.clone()).collect();
+        let mut notes = Vec::new();
+        let mut interview = true;
+        if ids.len() <= MAX_DRAGGED {
+            for id in &ids {
+                match scene.get(id) {
+                    Some(e) if e.kind == Kind::Note => {
+                        interview &= !e.source.is_empty();
+                        notes.push(id.clone());
+                    }
+                    _ => {
+                        notes.clear();
+                        break;
+                    }
+                }
+            }
+        }
+        notes.sort();
+        Drag {
+            ids,
+            notes,
+            interview,
+        }
+    }
 }
 
 /// Whether element `id` may cite notes: see [`is_item_element`].
@@ -36,10 +79,11 @@ pub fn is_item(id: &str) -> bool {
     model().scene.get(id).is_some_and(|e| is_item_element(&e))
 }
 
-/// Whether `e` may cite notes: a note, text or shape written by the team
-/// (not an interview note) inside a zone of an empathy map.
+/// Whether `e` may cite notes: a note written by the team (not an
+/// interview note) inside a zone of an empathy map. (The zones' hints are
+/// text, not items.)
 pub fn is_item_element(e: &Element) -> bool {
-    matches!(e.kind, Kind::Note | Kind::Text | Kind::Shape)
+    e.kind == Kind::Note
         && e.source.is_empty()
         && e.parent
             .as_deref()
@@ -102,69 +146,49 @@ fn under(x: i32, y: i32, dragged: &HashSet<String>) -> Option<(Target, web_sys::
     None
 }
 
-/// The interview notes among `ids` (what a drop would cite), or nothing
-/// when anything else is dragged along.
-fn citable(ids: &HashSet<String>) -> Vec<String> {
-    let scene = &model().scene;
-    let mut notes = Vec::new();
-    for id in ids {
-        if scene.kind(id) != Some(Kind::Note) {
-            return Vec::new();
+/// Outlines the drop target under the pointer while the elements of
+/// `originals` are dragged (nothing when they cannot be cited there).
+pub fn hover(x: i32, y: i32, originals: &[(String, atelier_shared::Rect)]) {
+    let target = DRAG.with_borrow_mut(|drag| {
+        let drag = drag.get_or_insert_with(|| Drag::of(originals));
+        if drag.notes.is_empty() {
+            return None;
         }
-        notes.push(id.clone());
-    }
-    notes.sort();
-    notes
-}
-
-/// Outlines the drop target under the pointer while `dragged` moves (and
-/// nothing when they cannot be cited there).
-pub fn hover(x: i32, y: i32, dragged: &HashSet<String>) {
-    let target = if citable(dragged).is_empty() {
-        None
-    } else {
-        under(x, y, dragged).filter(|(t, _)| match t {
-            // An item takes interview notes only: two plain stickies
-            // dropped on each other are just moved.
-            Target::Item(_) => dragged.iter().all(|id| !is_item(id)),
-            _ => true,
-        })
-    };
+        // An item takes interview notes only: stickies of the team dropped
+        // on one are just moved.
+        under(x, y, &drag.ids).filter(|(t, _)| drag.interview || !matches!(t, Target::Item(_)))
+    });
     OUTLINED.with_borrow_mut(|outlined| {
-        let el = target.map(|(_, el)| el);
-        if *outlined != el {
-            if let Some(old) = outlined.take() {
-                let _ = old.class_list().remove_1("cite-drop");
-            }
-            if let Some(new) = &el {
-                let _ = new.class_list().add_1("cite-drop");
-            }
-            *outlined = el;
+        if outlined.as_ref().map(|(_, el)| el) == target.as_ref().map(|(_, el)| el) {
+            *outlined = target;
+            return;
         }
+        if let Some((_, old)) = outlined.take() {
+            let _ = old.class_list().remove_1("cite-drop");
+        }
+        if let Some((_, new)) = &target {
+            let _ = new.class_list().add_1("cite-drop");
+        }
+        *outlined = target;
     });
 }
 
-/// Ends a drag of `dragged` at the window point: when it ends on a drop
-/// target, the notes cite it and go back to `originals`. Whether they did.
-pub fn drop(
-    x: i32,
-    y: i32,
-    dragged: &HashSet<String>,
-    originals: &[(String, atelier_shared::Rect)],
-) -> bool {
-    let outlined = OUTLINED.with_borrow_mut(Option::take);
-    let Some(outlined) = outlined else {
+/// Ends a drag: when it ends on the outlined target (and was not
+/// cancelled), the notes go back to `originals` and cite it. Whether they
+/// did.
+pub fn drop(originals: &[(String, atelier_shared::Rect)], cancelled: bool) -> bool {
+    let notes = DRAG
+        .with_borrow_mut(Option::take)
+        .map(|d| d.notes)
+        .unwrap_or_default();
+    let Some((target, outlined)) = OUTLINED.with_borrow_mut(Option::take) else {
         return false;
     };
     let _ = outlined.class_list().remove_1("cite-drop");
-    let notes = citable(dragged);
-    let Some((target, _)) = under(x, y, dragged) else {
-        return false;
-    };
-    if notes.is_empty() {
+    if cancelled || notes.is_empty() {
         return false;
     }
-    ops::place(originals);
+    ops::place_untracked(originals);
     cite(&target, &notes);
     true
 }

@@ -196,13 +196,7 @@ pub fn zoom_to_fit(ui: Ui) {
 /// Shows the selection (Shift+2, as in Miro), or the whole board.
 pub fn zoom_to_selection(ui: Ui) {
     let (w, h) = ui.viewport.get_untracked();
-    let scene = &model().scene;
-    match ui
-        .selected()
-        .iter()
-        .filter_map(|id| scene.rect(id))
-        .reduce(|a, b| a.union(&b))
-    {
+    match model().scene.bounds_of(ui.selected().iter()) {
         Some(bounds) => ui.camera.set(Camera::fit(bounds, w, h)),
         None => zoom_to_fit(ui),
     }

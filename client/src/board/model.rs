@@ -19,6 +19,9 @@ use crate::sync::Peer;
 /// Origin of this user's own transactions: the only ones their undo
 /// manager tracks, so undo never touches another participant's work.
 pub const LOCAL: &str = "local";
+/// The origin of this user's changes kept out of the undo history (the
+/// steps of a drag); sent like any other.
+pub const DRAG: &str = "drag";
 
 /// The tools of the left toolbar (Miro's shortcuts).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -217,6 +217,16 @@ pub fn connect(from: &str, to: &str) -> String {
 }
 
 /// Moves elements to the given rectangles.
+/// As [`place`], outside the undo history (sent to the others all the
+/// same): the steps of a drag, before it is written as one change.
+pub fn place_untracked(rects: &[(String, Rect)]) {
+    let model = model();
+    let mut txn = model.doc.transact_mut_with(super::model::DRAG);
+    for (id, rect) in rects {
+        model.board.elements().set_rect(&mut txn, id, *rect);
+    }
+}
+
 pub fn place(rects: &[(String, Rect)]) {
     edit(|txn, elements| {
         for (id, rect) in rects {

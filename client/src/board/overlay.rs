@@ -131,7 +131,7 @@ fn ContextBar(rect: Rect) -> impl IntoView {
             <button class="bar-btn" title=tr("Duplicate (Ctrl+D)", "Dupliquer (Ctrl+D)") on:click=move |_| super::keys::duplicate(ui)>
                 <svg viewBox="0 0 20 20"><rect x="7" y="7" width="10" height="10" rx="1.5"/><path d="M13 4H5a1 1 0 0 0-1 1v8"/></svg>
             </button>
-            <button class="bar-btn danger" title=tr("Delete (Del)", "Supprimer (Del)") on:click=move |_| {
+            <button class="bar-btn danger" title=tr("Delete (Del)", "Supprimer (Suppr)") on:click=move |_| {
                 ops::delete(&sel());
                 ui.select([]);
             }>

@@ -161,7 +161,12 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     };
     let s = signal.clone();
     let source = move || s.with(|e| e.source.label());
-    let cited_id = id.clone();
+    // Where this note is cited: its own memo, so a citation elsewhere does
+    // not redraw it.
+    let cited = {
+        let id = id.clone();
+        Memo::new(move |_| ui.cited.with(|c| c.get(&id).cloned()))
+    };
     // An empathy-map item: its evidence, or a flag.
     let support_cites = {
         let s = signal.clone();
@@ -197,7 +202,7 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             }}
             <span class="el-source">{source}</span>
             {move || {
-                let places = ui.cited.with(|c| c.get(&cited_id).cloned().unwrap_or_default());
+                let places = cited.get().unwrap_or_default();
                 (!places.is_empty()).then(|| {
                     let n = places.len();
                     let title = format!(

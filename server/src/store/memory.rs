@@ -7,10 +7,12 @@ use async_trait::async_trait;
 use atelier_shared::BoardId;
 
 use super::{BoardInfo, Store, StoreError, StoredDoc, implicit_info, now_ms};
+use crate::access::{Generations, Role};
 
 #[derive(Default)]
 pub struct MemoryStore {
     boards: Mutex<HashMap<BoardId, Entry>>,
+    links: Mutex<HashMap<BoardId, Generations>>,
 }
 
 struct Entry {
@@ -107,6 +109,27 @@ impl Store for MemoryStore {
             }
         });
         Ok(())
+    }
+
+    async fn links(&self, board: &BoardId) -> Result<Generations, StoreError> {
+        let links = self.links.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(links.get(board).copied().unwrap_or_default())
+    }
+
+    async fn regenerate(&self, board: &BoardId, role: Role) -> Result<Generations, StoreError> {
+        let mut links = self.links.lock().unwrap_or_else(|e| e.into_inner());
+        let g = links.entry(board.clone()).or_default();
+        g.bump(role);
+        Ok(*g)
+    }
+
+    async fn delete(&self, board: &BoardId) -> Result<bool, StoreError> {
+        let mut links = self.links.lock().unwrap_or_else(|e| e.into_inner());
+        let g = links.entry(board.clone()).or_default();
+        for role in Role::ALL {
+            g.bump(role);
+        }
+        Ok(self.with(|b| b.remove(board).is_some()))
     }
 }
 

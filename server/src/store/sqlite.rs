@@ -14,8 +14,10 @@ use atelier_shared::BoardId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{BoardInfo, Store, StoreError, StoredDoc, implicit_info, now_ms};
+use crate::access::{Generations, Role};
 
-const SCHEMA_VERSION: i64 = 1;
+/// 2: share link generations (`links`).
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS boards (
@@ -36,6 +38,12 @@ CREATE TABLE IF NOT EXISTS snapshots (
     board TEXT PRIMARY KEY,
     seq   INTEGER NOT NULL,
     data  BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS links (
+    board       TEXT PRIMARY KEY,
+    facilitator INTEGER NOT NULL DEFAULT 0,
+    editor      INTEGER NOT NULL DEFAULT 0,
+    viewer      INTEGER NOT NULL DEFAULT 0
 );
 ";
 
@@ -87,6 +95,23 @@ fn row_to_info(row: &rusqlite::Row<'_>) -> rusqlite::Result<BoardInfo> {
         created: row.get(3)?,
         updated: row.get(4)?,
     })
+}
+
+fn read_links(conn: &Connection, board: &str) -> rusqlite::Result<Generations> {
+    Ok(conn
+        .query_row(
+            "SELECT facilitator, editor, viewer FROM links WHERE board = ?1",
+            [board],
+            |r| {
+                Ok(Generations {
+                    facilitator: r.get(0)?,
+                    editor: r.get(1)?,
+                    viewer: r.get(2)?,
+                })
+            },
+        )
+        .optional()?
+        .unwrap_or_default())
 }
 
 const INFO_COLUMNS: &str = "id, title, template, created, updated";
@@ -247,6 +272,52 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn links(&self, board: &BoardId) -> Result<Generations, StoreError> {
+        let board = board.to_string();
+        self.call(move |conn| Ok(read_links(conn, &board)?)).await
+    }
+
+    async fn regenerate(&self, board: &BoardId, role: Role) -> Result<Generations, StoreError> {
+        let board = board.to_string();
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            tx.execute("INSERT OR IGNORE INTO links (board) VALUES (?1)", [&board])?;
+            // The column is one of three fixed names, never user input.
+            let column = role.as_str();
+            tx.execute(
+                &format!(
+                    "UPDATE links SET {column} = ({column} + 1) % 4294967296 WHERE board = ?1"
+                ),
+                [&board],
+            )?;
+            let links = read_links(&tx, &board)?;
+            tx.commit()?;
+            Ok(links)
+        })
+        .await
+    }
+
+    async fn delete(&self, board: &BoardId) -> Result<bool, StoreError> {
+        let board = board.to_string();
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            let existed = tx.execute("DELETE FROM boards WHERE id = ?1", [&board])? > 0;
+            for table in ["updates", "snapshots"] {
+                tx.execute(&format!("DELETE FROM {table} WHERE board = ?1"), [&board])?;
+            }
+            tx.execute("INSERT OR IGNORE INTO links (board) VALUES (?1)", [&board])?;
+            tx.execute(
+                "UPDATE links SET facilitator = (facilitator + 1) % 4294967296,
+                     editor = (editor + 1) % 4294967296, viewer = (viewer + 1) % 4294967296
+                 WHERE board = ?1",
+                [&board],
+            )?;
+            tx.commit()?;
+            Ok(existed)
+        })
+        .await
+    }
+
     async fn close(&self) -> Result<(), StoreError> {
         self.call(|conn| {
             conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
@@ -273,7 +344,22 @@ mod tests {
         let after = reopened.load(&a).await.unwrap();
         assert_eq!(after.snapshot, before.snapshot);
         assert_eq!(after.updates, before.updates);
-        assert_eq!(reopened.list().await.unwrap().len(), 3);
+        assert_eq!(reopened.list().await.unwrap().len(), 2);
+        drop(reopened);
+
+        // A database of the first schema (no links) is brought up to date.
+        {
+            let conn = Connection::open(dir.join("atelier.db")).unwrap();
+            conn.execute_batch("DROP TABLE links; PRAGMA user_version = 1;")
+                .unwrap();
+        }
+        let upgraded = SqliteStore::open(&dir).unwrap();
+        assert_eq!(upgraded.links(&a).await.unwrap(), Generations::default());
+        assert_eq!(
+            upgraded.regenerate(&a, Role::Viewer).await.unwrap().viewer,
+            1
+        );
+        assert_eq!(upgraded.load(&a).await.unwrap().updates, before.updates);
         std::fs::remove_dir_all(dir).unwrap();
     }
 
