@@ -1,50 +1,184 @@
 //! Calls to the server's JSON API.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 pub use atelier_shared::BoardInfo;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
-pub async fn list_boards() -> Result<Vec<BoardInfo>, String> {
-    call("GET", "/api/boards", None).await
+/// A board as the API returns it: its metadata, the caller's role, and
+/// for its creator the facilitator's token.
+/// (Its fields spelled out: `serde(flatten)` costs the WASM a lot.)
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct BoardView {
+    pub id: String,
+    pub title: String,
+    pub template: String,
+    pub created: i64,
+    pub updated: i64,
+    pub role: String,
+    #[serde(default)]
+    pub token: Option<String>,
 }
 
-pub async fn create_board(title: &str, template: &str, lang: &str) -> Result<BoardInfo, String> {
+impl BoardView {
+    pub fn info(self) -> BoardInfo {
+        BoardInfo {
+            id: self.id,
+            title: self.title,
+            template: self.template,
+            created: self.created,
+            updated: self.updated,
+        }
+    }
+}
+
+/// The three share links' tokens of a board.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Links {
+    pub facilitator: String,
+    pub editor: String,
+    pub viewer: String,
+}
+
+thread_local! {
+    /// Tokens of this page's boards (also kept in local storage, so a
+    /// board opened once reopens; without storage, for this page only).
+    static TOKENS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+const TOKEN_KEY: &str = "atelier.link.";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The token this browser holds for `board`.
+pub fn token(board: &str) -> Option<String> {
+    TOKENS
+        .with_borrow(|t| t.get(board).cloned())
+        .or_else(|| {
+            storage()?
+                .get_item(&format!("{TOKEN_KEY}{board}"))
+                .ok()
+                .flatten()
+        })
+        .filter(|t| !t.is_empty())
+}
+
+/// Keeps `token` as this browser's link to `board`.
+pub fn remember(board: &str, token: &str) {
+    TOKENS.with_borrow_mut(|t| t.insert(board.to_owned(), token.to_owned()));
+    if let Some(s) = storage() {
+        let _ = s.set_item(&format!("{TOKEN_KEY}{board}"), token);
+    }
+}
+
+/// Forgets this browser's link to `board` (it no longer opens it).
+pub fn forget(board: &str) {
+    TOKENS.with_borrow_mut(|t| t.remove(board));
+    if let Some(s) = storage() {
+        let _ = s.remove_item(&format!("{TOKEN_KEY}{board}"));
+    }
+}
+
+/// The boards this browser holds a link to.
+pub fn known_boards() -> Vec<String> {
+    let Some(s) = storage() else {
+        return TOKENS.with_borrow(|t| t.keys().cloned().collect());
+    };
+    (0..s.length().unwrap_or(0))
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter_map(|k| k.strip_prefix(TOKEN_KEY).map(str::to_owned))
+        .collect()
+}
+
+/// `path` with the board's token as `t` (for links and downloads, which
+/// cannot carry a header).
+pub fn with_token(board: &str, path: &str) -> String {
+    match token(board) {
+        Some(t) => {
+            let join = if path.contains('?') { '&' } else { '?' };
+            format!("{path}{join}t={t}")
+        }
+        None => path.to_owned(),
+    }
+}
+
+/// The board, if this browser's link opens it; else the HTTP status (0:
+/// no answer) and the server's reason.
+pub async fn board(id: &str) -> Result<BoardView, (u16, String)> {
+    call_status("GET", &format!("/api/boards/{id}"), None, token(id)).await
+}
+
+pub async fn create_board(title: &str, template: &str, lang: &str) -> Result<BoardView, String> {
     let body =
         serde_json::json!({ "title": title, "template": template, "lang": lang }).to_string();
-    call("POST", "/api/boards", Some(body)).await
+    call("POST", "/api/boards", Some(body), None).await
 }
 
-pub async fn rename_board(id: &str, title: &str) -> Result<BoardInfo, String> {
+pub async fn rename_board(id: &str, title: &str) -> Result<BoardView, String> {
     let body = serde_json::json!({ "title": title }).to_string();
-    call("PATCH", &format!("/api/boards/{id}"), Some(body)).await
+    call("PATCH", &format!("/api/boards/{id}"), Some(body), token(id)).await
+}
+
+pub async fn links(id: &str) -> Result<Links, String> {
+    call("GET", &format!("/api/boards/{id}/links"), None, token(id)).await
+}
+
+/// A new link for `role`, revoking the earlier ones.
+pub async fn regenerate(id: &str, role: &str) -> Result<Links, String> {
+    let path = format!("/api/boards/{id}/links/{role}");
+    call("POST", &path, None, token(id)).await
 }
 
 async fn call<T: DeserializeOwned>(
     method: &str,
     url: &str,
     body: Option<String>,
+    token: Option<String>,
 ) -> Result<T, String> {
+    call_status(method, url, body, token)
+        .await
+        .map_err(|(_, message)| message)
+}
+
+async fn call_status<T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: Option<String>,
+    token: Option<String>,
+) -> Result<T, (u16, String)> {
+    let no_answer = |e: JsValue| (0, describe(e));
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = body {
         init.set_body(&JsValue::from_str(&body));
     }
-    let request = Request::new_with_str_and_init(url, &init).map_err(describe)?;
+    let request = Request::new_with_str_and_init(url, &init).map_err(no_answer)?;
     request
         .headers()
         .set("content-type", "application/json")
-        .map_err(describe)?;
-    let window = web_sys::window().ok_or("no window")?;
+        .map_err(no_answer)?;
+    if let Some(token) = token {
+        request
+            .headers()
+            .set("authorization", &format!("Bearer {token}"))
+            .map_err(no_answer)?;
+    }
+    let window = web_sys::window().ok_or((0, "no window".to_owned()))?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request))
         .await
-        .map_err(describe)?
+        .map_err(no_answer)?
         .dyn_into()
-        .map_err(describe)?;
-    let text = JsFuture::from(response.text().map_err(describe)?)
+        .map_err(no_answer)?;
+    let text = JsFuture::from(response.text().map_err(no_answer)?)
         .await
-        .map_err(describe)?
+        .map_err(no_answer)?
         .as_string()
         .unwrap_or_default();
     if !response.ok() {
@@ -52,9 +186,9 @@ async fn call<T: DeserializeOwned>(
             .ok()
             .and_then(|v| v["error"].as_str().map(str::to_owned))
             .unwrap_or(text);
-        return Err(message);
+        return Err((response.status(), message));
     }
-    serde_json::from_str(&text).map_err(|e| e.to_string())
+    serde_json::from_str(&text).map_err(|e| (response.status(), e.to_string()))
 }
 
 fn describe(err: JsValue) -> String {

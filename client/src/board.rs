@@ -25,7 +25,13 @@ use crate::sync::Live;
 
 /// The board's canvas and panels, on the document `live` keeps in sync.
 #[component]
-pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl IntoView {
+pub fn Board(
+    live: Live,
+    author: String,
+    title: WriteSignal<String>,
+    read_only: bool,
+) -> impl IntoView {
+    ops::set_read_only(read_only);
     let layout = RwSignal::new(0u64);
     let look = RwSignal::new(0u64);
     model::install(live.doc.clone(), author, layout, look, title);
@@ -140,7 +146,7 @@ pub fn Board(live: Live, author: String, title: WriteSignal<String>) -> impl Int
     };
 
     view! {
-        <div class="board" data-elements=count>
+        <div class="board" class:read-only=read_only data-elements=count>
             <canvas::Canvas/>
             <chrome::Toolbar/>
             <div class="bottom-right">

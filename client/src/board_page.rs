@@ -1,5 +1,6 @@
-//! `/b/{board}`: the board, live. The first visit asks for a name and a
-//! colour (remembered in this browser).
+//! `/b/{board}`: the board, live, for whoever holds a share link (`?t=`,
+//! then remembered in this browser and taken out of the address bar). The
+//! first visit asks for a name and a colour (remembered too).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,19 +26,113 @@ fn remembered(key: &str) -> Option<String> {
         .filter(|v| !v.trim().is_empty())
 }
 
+/// Keeps the link's token of the address bar (`?t=`) as this browser's
+/// link to `board`, and takes it out of the address bar: a copied address
+/// does not hand out the role.
+fn take_link(board: &str) {
+    let location = window().location();
+    let search = location.search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return;
+    };
+    if let Some(token) = params.get("t").filter(|t| !t.is_empty()) {
+        crate::api::remember(board, &token);
+        if let Ok(history) = window().history() {
+            let path = location.pathname().unwrap_or_default();
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+        }
+    }
+}
+
 #[component]
 pub fn BoardPage(id: String) -> impl IntoView {
+    take_link(&id);
+    let access = {
+        let id = id.clone();
+        LocalResource::new(move || {
+            let id = id.clone();
+            async move { crate::api::board(&id).await }
+        })
+    };
     let who = RwSignal::new(remembered("atelier.name").map(|name| {
         let color = remembered("atelier.color")
             .filter(|c| sync::is_css_color(c))
             .unwrap_or_else(|| PEOPLE_COLORS[0].to_owned());
         (name, color)
     }));
-    move || match who.get() {
-        None => view! { <NamePrompt who=who/> }.into_any(),
-        Some((name, color)) => {
-            view! { <LiveBoard id=id.clone() name=name color=color/> }.into_any()
-        }
+    move || {
+        match access.get() {
+        None => view! { <main class="empty-page"><p class="muted">{tr("Opening the board…", "Ouverture du tableau…")}</p></main> }.into_any(),
+        Some(Err((status, reason))) => refusal(status, &reason).into_any(),
+        Some(Ok(board)) => match who.get() {
+            None => view! { <NamePrompt who=who/> }.into_any(),
+            Some((name, color)) => {
+                view! { <LiveBoard id=id.clone() name=name color=color role=board.role/> }.into_any()
+            }
+        },
+    }
+    }
+}
+
+/// The page shown when this browser's link does not open the board.
+fn refusal(status: u16, reason: &str) -> impl IntoView {
+    let (title, hint) = match status {
+        401 => (
+            tr(
+                "This board needs a share link",
+                "Ce tableau demande un lien de partage",
+            ),
+            tr(
+                "Ask the workshop's facilitator for the link.",
+                "Demandez le lien à l'animateur de l'atelier.",
+            ),
+        ),
+        403 if reason.contains("expired") => (
+            tr("This link has expired", "Ce lien a expiré"),
+            tr(
+                "Ask the facilitator for a new one.",
+                "Demandez-en un nouveau à l'animateur.",
+            ),
+        ),
+        403 if reason.contains("revoked") => (
+            tr("This link was revoked", "Ce lien a été révoqué"),
+            tr(
+                "The facilitator made a new one: ask for it.",
+                "L'animateur en a créé un nouveau : demandez-le.",
+            ),
+        ),
+        403 => (
+            tr(
+                "This link does not open this board",
+                "Ce lien n'ouvre pas ce tableau",
+            ),
+            tr(
+                "Check that it was copied whole, or ask the facilitator again.",
+                "Vérifiez qu'il a été copié en entier, ou redemandez-le à l'animateur.",
+            ),
+        ),
+        404 => (
+            tr("This board does not exist", "Ce tableau n'existe pas"),
+            tr("It may have been deleted.", "Il a peut-être été supprimé."),
+        ),
+        _ => (
+            tr(
+                "The board could not be opened",
+                "Le tableau n'a pas pu être ouvert",
+            ),
+            tr(
+                "The server did not answer: try again in a moment.",
+                "Le serveur n'a pas répondu : réessayez dans un instant.",
+            ),
+        ),
+    };
+    view! {
+        <main class="empty-page refused" data-status=status.to_string()>
+            <span class="brand-mark" aria-hidden="true"></span>
+            <h1>{title}</h1>
+            <p class="muted">{hint}</p>
+            <a class="button" href="/">{tr("Back to boards", "Retour aux tableaux")}</a>
+        </main>
     }
 }
 
@@ -94,7 +189,9 @@ fn NamePrompt(who: RwSignal<Option<(String, String)>>) -> impl IntoView {
 }
 
 #[component]
-fn LiveBoard(id: String, name: String, color: String) -> impl IntoView {
+fn LiveBoard(id: String, name: String, color: String, role: String) -> impl IntoView {
+    let read_only = role == "viewer";
+    let facilitator = role == "facilitator";
     let live = sync::connect(sync::new_doc(), &id, &name, &color);
     let (title, set_title) = signal(String::new());
     let shown_title = move || {
@@ -111,11 +208,16 @@ fn LiveBoard(id: String, name: String, color: String) -> impl IntoView {
     let status = live.status;
     let peers = live.peers;
     view! {
-        <div class="board-shell" data-sync=move || status.get().key()>
+        <div class="board-shell" class:read-only=read_only data-sync=move || status.get().key() data-role=role.clone()>
             <header class="topbar">
                 <Brand/>
                 <span class="divider" aria-hidden="true"></span>
-                <TitleEditor id=id.clone() title=title/>
+                <TitleEditor id=id.clone() title=title read_only=read_only/>
+                {read_only.then(|| view! {
+                    <span class="role-pill" title=tr("Your link lets you view the board, not change it", "Votre lien permet de voir le tableau, pas de le modifier")>
+                        {tr("View only", "Lecture seule")}
+                    </span>
+                })}
                 <div class="topbar-right">
                     <ul class="presence" aria-label=tr("People on this board", "Personnes sur ce tableau")>
                         {move || peers.get().into_iter().map(|p| {
@@ -134,10 +236,10 @@ fn LiveBoard(id: String, name: String, color: String) -> impl IntoView {
                         <span class="status-dot" aria-hidden="true"></span>
                         {move || status.get().label()}
                     </span>
-                    <ShareButton/>
+                    <ShareButton id=id.clone() facilitator=facilitator/>
                 </div>
             </header>
-            <Board live=live.clone() author=name.clone() title=set_title/>
+            <Board live=live.clone() author=name.clone() title=set_title read_only=read_only/>
         </div>
     }
 }
@@ -153,7 +255,7 @@ fn initial(name: &str) -> String {
 /// The board title; click to rename (through the API, so the board list
 /// follows).
 #[component]
-fn TitleEditor(id: String, title: ReadSignal<String>) -> impl IntoView {
+fn TitleEditor(id: String, title: ReadSignal<String>, read_only: bool) -> impl IntoView {
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(String::new());
     let save = move |id: String| {
@@ -187,7 +289,10 @@ fn TitleEditor(id: String, title: ReadSignal<String>) -> impl IntoView {
             .into_any()
         } else {
             view! {
-                <h1 class="board-title" title=tr("Rename", "Renommer") on:click=move |_| {
+                <h1 class="board-title" title=(!read_only).then(|| tr("Rename", "Renommer")) on:click=move |_| {
+                    if read_only {
+                        return;
+                    }
                     draft.set(title.get_untracked());
                     editing.set(true);
                 }>
@@ -199,13 +304,20 @@ fn TitleEditor(id: String, title: ReadSignal<String>) -> impl IntoView {
     }
 }
 
+/// Share: the facilitator gets the board's three links (copy, or make a
+/// new one to revoke the old); anyone else copies the link they came by.
 #[component]
-fn ShareButton() -> impl IntoView {
+fn ShareButton(id: String, facilitator: bool) -> impl IntoView {
     let copied = RwSignal::new(false);
+    let open = RwSignal::new(false);
+    let own = id.clone();
     let share = move |_| {
-        let url = window().location().href().unwrap_or_default();
-        let clipboard = window().navigator().clipboard();
-        let _ = clipboard.write_text(&url);
+        if facilitator {
+            open.update(|o| *o = !*o);
+            return;
+        }
+        let origin = window().location().origin().unwrap_or_default();
+        copy(&crate::api::with_token(&own, &format!("{origin}/b/{own}")));
         copied.set(true);
         set_timeout(
             move || copied.set(false),
@@ -213,8 +325,96 @@ fn ShareButton() -> impl IntoView {
         );
     };
     view! {
-        <button class="button primary share" on:click=share>
+        <button class="button primary share" data-action="share" on:click=share>
             {move || if copied.get() { tr("Link copied", "Lien copié") } else { tr("Share", "Partager") }}
         </button>
+        {move || open.get().then(|| view! { <ShareLinks id=id.clone() open=open/> })}
+    }
+}
+
+fn copy(text: &str) {
+    let _ = window().navigator().clipboard().write_text(text);
+}
+
+/// The facilitator's share dialog: a link per role.
+#[component]
+fn ShareLinks(id: String, open: RwSignal<bool>) -> impl IntoView {
+    let links = RwSignal::new(None::<Result<crate::api::Links, String>>);
+    let copied = RwSignal::new(None::<&'static str>);
+    {
+        let id = id.clone();
+        spawn_local(async move { links.set(Some(crate::api::links(&id).await)) });
+    }
+    let origin = window().location().origin().unwrap_or_default();
+    let rows = move || {
+        let id = id.clone();
+        let origin = origin.clone();
+        match links.get() {
+            None => view! { <p class="muted">{tr("Loading the links…", "Chargement des liens…")}</p> }.into_any(),
+            Some(Err(err)) => view! { <p class="error">{err}</p> }.into_any(),
+            Some(Ok(l)) => [
+                ("facilitator", tr("Facilitators", "Animateurs"), tr("Run the workshop: links, timer, votes", "Mènent l'atelier : liens, minuteur, votes"), l.facilitator.clone()),
+                ("editor", tr("Participants", "Participants"), tr("Add and edit notes, personas, maps", "Ajoutent et modifient notes, personas, parcours"), l.editor.clone()),
+                ("viewer", tr("Viewers", "Lecteurs"), tr("See the board live, change nothing", "Voient le tableau en direct, sans rien modifier"), l.viewer.clone()),
+            ]
+            .into_iter()
+            .map(|(role, name, about, token)| {
+                let url = format!("{origin}/b/{id}?t={token}");
+                let (id, shown) = (id.clone(), url.clone());
+                view! {
+                    <li class="share-row" data-role=role>
+                        <div class="share-who">
+                            <strong>{name}</strong>
+                            <span class="muted">{about}</span>
+                        </div>
+                        <input class="share-url" readonly prop:value=shown on:focus=|ev| {
+                            if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) {
+                                input.select();
+                            }
+                        }/>
+                        <button class="button" data-copy=role on:click=move |_| {
+                            copy(&url);
+                            copied.set(Some(role));
+                        }>
+                            {move || if copied.get() == Some(role) { tr("Copied", "Copié") } else { tr("Copy", "Copier") }}
+                        </button>
+                        <button class="link" data-regenerate=role
+                            title=tr("Make a new link: the old one stops working, and whoever came by it is disconnected",
+                                "Créer un nouveau lien : l'ancien ne marche plus, et qui l'utilisait est déconnecté")
+                            on:click=move |_| {
+                                let id = id.clone();
+                                spawn_local(async move {
+                                    let fresh = crate::api::regenerate(&id, role).await;
+                                    if let Ok(l) = &fresh
+                                        && role == "facilitator"
+                                    {
+                                        // This page's own link was among them.
+                                        crate::api::remember(&id, &l.facilitator);
+                                    }
+                                    copied.set(None);
+                                    links.set(Some(fresh));
+                                });
+                            }>
+                            {tr("New link", "Nouveau lien")}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+            .into_any(),
+        }
+    };
+    view! {
+        <div class="share-dialog" role="dialog" aria-label=tr("Share links", "Liens de partage")>
+            <div class="share-head">
+                <h2>{tr("Share this board", "Partager ce tableau")}</h2>
+                <button class="dialog-close" title=tr("Close", "Fermer") aria-label=tr("Close", "Fermer") on:click=move |_| open.set(false)>"×"</button>
+            </div>
+            <p class="muted">{tr(
+                "Each link opens the board with its role. A new link revokes the old one.",
+                "Chaque lien ouvre le tableau avec son rôle. Un nouveau lien révoque l'ancien.",
+            )}</p>
+            <ul class="share-list">{rows}</ul>
+        </div>
     }
 }

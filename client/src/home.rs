@@ -1,4 +1,5 @@
-//! `/`: the boards of this server, and a button to start a new one.
+//! `/`: the boards this browser holds a link to, and a button to start a
+//! new one (whoever starts a board is its facilitator).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,7 +11,7 @@ use crate::{Brand, tr};
 
 #[component]
 pub fn Home() -> impl IntoView {
-    let boards = LocalResource::new(api::list_boards);
+    let boards = LocalResource::new(my_boards);
     let (error, set_error) = signal(None::<String>);
     let (title, set_title) = signal(String::new());
     let template = RwSignal::new("blank".to_owned());
@@ -22,6 +23,9 @@ pub fn Home() -> impl IntoView {
         spawn_local(async move {
             match api::create_board(name.trim(), &template, &lang).await {
                 Ok(board) => {
+                    if let Some(token) = &board.token {
+                        api::remember(&board.id, token);
+                    }
                     let _ = window().location().set_href(&format!("/b/{}", board.id));
                 }
                 Err(err) => set_error.set(Some(err)),
@@ -85,6 +89,21 @@ pub fn Home() -> impl IntoView {
             </Suspense>
         </main>
     }
+}
+
+/// The boards this browser has a link to, most recently edited first;
+/// links that no longer open their board are forgotten.
+async fn my_boards() -> Result<Vec<BoardInfo>, String> {
+    let mut boards = Vec::new();
+    for id in api::known_boards() {
+        match api::board(&id).await {
+            Ok(view) => boards.push(view.info()),
+            Err((401 | 403 | 404, _)) => api::forget(&id),
+            Err((_, err)) => return Err(err),
+        }
+    }
+    boards.sort_by_key(|b| std::cmp::Reverse(b.updated));
+    Ok(boards)
 }
 
 fn board_card(board: BoardInfo) -> impl IntoView {

@@ -44,6 +44,8 @@ pub enum Status {
     /// Connected, everything local is stored on the server.
     Saved,
     Offline,
+    /// The link was revoked or the board deleted while connected.
+    Refused,
 }
 
 impl Status {
@@ -55,6 +57,7 @@ impl Status {
             Status::Saving => "saving",
             Status::Saved => "saved",
             Status::Offline => "offline",
+            Status::Refused => "refused",
         }
     }
 
@@ -70,6 +73,10 @@ impl Status {
             Status::Offline => crate::tr(
                 "Offline · edits kept",
                 "Hors ligne · modifications conservées",
+            ),
+            Status::Refused => crate::tr(
+                "This link no longer opens the board",
+                "Ce lien n'ouvre plus le tableau",
             ),
         }
     }
@@ -100,6 +107,10 @@ struct State {
     attempts: u32,
     connected: bool,
     synced: bool,
+    /// The server closed for good: the link was revoked or the board
+    /// deleted. No more reconnecting.
+    refused: bool,
+    board: String,
     /// Local changes made so far, and how many of them are known stored.
     local_seq: u64,
     saved_seq: u64,
@@ -115,6 +126,7 @@ struct State {
 impl State {
     fn publish_status(&self) {
         let status = match (self.connected, self.synced) {
+            _ if self.refused => Status::Refused,
             (false, _) if self.attempts == 0 => Status::Connecting,
             (false, _) => Status::Offline,
             (true, false) => Status::Syncing,
@@ -187,6 +199,8 @@ pub fn connect(doc: Doc, board: &str, name: &str, color: &str) -> Live {
             attempts: 0,
             connected: false,
             synced: false,
+            refused: false,
+            board: board.to_owned(),
             local_seq: 0,
             saved_seq: 0,
             save_checks: VecDeque::new(),
@@ -343,12 +357,14 @@ fn handlers() -> Handlers {
                 receive(&js_sys::Uint8Array::new(&buffer).to_vec());
             }
         }),
-        close: Closure::new(|_: CloseEvent| {
+        close: Closure::new(|event: CloseEvent| {
             SOCKET.with_borrow_mut(|socket| *socket = None);
             let delay = STATE.with_borrow_mut(|state| {
                 let state = state.as_mut()?;
                 state.connected = false;
                 state.attempts += 1;
+                // 4403: the link was revoked; 4404: the board was deleted.
+                state.refused |= matches!(event.code(), 4403 | 4404);
                 state.publish_status();
                 // Everyone else is gone from our view until we are back (the
                 // server sends the states it knows again on reconnect; one
@@ -364,6 +380,9 @@ fn handlers() -> Handlers {
                     state.awareness.remove_state(id);
                 }
                 state.peers.set(Vec::new());
+                if state.refused {
+                    return None;
+                }
                 // Jittered exponential backoff: a restarted server is not
                 // hit by every client at the same instant.
                 let base = (250.0 * 2f64.powi(state.attempts.min(8) as i32)).min(MAX_BACKOFF_MS);
@@ -381,8 +400,16 @@ fn handlers() -> Handlers {
 }
 
 fn open_socket() {
-    let Some(url) = STATE.with_borrow(|s| s.as_ref().map(|s| s.url.clone())) else {
+    let Some((url, board)) =
+        STATE.with_borrow(|s| s.as_ref().map(|s| (s.url.clone(), s.board.clone())))
+    else {
         return;
+    };
+    // The link's token, read at each attempt: a facilitator who made a new
+    // link for themselves reconnects with it.
+    let url = match crate::api::token(&board) {
+        Some(token) => format!("{url}?t={token}"),
+        None => url,
     };
     let Ok(socket) = WebSocket::new(&url) else {
         return;

@@ -29,7 +29,10 @@ trap cleanup EXIT
 (cd "$bench" && exec node servers/hocuspocus.mjs --port 1235) >"$work/hocuspocus.log" 2>&1 & pids+=($!)
 mkdir -p "$work/ysweet"
 y-sweet serve "$work/ysweet" --host 127.0.0.1 --port 1236 >"$work/ysweet.log" 2>&1 & pids+=($!)
-RUST_LOG=warn "$root/target/release/atelier" serve --addr 127.0.0.1:1237 --data-dir "$work/atelier" >"$work/atelier.log" 2>&1 & pids+=($!)
+# Boards open by share link: the load generators use the instance admin
+# token (it opens any board) as the link's `t` parameter.
+admin=bench-admin-token
+RUST_LOG=warn ATELIER_ADMIN_TOKEN=$admin "$root/target/release/atelier" serve --addr 127.0.0.1:1237 --data-dir "$work/atelier" >"$work/atelier.log" 2>&1 & pids+=($!)
 sleep 3
 
 # Resident memory of each idle server, before and after the runs.
@@ -42,12 +45,17 @@ idle_rss() {
 }
 idle_rss before
 
+# No globbing: the room arguments contain `?`.
+set -f
 url_of() {
   case $1 in
     y-websocket) echo "--url ws://127.0.0.1:1234" ;;
     hocuspocus) echo "--url ws://127.0.0.1:1235 --hocuspocus" ;;
     y-sweet) echo "--url ws://127.0.0.1:1236 --ysweet" ;;
-    atelier) echo "--url ws://127.0.0.1:1237/ws" ;;
+    # The room name carries the token: y-websocket clients append the room
+    # to the URL, and Atelier takes the room from the path, the token from
+    # the query.
+    atelier) echo "--url ws://127.0.0.1:1237/ws --room bench-$RANDOM$RANDOM?t=$admin" ;;
   esac
 }
 servers=(atelier y-websocket hocuspocus y-sweet)

@@ -9,15 +9,15 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import WebSocket from 'ws'
 
-const [url, room, wanted] = process.argv.slice(2)
+const [url, room, wanted, token] = process.argv.slice(2)
 if (!url || !room || !wanted) {
-  console.error('usage: node board-bot.mjs WS_URL ROOM TEXT')
+  console.error('usage: node board-bot.mjs WS_URL ROOM TEXT TOKEN')
   process.exit(64)
 }
 setTimeout(() => { console.error('timed out'); process.exit(2) }, 60000).unref()
 
 const doc = new Y.Doc()
-const provider = new WebsocketProvider(url, room, doc, { WebSocketPolyfill: WebSocket, disableBc: true })
+const provider = new WebsocketProvider(url, room, doc, { WebSocketPolyfill: WebSocket, disableBc: true, params: { t: token } })
 provider.awareness.setLocalStateField('user', { name: 'js-bot', color: '#f59e0b' })
 await new Promise((resolve) => provider.once('sync', resolve))
 

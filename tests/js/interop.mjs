@@ -10,9 +10,9 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import WebSocket from 'ws'
 
-const [url, room] = process.argv.slice(2)
+const [url, room, token] = process.argv.slice(2)
 if (!url || !room) {
-  console.error('usage: node interop.mjs WS_URL ROOM')
+  console.error('usage: node interop.mjs WS_URL ROOM TOKEN')
   process.exit(64)
 }
 const fail = (why) => {
@@ -24,7 +24,8 @@ setTimeout(() => fail('timed out'), 20000).unref()
 const doc = new Y.Doc()
 const provider = new WebsocketProvider(url, room, doc, {
   WebSocketPolyfill: WebSocket,
-  disableBc: true // or providers in one process bypass the server
+  disableBc: true, // or providers in one process bypass the server
+  params: { t: token } // the share link's token, as y-websocket passes URL parameters
 })
 provider.awareness.setLocalStateField('user', { name: 'js-bot', color: '#f59e0b' })
 

@@ -164,7 +164,10 @@ impl TestServer {
 
     /// The response headers of a GET of `path`, in lower case.
     pub async fn raw_head(&self, path: &str) -> String {
-        self.exchange("GET", path, None, None).await.1.to_lowercase()
+        self.exchange("GET", path, None, None)
+            .await
+            .1
+            .to_lowercase()
     }
 
     async fn exchange(

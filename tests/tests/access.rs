@@ -57,7 +57,11 @@ async fn a_viewer_reads_but_its_updates_never_reach_the_board() {
         eventually(WAIT, || !viewer.denied().is_empty()).await,
         "the viewer is told"
     );
-    assert!(viewer.denied()[0].contains("only lets you view"), "{:?}", viewer.denied());
+    assert!(
+        viewer.denied()[0].contains("only lets you view"),
+        "{:?}",
+        viewer.denied()
+    );
     editor.put_note("e2", "after").await;
     assert!(eventually(WAIT, || viewer.note_text("e2").is_some()).await);
     assert_eq!(editor.note_text("v1"), None, "relayed to the editor");
@@ -154,7 +158,9 @@ async fn facilitator_only_actions_and_regenerated_links() {
     );
     // The links are the facilitator's to see and regenerate.
     let links_path = format!("/api/boards/{id}/links");
-    let (status, body) = server.request_with(&facilitator, "GET", &links_path, None).await;
+    let (status, body) = server
+        .request_with(&facilitator, "GET", &links_path, None)
+        .await;
     assert_eq!(status, 200, "{body}");
     let links: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(links["editor"], editor.as_str());
@@ -180,8 +186,12 @@ async fn facilitator_only_actions_and_regenerated_links() {
 
     // Regenerating the editors' link disconnects whoever came by the old
     // one, refuses it from then on, and leaves the other roles alone.
-    let mut old = YClient::connect(&server.ws_as(&id, Role::Editor)).await.unwrap();
-    let mut watching = YClient::connect(&server.ws_as(&id, Role::Viewer)).await.unwrap();
+    let mut old = YClient::connect(&server.ws_as(&id, Role::Editor))
+        .await
+        .unwrap();
+    let mut watching = YClient::connect(&server.ws_as(&id, Role::Viewer))
+        .await
+        .unwrap();
     old.synced().await;
     watching.synced().await;
     let (status, body) = server
@@ -222,7 +232,9 @@ async fn the_admin_lists_and_deletes_boards() {
     on_it.put_note("n", "soon gone").await;
     let path = format!("/api/boards/{id}");
     // Only the admin deletes, not even the board's facilitator.
-    let (status, _) = server.request_with(&facilitator, "DELETE", &path, None).await;
+    let (status, _) = server
+        .request_with(&facilitator, "DELETE", &path, None)
+        .await;
     assert_eq!(status, 403);
     let (status, body) = server.request_with(ADMIN, "DELETE", &path, None).await;
     assert_eq!(status, 204, "{body}");
@@ -234,7 +246,7 @@ async fn the_admin_lists_and_deletes_boards() {
         .iter()
         .map(|b| b["id"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(ids, [keep.clone()]);
+    assert_eq!(ids, std::slice::from_ref(&keep));
     // Its links no longer open anything; deleting again is a 404.
     let (status, _) = refused(&server.ws(&id)).await;
     assert_eq!(status, 403);
@@ -246,4 +258,118 @@ async fn the_admin_lists_and_deletes_boards() {
         .unwrap();
     admin.synced().await;
     server.stop().await;
+}
+
+/// Three people in real browsers: the facilitator makes the board and
+/// hands out links from the share dialog; the editor adds a note; the
+/// viewer sees it live but changes nothing; a regenerated link throws the
+/// editor out, and a page without a link says why it cannot open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facilitator_editor_and_viewer_in_browsers() {
+    use atelier_tests::browser::Browser;
+    let server = server().await;
+    let (fac, ed, view) = (
+        Browser::start().await.expect("browser"),
+        Browser::start().await.expect("browser"),
+        Browser::start().await.expect("browser"),
+    );
+    let run = async {
+        // The facilitator starts a board on the home page.
+        fac.client.goto(&server.http("/")).await?;
+        let title = fac.wait_for(".new-board input").await?;
+        title.send_keys("Claims workshop").await?;
+        fac.click_css(".new-board button[type='submit']").await?;
+        fac.give_name("Fatou").await?;
+        fac.wait_for(".board-shell[data-role='facilitator']").await?;
+        // The token left the address bar.
+        let url = fac.client.current_url().await?;
+        anyhow::ensure!(url.query().is_none(), "{url}");
+        let id = url.path().rsplit('/').next().unwrap_or_default().to_owned();
+        let mut bot = YClient::connect(&server.ws(&id)).await?;
+        bot.synced().await;
+
+        // The share dialog: three links.
+        fac.click_css("[data-action='share']").await?;
+        fac.wait_for(".share-row[data-role='viewer'] .share-url").await?;
+        let link = |role: &str| {
+            format!("return document.querySelector(\".share-row[data-role='{role}'] .share-url\").value;")
+        };
+        let editor_link = fac.eval(&link("editor")).await?.as_str().unwrap_or_default().to_owned();
+        let viewer_link = fac.eval(&link("viewer")).await?.as_str().unwrap_or_default().to_owned();
+        anyhow::ensure!(editor_link.contains(&format!("/b/{id}?t=editor.")), "{editor_link}");
+        fac.screenshot("share-dialog").await?;
+
+        // The viewer: read only, says so, no tools to change anything.
+        view.join(&viewer_link, "Victor").await?;
+        view.wait_for(".board-shell[data-role='viewer'] .role-pill").await?;
+        view.until(
+            "no tools but select and hand",
+            "return getComputedStyle(document.querySelector(\"[data-tool='n']\")).display === 'none'
+                && getComputedStyle(document.querySelector(\"[data-tool='v']\")).display !== 'none';",
+        )
+        .await?;
+        // The editor adds a note; everyone sees it.
+        ed.join(&editor_link, "Eve").await?;
+        ed.type_text("n").await?;
+        ed.click_at(500.0, 400.0).await?;
+        ed.editor_ready().await?;
+        ed.type_text("Too many forms").await?;
+        ed.type_text("\u{e00c}").await?;
+        anyhow::ensure!(
+            eventually(WAIT, || bot.all_elements().iter().any(|e| e.text == "Too many forms")).await,
+            "the editor's note"
+        );
+        for b in [&fac, &view] {
+            b.until(
+                "the note is seen",
+                "return [...document.querySelectorAll('.el-note')].some(n => n.textContent.includes('Too many forms'));",
+            )
+            .await?;
+        }
+        // The viewer tries: a double-click edits nothing, keys make nothing.
+        let (x, y) = view.center_of(".el-note").await?;
+        view.double_click_at(x, y).await?;
+        view.type_text("n").await?;
+        view.click_at(300.0, 300.0).await?;
+        view.type_text("x").await?;
+        view.ctrl('a').await?;
+        view.type_text("\u{e003}").await?; // Backspace
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        anyhow::ensure!(
+            bot.all_elements().len() == 1 && view.eval("return !document.querySelector('.el textarea');").await? == true,
+            "the viewer changed the board: {:?}",
+            bot.all_elements()
+        );
+        view.screenshot("viewer").await?;
+
+        // A new editors' link: Eve is out, and her page says why.
+        fac.click_css("[data-regenerate='editor']").await?;
+        ed.wait_for(".status-refused").await?;
+        ed.client.refresh().await?;
+        ed.until(
+            "the revoked page",
+            "const p = document.querySelector('.empty-page.refused'); return !!p && p.dataset.status === '403' && p.textContent.includes('revoked');",
+        )
+        .await?;
+        ed.screenshot("link-revoked").await?;
+        // The new one works.
+        let fresh = fac.eval(&link("editor")).await?.as_str().unwrap_or_default().to_owned();
+        anyhow::ensure!(fresh != editor_link, "the link did not change");
+        ed.open(&fresh).await?;
+        ed.wait_for(".board-shell[data-role='editor']").await?;
+        // No link at all: a clear page, not a broken board.
+        view.client.goto(&server.http(&format!("/b/{}", server.new_board("Other").await))).await?;
+        view.until(
+            "the needs-a-link page",
+            "const p = document.querySelector('.empty-page.refused'); return !!p && p.dataset.status === '401';",
+        )
+        .await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    fac.close().await;
+    ed.close().await;
+    view.close().await;
+    server.stop().await;
+    run.unwrap();
 }

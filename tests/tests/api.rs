@@ -56,7 +56,9 @@ async fn boards_are_created_listed_read_and_renamed_live() {
     // Only the instance admin lists the boards.
     let (status, body) = server.get("/api/boards").await;
     assert_eq!(status, 403, "{body}");
-    let (status, _) = server.request_with(&token, "GET", "/api/boards", None).await;
+    let (status, _) = server
+        .request_with(&token, "GET", "/api/boards", None)
+        .await;
     assert_eq!(status, 403);
     let (status, body) = server.request_with(ADMIN, "GET", "/api/boards", None).await;
     assert_eq!(status, 200);
@@ -80,9 +82,7 @@ async fn boards_are_created_listed_read_and_renamed_live() {
         .await
     );
     let viewer = server.token(&id, Role::Viewer);
-    let (_, body) = server
-        .get(&format!("/api/boards/{id}?t={viewer}"))
-        .await;
+    let (_, body) = server.get(&format!("/api/boards/{id}?t={viewer}")).await;
     let read: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(read["title"], "Parcours cible");
     assert_eq!(read["role"], "viewer");

@@ -172,6 +172,7 @@ async fn a_javascript_yjs_client_and_the_browser_share_notes() {
         .arg(format!("ws://{}/ws", server.addr))
         .arg(&id)
         .arg("Hello from the browser")
+        .arg(server.token(&id, atelier_server::Role::Editor))
         .current_dir(&js)
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)

@@ -40,9 +40,7 @@ async fn the_board_page_starts_connects_and_follows_the_document() {
     let browser = Browser::start().await.expect("browser");
     let checks = async {
         let c = &browser.client;
-        browser
-            .join(&server.board_url(&id), "Camille")
-            .await?;
+        browser.join(&server.board_url(&id), "Camille").await?;
         let title = c.find(Locator::Css(".board-title")).await?.text().await?;
         anyhow::ensure!(title == "Claims journey workshop", "title shown: {title}");
 

@@ -31,6 +31,7 @@ async fn a_javascript_yjs_client_and_a_rust_client_converge() {
         .arg("interop.mjs")
         .arg(format!("ws://{}/ws", server.addr))
         .arg("interop")
+        .arg(server.token("interop", atelier_server::Role::Editor))
         .current_dir(js_dir())
         .stdout(Stdio::piped())
         .kill_on_drop(true)

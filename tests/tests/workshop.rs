@@ -352,8 +352,9 @@ async fn boards_start_from_templates_and_zones_take_notes() {
             .to_owned();
         let client = bot.insert(YClient::connect(&server.ws(&id)).await?);
         client.synced().await;
-        // Ben joins by the link and follows everything live.
-        ben.join(url.as_str(), "Ben").await?;
+        // Ben joins by a participant's link and follows everything live.
+        ben.join(&server.board_url_as(&id, atelier_server::Role::Editor), "Ben")
+            .await?;
         // Each in their own language; the template's texts in the board's.
         b.until(
             "Ann's board speaks French",

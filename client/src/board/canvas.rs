@@ -271,7 +271,9 @@ pub fn Canvas() -> impl IntoView {
         });
         if let Some(id) = hit {
             ui.select([id.clone()]);
-            ui.editing.set(Some(id));
+            if !ops::read_only() {
+                ui.editing.set(Some(id));
+            }
         } else if ui.tool.get_untracked() == Tool::Select
             && let Some(el) = canvas.get_untracked()
         {
@@ -293,7 +295,9 @@ pub fn Canvas() -> impl IntoView {
                 Some(color),
             );
             ui.select([id.clone()]);
-            ui.editing.set(Some(id));
+            if !ops::read_only() {
+                ui.editing.set(Some(id));
+            }
         }
     };
 
@@ -878,7 +882,9 @@ fn pointer_down(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Opt
             );
             ui.tool.set(Tool::Select);
             ui.select([id.clone()]);
-            ui.editing.set(Some(id));
+            if !ops::read_only() {
+                ui.editing.set(Some(id));
+            }
             Gesture::None
         }
         Tool::Shape | Tool::Frame => Gesture::Draw {

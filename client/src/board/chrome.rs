@@ -229,13 +229,19 @@ fn ExportMenu() -> impl IntoView {
         Some(f) => format!("/api/boards/{id}/export/board.svg?frame={f}"),
         None => format!("/api/boards/{id}/export/board.svg"),
     };
+    // Downloads carry the board's link (a link cannot send a header).
+    let svg_url = crate::api::with_token(&id, &svg_url);
+    let file_url = {
+        let id = id.clone();
+        move |file: &str| crate::api::with_token(&id, &format!("/api/boards/{id}/export/{file}"))
+    };
     let png_url = svg_url.clone();
     view! {
         <div class="template-menu export-menu" role="menu" aria-label=tr("Export", "Exporter")>
             <p class="template-menu-title">{tr("Export", "Exporter")}</p>
             {items.map(|(file, name, about)| view! {
                 <a class="template-item" role="menuitem" data-export=file download=""
-                    href=format!("/api/boards/{id}/export/{file}") on:click=move |_| ui.exports.set(false)>
+                    href=file_url(file) on:click=move |_| ui.exports.set(false)>
                     <span class="template-name">{name}</span>
                     <span class="template-about">{about}</span>
                 </a>

@@ -143,6 +143,7 @@ fn keydown(ui: Ui, e: ev::KeyboardEvent) {
             if selection.len() == 1
                 && let Some(id) = selection.into_iter().next()
                 && model().scene.kind(&id) != Some(Kind::Connector)
+                && !ops::read_only()
             {
                 ui.editing.set(Some(id));
             }

@@ -20,9 +20,30 @@ pub fn snap(v: f64) -> f64 {
 /// Runs `f` in one local transaction. Never call it while the scene is
 /// borrowed: the deep observer refreshes the scene when it commits.
 pub fn edit<R>(f: impl FnOnce(&mut TransactionMut, &Elements) -> R) -> R {
+    if read_only() {
+        // A view-only link changes nothing: the change is made on an empty
+        // document that is thrown away (the server would refuse it anyway).
+        let scratch = yrs::Doc::new();
+        let board = atelier_shared::Board::new(&scratch);
+        let mut txn = scratch.transact_mut();
+        return f(&mut txn, board.elements());
+    }
     let model = model();
     let mut txn = model.doc.transact_mut_with(LOCAL);
     f(&mut txn, model.board.elements())
+}
+
+thread_local! {
+    static READ_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// This page holds a view-only link: no change leaves it.
+pub fn read_only() -> bool {
+    READ_ONLY.get()
+}
+
+pub fn set_read_only(read_only: bool) {
+    READ_ONLY.set(read_only);
 }
 
 /// A fresh element id.
@@ -220,6 +241,9 @@ pub fn connect(from: &str, to: &str) -> String {
 /// As [`place`], outside the undo history (sent to the others all the
 /// same): the steps of a drag, before it is written as one change.
 pub fn place_untracked(rects: &[(String, Rect)]) {
+    if read_only() {
+        return;
+    }
     let model = model();
     let mut txn = model.doc.transact_mut_with(super::model::DRAG);
     for (id, rect) in rects {
