@@ -4,16 +4,14 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 pub use atelier_shared::BoardInfo;
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
 /// A board as the API returns it: its metadata, the caller's role, and
 /// for its creator the facilitator's token.
-/// (Its fields spelled out: `serde(flatten)` costs the WASM a lot.)
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// (Read by hand from JSON: a derived reader per type weighs on the WASM.)
+#[derive(Clone, Debug, PartialEq)]
 pub struct BoardView {
     pub id: String,
     pub title: String,
@@ -21,8 +19,23 @@ pub struct BoardView {
     pub created: i64,
     pub updated: i64,
     pub role: String,
-    #[serde(default)]
     pub token: Option<String>,
+}
+
+impl BoardView {
+    fn read(v: &serde_json::Value) -> Option<BoardView> {
+        let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
+        let int = |k: &str| v.get(k).and_then(|x| x.as_i64()).unwrap_or(0);
+        Some(BoardView {
+            id: text("id")?,
+            title: text("title").unwrap_or_default(),
+            template: text("template").unwrap_or_default(),
+            created: int("created"),
+            updated: int("updated"),
+            role: text("role")?,
+            token: text("token"),
+        })
+    }
 }
 
 impl BoardView {
@@ -38,7 +51,7 @@ impl BoardView {
 }
 
 /// The three share links' tokens of a board.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Links {
     pub facilitator: String,
     pub editor: String,
@@ -112,47 +125,76 @@ pub fn with_token(board: &str, path: &str) -> String {
 /// The board, if this browser's link opens it; else the HTTP status (0:
 /// no answer) and the server's reason.
 pub async fn board(id: &str) -> Result<BoardView, (u16, String)> {
-    call_status("GET", &format!("/api/boards/{id}"), None, token(id)).await
+    let v = call_status("GET", &format!("/api/boards/{id}"), None, token(id)).await?;
+    BoardView::read(&v).ok_or((0, "unexpected answer".to_owned()))
 }
 
 pub async fn create_board(title: &str, template: &str, lang: &str) -> Result<BoardView, String> {
     let body =
         serde_json::json!({ "title": title, "template": template, "lang": lang }).to_string();
-    call("POST", "/api/boards", Some(body), None).await
+    let v = call("POST", "/api/boards", Some(body), None).await?;
+    BoardView::read(&v).ok_or_else(|| "unexpected answer".to_owned())
 }
 
-pub async fn rename_board(id: &str, title: &str) -> Result<BoardView, String> {
+pub async fn rename_board(id: &str, title: &str) -> Result<(), String> {
     let body = serde_json::json!({ "title": title }).to_string();
-    call("PATCH", &format!("/api/boards/{id}"), Some(body), token(id)).await
+    call("PATCH", &format!("/api/boards/{id}"), Some(body), token(id)).await?;
+    Ok(())
+}
+
+fn read_links(v: &serde_json::Value) -> Result<Links, String> {
+    let text = |k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_str())
+            .map(str::to_owned)
+            .ok_or_else(|| "unexpected answer".to_owned())
+    };
+    Ok(Links {
+        facilitator: text("facilitator")?,
+        editor: text("editor")?,
+        viewer: text("viewer")?,
+    })
 }
 
 pub async fn links(id: &str) -> Result<Links, String> {
-    call("GET", &format!("/api/boards/{id}/links"), None, token(id)).await
+    read_links(&call("GET", &format!("/api/boards/{id}/links"), None, token(id)).await?)
 }
 
 /// A new link for `role`, revoking the earlier ones.
 pub async fn regenerate(id: &str, role: &str) -> Result<Links, String> {
     let path = format!("/api/boards/{id}/links/{role}");
-    call("POST", &path, None, token(id)).await
+    read_links(&call("POST", &path, None, token(id)).await?)
 }
 
-async fn call<T: DeserializeOwned>(
+async fn call(
     method: &str,
     url: &str,
     body: Option<String>,
     token: Option<String>,
-) -> Result<T, String> {
+) -> Result<serde_json::Value, String> {
     call_status(method, url, body, token)
         .await
         .map_err(|(_, message)| message)
 }
 
-async fn call_status<T: DeserializeOwned>(
+async fn call_status(
     method: &str,
     url: &str,
     body: Option<String>,
     token: Option<String>,
-) -> Result<T, (u16, String)> {
+) -> Result<serde_json::Value, (u16, String)> {
+    let (status, text) = fetch(method, url, body, token).await?;
+    serde_json::from_str(&text).map_err(|e| (status, e.to_string()))
+}
+
+/// One request: the status and body of a success, else the status (0: no
+/// answer) and the server's reason. Not generic: one copy in the WASM.
+async fn fetch(
+    method: &str,
+    url: &str,
+    body: Option<String>,
+    token: Option<String>,
+) -> Result<(u16, String), (u16, String)> {
     let no_answer = |e: JsValue| (0, describe(e));
     let init = RequestInit::new();
     init.set_method(method);
@@ -188,7 +230,7 @@ async fn call_status<T: DeserializeOwned>(
             .unwrap_or(text);
         return Err((response.status(), message));
     }
-    serde_json::from_str(&text).map_err(|e| (response.status(), e.to_string()))
+    Ok((response.status(), text))
 }
 
 fn describe(err: JsValue) -> String {

@@ -4,6 +4,7 @@ mod camera;
 mod canvas;
 mod chrome;
 mod cite;
+mod facilitate;
 mod import;
 mod journey;
 mod keys;
@@ -30,12 +31,18 @@ pub fn Board(
     author: String,
     title: WriteSignal<String>,
     read_only: bool,
+    facilitator: bool,
 ) -> impl IntoView {
     ops::set_read_only(read_only);
     let layout = RwSignal::new(0u64);
     let look = RwSignal::new(0u64);
     model::install(live.doc.clone(), author, layout, look, title);
     let ui = Ui {
+        facilitation: live.facilitation,
+        reactions: live.reactions,
+        facilitator,
+        writes: !read_only,
+        following: RwSignal::new(true),
         camera: RwSignal::new(camera::Camera::default()),
         viewport: RwSignal::new((1280.0, 720.0)),
         tool: RwSignal::new(Tool::Select),
@@ -71,6 +78,16 @@ pub fn Board(
     };
     provide_context(ui);
     keys::install(ui);
+    // Locked elements stay put for everyone; the server's refusals are said.
+    Effect::new(move |_| {
+        ops::set_locked(ui.facilitation.with(|s| s.locked.clone()));
+    });
+    let denied = live.denied;
+    Effect::new(move |_| {
+        if let Some(reason) = denied.get() {
+            ui.toast.set(Some(reason));
+        }
+    });
 
     // Once the first sync has brought the board, show all of it.
     let fitted = StoredValue::new(false);
@@ -149,6 +166,8 @@ pub fn Board(
         <div class="board" class:read-only=read_only data-elements=count>
             <canvas::Canvas/>
             <chrome::Toolbar/>
+            {facilitate::facilitation_bar()}
+            {facilitate::reactions()}
             <div class="bottom-right">
                 <chrome::Minimap/>
                 <chrome::ZoomControls/>

@@ -239,17 +239,13 @@ fn LiveBoard(id: String, name: String, color: String, role: String) -> impl Into
                     <ShareButton id=id.clone() facilitator=facilitator/>
                 </div>
             </header>
-            <Board live=live.clone() author=name.clone() title=set_title read_only=read_only/>
+            <Board live=live.clone() author=name.clone() title=set_title read_only=read_only facilitator=facilitator/>
         </div>
     }
 }
 
 fn initial(name: &str) -> String {
-    name.chars()
-        .next()
-        .unwrap_or('?')
-        .to_uppercase()
-        .to_string()
+    crate::capital(name.chars().next().unwrap_or('?')).to_string()
 }
 
 /// The board title; click to rename (through the API, so the board list
@@ -328,7 +324,7 @@ fn ShareButton(id: String, facilitator: bool) -> impl IntoView {
         <button class="button primary share" data-action="share" on:click=share>
             {move || if copied.get() { tr("Link copied", "Lien copié") } else { tr("Share", "Partager") }}
         </button>
-        {move || open.get().then(|| view! { <ShareLinks id=id.clone() open=open/> })}
+        {move || open.get().then(|| view! { {share_links(id.clone(), open)} })}
     }
 }
 
@@ -337,8 +333,7 @@ fn copy(text: &str) {
 }
 
 /// The facilitator's share dialog: a link per role.
-#[component]
-fn ShareLinks(id: String, open: RwSignal<bool>) -> impl IntoView {
+fn share_links(id: String, open: RwSignal<bool>) -> impl IntoView {
     let links = RwSignal::new(None::<Result<crate::api::Links, String>>);
     let copied = RwSignal::new(None::<&'static str>);
     {

@@ -102,7 +102,7 @@ async fn my_boards() -> Result<Vec<BoardInfo>, String> {
             Err((_, err)) => return Err(err),
         }
     }
-    boards.sort_by_key(|b| std::cmp::Reverse(b.updated));
+    boards.sort_unstable_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
     Ok(boards)
 }
 

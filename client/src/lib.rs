@@ -86,6 +86,17 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if single { one } else { many })
 }
 
+/// `c` as a capital letter, for initials: ASCII and the Latin-1 letters of
+/// French names (the full Unicode tables cost the WASM more than they
+/// bring to an avatar).
+pub fn capital(c: char) -> char {
+    match c {
+        'a'..='z' => c.to_ascii_uppercase(),
+        'à'..='þ' if c != '÷' => char::from_u32(c as u32 - 0x20).unwrap_or(c),
+        _ => c,
+    }
+}
+
 /// The top bar's brand mark, shared by every page.
 #[component]
 fn Brand() -> impl IntoView {

@@ -14,13 +14,14 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-use atelier_shared::protocol;
+use atelier_shared::{facilitation, protocol};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 use yrs::sync::{Awareness, Message, SyncMessage};
 use yrs::updates::decoder::Decode;
+use yrs::updates::encoder::Encode;
 use yrs::{Doc, OffsetKind, Options, Origin, Transact, Update};
 
 /// Origin of transactions that apply what the server sent: not echoed back
@@ -91,6 +92,8 @@ pub struct Peer {
     /// Pointer position in board units, while it is over the board.
     pub cursor: Option<(f64, f64)>,
     pub selection: Vec<String>,
+    /// The part of the board they see (x, y, w, h), for those who follow.
+    pub view: Option<[f64; 4]>,
 }
 
 /// What the page shows of the board and the connection.
@@ -99,6 +102,12 @@ pub struct Live {
     pub doc: Doc,
     pub status: ReadSignal<Status>,
     pub peers: ReadSignal<Vec<Peer>>,
+    /// The facilitator's settings, as the server last sent them.
+    pub facilitation: ReadSignal<facilitation::State>,
+    /// Reactions received: (a number, the reaction), newest last.
+    pub reactions: ReadSignal<Vec<(u32, facilitation::Reaction)>>,
+    /// The server's last refusal of something this user did.
+    pub denied: ReadSignal<Option<String>>,
 }
 
 struct State {
@@ -121,6 +130,11 @@ struct State {
     presence_scheduled: bool,
     status: WriteSignal<Status>,
     peers: WriteSignal<Vec<Peer>>,
+    facilitation: WriteSignal<facilitation::State>,
+    reactions: WriteSignal<Vec<(u32, facilitation::Reaction)>>,
+    denied: WriteSignal<Option<String>>,
+    /// Who this browser votes as (kept in local storage).
+    voter: String,
 }
 
 impl State {
@@ -163,6 +177,9 @@ pub fn new_doc() -> Doc {
 pub fn connect(doc: Doc, board: &str, name: &str, color: &str) -> Live {
     let (status, set_status) = signal(Status::Connecting);
     let (peers, set_peers) = signal(Vec::<Peer>::new());
+    let (facilitation, set_facilitation) = signal(facilitation::State::default());
+    let (reactions, set_reactions) = signal(Vec::new());
+    let (denied, set_denied) = signal(None::<String>);
 
     let mut awareness = Awareness::with_clock(doc.clone(), || js_sys::Date::now() as u64);
     let _ = awareness.set_local_state(serde_json::json!({
@@ -209,6 +226,10 @@ pub fn connect(doc: Doc, board: &str, name: &str, color: &str) -> Live {
             presence_scheduled: false,
             status: set_status,
             peers: set_peers,
+            facilitation: set_facilitation,
+            reactions: set_reactions,
+            denied: set_denied,
+            voter: voter(),
         })
     });
     HANDLERS.with_borrow_mut(|h| *h = Some(handlers()));
@@ -219,7 +240,155 @@ pub fn connect(doc: Doc, board: &str, name: &str, color: &str) -> Live {
         AWARENESS_RENEW_MS,
     );
     renew.forget();
-    Live { doc, status, peers }
+    Live {
+        doc,
+        status,
+        peers,
+        facilitation,
+        reactions,
+        denied,
+    }
+}
+
+/// This browser's lasting voter id (its ballot survives a reload).
+fn voter() -> String {
+    let storage = window().local_storage().ok().flatten();
+    if let Some(id) = storage
+        .as_ref()
+        .and_then(|s| s.get_item("atelier.voter").ok().flatten())
+        .filter(|id| !id.is_empty() && id.len() <= 64)
+    {
+        return id;
+    }
+    let id = format!("{:016x}", (js_sys::Math::random() * 2f64.powi(53)) as u64);
+    if let Some(s) = storage {
+        let _ = s.set_item("atelier.voter", &id);
+    }
+    id
+}
+
+/// This browser's voter id.
+pub fn my_voter() -> String {
+    STATE.with_borrow(|s| s.as_ref().map(|s| s.voter.clone()).unwrap_or_default())
+}
+
+/// Sends a facilitation command; the server checks it and answers with
+/// the new state (or a refusal).
+pub fn command(command: &facilitation::Command) {
+    send(command_frame(command));
+}
+
+fn command_frame(command: &facilitation::Command) -> Vec<u8> {
+    let json = command_json(command).to_string().into_bytes();
+    Message::Custom(facilitation::COMMAND, json).encode_v1()
+}
+
+/// A command as the server reads it (written by hand: serde's derived
+/// code for the whole enum weighs on the WASM).
+fn command_json(command: &facilitation::Command) -> serde_json::Value {
+    use facilitation::Command as C;
+    use serde_json::json;
+    match command {
+        C::TimerSet { ms } => json!({"do": "timer-set", "ms": ms}),
+        C::TimerStart => json!({"do": "timer-start"}),
+        C::TimerPause => json!({"do": "timer-pause"}),
+        C::TimerAdd { ms } => json!({"do": "timer-add", "ms": ms}),
+        C::TimerClear => json!({"do": "timer-clear"}),
+        C::Follow { client, name } => json!({"do": "follow", "client": client, "name": name}),
+        C::Unfollow => json!({"do": "unfollow"}),
+        C::Lock { ids } => json!({"do": "lock", "ids": ids}),
+        C::Unlock { ids } => json!({"do": "unlock", "ids": ids}),
+        C::VoteOpen { scope, per_person } => {
+            json!({"do": "vote-open", "scope": scope, "per_person": per_person})
+        }
+        C::VoteClose => json!({"do": "vote-close"}),
+        C::VoteClear => json!({"do": "vote-clear"}),
+        C::Vote { voter, id } => json!({"do": "vote", "voter": voter, "id": id}),
+        C::Unvote { voter, id } => json!({"do": "unvote", "voter": voter, "id": id}),
+        C::React { emoji, name } => json!({"do": "react", "emoji": emoji, "name": name}),
+        C::Hello { voter } => json!({"do": "hello", "voter": voter}),
+    }
+}
+
+/// The state the server sent, read by hand (as [`command_json`]); its
+/// `now` becomes the offset of the server's clock from this browser's.
+fn read_state(data: &[u8]) -> Option<facilitation::State> {
+    use serde_json::Value;
+    let v: Value = serde_json::from_slice(data).ok()?;
+    let int = |v: &Value, key: &str| v.get(key).and_then(Value::as_i64);
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
+    let strings = |v: Option<&Value>| -> Vec<String> {
+        v.and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let timer = v
+        .get("timer")
+        .filter(|t| t.is_object())
+        .map(|t| facilitation::Timer {
+            total_ms: int(t, "total_ms").unwrap_or(0),
+            ends_at: int(t, "ends_at"),
+            left_ms: int(t, "left_ms").unwrap_or(0),
+        });
+    let follow = v
+        .get("follow")
+        .filter(|f| f.is_object())
+        .map(|f| facilitation::Follow {
+            client: f.get("client").and_then(Value::as_u64).unwrap_or(0),
+            name: text(f, "name").unwrap_or_default(),
+        });
+    let vote = v
+        .get("vote")
+        .filter(|x| x.is_object())
+        .map(|x| facilitation::Vote {
+            scope: text(x, "scope"),
+            per_person: int(x, "per_person").unwrap_or(0).clamp(0, 255) as u8,
+            open: x.get("open").and_then(Value::as_bool).unwrap_or(false),
+            cast: int(x, "cast").unwrap_or(0).max(0) as u32,
+            voters: int(x, "voters").unwrap_or(0).max(0) as u32,
+            results: x
+                .get("results")
+                .and_then(Value::as_array)
+                .map(|r| {
+                    r.iter()
+                        .filter_map(|pair| {
+                            let pair = pair.as_array()?;
+                            Some((
+                                pair.first()?.as_str()?.to_owned(),
+                                pair.get(1)?.as_u64()? as u32,
+                            ))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        });
+    Some(facilitation::State {
+        now: int(&v, "now")? - js_sys::Date::now() as i64,
+        timer,
+        follow,
+        locked: strings(v.get("locked")).into_iter().collect(),
+        vote,
+        mine: strings(v.get("mine")),
+    })
+}
+
+/// This user's awareness client id (what others follow).
+pub fn my_client() -> u64 {
+    STATE.with_borrow(|s| {
+        s.as_ref()
+            .map(|s| s.awareness.client_id().get())
+            .unwrap_or(0)
+    })
+}
+
+/// Tells the others what part of the board this user sees (for those who
+/// follow them).
+pub fn set_view(view: [f64; 4]) {
+    set_presence_field("view", serde_json::json!(view.map(f64::round)));
 }
 
 /// Tells the others where this user's pointer is (in board units; `None`
@@ -345,6 +514,10 @@ fn handlers() -> Handlers {
                 if let Ok(update) = state.awareness.update() {
                     frames.push(protocol::awareness(update));
                 }
+                // Who we vote as, so our own ballot comes back.
+                frames.push(command_frame(&facilitation::Command::Hello {
+                    voter: state.voter.clone(),
+                }));
                 Some(frames)
             });
             // One message per frame.
@@ -473,7 +646,32 @@ fn receive(frame: &[u8]) {
                         replies.push(protocol::awareness(update));
                     }
                 }
-                Message::Auth(_) | Message::Custom(..) => {}
+                Message::Custom(facilitation::STATE, data) => {
+                    if let Some(received) = read_state(&data) {
+                        state.facilitation.set(received);
+                    }
+                }
+                Message::Custom(facilitation::REACTION, data) => {
+                    let read = serde_json::from_slice::<serde_json::Value>(&data).ok();
+                    let reaction = read.and_then(|v| {
+                        Some(facilitation::Reaction {
+                            emoji: v.get("emoji")?.as_str()?.to_owned(),
+                            name: v.get("name")?.as_str()?.to_owned(),
+                        })
+                    });
+                    if let Some(reaction) = reaction {
+                        leptos::prelude::Update::update(&state.reactions, |r| {
+                            let n = r.last().map_or(0, |(n, _)| n + 1);
+                            r.push((n, reaction));
+                            // Those long gone are dropped.
+                            if r.len() > 24 {
+                                r.remove(0);
+                            }
+                        });
+                    }
+                }
+                Message::Auth(reason) => state.denied.set(reason),
+                Message::Custom(..) => {}
             }
         }
         replies
@@ -519,8 +717,14 @@ fn peers(awareness: &Awareness) -> Vec<Peer> {
                         .collect()
                 })
                 .unwrap_or_default();
+            let view = json.get("view").and_then(|v| {
+                let v = v.as_array()?;
+                let n: Vec<f64> = v.iter().filter_map(|x| x.as_f64()).collect();
+                (n.len() == 4 && n.iter().all(|x| x.is_finite())).then(|| [n[0], n[1], n[2], n[3]])
+            });
             Some(Peer {
                 client: id.get(),
+                view,
                 name: user
                     .get("name")?
                     .as_str()?
@@ -538,7 +742,7 @@ fn peers(awareness: &Awareness) -> Vec<Peer> {
             })
         })
         .collect();
-    peers.sort_by(|a, b| a.name.cmp(&b.name).then(a.client.cmp(&b.client)));
+    peers.sort_unstable_by(|a, b| a.name.cmp(&b.name).then(a.client.cmp(&b.client)));
     peers
 }
 

@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Instant;
 
+use atelier_shared::facilitation::{self, Command, Facilitation, Outcome, Refused};
 use atelier_shared::{Board, BoardId, protocol};
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
@@ -116,6 +117,8 @@ pub(crate) enum RoomMsg {
 struct Peer {
     /// What its link lets it do.
     grant: Grant,
+    /// Who it votes as (it says so once connected).
+    voter: Option<String>,
     /// It was told once that its updates are refused.
     told_read_only: bool,
     out: mpsc::Sender<Bytes>,
@@ -166,6 +169,11 @@ pub(crate) struct Room {
     /// Set when the board is being deleted: acknowledged once the room has
     /// closed.
     deleting: Option<oneshot::Sender<()>>,
+    /// The facilitator's settings (timer, follow, locks, vote), kept by the
+    /// room and stored apart from the document.
+    facilitation: Facilitation,
+    /// It changed in this batch: store it, then send it to everyone.
+    facilitation_changed: bool,
 }
 
 impl Room {
@@ -204,6 +212,13 @@ impl Room {
         rooms.metrics.board_loads.inc();
         let doc = doc_of(&id, &stored);
         let board = Board::new(&doc);
+        // A state that does not read (an older shape) starts afresh.
+        let facilitation = rooms
+            .store
+            .facilitation(&id)
+            .await?
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default();
         info!(
             board = %id,
             updates = stored.updates.len(),
@@ -224,6 +239,8 @@ impl Room {
             empty_since: Some(tokio::time::Instant::now()),
             full_state: None,
             deleting: None,
+            facilitation,
+            facilitation_changed: false,
         })
     }
 
@@ -380,6 +397,15 @@ impl Room {
         for (done, title) in title_acks {
             let _ = done.send(self.rooms.store.set_title(&self.id, &title).await);
         }
+        if std::mem::take(&mut self.facilitation_changed) {
+            let json = serde_json::to_string(&self.facilitation)
+                .map_err(|e| StoreError::Io(std::io::Error::other(e)))?;
+            self.rooms.store.set_facilitation(&self.id, &json).await?;
+            let peers: Vec<PeerId> = self.peers.keys().copied().collect();
+            for peer in peers {
+                self.send_facilitation(peer, &mut out);
+            }
+        }
         self.deliver(out);
         self.maybe_compact();
         Ok(())
@@ -398,6 +424,7 @@ impl Room {
             peer,
             Peer {
                 grant,
+                voter: None,
                 told_read_only: false,
                 out: tx,
                 close,
@@ -412,6 +439,7 @@ impl Room {
         if let Some(states) = protocol::awareness_states(&self.awareness) {
             out.push(Target::One(peer), states);
         }
+        self.send_facilitation(peer, out);
         let _ = joined.send(());
     }
 
@@ -482,8 +510,75 @@ impl Room {
                 }
             }
             Message::Auth(_) => {}
+            Message::Custom(facilitation::COMMAND, data) => self.command(peer, &data, out),
             Message::Custom(tag, _) => {
                 debug!(board = %self.id, peer, tag, "ignoring a custom message")
+            }
+        }
+    }
+
+    /// The facilitation state as `peer` sees it (its own ballot only).
+    fn send_facilitation(&self, peer: PeerId, out: &mut Outbox) {
+        let Some(p) = self.peers.get(&peer) else {
+            return;
+        };
+        let state = self
+            .facilitation
+            .state_for(p.voter.as_deref(), crate::store::now_ms());
+        if let Ok(json) = serde_json::to_vec(&state) {
+            out.push(
+                Target::One(peer),
+                Message::Custom(facilitation::STATE, json).encode_v1(),
+            );
+        }
+    }
+
+    /// A facilitation command from `peer`, checked against its role: a
+    /// refusal is told to it alone (y-protocols' permission-denied).
+    fn command(&mut self, peer: PeerId, data: &[u8], out: &mut Outbox) {
+        let Some(p) = self.peers.get_mut(&peer) else {
+            return;
+        };
+        let command: Command = match serde_json::from_slice(data) {
+            Ok(command) => command,
+            Err(err) => {
+                debug!(board = %self.id, peer, %err, "unreadable facilitation command");
+                out.push(
+                    Target::One(peer),
+                    Message::Auth(Some(format!("unreadable command: {err}"))).encode_v1(),
+                );
+                return;
+            }
+        };
+        if let Command::Hello { voter } = &command {
+            p.voter = Some(voter.chars().take(64).collect());
+            self.send_facilitation(peer, out);
+            return;
+        }
+        let (facilitator, writes) = (p.grant.role == Role::Facilitator, p.grant.role.writes());
+        match self
+            .facilitation
+            .apply(command, facilitator, writes, crate::store::now_ms())
+        {
+            Ok(Outcome::Changed) => self.facilitation_changed = true,
+            Ok(Outcome::Same) => {}
+            Ok(Outcome::React(reaction)) => {
+                if let Ok(json) = serde_json::to_vec(&reaction) {
+                    out.push(
+                        Target::All,
+                        Message::Custom(facilitation::REACTION, json).encode_v1(),
+                    );
+                }
+            }
+            Err(refused) => {
+                self.rooms.metrics.access_refused.inc();
+                let reason = match refused {
+                    Refused::NotFacilitator => crate::access::Refusal::NotFacilitator.to_string(),
+                    Refused::ReadOnly => crate::access::Refusal::ReadOnly.to_string(),
+                    Refused::Invalid(why) => why.to_owned(),
+                };
+                debug!(board = %self.id, peer, %reason, "facilitation command refused");
+                out.push(Target::One(peer), Message::Auth(Some(reason)).encode_v1());
             }
         }
     }

@@ -70,6 +70,9 @@ pub trait Store: Send + Sync + 'static {
     /// Moves `role`'s link to its next generation (revoking the earlier
     /// links of that role) and returns the new generations.
     async fn regenerate(&self, board: &BoardId, role: Role) -> Result<Generations, StoreError>;
+    /// The board's facilitation state (JSON), if it was ever set.
+    async fn facilitation(&self, board: &BoardId) -> Result<Option<String>, StoreError>;
+    async fn set_facilitation(&self, board: &BoardId, state: &str) -> Result<(), StoreError>;
     /// Deletes the board's document and log, and revokes every link to it
     /// (each role moves to its next generation). Whether it existed.
     async fn delete(&self, board: &BoardId) -> Result<bool, StoreError>;
@@ -159,10 +162,20 @@ mod contract {
         assert_eq!(store.links(&c).await.unwrap(), moved);
         assert_eq!(store.links(&a).await.unwrap(), Generations::default());
 
+        // Facilitation state.
+        assert_eq!(store.facilitation(&c).await.unwrap(), None);
+        store.set_facilitation(&c, "{\"x\":1}").await.unwrap();
+        store.set_facilitation(&c, "{\"x\":2}").await.unwrap();
+        assert_eq!(
+            store.facilitation(&c).await.unwrap().as_deref(),
+            Some("{\"x\":2}")
+        );
+
         // Deleting a board leaves the others.
         assert!(store.delete(&c).await.unwrap());
         assert!(!store.delete(&c).await.unwrap());
         assert_eq!(store.info(&c).await.unwrap(), None);
+        assert_eq!(store.facilitation(&c).await.unwrap(), None);
         let gone = store.load(&c).await.unwrap();
         assert!(gone.snapshot.is_none() && gone.updates.is_empty());
         let revoked = store.links(&c).await.unwrap();

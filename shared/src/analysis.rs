@@ -227,7 +227,7 @@ pub fn duplicates<'a>(notes: impl IntoIterator<Item = (&'a str, &'a str)>) -> Ve
         }
         n
     };
-    distinct.sort_by_key(|&i| notes[i].1.len());
+    distinct.sort_unstable_by_key(|&i| (notes[i].1.len(), i));
     for (k, &i) in distinct.iter().enumerate() {
         let a = &notes[i].1;
         for &j in &distinct[k + 1..] {

@@ -28,6 +28,7 @@ mod board;
 mod board_id;
 mod element;
 pub mod export;
+pub mod facilitation;
 pub mod import;
 mod interview;
 pub mod journey;

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use atelier_shared::protocol;
+use atelier_shared::{facilitation, protocol};
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{mpsc, watch};
@@ -12,6 +12,7 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 use yrs::sync::{Awareness, Message, SyncMessage};
 use yrs::types::ToJson;
 use yrs::updates::decoder::Decode;
+use yrs::updates::encoder::Encode;
 use yrs::{Any, ClientID, Doc, GetString, Map, MapRef, ReadTxn, Transact, TransactionMut, Update};
 
 /// How the connection ended, once it has.
@@ -21,6 +22,13 @@ pub enum Ended {
     Closed(u16),
     /// The TCP connection ended without a close frame.
     Dropped,
+}
+
+/// What the server said about facilitation.
+#[derive(Default)]
+struct Heard {
+    state: Option<facilitation::State>,
+    reactions: Vec<facilitation::Reaction>,
 }
 
 pub struct YClient {
@@ -33,6 +41,8 @@ pub struct YClient {
     frames: Arc<std::sync::atomic::AtomicU64>,
     /// Reasons of the permission-denied messages received.
     denied: Arc<Mutex<Vec<String>>>,
+    /// Facilitation states and reactions received, newest last.
+    heard: Arc<Mutex<Heard>>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -53,6 +63,7 @@ impl YClient {
         let (ended_tx, ended) = watch::channel(None);
         let frames = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let denied = Arc::new(Mutex::new(Vec::new()));
+        let heard = Arc::new(Mutex::new(Heard::default()));
 
         let writer = tokio::spawn(async move {
             while let Some(msg) = out_rx.recv().await {
@@ -63,18 +74,19 @@ impl YClient {
             let _ = sink.close().await;
         });
         let reader = {
-            let (awareness, out, frames, denied) = (
+            let (awareness, out, frames, denied, heard) = (
                 awareness.clone(),
                 out.clone(),
                 frames.clone(),
                 denied.clone(),
+                heard.clone(),
             );
             tokio::spawn(async move {
                 let end = loop {
                     match stream.next().await {
                         Some(Ok(WsMessage::Binary(data))) => {
                             frames.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let replies = handle(&awareness, &data, &synced_tx, &denied);
+                            let replies = handle(&awareness, &data, &synced_tx, &denied, &heard);
                             for reply in replies {
                                 let _ = out.send(WsMessage::Binary(reply.into())).await;
                             }
@@ -98,6 +110,7 @@ impl YClient {
             ended,
             frames,
             denied,
+            heard,
             tasks: vec![writer, reader],
         };
         client.send_raw(protocol::sync_step1(&doc)).await;
@@ -219,6 +232,23 @@ impl YClient {
         self.doc.client_id()
     }
 
+    /// Sends a facilitation command (a y-websocket custom message).
+    pub async fn command(&self, command: &facilitation::Command) {
+        let json = serde_json::to_vec(command).expect("command JSON");
+        self.send_raw(Message::Custom(facilitation::COMMAND, json).encode_v1())
+            .await;
+    }
+
+    /// The last facilitation state the server sent.
+    pub fn facilitation(&self) -> Option<facilitation::State> {
+        self.heard.lock().expect("heard").state.clone()
+    }
+
+    /// The reactions the server relayed.
+    pub fn reactions(&self) -> Vec<facilitation::Reaction> {
+        self.heard.lock().expect("heard").reactions.clone()
+    }
+
     /// The permission-denied messages the server sent (their reasons).
     pub fn denied(&self) -> Vec<String> {
         self.denied.lock().expect("denied").clone()
@@ -276,6 +306,7 @@ fn handle(
     frame: &[u8],
     synced: &watch::Sender<bool>,
     denied: &Mutex<Vec<String>>,
+    heard: &Mutex<Heard>,
 ) -> Vec<Vec<u8>> {
     let Ok(messages) = protocol::decode_frame(frame) else {
         return Vec::new();
@@ -304,6 +335,16 @@ fn handle(
                 .lock()
                 .expect("denied")
                 .push(reason.unwrap_or_default()),
+            Message::Custom(facilitation::STATE, data) => {
+                if let Ok(state) = serde_json::from_slice(&data) {
+                    heard.lock().expect("heard").state = Some(state);
+                }
+            }
+            Message::Custom(facilitation::REACTION, data) => {
+                if let Ok(reaction) = serde_json::from_slice(&data) {
+                    heard.lock().expect("heard").reactions.push(reaction);
+                }
+            }
             Message::Custom(..) => {}
         }
     }

@@ -373,3 +373,356 @@ async fn facilitator_editor_and_viewer_in_browsers() {
     server.stop().await;
     run.unwrap();
 }
+
+/// The facilitator's controls are checked on the server: a participant's
+/// timer, lock, vote opening or follow is refused; everyone receives the
+/// state; ballots stay secret until the vote closes; the state survives a
+/// restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facilitation_commands_are_checked_on_the_server() {
+    use atelier_shared::facilitation::Command;
+    let server = server().await;
+    let id = server.new_board("Workshop").await;
+    let mut fac = YClient::connect(&server.ws(&id)).await.unwrap();
+    let mut ed = YClient::connect(&server.ws_as(&id, Role::Editor))
+        .await
+        .unwrap();
+    let mut view = YClient::connect(&server.ws_as(&id, Role::Viewer))
+        .await
+        .unwrap();
+    for c in [&mut fac, &mut ed, &mut view] {
+        c.synced().await;
+    }
+    // Everyone gets the state on joining.
+    assert!(eventually(WAIT, || view.facilitation().is_some()).await);
+
+    // A participant cannot run the workshop.
+    for command in [
+        Command::TimerSet { ms: 60_000 },
+        Command::Lock {
+            ids: vec!["n1".into()],
+        },
+        Command::VoteOpen {
+            scope: None,
+            per_person: 3,
+        },
+        Command::Follow {
+            client: ed.client_id().get(),
+            name: "Eve".into(),
+        },
+    ] {
+        ed.command(&command).await;
+    }
+    assert!(
+        eventually(WAIT, || ed.denied().len() == 4).await,
+        "{:?}",
+        ed.denied()
+    );
+    assert!(
+        ed.denied()
+            .iter()
+            .all(|d| d.contains("only the board's facilitator"))
+    );
+    ed.command(&Command::Hello {
+        voter: "eve".into(),
+    })
+    .await;
+
+    // The facilitator does; everyone sees it.
+    fac.command(&Command::TimerSet { ms: 600_000 }).await;
+    fac.command(&Command::TimerStart).await;
+    fac.command(&Command::Lock {
+        ids: vec!["n1".into()],
+    })
+    .await;
+    fac.command(&Command::VoteOpen {
+        scope: None,
+        per_person: 2,
+    })
+    .await;
+    for c in [&fac, &ed, &view] {
+        assert!(
+            eventually(WAIT, || c.facilitation().is_some_and(|s| s
+                .timer
+                .as_ref()
+                .is_some_and(|t| t.running())
+                && s.locked.contains("n1")
+                && s.vote.as_ref().is_some_and(|v| v.open)))
+            .await,
+            "{:?}",
+            c.facilitation()
+        );
+    }
+    // Ballots: the editor votes, the viewer cannot; nobody sees on what.
+    ed.command(&Command::Vote {
+        voter: "eve".into(),
+        id: "n1".into(),
+    })
+    .await;
+    view.command(&Command::Vote {
+        voter: "vic".into(),
+        id: "n2".into(),
+    })
+    .await;
+    assert!(eventually(WAIT, || !view.denied().is_empty()).await);
+    assert!(
+        eventually(WAIT, || fac
+            .facilitation()
+            .and_then(|s| s.vote)
+            .is_some_and(|v| v.cast == 1 && v.voters == 1))
+        .await
+    );
+    assert!(eventually(WAIT, || ed.facilitation().is_some_and(|s| s.mine == ["n1"])).await);
+    assert!(
+        fac.facilitation().unwrap().mine.is_empty(),
+        "not the facilitator's ballot"
+    );
+    assert!(fac.facilitation().unwrap().vote.unwrap().results.is_empty());
+    // A reaction from anyone who writes reaches everyone.
+    ed.command(&Command::React {
+        emoji: "🎉".into(),
+        name: "Eve".into(),
+    })
+    .await;
+    assert!(
+        eventually(WAIT, || view
+            .reactions()
+            .iter()
+            .any(|r| r.emoji == "🎉" && r.name == "Eve"))
+        .await
+    );
+    // A command that does not read is refused, the connection stays.
+    ed.send_raw(yrs::updates::encoder::Encode::encode_v1(
+        &yrs::sync::Message::Custom(atelier_shared::facilitation::COMMAND, b"{not json".to_vec()),
+    ))
+    .await;
+    assert!(
+        eventually(WAIT, || ed
+            .denied()
+            .iter()
+            .any(|d| d.contains("unreadable")))
+        .await
+    );
+    assert!(ed.is_open());
+    // Closing: the ranking for everyone.
+    fac.command(&Command::VoteClose).await;
+    assert!(
+        eventually(WAIT, || view
+            .facilitation()
+            .and_then(|s| s.vote)
+            .is_some_and(|v| !v.open && v.results == [("n1".to_owned(), 1)]))
+        .await
+    );
+    // After a restart, the state is still there.
+    drop((fac, ed, view));
+    let (dir, addr) = (server.data_dir.clone(), server.addr);
+    server.stop().await;
+    let server = TestServer::start_at(&dir, addr, Config::default()).await;
+    let back = YClient::connect(&server.ws(&id)).await.unwrap();
+    assert!(
+        eventually(WAIT, || back.facilitation().is_some_and(|s| s
+            .locked
+            .contains("n1")
+            && s.timer.is_some()
+            && s.vote.as_ref().is_some_and(|v| v.results.len() == 1)))
+        .await,
+        "{:?}",
+        back.facilitation()
+    );
+    server.stop().await;
+}
+
+/// A facilitated session in three browsers (facilitator, editor, viewer):
+/// the timer counts down for everyone and says when time is up; follow me
+/// moves the others' view; a locked note does not move; a dot vote from
+/// open to results; reactions float over every board.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_facilitated_session_in_three_browsers() {
+    use atelier_tests::browser::Browser;
+    let server = server().await;
+    let (id, _, bot) = server.board_with_bot("Facilitated").await;
+    for (i, text) in ["Slow refunds", "No call back", "Clear app"]
+        .into_iter()
+        .enumerate()
+    {
+        let mut note = atelier_shared::Element::new(
+            format!("n{i}"),
+            atelier_shared::Kind::Note,
+            200.0 * i as f64,
+            0.0,
+        );
+        note.text = text.into();
+        bot.add(&note).await;
+    }
+    let (fac, ed, view) = (
+        Browser::start().await.expect("browser"),
+        Browser::start().await.expect("browser"),
+        Browser::start().await.expect("browser"),
+    );
+    let run = async {
+        fac.join(&server.board_url(&id), "Fatou").await?;
+        ed.join(&server.board_url_as(&id, Role::Editor), "Eve").await?;
+        view.join(&server.board_url_as(&id, Role::Viewer), "Victor").await?;
+        // Only the facilitator has the controls.
+        fac.wait_for("[data-fac='timer-set']").await?;
+        for b in [&ed, &view] {
+            anyhow::ensure!(
+                b.eval("return !document.querySelector('[data-fac]');").await? == true,
+                "controls shown to a participant"
+            );
+        }
+
+        // Timer: 1 minute, started, seen counting down by all.
+        fac.eval(
+            "const s = document.querySelector(\"[data-fac='timer-set']\"); s.value = '1';
+             s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+        )
+        .await?;
+        fac.click_css("[data-fac='timer-toggle']").await?;
+        for b in [&fac, &ed, &view] {
+            b.until(
+                "the timer runs",
+                "const t = document.querySelector('.timer.running'); return !!t && /^\\d+:\\d\\d$/.test(t.textContent.trim());",
+            )
+            .await?;
+        }
+        fac.click_css("[data-fac='timer-toggle']").await?; // pause
+        fac.wait_for(".timer:not(.running)").await?;
+        // The end of a countdown (a 2-second one, from the facilitator's
+        // bot): everyone is told.
+        use atelier_shared::facilitation::Command;
+        bot.command(&Command::TimerSet { ms: 2_000 }).await;
+        bot.command(&Command::TimerStart).await;
+        for b in [&fac, &ed, &view] {
+            b.until(
+                "time is up",
+                "const t = document.querySelector('.timer.done'); return !!t && t.textContent.includes(\"Time's up\");",
+            )
+            .await?;
+        }
+        ed.screenshot("facilitation-time-up").await?;
+        // The facilitator's controls again: clear, a minute, start.
+        fac.click_css("[data-fac='timer-clear']").await?;
+        fac.eval(
+            "const s = document.querySelector(\"[data-fac='timer-set']\"); s.value = '1';
+             s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+        )
+        .await?;
+        fac.click_css("[data-fac='timer-toggle']").await?;
+        ed.wait_for(".timer.running").await?;
+        fac.screenshot("facilitation-timer").await?;
+
+        // Follow me: the others' view moves where the facilitator looks.
+        fac.click_css("[data-fac='follow']").await?;
+        for b in [&ed, &view] {
+            b.wait_for(".banner.follow").await?;
+        }
+        let camera = |b: &Browser| {
+            let b = b.client.clone();
+            async move {
+                let v = b
+                    .execute("return document.querySelector('.world').style.transform;", vec![])
+                    .await?;
+                Ok::<_, anyhow::Error>(v.as_str().unwrap_or_default().to_owned())
+            }
+        };
+        fac.drag_with(1, (700.0, 400.0), (400.0, 250.0)).await?; // middle-button pan
+        let moved = camera(&fac).await?;
+        // The same view, to the pixel (the view travels in whole units).
+        let numbers = |t: &str| -> Vec<f64> {
+            t.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+                .filter_map(|n| n.parse().ok())
+                .collect()
+        };
+        let mut followed = false;
+        for _ in 0..50 {
+            let (a, b) = (numbers(&camera(&ed).await?), numbers(&moved));
+            if a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| (x - y).abs() <= 1.0) {
+                followed = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::ensure!(followed, "the editor's view did not follow: {} vs {moved}", camera(&ed).await?);
+        // The viewer stops following: the view stays where it is.
+        view.click_css("[data-fac='follow-toggle']").await?;
+        view.wait_for(".banner.follow.paused").await?;
+        fac.click_css("[data-fac='follow']").await?;
+        ed.until("the banner goes", "return !document.querySelector('.banner.follow');")
+            .await?;
+
+        // Lock: the facilitator locks a note; the editor cannot move it.
+        fac.type_text("!").await?;
+        ed.type_text("!").await?;
+        fac.wait_for("[data-id='n0']").await?;
+        let (x, y) = fac.center_of("[data-id='n0']").await?;
+        fac.click_at(x, y).await?;
+        fac.click_css("[data-action='lock']").await?;
+        ed.wait_for("[data-id='n0'].locked").await?;
+        let before = bot.element("n0").map(|e| (e.x, e.y));
+        let (x, y) = ed.center_of("[data-id='n0']").await?;
+        ed.drag((x, y), (x + 150.0, y + 120.0)).await?;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        anyhow::ensure!(bot.element("n0").map(|e| (e.x, e.y)) == before, "a locked note moved");
+        fac.type_text("\u{e00c}").await?;
+
+        // A dot vote: open, two votes from Eve, closed: results for all.
+        fac.click_css("[data-fac='vote-open']").await?;
+        ed.wait_for(".banner.vote[data-votes-left='3']").await?;
+        view.wait_for(".banner.vote").await?;
+        anyhow::ensure!(
+            view.eval("return !document.querySelector('[data-vote]');").await? == true,
+            "a viewer can vote"
+        );
+        ed.click_css("[data-vote='n1']").await?;
+        ed.wait_for(".banner.vote[data-votes-left='2']").await?;
+        ed.click_css("[data-vote='n1']").await?;
+        ed.wait_for(".banner.vote[data-votes-left='1']").await?;
+        fac.click_css("[data-vote='n2']").await?;
+        // Nobody sees others' ballots: the facilitator sees counts only.
+        fac.until(
+            "two voters, three votes",
+            "return /· 3$/.test(document.querySelector(\"[data-fac='vote-close']\").textContent.trim());",
+        )
+        .await?;
+        anyhow::ensure!(
+            fac.eval("return document.querySelectorAll('.el-votes').length;").await? == 0,
+            "counts shown before the close"
+        );
+        fac.click_css("[data-fac='vote-close']").await?;
+        for b in [&fac, &ed, &view] {
+            b.until(
+                "the results",
+                "const r = document.querySelector('.banner.results'); return !!r && r.textContent.includes('1. No call back')
+                    && document.querySelector(\"[data-id='n1'] .el-votes\").textContent === '● 2';",
+            )
+            .await?;
+        }
+        fac.screenshot("facilitation-vote").await?;
+
+        // Reactions: Eve's applause floats over everyone's board.
+        ed.click_css("[data-react='🎉']").await?;
+        for b in [&fac, &view] {
+            b.until(
+                "the reaction",
+                "return [...document.querySelectorAll('.reaction')].some(r => r.textContent.includes('🎉') && r.textContent.includes('Eve'));",
+            )
+            .await?;
+        }
+        anyhow::ensure!(
+            view.eval("return !document.querySelector('.reaction-bar');").await? == true,
+            "a viewer can react"
+        );
+        anyhow::ensure!(
+            bot.facilitation().is_some_and(|s| s.locked.contains("n0")),
+            "the lock"
+        );
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    fac.close().await;
+    ed.close().await;
+    view.close().await;
+    server.stop().await;
+    run.unwrap();
+}

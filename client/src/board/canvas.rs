@@ -271,7 +271,7 @@ pub fn Canvas() -> impl IntoView {
         });
         if let Some(id) = hit {
             ui.select([id.clone()]);
-            if !ops::read_only() {
+            if !ops::read_only() && !ops::is_locked(&id) {
                 ui.editing.set(Some(id));
             }
         } else if ui.tool.get_untracked() == Tool::Select
@@ -295,7 +295,7 @@ pub fn Canvas() -> impl IntoView {
                 Some(color),
             );
             ui.select([id.clone()]);
-            if !ops::read_only() {
+            if !ops::read_only() && !ops::is_locked(&id) {
                 ui.editing.set(Some(id));
             }
         }
@@ -882,7 +882,7 @@ fn pointer_down(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Opt
             );
             ui.tool.set(Tool::Select);
             ui.select([id.clone()]);
-            if !ops::read_only() {
+            if !ops::read_only() && !ops::is_locked(&id) {
                 ui.editing.set(Some(id));
             }
             Gesture::None

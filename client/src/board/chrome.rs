@@ -70,7 +70,7 @@ pub fn Toolbar() -> impl IntoView {
                     class=move || if ui.tool.get() == tool { "tool active" } else { "tool" }
                     title=format!("{name} ({key})")
                     aria-label=name
-                    data-tool=key.to_lowercase()
+                    data-tool=key.to_ascii_lowercase()
                     on:click=move |_| ui.tool.set(tool)
                 >
                     <svg viewBox="0 0 20 20"><path d=d/></svg>

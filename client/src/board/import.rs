@@ -267,7 +267,7 @@ pub fn ImportDialog() -> impl IntoView {
                     view! {
                         <label>
                             <span>{field.label_in(ui_lang())}</span>
-                            <select data-field=format!("{field:?}").to_lowercase()
+                            <select data-field=format!("{field:?}").to_ascii_lowercase()
                                 on:change=move |ev| {
                                     let column = event_target_value(&ev).parse::<usize>().ok();
                                     mapping.update(|m| m.set(field, column));

@@ -144,6 +144,7 @@ fn keydown(ui: Ui, e: ev::KeyboardEvent) {
                 && let Some(id) = selection.into_iter().next()
                 && model().scene.kind(&id) != Some(Kind::Connector)
                 && !ops::read_only()
+                && !ops::is_locked(&id)
             {
                 ui.editing.set(Some(id));
             }

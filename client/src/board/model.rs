@@ -332,7 +332,7 @@ impl Scene {
                 Some((i.kind != Kind::Frame, i.stacking(), shape))
             })
             .collect();
-        shapes.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        shapes.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
         shapes.into_iter().map(|(_, _, s)| s).collect()
     }
 
@@ -505,6 +505,15 @@ pub fn install(
 /// UI state shared by the canvas and its panels (all `Copy` signals).
 #[derive(Clone, Copy)]
 pub struct Ui {
+    /// The facilitator's settings (timer, follow, locks, vote) and the
+    /// reactions, from the server.
+    pub facilitation: ReadSignal<atelier_shared::facilitation::State>,
+    pub reactions: ReadSignal<Vec<(u32, atelier_shared::facilitation::Reaction)>>,
+    /// This page's link: the facilitator's; one that writes (not a viewer).
+    pub facilitator: bool,
+    pub writes: bool,
+    /// This user follows the leader's view (until they stop).
+    pub following: RwSignal<bool>,
     pub camera: RwSignal<Camera>,
     /// Canvas size in CSS pixels.
     pub viewport: RwSignal<(f64, f64)>,

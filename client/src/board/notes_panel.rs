@@ -24,9 +24,9 @@ fn interview_notes() -> Vec<Element> {
         .filter_map(|id| scene.get(id))
         .filter(|e| e.kind == Kind::Note && !e.source.is_empty())
         .collect();
-    notes.sort_by(|a, b| {
-        (a.y, a.x)
-            .partial_cmp(&(b.y, b.x))
+    notes.sort_unstable_by(|a, b| {
+        (a.y, a.x, &a.id)
+            .partial_cmp(&(b.y, b.x, &b.id))
             .unwrap_or(std::cmp::Ordering::Equal)
     });
     notes

@@ -1,6 +1,7 @@
 //! Every change this user makes to the board: one yrs transaction each,
 //! with the local origin (so it is sent, and undoable by this user only).
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use atelier_shared::persona::{Line, PersonaEdit};
@@ -35,6 +36,21 @@ pub fn edit<R>(f: impl FnOnce(&mut TransactionMut, &Elements) -> R) -> R {
 
 thread_local! {
     static READ_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Elements the facilitator locked: nobody moves or edits them.
+    static LOCKED: RefCell<std::collections::BTreeSet<String>> = const { RefCell::new(std::collections::BTreeSet::new()) };
+}
+
+pub fn set_locked(ids: std::collections::BTreeSet<String>) {
+    LOCKED.set(ids);
+}
+
+pub fn is_locked(id: &str) -> bool {
+    LOCKED.with_borrow(|l| l.contains(id))
+}
+
+/// `ids` without the locked ones.
+fn unlocked<'a>(ids: impl IntoIterator<Item = &'a String>) -> Vec<&'a String> {
+    LOCKED.with_borrow(|l| ids.into_iter().filter(|id| !l.contains(*id)).collect())
 }
 
 /// This page holds a view-only link: no change leaves it.
@@ -128,6 +144,9 @@ pub fn insert(elements: &[Element]) {
 /// Runs `f` on element `id`'s map, in one local transaction (for the
 /// typed elements' own edits: personas, journey maps).
 pub fn with_map(id: &str, f: impl FnOnce(&mut TransactionMut, &yrs::MapRef)) {
+    if is_locked(id) {
+        return;
+    }
     edit(|txn, elements| {
         if let Some(Out::YMap(map)) = elements.map().get(txn, id) {
             f(txn, &map);
@@ -246,14 +265,14 @@ pub fn place_untracked(rects: &[(String, Rect)]) {
     }
     let model = model();
     let mut txn = model.doc.transact_mut_with(super::model::DRAG);
-    for (id, rect) in rects {
+    for (id, rect) in rects.iter().filter(|(id, _)| !is_locked(id)) {
         model.board.elements().set_rect(&mut txn, id, *rect);
     }
 }
 
 pub fn place(rects: &[(String, Rect)]) {
     edit(|txn, elements| {
-        for (id, rect) in rects {
+        for (id, rect) in rects.iter().filter(|(id, _)| !is_locked(id)) {
             elements.set_rect(txn, id, *rect);
         }
     });
@@ -298,7 +317,7 @@ pub fn with_dependents(ids: &HashSet<String>) -> HashSet<String> {
 pub fn delete(ids: &HashSet<String>) {
     let all = with_dependents(ids);
     edit(|txn, elements| {
-        for id in &all {
+        for id in unlocked(&all) {
             elements.remove(txn, id);
         }
     });
@@ -306,12 +325,15 @@ pub fn delete(ids: &HashSet<String>) {
 }
 
 pub fn edit_text(id: &str, text: &str) {
+    if is_locked(id) {
+        return;
+    }
     edit(|txn, elements| elements.edit_text(txn, id, text));
 }
 
 pub fn set_string(ids: &HashSet<String>, key: &str, value: &str) {
     edit(|txn, elements| {
-        for id in ids {
+        for id in unlocked(ids) {
             elements.set_string(txn, id, key, value);
         }
     });
@@ -327,7 +349,7 @@ pub fn restack(ids: &HashSet<String>, front: bool) {
         .iter()
         .filter_map(|id| Some((model.scene.get(id)?.z, id.clone())))
         .collect();
-    elements.sort_by(|a, b| a.0.total_cmp(&b.0));
+    elements.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     drop(model);
     let n = elements.len() as f64;
     edit(|txn, els| {
@@ -427,7 +449,7 @@ pub fn copy_set(ids: &HashSet<String>) -> Vec<Element> {
         }
         _ => true,
     });
-    elements.sort_by(|a, b| a.z.total_cmp(&b.z));
+    elements.sort_unstable_by(|a, b| a.z.total_cmp(&b.z).then_with(|| a.id.cmp(&b.id)));
     elements
 }
 

@@ -122,6 +122,7 @@ fn ContextBar(rect: Rect) -> impl IntoView {
                     <span class="bar-sep"></span>
                 }
             })}
+            {super::facilitate::lock_button(&selection)}
             <button class="bar-btn" title=tr("Bring to front (PgUp)", "Mettre au premier plan (PgUp)") on:click=move |_| ops::restack(&sel(), true)>
                 <svg viewBox="0 0 20 20"><rect x="7" y="3" width="10" height="10" rx="1.5" class="filled"/><path d="M3 7v10h10"/></svg>
             </button>

@@ -110,8 +110,8 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                 .split_whitespace()
                 .filter_map(|w| w.chars().next())
                 .take(2)
-                .collect::<String>()
-                .to_uppercase();
+                .map(crate::capital)
+                .collect::<String>();
             if initials.is_empty() {
                 "?".to_owned()
             } else {

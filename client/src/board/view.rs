@@ -118,6 +118,9 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             if selected {
                 class.push_str(" selected");
             }
+            if ui.facilitation.with(|f| f.locked.contains(&e.id)) {
+                class.push_str(" locked");
+            }
             if is_editing.get() {
                 class.push_str(" editing");
             }
@@ -188,6 +191,7 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     };
     let s = signal.clone();
     let text_id = id.clone();
+    let vote_id = id.clone();
     view! {
         <div class=class data-id=id style=style>
             {move || if is_editing.get() {
@@ -242,6 +246,7 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                 }
             })}
             <span class="el-author">{author}</span>
+            {super::facilitate::vote_marks(vote_id)}
         </div>
     }
 }

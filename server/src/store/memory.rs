@@ -13,6 +13,7 @@ use crate::access::{Generations, Role};
 pub struct MemoryStore {
     boards: Mutex<HashMap<BoardId, Entry>>,
     links: Mutex<HashMap<BoardId, Generations>>,
+    facilitation: Mutex<HashMap<BoardId, String>>,
 }
 
 struct Entry {
@@ -123,7 +124,22 @@ impl Store for MemoryStore {
         Ok(*g)
     }
 
+    async fn facilitation(&self, board: &BoardId) -> Result<Option<String>, StoreError> {
+        let states = self.facilitation.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(states.get(board).cloned())
+    }
+
+    async fn set_facilitation(&self, board: &BoardId, state: &str) -> Result<(), StoreError> {
+        let mut states = self.facilitation.lock().unwrap_or_else(|e| e.into_inner());
+        states.insert(board.clone(), state.to_owned());
+        Ok(())
+    }
+
     async fn delete(&self, board: &BoardId) -> Result<bool, StoreError> {
+        self.facilitation
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(board);
         let mut links = self.links.lock().unwrap_or_else(|e| e.into_inner());
         let g = links.entry(board.clone()).or_default();
         for role in Role::ALL {

@@ -16,8 +16,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::{BoardInfo, Store, StoreError, StoredDoc, implicit_info, now_ms};
 use crate::access::{Generations, Role};
 
-/// 2: share link generations (`links`).
-const SCHEMA_VERSION: i64 = 2;
+/// 2: share link generations (`links`); 3: facilitation state.
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS boards (
@@ -38,6 +38,10 @@ CREATE TABLE IF NOT EXISTS snapshots (
     board TEXT PRIMARY KEY,
     seq   INTEGER NOT NULL,
     data  BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS facilitation (
+    board TEXT PRIMARY KEY,
+    state TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS links (
     board       TEXT PRIMARY KEY,
@@ -297,12 +301,39 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn facilitation(&self, board: &BoardId) -> Result<Option<String>, StoreError> {
+        let board = board.to_string();
+        self.call(move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT state FROM facilitation WHERE board = ?1",
+                    [board],
+                    |r| r.get(0),
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn set_facilitation(&self, board: &BoardId, state: &str) -> Result<(), StoreError> {
+        let (board, state) = (board.to_string(), state.to_owned());
+        self.call(move |conn| {
+            conn.execute(
+                "INSERT INTO facilitation (board, state) VALUES (?1, ?2)
+                 ON CONFLICT (board) DO UPDATE SET state = excluded.state",
+                params![board, state],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn delete(&self, board: &BoardId) -> Result<bool, StoreError> {
         let board = board.to_string();
         self.call(move |conn| {
             let tx = conn.transaction()?;
             let existed = tx.execute("DELETE FROM boards WHERE id = ?1", [&board])? > 0;
-            for table in ["updates", "snapshots"] {
+            for table in ["updates", "snapshots", "facilitation"] {
                 tx.execute(&format!("DELETE FROM {table} WHERE board = ?1"), [&board])?;
             }
             tx.execute("INSERT OR IGNORE INTO links (board) VALUES (?1)", [&board])?;
@@ -350,8 +381,10 @@ mod tests {
         // A database of the first schema (no links) is brought up to date.
         {
             let conn = Connection::open(dir.join("atelier.db")).unwrap();
-            conn.execute_batch("DROP TABLE links; PRAGMA user_version = 1;")
-                .unwrap();
+            conn.execute_batch(
+                "DROP TABLE links; DROP TABLE facilitation; PRAGMA user_version = 1;",
+            )
+            .unwrap();
         }
         let upgraded = SqliteStore::open(&dir).unwrap();
         assert_eq!(upgraded.links(&a).await.unwrap(), Generations::default());
