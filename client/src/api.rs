@@ -195,6 +195,37 @@ async fn fetch(
     body: Option<String>,
     token: Option<String>,
 ) -> Result<(u16, String), (u16, String)> {
+    let response = send(method, url, body, token).await?;
+    let text = read_text(&response).await?;
+    Ok((response.status(), text))
+}
+
+/// A JSON export read by the server into the board's own format: the
+/// elements it holds, with fresh ids (the browser keeps no second reader).
+pub async fn read_export(
+    board: &str,
+    json: String,
+) -> Result<Vec<atelier_shared::Element>, String> {
+    let url = format!("/api/boards/{board}/import/json");
+    let response = send("POST", &url, Some(json), token(board))
+        .await
+        .map_err(|(_, e)| e)?;
+    let buffer = JsFuture::from(response.array_buffer().map_err(describe)?)
+        .await
+        .map_err(describe)?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    atelier_shared::clip::from_update(&bytes).ok_or_else(|| "unexpected answer".to_owned())
+}
+
+/// One request; a response that is not a success becomes its status and
+/// the server's reason (status 0: no answer). Not generic: one copy in the
+/// WASM.
+async fn send(
+    method: &str,
+    url: &str,
+    body: Option<String>,
+    token: Option<String>,
+) -> Result<Response, (u16, String)> {
     let no_answer = |e: JsValue| (0, describe(e));
     let init = RequestInit::new();
     init.set_method(method);
@@ -218,19 +249,24 @@ async fn fetch(
         .map_err(no_answer)?
         .dyn_into()
         .map_err(no_answer)?;
-    let text = JsFuture::from(response.text().map_err(no_answer)?)
-        .await
-        .map_err(no_answer)?
-        .as_string()
-        .unwrap_or_default();
     if !response.ok() {
+        let text = read_text(&response).await?;
         let message = serde_json::from_str::<serde_json::Value>(&text)
             .ok()
             .and_then(|v| v["error"].as_str().map(str::to_owned))
             .unwrap_or(text);
         return Err((response.status(), message));
     }
-    Ok((response.status(), text))
+    Ok(response)
+}
+
+async fn read_text(response: &Response) -> Result<String, (u16, String)> {
+    let no_answer = |e: JsValue| (0, describe(e));
+    Ok(JsFuture::from(response.text().map_err(no_answer)?)
+        .await
+        .map_err(no_answer)?
+        .as_string()
+        .unwrap_or_default())
 }
 
 fn describe(err: JsValue) -> String {

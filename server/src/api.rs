@@ -30,6 +30,41 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/boards/{id}/links", get(links))
         .route("/api/boards/{id}/links/{role}", post(regenerate))
         .route("/api/boards/{id}/export/{file}", get(export))
+        .route(
+            "/api/boards/{id}/import/json",
+            post(read_export).layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT)),
+        )
+}
+
+/// Largest JSON export read back, in bytes.
+const MAX_IMPORT: usize = 16 * 1024 * 1024;
+
+/// A JSON export (`atelier.board/1`) read for the browser: its elements
+/// with fresh ids, as a yrs update the board's own reader reads
+/// (`application/octet-stream`). Nothing is written: the browser adds them
+/// to its board, in its own undo step.
+async fn read_export(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<TokenQuery>,
+    headers: HeaderMap,
+    body: String,
+) -> Result<Response, AppError> {
+    let id: BoardId = id.parse()?;
+    authorize_as(&state, &id, &headers, query.t.as_deref(), Role::Editor).await?;
+    let mut fresh = || {
+        const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+        (0..12)
+            .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
+            .collect::<String>()
+    };
+    let elements = export::from_json(&body, Some(&mut fresh))
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/octet-stream")],
+        atelier_shared::clip::to_update(&elements),
+    )
+        .into_response())
 }
 
 /// The token a request carries: `Authorization: Bearer …`, else `?t=…`

@@ -26,6 +26,7 @@
 pub mod analysis;
 mod board;
 mod board_id;
+pub mod clip;
 mod element;
 pub mod export;
 pub mod facilitation;

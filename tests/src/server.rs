@@ -162,6 +162,29 @@ impl TestServer {
         (status, body)
     }
 
+    /// As [`TestServer::request_with`]: the raw body of a success.
+    pub async fn request_bytes(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        json: Option<&str>,
+    ) -> Vec<u8> {
+        let response = self.raw(method, path, json, Some(token)).await;
+        let at = response
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("headers");
+        let head = String::from_utf8_lossy(&response[..at]).to_lowercase();
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        let body = response[at + 4..].to_vec();
+        if head.contains("transfer-encoding: chunked") {
+            dechunk(&body)
+        } else {
+            body
+        }
+    }
+
     /// The response headers of a GET of `path`, in lower case.
     pub async fn raw_head(&self, path: &str) -> String {
         self.exchange("GET", path, None, None)
@@ -170,13 +193,14 @@ impl TestServer {
             .to_lowercase()
     }
 
-    async fn exchange(
+    /// One HTTP/1.1 request over a plain TCP socket: the whole response.
+    async fn raw(
         &self,
         method: &str,
         path: &str,
         json: Option<&str>,
         token: Option<&str>,
-    ) -> (u16, String, String) {
+    ) -> Vec<u8> {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let mut tcp = tokio::net::TcpStream::connect(self.addr)
             .await
@@ -193,6 +217,17 @@ impl TestServer {
         tcp.write_all(request.as_bytes()).await.expect("write");
         let mut response = Vec::new();
         tcp.read_to_end(&mut response).await.expect("read");
+        response
+    }
+
+    async fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        json: Option<&str>,
+        token: Option<&str>,
+    ) -> (u16, String, String) {
+        let response = self.raw(method, path, json, token).await;
         let response = String::from_utf8_lossy(&response).to_string();
         let status = response
             .split_whitespace()
@@ -234,5 +269,23 @@ impl Drop for TestServer {
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
         }
+    }
+}
+
+/// A chunked HTTP/1.1 body, put back together.
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(end) = body.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&body[..end]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            return out;
+        }
+        let start = end + 2;
+        out.extend_from_slice(&body[start..start + size]);
+        body = &body[start + size + 2..];
     }
 }

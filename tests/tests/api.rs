@@ -241,6 +241,35 @@ async fn boards_export_as_markdown_json_and_csv() {
     assert_eq!(status, 200);
     let back = atelier_shared::export::from_json(&json, None).unwrap();
     assert_eq!(back.len(), 2, "{json}");
+    // The server reads an export back for the browser: elements with fresh
+    // ids, as a yrs update; only for a link that writes; garbage is a 400.
+    let path = format!("/api/boards/{id}/import/json");
+    let editor = server.token(&id, Role::Editor);
+    let (status, _) = server.request_with(&t, "POST", &path, Some(&json)).await;
+    assert_eq!(status, 403, "a viewer");
+    let (status, body) = server
+        .request_with(&editor, "POST", &path, Some("{\"nope\": 1}"))
+        .await;
+    assert_eq!(status, 400);
+    assert!(body.contains("not an Atelier export"), "{body}");
+    let bytes = server
+        .request_bytes(&editor, "POST", &path, Some(&json))
+        .await;
+    let read = atelier_shared::clip::from_update(&bytes).expect("an update");
+    assert_eq!(read.len(), 2);
+    assert!(
+        read.iter().all(|e| e.id != "n1" && e.id != "p1"),
+        "fresh ids"
+    );
+    let persona = read.iter().find_map(|e| e.persona.as_ref()).unwrap();
+    let note = read
+        .iter()
+        .find(|e| e.kind == atelier_shared::Kind::Note)
+        .unwrap();
+    assert_eq!(
+        persona.lines("motivational")[0].cites,
+        std::slice::from_ref(&note.id)
+    );
     let (status, csv) = server
         .get(&format!("/api/boards/{id}/export/notes.csv?t={t}"))
         .await;

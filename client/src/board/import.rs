@@ -4,7 +4,6 @@
 //! one undo step. A file it cannot read is reported and changes nothing.
 
 use atelier_shared::Element;
-use atelier_shared::export;
 use atelier_shared::import::{
     self, Field, Format, ImportError, Mapping, Note, Table, interviewer_colors,
 };
@@ -81,15 +80,38 @@ pub fn ImportDialog() -> impl IntoView {
             mapping.set(Mapping::guess(&t.headers));
         }
     });
-    // An Atelier JSON export (personas and notes), read back with new ids.
-    let json = Memo::new(move |_| -> Option<Result<Vec<Element>, String>> {
-        let i = input.get()?;
+    // An Atelier JSON export (personas and notes), read by the server and
+    // sent back as elements with new ids.
+    let json = RwSignal::new(None::<Result<Vec<Element>, String>>);
+    Effect::new(move |_| {
+        let Some(i) = input.get() else {
+            json.set(None);
+            return;
+        };
         let is_json =
             i.name.to_ascii_lowercase().ends_with(".json") || i.text.trim_start().starts_with('{');
-        is_json.then(|| {
-            let mut fresh = ops::new_id;
-            export::from_json(&i.text, Some(&mut fresh)).map_err(|e| e.to_string())
-        })
+        if !is_json {
+            json.set(None);
+            return;
+        }
+        json.set(Some(Err(
+            tr("Reading the export…", "Lecture de l'export…").to_owned()
+        )));
+        let board = window()
+            .location()
+            .pathname()
+            .unwrap_or_default()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        leptos::task::spawn_local(async move {
+            let read = crate::api::read_export(&board, i.text).await;
+            // Only if the input is still the same one.
+            if input.with_untracked(|now| now.as_ref().map(|n| n.name == i.name)) == Some(true) {
+                json.set(Some(read));
+            }
+        });
     });
     let parsed = Memo::new(
         move |_| -> Option<Result<(Vec<Note>, usize), ImportError>> {

@@ -13,7 +13,7 @@ use super::ops;
 
 /// The clipboard format: `{"atelier":1,"elements":[…]}` as text, under
 /// this type and in local storage (for pasting into another board).
-const CLIP_TYPE: &str = "application/x-atelier+json";
+const CLIP_TYPE: &str = "application/x-atelier-elements";
 const CLIP_KEY: &str = "atelier.clipboard";
 
 /// Whether a key event belongs to a text field rather than the board.
@@ -228,12 +228,6 @@ pub fn duplicate(ui: Ui) {
     }
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Clip {
-    atelier: u32,
-    elements: Vec<Element>,
-}
-
 fn copy(ui: Ui, e: &ev::ClipboardEvent) -> bool {
     let elements = ops::copy_set(&ui.selected());
     if elements.is_empty() {
@@ -245,11 +239,7 @@ fn copy(ui: Ui, e: &ev::ClipboardEvent) -> bool {
         .map(|e| e.text.clone())
         .collect::<Vec<_>>()
         .join("\n");
-    let json = serde_json::to_string(&Clip {
-        atelier: 1,
-        elements,
-    })
-    .unwrap_or_default();
+    let json = atelier_shared::clip::to_text(&elements);
     if let Some(data) = e.clipboard_data() {
         let _ = data.set_data(CLIP_TYPE, &json);
         let _ = data.set_data("text/plain", &plain);
@@ -284,10 +274,9 @@ fn paste(ui: Ui, e: &ev::ClipboardEvent) {
         .pointer
         .get_value()
         .unwrap_or_else(|| ui.canvas_center_on_board());
-    if let Ok(clip) = serde_json::from_str::<Clip>(&json) {
-        let ids: HashSet<&String> = clip.elements.iter().map(|e| &e.id).collect();
-        let Some(bounds) = clip
-            .elements
+    if let Some(elements) = atelier_shared::clip::from_text(&json).filter(|e| !e.is_empty()) {
+        let ids: HashSet<&String> = elements.iter().map(|e| &e.id).collect();
+        let Some(bounds) = elements
             .iter()
             .filter(|e| e.kind != Kind::Connector)
             .map(|e| e.rect())
@@ -306,7 +295,7 @@ fn paste(ui: Ui, e: &ev::ClipboardEvent) {
             dx = 24.0;
             dy = 24.0;
         }
-        let new = ops::paste(&clip.elements, dx, dy);
+        let new = ops::paste(&elements, dx, dy);
         ui.select(new);
     } else if !plain.trim().is_empty() {
         // Plain text: one sticky note per line, in a grid.
