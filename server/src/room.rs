@@ -117,7 +117,8 @@ pub(crate) enum RoomMsg {
 struct Peer {
     /// What its link lets it do.
     grant: Grant,
-    /// Who it votes as (it says so once connected).
+    /// Who it votes as: it said hello, so it speaks facilitation (other
+    /// Yjs clients are never sent these custom messages).
     voter: Option<String>,
     /// It was told once that its updates are refused.
     told_read_only: bool,
@@ -131,6 +132,8 @@ enum Target {
     One(PeerId),
     AllBut(PeerId),
     All,
+    /// The peers that speak facilitation (they said hello).
+    Facilitated,
 }
 
 /// Frames a batch produced, delivered once the batch is stored.
@@ -439,7 +442,6 @@ impl Room {
         if let Some(states) = protocol::awareness_states(&self.awareness) {
             out.push(Target::One(peer), states);
         }
-        self.send_facilitation(peer, out);
         let _ = joined.send(());
     }
 
@@ -517,9 +519,10 @@ impl Room {
         }
     }
 
-    /// The facilitation state as `peer` sees it (its own ballot only).
+    /// The facilitation state as `peer` sees it (its own ballot only), if
+    /// it speaks facilitation.
     fn send_facilitation(&self, peer: PeerId, out: &mut Outbox) {
-        let Some(p) = self.peers.get(&peer) else {
+        let Some(p) = self.peers.get(&peer).filter(|p| p.voter.is_some()) else {
             return;
         };
         let state = self
@@ -565,7 +568,7 @@ impl Room {
             Ok(Outcome::React(reaction)) => {
                 if let Ok(json) = serde_json::to_vec(&reaction) {
                     out.push(
-                        Target::All,
+                        Target::Facilitated,
                         Message::Custom(facilitation::REACTION, json).encode_v1(),
                     );
                 }
@@ -670,6 +673,11 @@ impl Room {
                     }
                     Target::All => {
                         for (id, peer) in &self.peers {
+                            send(*id, peer);
+                        }
+                    }
+                    Target::Facilitated => {
+                        for (id, peer) in self.peers.iter().filter(|(_, p)| p.voter.is_some()) {
                             send(*id, peer);
                         }
                     }

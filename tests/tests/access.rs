@@ -390,8 +390,13 @@ async fn facilitation_commands_are_checked_on_the_server() {
     let mut view = YClient::connect(&server.ws_as(&id, Role::Viewer))
         .await
         .unwrap();
-    for c in [&mut fac, &mut ed, &mut view] {
+    for (c, voter) in [(&mut fac, "fatou"), (&mut ed, "eve-0"), (&mut view, "vic")] {
         c.synced().await;
+        // Facilitation is for clients that speak it: they say hello.
+        c.command(&Command::Hello {
+            voter: voter.into(),
+        })
+        .await;
     }
     // Everyone gets the state on joining.
     assert!(eventually(WAIT, || view.facilitation().is_some()).await);
@@ -519,6 +524,10 @@ async fn facilitation_commands_are_checked_on_the_server() {
     server.stop().await;
     let server = TestServer::start_at(&dir, addr, Config::default()).await;
     let back = YClient::connect(&server.ws(&id)).await.unwrap();
+    back.command(&Command::Hello {
+        voter: "fatou".into(),
+    })
+    .await;
     assert!(
         eventually(WAIT, || back.facilitation().is_some_and(|s| s
             .locked
@@ -541,6 +550,10 @@ async fn a_facilitated_session_in_three_browsers() {
     use atelier_tests::browser::Browser;
     let server = server().await;
     let (id, _, bot) = server.board_with_bot("Facilitated").await;
+    bot.command(&atelier_shared::facilitation::Command::Hello {
+        voter: "bot".into(),
+    })
+    .await;
     for (i, text) in ["Slow refunds", "No call back", "Clear app"]
         .into_iter()
         .enumerate()

@@ -324,6 +324,7 @@ async fn the_server_speaks_first_and_answers_awareness_queries() {
         }
     };
     // On connect: SyncStep1, then the known awareness states, as two frames.
+    // (Facilitation is sent only to clients that ask for it.)
     assert!(matches!(
         next().await,
         Message::Sync(SyncMessage::SyncStep1(_))

@@ -197,7 +197,7 @@ async fn run(args: Args) -> Result<()> {
             .context("board id")?
             .to_owned();
         fill(&server, &id, n).await?;
-        let url = server.http(&format!("/b/{id}"));
+        let url = server.board_url(&id);
         if joined {
             browser.client.goto(&url).await?;
         } else {
