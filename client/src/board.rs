@@ -4,6 +4,7 @@ mod camera;
 mod canvas;
 mod chrome;
 mod cite;
+mod comments;
 mod facilitate;
 mod import;
 mod journey;
@@ -43,6 +44,8 @@ pub fn Board(
         facilitator,
         writes: !read_only,
         following: RwSignal::new(true),
+        comments: comments::threads(RwSignal::new(0)),
+        commenting: RwSignal::new(None),
         camera: RwSignal::new(camera::Camera::default()),
         viewport: RwSignal::new((1280.0, 720.0)),
         tool: RwSignal::new(Tool::Select),
@@ -175,6 +178,7 @@ pub fn Board(
             {move || ui.toast.get().map(|t| view! { <div class="toast">{t}</div> })}
             {move || ui.panel.get().then(|| view! { <notes_panel::NotesPanel/> })}
             {move || ui.importing.get().then(|| view! { <import::ImportDialog/> })}
+            {move || ui.commenting.get().is_some().then(comments::panel)}
         </div>
     }
 }

@@ -538,8 +538,7 @@ pub fn diff<'a>(old: &str, new: &'a str) -> (usize, usize, &'a str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use yrs::updates::decoder::Decode;
-    use yrs::{Doc, Options, StateVector, Transact, Update};
+    use yrs::{Doc, Options, Transact};
 
     fn doc(client: u64) -> Doc {
         Doc::with_options(Options {
@@ -549,16 +548,7 @@ mod tests {
         })
     }
 
-    fn sync(a: &Doc, b: &Doc) {
-        for (from, to) in [(a, b), (b, a)] {
-            let update = from
-                .transact()
-                .encode_state_as_update_v1(&StateVector::default());
-            to.transact_mut()
-                .apply_update(Update::decode_v1(&update).unwrap())
-                .unwrap();
-        }
-    }
+    use crate::testing::sync;
 
     #[test]
     fn two_people_citing_notes_in_one_item_at_once_keep_both() {

@@ -27,6 +27,7 @@ pub mod analysis;
 mod board;
 mod board_id;
 pub mod clip;
+pub mod comments;
 mod element;
 pub mod export;
 pub mod facilitation;
@@ -42,3 +43,21 @@ pub use board::{Board, BoardInfo, BoardMeta};
 pub use board_id::{BoardId, BoardIdError};
 pub use element::{Element, Elements, Kind, MAX_COORD, NOTE_COLORS, Rect, diff};
 pub use interview::{Origin, SOURCE_KEYS, Source, split_tags};
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use yrs::updates::decoder::Decode;
+    use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
+
+    /// Brings two documents level, both ways.
+    pub fn sync(a: &Doc, b: &Doc) {
+        for (from, to) in [(a, b), (b, a)] {
+            let update = from
+                .transact()
+                .encode_state_as_update_v1(&StateVector::default());
+            to.transact_mut()
+                .apply_update(Update::decode_v1(&update).unwrap())
+                .unwrap();
+        }
+    }
+}

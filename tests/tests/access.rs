@@ -616,6 +616,8 @@ async fn a_facilitated_session_in_three_browsers() {
         ed.screenshot("facilitation-time-up").await?;
         // The facilitator's controls again: clear, a minute, start.
         fac.click_css("[data-fac='timer-clear']").await?;
+        // The presets come back once the server has the timer cleared.
+        fac.wait_for("[data-fac='timer-set']").await?;
         fac.eval(
             "const s = document.querySelector(\"[data-fac='timer-set']\"); s.value = '1';
              s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
@@ -736,6 +738,77 @@ async fn a_facilitated_session_in_three_browsers() {
     fac.close().await;
     ed.close().await;
     view.close().await;
+    server.stop().await;
+    run.unwrap();
+}
+
+/// Comments in two browsers: Ann comments on a note, Ben sees the count,
+/// opens the thread and replies, Ann resolves it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn comments_with_replies_and_resolve() {
+    use atelier_tests::browser::Browser;
+    let server = server().await;
+    let (id, _, bot) = server.board_with_bot("Comments").await;
+    let mut note = atelier_shared::Element::new("n1", atelier_shared::Kind::Note, 0.0, 0.0);
+    note.text = "Refunds take weeks".into();
+    bot.add(&note).await;
+    let (ann, ben) = (
+        Browser::start().await.expect("browser"),
+        Browser::start().await.expect("browser"),
+    );
+    // (The root map is got before the transaction: getting it inside one
+    // would wait for that transaction forever.)
+    let comments = atelier_shared::comments::Comments::new(&bot.doc);
+    let threads = || comments.all(&yrs::Transact::transact(&bot.doc));
+    let run = async {
+        ann.join(&server.board_url_as(&id, Role::Editor), "Ann").await?;
+        ben.join(&server.board_url_as(&id, Role::Editor), "Ben").await?;
+        let (x, y) = ann.center_of("[data-id='n1']").await?;
+        ann.click_at(x, y).await?;
+        ann.click_css("[data-action='comment']").await?;
+        let field = ann.wait_for(".comment-new").await?;
+        field.send_keys("Is this from C03?").await?;
+        ann.click_css(".comment-post").await?;
+        anyhow::ensure!(
+            eventually(WAIT, || threads().len() == 1).await,
+            "{:?}",
+            threads()
+        );
+        // Ben sees one open thread on the note, opens it, replies.
+        ben.wait_for("[data-id='n1'] .el-comments").await?;
+        ben.click_css("[data-id='n1'] .el-comments").await?;
+        let reply = ben.wait_for(".thread .reply-text").await?;
+        reply.send_keys("Yes, interview E03").await?;
+        ben.type_text("\u{e007}").await?; // Enter
+        anyhow::ensure!(
+            eventually(WAIT, || threads().first().is_some_and(|t| t.replies.len() == 1
+                && t.replies[0].author == "Ben"))
+            .await,
+            "{:?}",
+            threads()
+        );
+        ann.until(
+            "Ann sees the reply",
+            "return [...document.querySelectorAll('.thread .comment-text')].some(c => c.textContent === 'Yes, interview E03');",
+        )
+        .await?;
+        ann.screenshot("comments").await?;
+        // Resolved: no count on the note any more.
+        ann.click_css("[data-resolve]").await?;
+        anyhow::ensure!(
+            eventually(WAIT, || threads().first().is_some_and(|t| t.resolved)).await,
+            "not resolved"
+        );
+        ben.until(
+            "the count goes",
+            "return !document.querySelector(\"[data-id='n1'] .el-comments\");",
+        )
+        .await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    ann.close().await;
+    ben.close().await;
     server.stop().await;
     run.unwrap();
 }

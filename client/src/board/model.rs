@@ -514,6 +514,9 @@ pub struct Ui {
     pub writes: bool,
     /// This user follows the leader's view (until they stop).
     pub following: RwSignal<bool>,
+    /// The board's comment threads, and the element whose threads are open.
+    pub comments: Memo<Vec<atelier_shared::comments::Comment>>,
+    pub commenting: RwSignal<Option<String>>,
     pub camera: RwSignal<Camera>,
     /// Canvas size in CSS pixels.
     pub viewport: RwSignal<(f64, f64)>,

@@ -123,6 +123,16 @@ fn ContextBar(rect: Rect) -> impl IntoView {
                 }
             })}
             {super::facilitate::lock_button(&selection)}
+            {(selection.len() == 1).then(|| {
+                let id = selection.iter().next().cloned().unwrap_or_default();
+                view! {
+                    <button class="bar-btn" data-action="comment" title=tr("Comment", "Commenter")
+                        on:click=move |_| ui.commenting.set(Some(id.clone()))>
+                        <svg viewBox="0 0 20 20"><path d="M4 4h12v9H8l-4 3z"/></svg>
+                    </button>
+                    <span class="bar-sep"></span>
+                }
+            })}
             <button class="bar-btn" title=tr("Bring to front (PgUp)", "Mettre au premier plan (PgUp)") on:click=move |_| ops::restack(&sel(), true)>
                 <svg viewBox="0 0 20 20"><rect x="7" y="3" width="10" height="10" rx="1.5" class="filled"/><path d="M3 7v10h10"/></svg>
             </button>

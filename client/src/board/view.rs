@@ -192,6 +192,7 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let s = signal.clone();
     let text_id = id.clone();
     let vote_id = id.clone();
+    let comment_id = id.clone();
     view! {
         <div class=class data-id=id style=style>
             {move || if is_editing.get() {
@@ -247,6 +248,7 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             })}
             <span class="el-author">{author}</span>
             {super::facilitate::vote_marks(vote_id)}
+            {super::comments::badge(comment_id)}
         </div>
     }
 }
