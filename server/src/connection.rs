@@ -15,6 +15,9 @@ use crate::AppState;
 use crate::access::Grant;
 use crate::room::{CloseReason, PeerId, RoomMsg};
 
+/// Most y-websocket messages one frame may hold.
+const MAX_MESSAGES_PER_FRAME: usize = 16;
+
 /// Frames written before one flush.
 const WRITE_BATCH: usize = 64;
 /// How long a closing handshake may take.
@@ -132,6 +135,14 @@ where
                 metrics.frames_in.inc();
                 metrics.bytes_in.add(data.len() as u64);
                 match protocol::decode_frame(&data) {
+                    // y-websocket clients send one message a frame: a frame
+                    // packed with thousands (each answer a copy of the
+                    // board) is an attack, not a client.
+                    Ok(messages) if messages.len() > MAX_MESSAGES_PER_FRAME => {
+                        metrics.protocol_errors.inc();
+                        warn!(messages = messages.len(), "too many messages in one frame");
+                        return CloseReason::Malformed;
+                    }
                     Ok(messages) => {
                         let frame = RoomMsg::Frame { peer, messages };
                         if inbox.send(frame).await.is_err() {

@@ -120,6 +120,8 @@ struct Peer {
     /// Who it votes as: it said hello, so it speaks facilitation (other
     /// Yjs clients are never sent these custom messages).
     voter: Option<String>,
+    /// When it last sent a reaction (they are rate-limited).
+    reacted: Option<Instant>,
     /// It was told once that its updates are refused.
     told_read_only: bool,
     out: mpsc::Sender<Bytes>,
@@ -428,6 +430,7 @@ impl Room {
             Peer {
                 grant,
                 voter: None,
+                reacted: None,
                 told_read_only: false,
                 out: tx,
                 close,
@@ -553,10 +556,39 @@ impl Room {
                 return;
             }
         };
-        if let Command::Hello { voter } = &command {
-            p.voter = Some(voter.chars().take(64).collect());
-            self.send_facilitation(peer, out);
-            return;
+        let command = match command {
+            Command::Hello { voter } => {
+                p.voter = Some(voter.chars().take(64).collect());
+                self.send_facilitation(peer, out);
+                return;
+            }
+            // A ballot is the sender's own, whatever id the command names.
+            Command::Vote { .. } | Command::Unvote { .. } if p.voter.is_none() => {
+                out.push(
+                    Target::One(peer),
+                    Message::Auth(Some("say hello before voting".into())).encode_v1(),
+                );
+                return;
+            }
+            Command::Vote { id, .. } => Command::Vote {
+                voter: p.voter.clone().unwrap_or_default(),
+                id,
+            },
+            Command::Unvote { id, .. } => Command::Unvote {
+                voter: p.voter.clone().unwrap_or_default(),
+                id,
+            },
+            // Reactions: two a second at most from each peer, the rest dropped.
+            Command::React { .. }
+                if p.reacted
+                    .is_some_and(|at| at.elapsed() < std::time::Duration::from_millis(500)) =>
+            {
+                return;
+            }
+            other => other,
+        };
+        if matches!(command, Command::React { .. }) {
+            p.reacted = Some(Instant::now());
         }
         let (facilitator, writes) = (p.grant.role == Role::Facilitator, p.grant.role.writes());
         match self

@@ -23,8 +23,9 @@ pub const EMOJI: [&str; 6] = ["👍", "❤️", "😂", "😮", "🎉", "🤔"];
 /// Longest timer, and most votes per person.
 pub const MAX_TIMER_MS: i64 = 4 * 3600 * 1000;
 pub const MAX_VOTES: u8 = 20;
-/// Most locked elements and votes kept (a board holds fewer).
+/// Most locked elements kept (a board holds fewer), and most voters.
 const MAX_IDS: usize = 20_000;
+const MAX_VOTERS: usize = 1_000;
 
 /// A countdown: running until `ends_at` (server time, ms), or paused with
 /// `left_ms` to go.
@@ -330,7 +331,7 @@ impl Facilitation {
                     return Err(Refused::Invalid("vote: ids"));
                 }
                 let per_person = vote.per_person as usize;
-                if !self.ballots.contains_key(&voter) && self.ballots.len() >= MAX_IDS {
+                if !self.ballots.contains_key(&voter) && self.ballots.len() >= MAX_VOTERS {
                     return Err(Refused::Invalid("vote: too many voters"));
                 }
                 let ballot = self.ballots.entry(voter).or_default();

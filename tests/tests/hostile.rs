@@ -58,6 +58,13 @@ async fn malformed_frames_close_only_their_socket() {
             1007,
         ),
         ("text frame", WsMessage::Text("hello".into()), 1003),
+        // Ten thousand awareness queries in one frame: each would be
+        // answered with every state.
+        (
+            "packed frame",
+            WsMessage::Binary(vec![3u8; 10_000].into()),
+            1007,
+        ),
     ];
     for (i, (what, frame, code)) in garbage.into_iter().enumerate() {
         let mut attacker = YClient::connect(&server.ws("hostile")).await.unwrap();
