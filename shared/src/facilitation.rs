@@ -85,6 +85,7 @@ pub struct Vote {
 pub struct State {
     /// The server's clock (ms) when this was sent: clients count the timer
     /// down by it.
+    #[serde(default)]
     pub now: i64,
     #[serde(default)]
     pub timer: Option<Timer>,
@@ -192,17 +193,13 @@ pub enum Outcome {
     React(Reaction),
 }
 
-/// The server's facilitation state of one board (ballots included).
+/// The server's facilitation state of one board: what everyone is shown,
+/// and the open vote's ballots.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facilitation {
-    #[serde(default)]
-    pub timer: Option<Timer>,
-    #[serde(default)]
-    pub follow: Option<Follow>,
-    #[serde(default)]
-    pub locked: BTreeSet<String>,
-    #[serde(default)]
-    pub vote: Option<Vote>,
+    /// (`now` and `mine` are filled in per recipient by [`Facilitation::state_for`].)
+    #[serde(flatten)]
+    pub shown: State,
     /// The open vote's ballots: voter → elements (one entry a dot).
     #[serde(default)]
     pub ballots: BTreeMap<String, Vec<String>>,
@@ -234,14 +231,14 @@ impl Facilitation {
                 if !(1000..=MAX_TIMER_MS).contains(&ms) {
                     return Err(Refused::Invalid("timer: 1 s to 4 h"));
                 }
-                self.timer = Some(Timer {
+                self.shown.timer = Some(Timer {
                     total_ms: ms,
                     ends_at: None,
                     left_ms: ms,
                 });
             }
             Command::TimerStart => {
-                if let Some(t) = &mut self.timer
+                if let Some(t) = &mut self.shown.timer
                     && !t.running()
                     && t.left_ms > 0
                 {
@@ -249,7 +246,7 @@ impl Facilitation {
                 }
             }
             Command::TimerPause => {
-                if let Some(t) = &mut self.timer
+                if let Some(t) = &mut self.shown.timer
                     && t.running()
                 {
                     t.left_ms = t.left(now);
@@ -260,7 +257,7 @@ impl Facilitation {
                 if !(-MAX_TIMER_MS..=MAX_TIMER_MS).contains(&ms) {
                     return Err(Refused::Invalid("timer: at most 4 h"));
                 }
-                if let Some(t) = &mut self.timer {
+                if let Some(t) = &mut self.shown.timer {
                     let left = (t.left(now) + ms).clamp(0, MAX_TIMER_MS);
                     t.total_ms = (t.total_ms + ms).clamp(left, MAX_TIMER_MS);
                     match &mut t.ends_at {
@@ -269,23 +266,24 @@ impl Facilitation {
                     }
                 }
             }
-            Command::TimerClear => self.timer = None,
+            Command::TimerClear => self.shown.timer = None,
             Command::Follow { client, name } => {
-                self.follow = Some(Follow {
+                self.shown.follow = Some(Follow {
                     client,
                     name: name.chars().take(40).collect(),
                 })
             }
-            Command::Unfollow => self.follow = None,
+            Command::Unfollow => self.shown.follow = None,
             Command::Lock { ids } => {
-                if self.locked.len() + ids.len() > MAX_IDS || !ids.iter().all(|i| valid_id(i)) {
+                if self.shown.locked.len() + ids.len() > MAX_IDS || !ids.iter().all(|i| valid_id(i))
+                {
                     return Err(Refused::Invalid("lock: element ids"));
                 }
-                self.locked.extend(ids);
+                self.shown.locked.extend(ids);
             }
             Command::Unlock { ids } => {
                 for id in ids {
-                    self.locked.remove(&id);
+                    self.shown.locked.remove(&id);
                 }
             }
             Command::VoteOpen { scope, per_person } => {
@@ -296,7 +294,7 @@ impl Facilitation {
                     return Err(Refused::Invalid("vote: scope"));
                 }
                 self.ballots.clear();
-                self.vote = Some(Vote {
+                self.shown.vote = Some(Vote {
                     scope,
                     per_person,
                     open: true,
@@ -304,7 +302,7 @@ impl Facilitation {
                 });
             }
             Command::VoteClose => {
-                if let Some(vote) = self.vote.as_mut().filter(|v| v.open) {
+                if let Some(vote) = self.shown.vote.as_mut().filter(|v| v.open) {
                     let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
                     for id in self.ballots.values().flatten() {
                         *counts.entry(id).or_default() += 1;
@@ -320,11 +318,11 @@ impl Facilitation {
                 }
             }
             Command::VoteClear => {
-                self.vote = None;
+                self.shown.vote = None;
                 self.ballots.clear();
             }
             Command::Vote { voter, id } => {
-                let Some(vote) = self.vote.as_ref().filter(|v| v.open) else {
+                let Some(vote) = self.shown.vote.as_ref().filter(|v| v.open) else {
                     return Err(Refused::Invalid("no vote is open"));
                 };
                 if !valid_id(&voter) || !valid_id(&id) {
@@ -358,7 +356,7 @@ impl Facilitation {
                 }));
             }
         }
-        if let Some(vote) = self.vote.as_mut().filter(|v| v.open) {
+        if let Some(vote) = self.shown.vote.as_mut().filter(|v| v.open) {
             vote.cast = self.ballots.values().map(|b| b.len() as u32).sum();
             vote.voters = self.ballots.values().filter(|b| !b.is_empty()).count() as u32;
         }
@@ -374,14 +372,11 @@ impl Facilitation {
     pub fn state_for(&self, voter: Option<&str>, now: i64) -> State {
         State {
             now,
-            timer: self.timer.clone(),
-            follow: self.follow.clone(),
-            locked: self.locked.clone(),
-            vote: self.vote.clone(),
             mine: voter
                 .and_then(|v| self.ballots.get(v))
                 .cloned()
                 .unwrap_or_default(),
+            ..self.shown.clone()
         }
     }
 
@@ -412,14 +407,22 @@ mod tests {
             Ok(Outcome::Changed)
         );
         run(&mut f, Command::TimerStart, true, 1_000).unwrap();
-        let t = f.timer.clone().unwrap();
+        let t = f.shown.timer.clone().unwrap();
         assert_eq!(t.left(61_000), 540_000);
         run(&mut f, Command::TimerPause, true, 61_000).unwrap();
-        assert_eq!(f.timer.as_ref().unwrap().left(999_999), 540_000, "paused");
+        assert_eq!(
+            f.shown.timer.as_ref().unwrap().left(999_999),
+            540_000,
+            "paused"
+        );
         run(&mut f, Command::TimerAdd { ms: 60_000 }, true, 70_000).unwrap();
-        assert_eq!(f.timer.as_ref().unwrap().left(0), 600_000);
+        assert_eq!(f.shown.timer.as_ref().unwrap().left(0), 600_000);
         run(&mut f, Command::TimerStart, true, 100_000).unwrap();
-        assert_eq!(f.timer.as_ref().unwrap().left(800_000), 0, "never below 0");
+        assert_eq!(
+            f.shown.timer.as_ref().unwrap().left(800_000),
+            0,
+            "never below 0"
+        );
         assert!(run(&mut f, Command::TimerSet { ms: 0 }, true, 0).is_err());
         assert_eq!(
             run(&mut f, Command::TimerClear, true, 0),
@@ -508,7 +511,7 @@ mod tests {
         assert!(!json.contains("ann"), "{json}");
         // Closed: the ranking, and no more ballots.
         run(&mut f, Command::VoteClose, true, 0).unwrap();
-        let v = f.vote.clone().unwrap();
+        let v = f.shown.vote.clone().unwrap();
         assert!(!v.open);
         assert_eq!(v.results, [("y".to_owned(), 2), ("x".to_owned(), 1)]);
         assert!(run(&mut f, vote("ben", "x"), false, 0).is_err());
