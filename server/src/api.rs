@@ -109,7 +109,7 @@ pub(crate) async fn authorize(
 }
 
 /// As [`authorize`], and the role must be at least `least`.
-async fn authorize_as(
+pub(crate) async fn authorize_as(
     state: &AppState,
     board: &BoardId,
     headers: &HeaderMap,
@@ -157,8 +157,8 @@ fn links_of(state: &AppState, board: &BoardId, g: &Generations) -> Links {
 }
 
 #[derive(Deserialize)]
-struct TokenQuery {
-    t: Option<String>,
+pub(crate) struct TokenQuery {
+    pub(crate) t: Option<String>,
 }
 
 /// The board's three links (facilitator only).
@@ -219,7 +219,7 @@ struct ExportQuery {
     /// For `board.svg`: only this frame and what it holds.
     frame: Option<String>,
     /// The share link's token.
-    t: Option<String>,
+    pub(crate) t: Option<String>,
 }
 
 async fn export(

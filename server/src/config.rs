@@ -105,6 +105,10 @@ pub struct Config {
     /// board as its facilitator (`Authorization: Bearer …`). Unset: no admin.
     #[arg(long, env = "ATELIER_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<Secret>,
+    /// A directory of workshop scripts (`*.json`) offered beside the
+    /// shipped co-construction script (a file with the same `id` replaces it).
+    #[arg(long, env = "ATELIER_SCRIPTS_DIR")]
+    pub scripts_dir: Option<PathBuf>,
 }
 
 /// A secret from the command line or the environment: never printed.
@@ -141,6 +145,7 @@ impl Default for Config {
             compact_after: 1000,
             secret: None,
             admin_token: None,
+            scripts_dir: None,
         }
     }
 }

@@ -13,7 +13,9 @@ mod error;
 mod metrics;
 mod room;
 mod rooms;
+mod scripts;
 pub mod store;
+mod versions;
 mod web;
 
 use std::future::Future;
@@ -99,6 +101,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
         .merge(api::routes())
+        .merge(versions::routes())
         .merge(web::routes())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

@@ -33,6 +33,10 @@ pub type PeerId = u64;
 /// most half a peer queue, so a burst alone never makes a healthy peer look
 /// slow.
 const MAX_BATCH: usize = 256;
+/// The most private notes one participant holds (encoded), and the most
+/// participants holding some.
+const MAX_PRIVATE_BYTES: usize = 1024 * 1024;
+const MAX_PRIVATE_AUTHORS: usize = 1_000;
 
 /// Why the server ends a connection: a websocket close code and reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,6 +183,14 @@ pub(crate) struct Room {
     facilitation: Facilitation,
     /// It changed in this batch: store it, then send it to everyone.
     facilitation_changed: bool,
+    /// Private notes by author (voter id): each a yrs update of a document
+    /// of their own, never relayed, applied to the board when revealed.
+    privates: HashMap<String, Vec<u8>>,
+    /// Authors whose private notes changed in this batch (stored after it).
+    privates_changed: HashSet<String>,
+    /// A phase began in this batch: the board is kept as a version of
+    /// this name once the batch is stored.
+    version_due: Option<String>,
 }
 
 impl Room {
@@ -224,6 +236,10 @@ impl Room {
             .await?
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default();
+        let privates: HashMap<String, Vec<u8>> =
+            rooms.store.privates(&id).await?.into_iter().collect();
+        let mut facilitation: Facilitation = facilitation;
+        facilitation.shown.pooled = privates.len() as u32;
         info!(
             board = %id,
             updates = stored.updates.len(),
@@ -246,6 +262,9 @@ impl Room {
             deleting: None,
             facilitation,
             facilitation_changed: false,
+            privates,
+            privates_changed: HashSet::new(),
+            version_due: None,
         })
     }
 
@@ -402,6 +421,20 @@ impl Room {
         for (done, title) in title_acks {
             let _ = done.send(self.rooms.store.set_title(&self.id, &title).await);
         }
+        for voter in std::mem::take(&mut self.privates_changed) {
+            let notes = self.privates.get(&voter).cloned();
+            self.rooms
+                .store
+                .set_private(&self.id, &voter, notes)
+                .await?;
+        }
+        if let Some(name) = self.version_due.take() {
+            let (state, _) = self.snapshot();
+            self.rooms
+                .store
+                .save_version(&self.id, &name, true, state)
+                .await?;
+        }
         if std::mem::take(&mut self.facilitation_changed) {
             let json = serde_json::to_string(&self.facilitation)
                 .map_err(|e| StoreError::Io(std::io::Error::other(e)))?;
@@ -515,7 +548,10 @@ impl Room {
                 }
             }
             Message::Auth(_) => {}
-            Message::Custom(facilitation::COMMAND, data) => self.command(peer, &data, out),
+            Message::Custom(facilitation::COMMAND, data) => self.command(peer, &data, out, updates),
+            Message::Custom(facilitation::PRIVATE, data) => {
+                self.private_notes(peer, data, out, updates)
+            }
             Message::Custom(tag, _) => {
                 debug!(board = %self.id, peer, tag, "ignoring a custom message")
             }
@@ -541,7 +577,7 @@ impl Room {
 
     /// A facilitation command from `peer`, checked against its role: a
     /// refusal is told to it alone (y-protocols' permission-denied).
-    fn command(&mut self, peer: PeerId, data: &[u8], out: &mut Outbox) {
+    fn command(&mut self, peer: PeerId, data: &[u8], out: &mut Outbox, updates: &mut Vec<Vec<u8>>) {
         let Some(p) = self.peers.get_mut(&peer) else {
             return;
         };
@@ -558,8 +594,20 @@ impl Room {
         };
         let command = match command {
             Command::Hello { voter } => {
-                p.voter = Some(voter.chars().take(64).collect());
+                let voter: String = voter.chars().take(64).collect();
+                p.voter = Some(voter.clone());
                 self.send_facilitation(peer, out);
+                if let Some(notes) = self.privates.get(&voter) {
+                    out.push(
+                        Target::One(peer),
+                        Message::Custom(facilitation::PRIVATE, notes.clone()).encode_v1(),
+                    );
+                }
+                return;
+            }
+            Command::Phase { script, index } => {
+                let facilitator = p.grant.role == Role::Facilitator;
+                self.enter_phase(peer, facilitator, &script, index, out, updates);
                 return;
             }
             // A ballot is the sender's own, whatever id the command names.
@@ -596,6 +644,7 @@ impl Room {
             .apply(command, facilitator, writes, crate::store::now_ms())
         {
             Ok(Outcome::Changed) => self.facilitation_changed = true,
+            Ok(Outcome::Reveal) => self.reveal(out, updates),
             Ok(Outcome::Same) => {}
             Ok(Outcome::React(reaction)) => {
                 if let Ok(json) = serde_json::to_vec(&reaction) {
@@ -605,16 +654,178 @@ impl Room {
                     );
                 }
             }
-            Err(refused) => {
-                self.rooms.metrics.access_refused.inc();
-                let reason = match refused {
-                    Refused::NotFacilitator => crate::access::Refusal::NotFacilitator.to_string(),
-                    Refused::ReadOnly => crate::access::Refusal::ReadOnly.to_string(),
-                    Refused::Invalid(why) => why.to_owned(),
-                };
-                debug!(board = %self.id, peer, %reason, "facilitation command refused");
-                out.push(Target::One(peer), Message::Auth(Some(reason)).encode_v1());
+            Err(refused) => self.refuse_command(peer, refused, out),
+        }
+    }
+
+    /// Tells `peer` alone why its command was refused.
+    fn refuse_command(&self, peer: PeerId, refused: Refused, out: &mut Outbox) {
+        self.rooms.metrics.access_refused.inc();
+        let reason = match refused {
+            Refused::NotFacilitator => crate::access::Refusal::NotFacilitator.to_string(),
+            Refused::ReadOnly => crate::access::Refusal::ReadOnly.to_string(),
+            Refused::Invalid(why) => why.to_owned(),
+        };
+        debug!(board = %self.id, peer, %reason, "facilitation command refused");
+        out.push(Target::One(peer), Message::Auth(Some(reason)).encode_v1());
+    }
+
+    /// The facilitator steps to phase `index` of a workshop script: its
+    /// timer, private mode, vote and locks take over (revealing private
+    /// notes when the phase is not private), and the board is kept as a
+    /// version named after the phase.
+    fn enter_phase(
+        &mut self,
+        peer: PeerId,
+        facilitator: bool,
+        script: &str,
+        index: u32,
+        out: &mut Outbox,
+        updates: &mut Vec<Vec<u8>>,
+    ) {
+        if !facilitator {
+            return self.refuse_command(peer, Refused::NotFacilitator, out);
+        }
+        let Some(script) = self.rooms.scripts.iter().find(|s| s.id == script).cloned() else {
+            return self.refuse_command(peer, Refused::Invalid("phase: unknown script"), out);
+        };
+        let (french, elements) = {
+            let txn = self.awareness.doc().transact();
+            (
+                self.board.meta(&txn).lang == "fr",
+                self.board.elements().all(&txn),
+            )
+        };
+        let ids_of_kinds = |kinds: &[String]| {
+            elements
+                .into_iter()
+                .filter(|e| kinds.iter().any(|k| k == e.kind.as_str()))
+                .map(|e| e.id)
+                .collect()
+        };
+        let now = crate::store::now_ms();
+        match self
+            .facilitation
+            .enter_phase(&script, index as usize, now, ids_of_kinds)
+        {
+            Ok(reveal) => {
+                if reveal {
+                    self.reveal(out, updates);
+                }
+                self.facilitation_changed = true;
+                let name = script.phases[index as usize].name.get(french);
+                let word = if french { "Étape" } else { "Phase" };
+                self.version_due = Some(format!("{word} {} · {name}", index + 1));
+                info!(board = %self.id, script = %script.id, index, "workshop phase");
             }
+            Err(refused) => self.refuse_command(peer, refused, out),
+        }
+    }
+
+    /// Private mode ends: every participant's private notes go onto the
+    /// board (stored and sent to everyone like any update).
+    fn reveal(&mut self, out: &mut Outbox, updates: &mut Vec<Vec<u8>>) {
+        self.facilitation.shown.private = false;
+        for (voter, notes) in std::mem::take(&mut self.privates) {
+            self.apply_to_all(&notes, out, updates);
+            self.privates_changed.insert(voter);
+        }
+        self.facilitation.shown.pooled = 0;
+        self.facilitation_changed = true;
+    }
+
+    /// Applies `bytes` to the board and sends what it changed to every
+    /// peer; whether it could be read.
+    fn apply_to_all(&mut self, bytes: &[u8], out: &mut Outbox, updates: &mut Vec<Vec<u8>>) -> bool {
+        match self.apply(bytes) {
+            Ok(Some(update)) => {
+                self.full_state = None;
+                out.push(Target::All, protocol::update(update.clone()));
+                updates.push(update);
+                true
+            }
+            Ok(None) => true,
+            Err(err) => {
+                warn!(board = %self.id, %err, "private notes that do not apply");
+                false
+            }
+        }
+    }
+
+    /// A participant's private notes (a yrs update of their own document):
+    /// kept apart and sent to nobody else while private mode is on; once it
+    /// is off (they were offline at the reveal), they go onto the board.
+    fn private_notes(
+        &mut self,
+        peer: PeerId,
+        data: Vec<u8>,
+        out: &mut Outbox,
+        updates: &mut Vec<Vec<u8>>,
+    ) {
+        let Some(p) = self.peers.get(&peer) else {
+            return;
+        };
+        if !p.grant.role.writes() {
+            return self.refuse_update(peer, &data, out);
+        }
+        let Some(voter) = p.voter.clone() else {
+            out.push(
+                Target::One(peer),
+                Message::Auth(Some("say hello before private notes".into())).encode_v1(),
+            );
+            return;
+        };
+        if !self.facilitation.shown.private {
+            if !self.apply_to_all(&data, out, updates) {
+                self.rooms.metrics.protocol_errors.inc();
+                self.remove_peer(peer, Some(CloseReason::Malformed), out);
+            }
+            return;
+        }
+        let merged = match self.privates.get(&voter) {
+            Some(old) => yrs::merge_updates_v1([old.as_slice(), data.as_slice()]),
+            None => Update::decode_v1(&data).map(|_| data.clone()),
+        };
+        let refusal = match merged {
+            Err(err) => {
+                warn!(board = %self.id, peer, %err, "unreadable private notes");
+                self.rooms.metrics.protocol_errors.inc();
+                return self.remove_peer(peer, Some(CloseReason::Malformed), out);
+            }
+            Ok(m) if m.len() > MAX_PRIVATE_BYTES => Some("private notes: too many (1 MiB at most)"),
+            Ok(_)
+                if !self.privates.contains_key(&voter)
+                    && self.privates.len() >= MAX_PRIVATE_AUTHORS =>
+            {
+                Some("private notes: too many participants")
+            }
+            Ok(merged) => {
+                self.privates.insert(voter.clone(), merged);
+                None
+            }
+        };
+        if let Some(why) = refusal {
+            return out.push(
+                Target::One(peer),
+                Message::Auth(Some(why.into())).encode_v1(),
+            );
+        }
+        self.privates_changed.insert(voter.clone());
+        let pooled = self.privates.len() as u32;
+        if self.facilitation.shown.pooled != pooled {
+            self.facilitation.shown.pooled = pooled;
+            self.facilitation_changed = true;
+        }
+        // The author's other tabs see them too.
+        let frame = Message::Custom(facilitation::PRIVATE, data).encode_v1();
+        let others: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(id, o)| **id != peer && o.voter.as_deref() == Some(voter.as_str()))
+            .map(|(id, _)| *id)
+            .collect();
+        for other in others {
+            out.push(Target::One(other), frame.clone());
         }
     }
 

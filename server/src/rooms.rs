@@ -35,6 +35,8 @@ pub(crate) struct Rooms {
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) shutdown: CancellationToken,
     pub(crate) tasks: TaskTracker,
+    /// The workshop scripts facilitators can run.
+    pub(crate) scripts: Vec<atelier_shared::script::Script>,
 }
 
 struct Entry {
@@ -69,7 +71,9 @@ impl Rooms {
         shutdown: CancellationToken,
         tasks: TaskTracker,
     ) -> Rooms {
+        let scripts = crate::scripts::load(config.scripts_dir.as_deref());
         Rooms {
+            scripts,
             rooms: Mutex::new(HashMap::new()),
             next_generation: Default::default(),
             store,

@@ -12,6 +12,7 @@ mod sqlite;
 use async_trait::async_trait;
 use atelier_shared::BoardId;
 pub use atelier_shared::BoardInfo;
+pub use atelier_shared::history::Version;
 
 use crate::access::{Generations, Role};
 
@@ -73,6 +74,28 @@ pub trait Store: Send + Sync + 'static {
     /// The board's facilitation state (JSON), if it was ever set.
     async fn facilitation(&self, board: &BoardId) -> Result<Option<String>, StoreError>;
     async fn set_facilitation(&self, board: &BoardId, state: &str) -> Result<(), StoreError>;
+    /// Keeps the whole document `state` as a named version of the board.
+    async fn save_version(
+        &self,
+        board: &BoardId,
+        name: &str,
+        auto: bool,
+        state: Vec<u8>,
+    ) -> Result<Version, StoreError>;
+    /// The board's versions, newest first.
+    async fn versions(&self, board: &BoardId) -> Result<Vec<Version>, StoreError>;
+    /// The document state of one version.
+    async fn version(&self, board: &BoardId, id: i64) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Each participant's private notes (voter, yrs update), kept apart
+    /// from the document until they are revealed.
+    async fn privates(&self, board: &BoardId) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+    /// Sets (or with `None` forgets) one participant's private notes.
+    async fn set_private(
+        &self,
+        board: &BoardId,
+        voter: &str,
+        notes: Option<Vec<u8>>,
+    ) -> Result<(), StoreError>;
     /// Deletes the board's document and log, and revokes every link to it
     /// (each role moves to its next generation). Whether it existed.
     async fn delete(&self, board: &BoardId) -> Result<bool, StoreError>;
@@ -171,8 +194,48 @@ mod contract {
             Some("{\"x\":2}")
         );
 
+        // Versions, newest first, each with its own state.
+        let v1 = store
+            .save_version(&c, "Start", true, vec![1])
+            .await
+            .unwrap();
+        let v2 = store
+            .save_version(&c, "Votes", false, vec![2])
+            .await
+            .unwrap();
+        store
+            .save_version(&a, "Elsewhere", false, vec![3])
+            .await
+            .unwrap();
+        let listed = store.versions(&c).await.unwrap();
+        assert_eq!(listed, vec![v2.clone(), v1.clone()]);
+        assert!(listed[1].auto && !listed[0].auto);
+        assert_eq!(store.version(&c, v1.id).await.unwrap(), Some(vec![1]));
+        assert_eq!(
+            store.version(&b, v1.id).await.unwrap(),
+            None,
+            "another board's"
+        );
+
+        // Private notes, by participant.
+        store.set_private(&c, "ann", Some(vec![5])).await.unwrap();
+        store.set_private(&c, "ann", Some(vec![6])).await.unwrap();
+        store.set_private(&c, "ben", Some(vec![7])).await.unwrap();
+        let mut privates = store.privates(&c).await.unwrap();
+        privates.sort();
+        assert_eq!(
+            privates,
+            vec![("ann".into(), vec![6]), ("ben".into(), vec![7])]
+        );
+        store.set_private(&c, "ann", None).await.unwrap();
+        assert_eq!(store.privates(&c).await.unwrap().len(), 1);
+        assert!(store.privates(&a).await.unwrap().is_empty());
+
         // Deleting a board leaves the others.
         assert!(store.delete(&c).await.unwrap());
+        assert!(store.versions(&c).await.unwrap().is_empty());
+        assert!(store.privates(&c).await.unwrap().is_empty());
+        assert_eq!(store.versions(&a).await.unwrap().len(), 1);
         assert!(!store.delete(&c).await.unwrap());
         assert_eq!(store.info(&c).await.unwrap(), None);
         assert_eq!(store.facilitation(&c).await.unwrap(), None);

@@ -13,10 +13,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::script::{Script, Text};
+
 /// Custom message tags.
 pub const COMMAND: u8 = 90;
 pub const STATE: u8 = 91;
 pub const REACTION: u8 = 92;
+/// A participant's private notes: a yrs update (v1) of a document of
+/// their own holding only them, both ways (see [`Facilitation::private`]).
+pub const PRIVATE: u8 = 93;
 
 /// The reactions people can send.
 pub const EMOJI: [&str; 6] = ["👍", "❤️", "😂", "😮", "🎉", "🤔"];
@@ -98,6 +103,31 @@ pub struct State {
     /// The recipient's own votes in the open vote.
     #[serde(default)]
     pub mine: Vec<String>,
+    /// Private mode: new notes are seen by their author only (they are
+    /// not in the document) until the facilitator reveals them.
+    #[serde(default)]
+    pub private: bool,
+    /// How many participants hold private notes.
+    #[serde(default)]
+    pub pooled: u32,
+    /// The guided method's current phase.
+    #[serde(default)]
+    pub phase: Option<Phase>,
+}
+
+/// Where a workshop script is: what everyone is shown of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phase {
+    pub script: String,
+    pub title: Text,
+    /// From 0.
+    pub index: u32,
+    pub count: u32,
+    pub name: Text,
+    #[serde(default)]
+    pub hint: Text,
+    #[serde(default)]
+    pub template: Option<String>,
 }
 
 /// An emoji someone sent, floating over everyone's board for a moment.
@@ -159,6 +189,17 @@ pub enum Command {
     Hello {
         voter: String,
     },
+    /// Private mode on: new notes stay with their authors.
+    PrivateOn,
+    /// Private mode off: every private note goes onto the board.
+    Reveal,
+    /// Enters phase `index` (from 0) of script `script`.
+    Phase {
+        script: String,
+        index: u32,
+    },
+    /// Leaves the script (its locks go, its vote closes, notes are revealed).
+    PhaseEnd,
 }
 
 impl Command {
@@ -191,6 +232,9 @@ pub enum Outcome {
     Same,
     /// Send this reaction to everyone (nothing to store).
     React(Reaction),
+    /// The state changed and private notes are to be revealed: put them
+    /// on the board.
+    Reveal,
 }
 
 /// The server's facilitation state of one board: what everyone is shown,
@@ -203,6 +247,9 @@ pub struct Facilitation {
     /// The open vote's ballots: voter → elements (one entry a dot).
     #[serde(default)]
     pub ballots: BTreeMap<String, Vec<String>>,
+    /// What the current phase locked (unlocked when it ends).
+    #[serde(default)]
+    pub phase_locks: BTreeSet<String>,
 }
 
 fn valid_id(id: &str) -> bool {
@@ -346,6 +393,27 @@ impl Facilitation {
                 }
             }
             Command::Hello { .. } => {}
+            Command::PrivateOn => self.shown.private = true,
+            Command::Reveal => {
+                let was = std::mem::take(&mut self.shown.private);
+                return Ok(if was || self.shown.pooled > 0 {
+                    Outcome::Reveal
+                } else {
+                    Outcome::Same
+                });
+            }
+            // Entering a phase needs the script and the board: see
+            // `enter_phase`.
+            Command::Phase { .. } => return Err(Refused::Invalid("phase: unknown script")),
+            Command::PhaseEnd => {
+                let reveal = self.leave_phase();
+                self.shown.phase = None;
+                return Ok(if reveal {
+                    Outcome::Reveal
+                } else {
+                    Outcome::Changed
+                });
+            }
             Command::React { emoji, name } => {
                 if !EMOJI.contains(&emoji.as_str()) {
                     return Err(Refused::Invalid("reaction: not one of the offered emoji"));
@@ -365,6 +433,82 @@ impl Facilitation {
         } else {
             Outcome::Changed
         })
+    }
+
+    /// Enters phase `index` of `script` at server time `now`: its timer
+    /// (started), private mode, vote and locks replace the last phase's.
+    /// `ids_of_kinds` gives the board's elements of the kinds the phase
+    /// locks. Returns whether private notes are to be revealed (the last
+    /// phase was private and this one is not).
+    pub fn enter_phase(
+        &mut self,
+        script: &Script,
+        index: usize,
+        now: i64,
+        ids_of_kinds: impl FnOnce(&[String]) -> Vec<String>,
+    ) -> Result<bool, Refused> {
+        let Some(def) = script.phases.get(index) else {
+            return Err(Refused::Invalid("phase: no such phase"));
+        };
+        let was_private = self.leave_phase_but_private();
+        let reveal = (was_private || self.shown.pooled > 0) && !def.private;
+        self.shown.private = def.private;
+        self.shown.timer = def.minutes.map(|m| {
+            let ms = i64::from(m) * 60_000;
+            Timer {
+                total_ms: ms,
+                ends_at: Some(now + ms),
+                left_ms: ms,
+            }
+        });
+        if let Some(per_person) = def.vote {
+            self.ballots.clear();
+            self.shown.vote = Some(Vote {
+                scope: None,
+                per_person,
+                open: true,
+                ..Vote::default()
+            });
+        }
+        if !def.lock.is_empty() {
+            let ids: BTreeSet<String> = ids_of_kinds(&def.lock)
+                .into_iter()
+                .filter(|id| !self.shown.locked.contains(id))
+                .take(MAX_IDS.saturating_sub(self.shown.locked.len()))
+                .collect();
+            self.shown.locked.extend(ids.iter().cloned());
+            self.phase_locks = ids;
+        }
+        self.shown.phase = Some(Phase {
+            script: script.id.clone(),
+            title: script.title.clone(),
+            index: index as u32,
+            count: script.phases.len() as u32,
+            name: def.name.clone(),
+            hint: def.hint.clone(),
+            template: def.template.clone(),
+        });
+        Ok(reveal)
+    }
+
+    /// Undoes what the current phase set but private mode: its locks go,
+    /// its open vote closes (the results stay). Returns whether private
+    /// mode is on.
+    fn leave_phase_but_private(&mut self) -> bool {
+        for id in std::mem::take(&mut self.phase_locks) {
+            self.shown.locked.remove(&id);
+        }
+        if self.shown.vote.as_ref().is_some_and(|v| v.open) {
+            let _ = self.apply(Command::VoteClose, true, true, 0);
+        }
+        self.shown.private
+    }
+
+    /// Leaves the current phase; returns whether notes are to be revealed.
+    fn leave_phase(&mut self) -> bool {
+        let private = self.leave_phase_but_private();
+        self.shown.private = false;
+        private || self.shown.pooled > 0
     }
 
     /// What `voter` (if known) is sent at server time `now`: everything but
@@ -527,5 +671,81 @@ mod tests {
                 per_person: 3
             }
         );
+    }
+
+    #[test]
+    fn each_phase_sets_timer_privacy_vote_and_locks_and_undoes_the_last() {
+        let script = Script::parse(crate::script::CO_CONSTRUCTION).unwrap();
+        let mut f = Facilitation::default();
+        let notes = |kinds: &[String]| {
+            assert_eq!(kinds, ["note"]);
+            vec!["n1".to_owned(), "n2".to_owned()]
+        };
+        // 1. Pool privately: 10 minutes running, private on.
+        assert_eq!(f.enter_phase(&script, 0, 1_000, notes), Ok(false));
+        assert!(f.shown.private);
+        assert_eq!(f.shown.timer.as_ref().unwrap().left(1_000), 600_000);
+        assert!(f.shown.timer.as_ref().unwrap().running());
+        let phase = f.shown.phase.clone().unwrap();
+        assert_eq!((phase.index, phase.count), (0, 6));
+        // 2. Reveal and cluster: leaving private mode reveals.
+        assert_eq!(f.enter_phase(&script, 1, 2_000, notes), Ok(true));
+        assert!(!f.shown.private);
+        // 3. Vote: 3 dots each, notes locked.
+        f.shown.locked.insert("frame-locked-by-hand".into());
+        assert_eq!(f.enter_phase(&script, 2, 3_000, notes), Ok(false));
+        assert_eq!(
+            f.shown.vote.as_ref().map(|v| (v.open, v.per_person)),
+            Some((true, 3))
+        );
+        assert!(f.shown.locked.contains("n1") && f.shown.locked.contains("n2"));
+        run(
+            &mut f,
+            Command::Vote {
+                voter: "v".into(),
+                id: "n1".into(),
+            },
+            false,
+            3_500,
+        )
+        .unwrap();
+        // 4. Draft personas: the vote closes with its results, the phase's
+        // locks go (not the facilitator's own).
+        assert_eq!(f.enter_phase(&script, 3, 4_000, notes), Ok(false));
+        let vote = f.shown.vote.clone().unwrap();
+        assert!(!vote.open);
+        assert_eq!(vote.results, [("n1".to_owned(), 1)]);
+        assert_eq!(
+            f.shown.locked.iter().collect::<Vec<_>>(),
+            ["frame-locked-by-hand"]
+        );
+        assert_eq!(
+            f.shown.phase.as_ref().unwrap().template.as_deref(),
+            Some("personas")
+        );
+        assert!(
+            f.enter_phase(&script, 6, 5_000, notes).is_err(),
+            "no such phase"
+        );
+        // Leaving the script from a private phase reveals.
+        f.enter_phase(&script, 0, 6_000, notes).unwrap();
+        assert_eq!(
+            run(&mut f, Command::PhaseEnd, true, 7_000),
+            Ok(Outcome::Reveal)
+        );
+        assert!(f.shown.phase.is_none() && !f.shown.private);
+        // Only a facilitator steps through, turns private mode on or reveals.
+        for c in [Command::PhaseEnd, Command::PrivateOn, Command::Reveal] {
+            assert_eq!(run(&mut f, c, false, 8_000), Err(Refused::NotFacilitator));
+        }
+        assert_eq!(
+            run(&mut f, Command::PrivateOn, true, 8_000),
+            Ok(Outcome::Changed)
+        );
+        assert_eq!(
+            run(&mut f, Command::Reveal, true, 8_000),
+            Ok(Outcome::Reveal)
+        );
+        assert_eq!(run(&mut f, Command::Reveal, true, 8_000), Ok(Outcome::Same));
     }
 }

@@ -31,11 +31,13 @@ pub mod comments;
 mod element;
 pub mod export;
 pub mod facilitation;
+pub mod history;
 pub mod import;
 mod interview;
 pub mod journey;
 pub mod persona;
 pub mod protocol;
+pub mod script;
 pub mod svg;
 pub mod templates;
 

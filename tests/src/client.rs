@@ -29,6 +29,8 @@ pub enum Ended {
 struct Heard {
     state: Option<facilitation::State>,
     reactions: Vec<facilitation::Reaction>,
+    /// Private notes the server sent back (yrs updates).
+    privates: Vec<Vec<u8>>,
 }
 
 pub struct YClient {
@@ -249,6 +251,17 @@ impl YClient {
         self.heard.lock().expect("heard").reactions.clone()
     }
 
+    /// The private notes the server sent this client (its own, on hello).
+    pub fn privates(&self) -> Vec<Vec<u8>> {
+        self.heard.lock().expect("heard").privates.clone()
+    }
+
+    /// Sends private notes: `update` of a document of their own.
+    pub async fn send_private(&self, update: Vec<u8>) {
+        self.send_raw(Message::Custom(facilitation::PRIVATE, update).encode_v1())
+            .await;
+    }
+
     /// The permission-denied messages the server sent (their reasons).
     pub fn denied(&self) -> Vec<String> {
         self.denied.lock().expect("denied").clone()
@@ -344,6 +357,9 @@ fn handle(
                 if let Ok(reaction) = serde_json::from_slice(&data) {
                     heard.lock().expect("heard").reactions.push(reaction);
                 }
+            }
+            Message::Custom(facilitation::PRIVATE, data) => {
+                heard.lock().expect("heard").privates.push(data);
             }
             Message::Custom(..) => {}
         }

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use atelier_shared::BoardId;
 
-use super::{BoardInfo, Store, StoreError, StoredDoc, implicit_info, now_ms};
+use super::{BoardInfo, Store, StoreError, StoredDoc, Version, implicit_info, now_ms};
 use crate::access::{Generations, Role};
 
 #[derive(Default)]
@@ -14,6 +14,8 @@ pub struct MemoryStore {
     boards: Mutex<HashMap<BoardId, Entry>>,
     links: Mutex<HashMap<BoardId, Generations>>,
     facilitation: Mutex<HashMap<BoardId, String>>,
+    versions: Mutex<Vec<(BoardId, Version, Vec<u8>)>>,
+    privates: Mutex<HashMap<BoardId, HashMap<String, Vec<u8>>>>,
 }
 
 struct Entry {
@@ -135,7 +137,74 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn save_version(
+        &self,
+        board: &BoardId,
+        name: &str,
+        auto: bool,
+        state: Vec<u8>,
+    ) -> Result<Version, StoreError> {
+        let mut versions = self.versions.lock().unwrap_or_else(|e| e.into_inner());
+        let version = Version {
+            id: versions.len() as i64 + 1,
+            name: name.to_owned(),
+            created: now_ms(),
+            auto,
+        };
+        versions.push((board.clone(), version.clone(), state));
+        Ok(version)
+    }
+
+    async fn versions(&self, board: &BoardId) -> Result<Vec<Version>, StoreError> {
+        let versions = self.versions.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(versions
+            .iter()
+            .rev()
+            .filter(|(b, ..)| b == board)
+            .map(|(_, v, _)| v.clone())
+            .collect())
+    }
+
+    async fn version(&self, board: &BoardId, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        let versions = self.versions.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(versions
+            .iter()
+            .find(|(b, v, _)| b == board && v.id == id)
+            .map(|(.., state)| state.clone()))
+    }
+
+    async fn privates(&self, board: &BoardId) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let privates = self.privates.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(privates
+            .get(board)
+            .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default())
+    }
+
+    async fn set_private(
+        &self,
+        board: &BoardId,
+        voter: &str,
+        notes: Option<Vec<u8>>,
+    ) -> Result<(), StoreError> {
+        let mut privates = self.privates.lock().unwrap_or_else(|e| e.into_inner());
+        let of_board = privates.entry(board.clone()).or_default();
+        match notes {
+            Some(notes) => of_board.insert(voter.to_owned(), notes),
+            None => of_board.remove(voter),
+        };
+        Ok(())
+    }
+
     async fn delete(&self, board: &BoardId) -> Result<bool, StoreError> {
+        self.versions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(b, ..)| b != board);
+        self.privates
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(board);
         self.facilitation
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -13,11 +13,12 @@ use async_trait::async_trait;
 use atelier_shared::BoardId;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{BoardInfo, Store, StoreError, StoredDoc, implicit_info, now_ms};
+use super::{BoardInfo, Store, StoreError, StoredDoc, Version, implicit_info, now_ms};
 use crate::access::{Generations, Role};
 
-/// 2: share link generations (`links`); 3: facilitation state.
-const SCHEMA_VERSION: i64 = 3;
+/// 2: share link generations (`links`); 3: facilitation state; 4: named
+/// versions and private notes.
+const SCHEMA_VERSION: i64 = 4;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS boards (
@@ -49,6 +50,21 @@ CREATE TABLE IF NOT EXISTS links (
     editor      INTEGER NOT NULL DEFAULT 0,
     viewer      INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS versions (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    board   TEXT NOT NULL,
+    name    TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    auto    INTEGER NOT NULL,
+    state   BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS versions_board ON versions (board, id);
+CREATE TABLE IF NOT EXISTS private_notes (
+    board TEXT NOT NULL,
+    voter TEXT NOT NULL,
+    notes BLOB NOT NULL,
+    PRIMARY KEY (board, voter)
+) WITHOUT ROWID;
 ";
 
 #[derive(Clone)]
@@ -328,12 +344,104 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn save_version(
+        &self,
+        board: &BoardId,
+        name: &str,
+        auto: bool,
+        state: Vec<u8>,
+    ) -> Result<Version, StoreError> {
+        let (board, name, created) = (board.to_string(), name.to_owned(), now_ms());
+        self.call(move |conn| {
+            conn.execute(
+                "INSERT INTO versions (board, name, created, auto, state) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![board, name, created, auto, state],
+            )?;
+            Ok(Version {
+                id: conn.last_insert_rowid(),
+                name,
+                created,
+                auto,
+            })
+        })
+        .await
+    }
+
+    async fn versions(&self, board: &BoardId) -> Result<Vec<Version>, StoreError> {
+        let board = board.to_string();
+        self.call(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, name, created, auto FROM versions WHERE board = ?1 ORDER BY id DESC",
+            )?;
+            let rows = stmt.query_map([board], |r| {
+                Ok(Version {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    created: r.get(2)?,
+                    auto: r.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn version(&self, board: &BoardId, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        let board = board.to_string();
+        self.call(move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT state FROM versions WHERE board = ?1 AND id = ?2",
+                    params![board, id],
+                    |r| r.get(0),
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn privates(&self, board: &BoardId) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let board = board.to_string();
+        self.call(move |conn| {
+            let mut stmt =
+                conn.prepare_cached("SELECT voter, notes FROM private_notes WHERE board = ?1")?;
+            let rows = stmt.query_map([board], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn set_private(
+        &self,
+        board: &BoardId,
+        voter: &str,
+        notes: Option<Vec<u8>>,
+    ) -> Result<(), StoreError> {
+        let (board, voter) = (board.to_string(), voter.to_owned());
+        self.call(move |conn| {
+            match notes {
+                Some(notes) => conn.execute(
+                    "INSERT INTO private_notes (board, voter, notes) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (board, voter) DO UPDATE SET notes = excluded.notes",
+                    params![board, voter, notes],
+                )?,
+                None => conn.execute(
+                    "DELETE FROM private_notes WHERE board = ?1 AND voter = ?2",
+                    params![board, voter],
+                )?,
+            };
+            Ok(())
+        })
+        .await
+    }
+
     async fn delete(&self, board: &BoardId) -> Result<bool, StoreError> {
         let board = board.to_string();
         self.call(move |conn| {
             let tx = conn.transaction()?;
             let existed = tx.execute("DELETE FROM boards WHERE id = ?1", [&board])? > 0;
-            for table in ["updates", "snapshots", "facilitation"] {
+            tx.execute("DELETE FROM versions WHERE board = ?1", [&board])?;
+            for table in ["updates", "snapshots", "facilitation", "private_notes"] {
                 tx.execute(&format!("DELETE FROM {table} WHERE board = ?1"), [&board])?;
             }
             tx.execute("INSERT OR IGNORE INTO links (board) VALUES (?1)", [&board])?;

@@ -1,0 +1,166 @@
+//! A board's history over the JSON API: named versions (whole-document
+//! snapshots, taken on demand or by the server at each workshop phase),
+//! each viewable as a picture, comparable with another or with the board
+//! as it is, and readable by the browser to restore it (as a new change of
+//! its own: see `atelier_shared::history::restore`). Also the workshop
+//! scripts facilitators can run.
+
+use atelier_shared::export::Content;
+use atelier_shared::history::{self, Changes, Version};
+use atelier_shared::script::Script;
+use atelier_shared::{Board, BoardId, Element};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use tracing::info;
+use yrs::updates::decoder::Decode;
+use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
+
+use crate::AppState;
+use crate::access::Role;
+use crate::api::{TokenQuery, authorize, authorize_as};
+use crate::error::AppError;
+
+/// Longest version name, in characters.
+const MAX_NAME: usize = 120;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/scripts", get(scripts))
+        .route("/api/boards/{id}/versions", get(list).post(save))
+        .route("/api/boards/{id}/versions/{v}/board.svg", get(picture))
+        .route("/api/boards/{id}/versions/{v}/elements", get(elements))
+        .route("/api/boards/{id}/versions/{v}/changes", get(changes))
+}
+
+/// The workshop scripts (anyone may read them).
+async fn scripts(State(state): State<AppState>) -> Json<Vec<Script>> {
+    Json(state.rooms.scripts.clone())
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<Version>>, AppError> {
+    let id: BoardId = id.parse()?;
+    authorize(&state, &id, &headers, query.t.as_deref()).await?;
+    Ok(Json(state.store.versions(&id).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewVersion {
+    name: String,
+}
+
+/// Keeps the board as it is (everything stored) under a name (editors).
+async fn save(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<TokenQuery>,
+    headers: HeaderMap,
+    Json(new): Json<NewVersion>,
+) -> Result<(StatusCode, Json<Version>), AppError> {
+    let id: BoardId = id.parse()?;
+    authorize_as(&state, &id, &headers, query.t.as_deref(), Role::Editor).await?;
+    let name = new.name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME {
+        return Err(AppError::BadRequest(format!(
+            "a version's name: 1 to {MAX_NAME} characters"
+        )));
+    }
+    state.store.info(&id).await?.ok_or(AppError::NotFound)?;
+    let stored = state.store.load(&id).await?;
+    let doc = crate::room::doc_of(&id, &stored);
+    let bytes = doc
+        .transact()
+        .encode_state_as_update_v1(&StateVector::default());
+    let version = state.store.save_version(&id, name, false, bytes).await?;
+    info!(board = %id, version = version.id, "version saved");
+    Ok((StatusCode::CREATED, Json(version)))
+}
+
+/// A version's document, or the board as it is for `now`.
+async fn doc_at(state: &AppState, id: &BoardId, version: &str) -> Result<Doc, AppError> {
+    if version == "now" {
+        let stored = state.store.load(id).await?;
+        return Ok(crate::room::doc_of(id, &stored));
+    }
+    let v: i64 = version.parse().map_err(|_| AppError::NotFound)?;
+    let bytes = state
+        .store
+        .version(id, v)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let doc = Doc::new();
+    let update = Update::decode_v1(&bytes).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    doc.transact_mut()
+        .apply_update(update)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    Ok(doc)
+}
+
+fn elements_of(doc: &Doc) -> Vec<Element> {
+    let board = Board::new(doc);
+    board.elements().all(&doc.transact())
+}
+
+/// A version as an SVG picture (viewed read-only in the browser).
+async fn picture(
+    State(state): State<AppState>,
+    Path((id, v)): Path<(String, String)>,
+    Query(query): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let id: BoardId = id.parse()?;
+    authorize(&state, &id, &headers, query.t.as_deref()).await?;
+    let doc = doc_at(&state, &id, &v).await?;
+    let content = Content::read(&Board::new(&doc), &doc.transact());
+    let svg = atelier_shared::svg::svg(&content, None).ok_or(AppError::NotFound)?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+}
+
+/// A version's elements as a yrs update the board's own reader reads
+/// (what the browser restores from).
+async fn elements(
+    State(state): State<AppState>,
+    Path((id, v)): Path<(String, String)>,
+    Query(query): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let id: BoardId = id.parse()?;
+    authorize(&state, &id, &headers, query.t.as_deref()).await?;
+    let doc = doc_at(&state, &id, &v).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/octet-stream")],
+        atelier_shared::clip::to_update(&elements_of(&doc)),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct ChangesQuery {
+    /// The later version's id, or `now` (the default).
+    to: Option<String>,
+    t: Option<String>,
+}
+
+/// What changed from version `v` to another (or to the board as it is).
+async fn changes(
+    State(state): State<AppState>,
+    Path((id, v)): Path<(String, String)>,
+    Query(query): Query<ChangesQuery>,
+    headers: HeaderMap,
+) -> Result<Json<Changes>, AppError> {
+    let id: BoardId = id.parse()?;
+    authorize(&state, &id, &headers, query.t.as_deref()).await?;
+    let old = elements_of(&doc_at(&state, &id, &v).await?);
+    let to = query.to.as_deref().unwrap_or("now");
+    let new = elements_of(&doc_at(&state, &id, to).await?);
+    Ok(Json(history::diff(&old, &new)))
+}

@@ -1,0 +1,434 @@
+//! The guided method and the board's history, on the server: private
+//! notes reach nobody until revealed (and survive a restart), a workshop
+//! script's phases set timer, privacy, vote and locks and each keeps a
+//! version, versions are listed, compared, pictured and restored.
+
+use std::time::Duration;
+
+use atelier_server::{Config, Role};
+use atelier_shared::facilitation::Command;
+use atelier_shared::{Board, Element, Kind, history};
+use atelier_tests::{TestServer, YClient, eventually};
+use serde_json::Value;
+use yrs::updates::decoder::Decode;
+use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
+
+const WAIT: Duration = Duration::from_secs(5);
+
+/// Connects to `board` with `role`'s link and says hello as `voter`.
+async fn join(server: &TestServer, board: &str, role: Role, voter: &str) -> YClient {
+    let mut c = YClient::connect(&server.ws_as(board, role)).await.unwrap();
+    c.synced().await;
+    c.command(&Command::Hello {
+        voter: voter.into(),
+    })
+    .await;
+    assert!(eventually(WAIT, || c.facilitation().is_some()).await);
+    c
+}
+
+/// A document of one's own holding one note: what a browser sends as its
+/// private notes (its whole state).
+fn private_note(doc: &Doc, id: &str, text: &str) -> Vec<u8> {
+    let board = Board::new(doc);
+    board
+        .elements()
+        .insert(&mut doc.transact_mut(), &note(id, 0.0, text));
+    doc.transact()
+        .encode_state_as_update_v1(&StateVector::default())
+}
+
+fn note(id: &str, x: f64, text: &str) -> Element {
+    let mut note = Element::new(id, Kind::Note, x, 0.0);
+    note.text = text.into();
+    note
+}
+
+/// The note ids in the board's JSON export (what is stored).
+async fn stored_note_ids(server: &TestServer, board: &str) -> Vec<String> {
+    let token = server.token(board, Role::Viewer);
+    let (status, body) = server
+        .request_with(
+            &token,
+            "GET",
+            &format!("/api/boards/{board}/export/board.json"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let json: Value = serde_json::from_str(&body).unwrap();
+    json["notes"]
+        .as_array()
+        .map(|notes| {
+            notes
+                .iter()
+                .filter_map(|n| n["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_notes_reach_nobody_until_the_facilitator_reveals_them() {
+    let server = TestServer::start(Config::default()).await;
+    let id = server.new_board("Pool").await;
+    let fac = join(&server, &id, Role::Facilitator, "fatou").await;
+    let ann = join(&server, &id, Role::Editor, "ann").await;
+    let ben = join(&server, &id, Role::Editor, "ben").await;
+    let view = join(&server, &id, Role::Viewer, "vic").await;
+
+    // Only the facilitator turns private mode on.
+    ben.command(&Command::PrivateOn).await;
+    assert!(eventually(WAIT, || !ben.denied().is_empty()).await);
+    fac.command(&Command::PrivateOn).await;
+    assert!(eventually(WAIT, || ann.facilitation().is_some_and(|s| s.private)).await);
+
+    let ann_doc = Doc::new();
+    ann.send_private(private_note(&ann_doc, "ann-1", "Claims take weeks"))
+        .await;
+    assert!(eventually(WAIT, || fac.facilitation().is_some_and(|s| s.pooled == 1)).await);
+    // Nobody else has it, nor does the stored board.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for c in [&fac, &ben, &view] {
+        assert!(c.element("ann-1").is_none());
+    }
+    assert!(ann.element("ann-1").is_none(), "not in the board document");
+    assert!(
+        !stored_note_ids(&server, &id)
+            .await
+            .contains(&"ann-1".to_owned())
+    );
+    // A viewer has no private notes to pool.
+    view.send_private(private_note(&Doc::new(), "vic-1", "sneaky"))
+        .await;
+    assert!(eventually(WAIT, || !view.denied().is_empty()).await);
+    assert_eq!(fac.facilitation().unwrap().pooled, 1);
+    // Garbage closes only that socket.
+    let mut rogue = join(&server, &id, Role::Editor, "rogue").await;
+    rogue.send_private(vec![1, 2, 3, 255, 255]).await;
+    assert!(rogue.ended(WAIT).await.is_some());
+
+    // Ann's second tab gets her notes back (and nobody else's).
+    let ann2 = join(&server, &id, Role::Editor, "ann").await;
+    assert!(eventually(WAIT, || !ann2.privates().is_empty()).await);
+    let back = Doc::new();
+    for update in ann2.privates() {
+        back.transact_mut()
+            .apply_update(Update::decode_v1(&update).unwrap())
+            .unwrap();
+    }
+    let elements = Board::new(&back).elements().all(&back.transact());
+    assert_eq!(elements.len(), 1);
+    assert_eq!(elements[0].text, "Claims take weeks");
+    assert!(ben.privates().is_empty());
+
+    // They survive a restart of the server.
+    drop((fac, ann, ann2, ben, view));
+    let (dir, addr) = (server.data_dir.clone(), server.addr);
+    server.stop().await;
+    let server = TestServer::start_at(&dir, addr, Config::default()).await;
+    let fac = join(&server, &id, Role::Facilitator, "fatou").await;
+    let ben = join(&server, &id, Role::Editor, "ben").await;
+    assert_eq!(fac.facilitation().unwrap().pooled, 1);
+    assert!(fac.facilitation().unwrap().private);
+
+    // Revealed: on everyone's board, stored, and nothing pooled any more.
+    fac.command(&Command::Reveal).await;
+    assert!(
+        eventually(WAIT, || ben
+            .element("ann-1")
+            .is_some_and(|e| e.text == "Claims take weeks"))
+        .await
+    );
+    assert!(
+        eventually(WAIT, || fac
+            .facilitation()
+            .is_some_and(|s| !s.private && s.pooled == 0))
+        .await
+    );
+    assert!(
+        stored_note_ids(&server, &id)
+            .await
+            .contains(&"ann-1".to_owned())
+    );
+
+    // Notes written privately by someone offline at the reveal go straight
+    // onto the board when they come back.
+    let late = join(&server, &id, Role::Editor, "lou").await;
+    late.send_private(private_note(&Doc::new(), "lou-1", "Found it late"))
+        .await;
+    assert!(eventually(WAIT, || ben.element("lou-1").is_some()).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workshop_script_steps_through_phases_and_keeps_a_version_of_each() {
+    let server = TestServer::start(Config::default()).await;
+    let (status, body) = server.get("/api/scripts").await;
+    assert_eq!(status, 200);
+    let scripts: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(scripts[0]["id"], "co-construction");
+    assert_eq!(scripts[0]["phases"].as_array().unwrap().len(), 6);
+
+    let id = server.new_board("Guided").await;
+    let fac = join(&server, &id, Role::Facilitator, "fatou").await;
+    let ann = join(&server, &id, Role::Editor, "ann").await;
+    let phase = |index| Command::Phase {
+        script: "co-construction".into(),
+        index,
+    };
+    ann.command(&phase(0)).await;
+    assert!(eventually(WAIT, || !ann.denied().is_empty()).await);
+    fac.command(&Command::Phase {
+        script: "no-such-script".into(),
+        index: 0,
+    })
+    .await;
+    assert!(
+        eventually(WAIT, || fac
+            .denied()
+            .iter()
+            .any(|d| d.contains("unknown script")))
+        .await
+    );
+
+    // 1. Pool privately, 10 minutes.
+    fac.command(&phase(0)).await;
+    assert!(
+        eventually(WAIT, || ann
+            .facilitation()
+            .is_some_and(|s| s.phase.is_some()))
+        .await
+    );
+    let s = ann.facilitation().unwrap();
+    assert!(s.private);
+    let timer = s.timer.unwrap();
+    assert!(timer.running() && timer.total_ms == 600_000);
+    assert_eq!(s.phase.as_ref().unwrap().name.en, "Pool notes privately");
+    ann.send_private(private_note(
+        &Doc::new(),
+        "p1",
+        "I never know where my claim is",
+    ))
+    .await;
+    assert!(eventually(WAIT, || fac.facilitation().is_some_and(|s| s.pooled == 1)).await);
+    assert!(fac.element("p1").is_none());
+
+    // 2. Reveal and cluster: the private notes are on the board.
+    fac.command(&phase(1)).await;
+    assert!(eventually(WAIT, || fac.element("p1").is_some()).await);
+    fac.put_note("n2", "The app is slow").await;
+    // 3. Vote: 3 dots each, the notes locked.
+    fac.command(&phase(2)).await;
+    assert!(
+        eventually(WAIT, || ann
+            .facilitation()
+            .is_some_and(|s| s.vote.is_some()))
+        .await
+    );
+    let s = ann.facilitation().unwrap();
+    assert_eq!(
+        s.vote.as_ref().map(|v| (v.open, v.per_person)),
+        Some((true, 3))
+    );
+    assert!(s.locked.contains("p1") && s.locked.contains("n2"));
+    ann.command(&Command::Vote {
+        voter: String::new(),
+        id: "p1".into(),
+    })
+    .await;
+    assert!(
+        eventually(WAIT, || fac
+            .facilitation()
+            .is_some_and(|s| s.vote.as_ref().is_some_and(|v| v.cast == 1)))
+        .await
+    );
+    // 4. Draft personas: the vote's results stay, the notes are unlocked.
+    fac.command(&phase(3)).await;
+    assert!(
+        eventually(WAIT, || ann
+            .facilitation()
+            .is_some_and(|s| s.phase.as_ref().is_some_and(|p| p.index == 3)))
+        .await
+    );
+    let s = ann.facilitation().unwrap();
+    assert_eq!(s.vote.unwrap().results, [("p1".to_owned(), 1)]);
+    assert!(s.locked.is_empty());
+    assert_eq!(s.phase.unwrap().template.as_deref(), Some("personas"));
+
+    // Each phase kept a version of the board, named after it.
+    let token = server.token(&id, Role::Viewer);
+    let (_, body) = server
+        .request_with(&token, "GET", &format!("/api/boards/{id}/versions"), None)
+        .await;
+    let versions: Vec<history::Version> = serde_json::from_str(&body).unwrap();
+    let names: Vec<&str> = versions.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Phase 4 · Draft the personas",
+            "Phase 3 · Vote",
+            "Phase 2 · Reveal and cluster",
+            "Phase 1 · Pool notes privately"
+        ]
+    );
+    assert!(versions.iter().all(|v| v.auto));
+    // The version of phase 2 holds the revealed note; phase 1's does not.
+    let changes = server
+        .request_with(
+            &token,
+            "GET",
+            &format!(
+                "/api/boards/{id}/versions/{}/changes?to={}",
+                versions[3].id, versions[2].id
+            ),
+            None,
+        )
+        .await;
+    let changes: history::Changes = serde_json::from_str(&changes.1).unwrap();
+    assert_eq!(changes.added, ["p1"]);
+
+    fac.command(&Command::PhaseEnd).await;
+    assert!(
+        eventually(WAIT, || ann
+            .facilitation()
+            .is_some_and(|s| s.phase.is_none()))
+        .await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn versions_are_saved_compared_pictured_and_restored_as_a_new_change() {
+    let server = TestServer::start(Config::default()).await;
+    let (id, _, bot) = server.board_with_bot("History").await;
+    let other = server.new_board("Other").await;
+    bot.add(&note("a", 0.0, "Claims take weeks")).await;
+    bot.add(&note("b", 200.0, "Call centre closes at 6")).await;
+    let path = format!("/api/boards/{id}/versions");
+    let editor = server.token(&id, Role::Editor);
+    let viewer = server.token(&id, Role::Viewer);
+
+    // Saving: editors, with a name; viewers and other boards' links cannot.
+    let (status, _) = server
+        .request_with(&viewer, "POST", &path, Some(r#"{"name":"Mine"}"#))
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = server
+        .request_with(
+            &server.token(&other, Role::Editor),
+            "POST",
+            &path,
+            Some(r#"{"name":"x"}"#),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, body) = server
+        .request_with(&editor, "POST", &path, Some(r#"{"name":"  "}"#))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    // (The bot's notes are stored by now: the version holds them.)
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (status, body) = server
+        .request_with(
+            &editor,
+            "POST",
+            &path,
+            Some(r#"{"name":"Before the review"}"#),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let v1: history::Version = serde_json::from_str(&body).unwrap();
+    assert!(!v1.auto);
+
+    // Later: a edited, b deleted, c added.
+    let map = bot.elements();
+    bot.edit(|txn| {
+        atelier_shared::Elements::new(map.clone()).edit_text(txn, "a", "Claims take months");
+        yrs::Map::remove(&map, txn, "b");
+    })
+    .await;
+    bot.add(&note("c", 400.0, "The agent was kind")).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let (status, body) = server
+        .request_with(&viewer, "GET", &format!("{path}/{}/changes", v1.id), None)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let changes: history::Changes = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (changes.added.as_slice(), changes.removed.as_slice()),
+        (&["c".to_owned()][..], &["b".to_owned()][..])
+    );
+    assert_eq!(changes.edited, ["a"]);
+
+    // The version as a picture, read-only.
+    let (status, svg) = server
+        .request_with(&viewer, "GET", &format!("{path}/{}/board.svg", v1.id), None)
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        svg.contains("<svg") && svg.contains("Claims") && svg.contains("centre"),
+        "{svg}"
+    );
+    assert!(!svg.contains("agent"));
+    for missing in ["999", "x", "-1"] {
+        let (status, _) = server
+            .request_with(&viewer, "GET", &format!("{path}/{missing}/board.svg"), None)
+            .await;
+        assert_eq!(status, 404);
+    }
+    let (status, _) = server
+        .request_with(
+            &viewer,
+            "GET",
+            &format!("/api/boards/{other}/versions/{}/board.svg", v1.id),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status, 403,
+        "another board's version with this board's link"
+    );
+
+    // Restored by a client as one new change: the board is as it was, and
+    // the later state is itself kept as a version first (nothing lost).
+    let (status, _) = server
+        .request_with(
+            &editor,
+            "POST",
+            &path,
+            Some(r#"{"name":"Before restoring"}"#),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let bytes = server
+        .request_bytes(&viewer, "GET", &format!("{path}/{}/elements", v1.id), None)
+        .await;
+    let version = atelier_shared::clip::from_update(&bytes).unwrap();
+    let current = Board::new(&bot.doc).elements().all(&bot.doc.transact());
+    let before = bot.doc.transact().state_vector();
+    let elements = atelier_shared::Elements::new(bot.elements());
+    bot.edit(|txn| {
+        history::restore(txn, &elements, &current, &version);
+    })
+    .await;
+    assert_ne!(bot.doc.transact().state_vector(), before);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (_, body) = server
+        .request_with(&viewer, "GET", &format!("{path}/{}/changes", v1.id), None)
+        .await;
+    let changes: history::Changes = serde_json::from_str(&body).unwrap();
+    assert!(changes.is_empty(), "{changes:?}");
+    let (_, body) = server.request_with(&viewer, "GET", &path, None).await;
+    let versions: Vec<history::Version> = serde_json::from_str(&body).unwrap();
+    assert_eq!(versions.len(), 2);
+    let (_, body) = server
+        .request_with(
+            &viewer,
+            "GET",
+            &format!("{path}/{}/changes", versions[0].id),
+            None,
+        )
+        .await;
+    let undone: history::Changes = serde_json::from_str(&body).unwrap();
+    assert_eq!(undone.added, ["b"], "the later state stays reachable");
+}
