@@ -207,9 +207,17 @@ pub async fn read_export(
     json: String,
 ) -> Result<Vec<atelier_shared::Element>, String> {
     let url = format!("/api/boards/{board}/import/json");
-    let response = send("POST", &url, Some(json), token(board))
-        .await
-        .map_err(|(_, e)| e)?;
+    elements_at("POST", &url, Some(json), token(board)).await
+}
+
+/// Elements the server sends in the board's own format (a yrs update).
+async fn elements_at(
+    method: &str,
+    url: &str,
+    body: Option<String>,
+    token: Option<String>,
+) -> Result<Vec<atelier_shared::Element>, String> {
+    let response = send(method, url, body, token).await.map_err(|(_, e)| e)?;
     let buffer = JsFuture::from(response.array_buffer().map_err(describe)?)
         .await
         .map_err(describe)?;
@@ -271,4 +279,110 @@ async fn read_text(response: &Response) -> Result<String, (u16, String)> {
 
 fn describe(err: JsValue) -> String {
     err.as_string().unwrap_or_else(|| format!("{err:?}"))
+}
+
+/// A version of a board, as listed (read by hand: serde's derived readers
+/// weigh on the WASM).
+#[derive(Clone, PartialEq)]
+pub struct Version {
+    pub id: i64,
+    pub name: String,
+    pub created: i64,
+    pub auto: bool,
+}
+
+/// The board's versions, newest first.
+pub async fn versions(board: &str) -> Result<Vec<Version>, String> {
+    let v = call(
+        "GET",
+        &format!("/api/boards/{board}/versions"),
+        None,
+        token(board),
+    )
+    .await?;
+    Ok(v.as_array()
+        .map(|a| a.iter().filter_map(read_version).collect())
+        .unwrap_or_default())
+}
+
+fn read_version(v: &serde_json::Value) -> Option<Version> {
+    Some(Version {
+        id: v.get("id")?.as_i64()?,
+        name: v.get("name")?.as_str()?.to_owned(),
+        created: v.get("created").and_then(|c| c.as_i64()).unwrap_or(0),
+        auto: v.get("auto").and_then(|a| a.as_bool()).unwrap_or(false),
+    })
+}
+
+/// Keeps the board as it is under `name`.
+pub async fn save_version(board: &str, name: &str) -> Result<Version, String> {
+    let body = serde_json::json!({ "name": name }).to_string();
+    let v = call(
+        "POST",
+        &format!("/api/boards/{board}/versions"),
+        Some(body),
+        token(board),
+    )
+    .await?;
+    read_version(&v).ok_or_else(|| "unexpected answer".to_owned())
+}
+
+/// What changed from version `from` to `to` (a version's id, or `now`).
+pub async fn changes(
+    board: &str,
+    from: &str,
+    to: &str,
+) -> Result<atelier_shared::history::Changes, String> {
+    let path = format!("/api/boards/{board}/versions/{from}/changes?to={to}");
+    let v = call("GET", &path, None, token(board)).await?;
+    let ids = |key: &str| -> Vec<String> {
+        v.get(key)
+            .and_then(|a| a.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    Ok(atelier_shared::history::Changes {
+        added: ids("added"),
+        removed: ids("removed"),
+        moved: ids("moved"),
+        edited: ids("edited"),
+    })
+}
+
+/// The elements of version `id` (to restore them).
+pub async fn version_elements(
+    board: &str,
+    id: i64,
+) -> Result<Vec<atelier_shared::Element>, String> {
+    let url = format!("/api/boards/{board}/versions/{id}/elements");
+    elements_at("GET", &url, None, token(board)).await
+}
+
+/// The workshop scripts: (id, title in the interface's language, number
+/// of phases).
+pub async fn scripts() -> Result<Vec<(String, String, usize)>, String> {
+    let v = call("GET", "/api/scripts", None, None).await?;
+    let french = crate::ui_lang() == atelier_shared::templates::Lang::Fr;
+    Ok(v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| {
+                    let title = s.get("title")?;
+                    let fr = title
+                        .get("fr")
+                        .and_then(|t| t.as_str())
+                        .filter(|t| french && !t.is_empty());
+                    Some((
+                        s.get("id")?.as_str()?.to_owned(),
+                        fr.or(title.get("en")?.as_str())?.to_owned(),
+                        s.get("phases")?.as_array()?.len(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default())
 }

@@ -6,6 +6,7 @@ mod chrome;
 mod cite;
 mod comments;
 mod facilitate;
+mod history;
 mod import;
 mod journey;
 mod keys;
@@ -15,6 +16,7 @@ mod ops;
 mod overlay;
 mod persona;
 mod picture;
+mod private;
 mod view;
 
 use std::collections::HashSet;
@@ -61,6 +63,7 @@ pub fn Board(
         pointer: StoredValue::new(None),
         importing: RwSignal::new(false),
         panel: RwSignal::new(false),
+        history: RwSignal::new(false),
         templates: RwSignal::new(false),
         exports: RwSignal::new(false),
         highlight: RwSignal::new(None),
@@ -84,6 +87,15 @@ pub fn Board(
     // Locked elements stay put for everyone; the server's refusals are said.
     Effect::new(move |_| {
         ops::set_locked(ui.facilitation.with(|s| s.locked.clone()));
+    });
+    // Private mode: new notes stay with their author until it ends, when
+    // they go onto the board.
+    Effect::new(move |_| {
+        let on = ui.facilitation.with(|s| s.private);
+        private::set_on(on && ui.writes);
+        if !on && private::any() {
+            private::reveal();
+        }
     });
     let denied = live.denied;
     Effect::new(move |_| {
@@ -179,6 +191,17 @@ pub fn Board(
             {move || ui.panel.get().then(|| view! { <notes_panel::NotesPanel/> })}
             {move || ui.importing.get().then(|| view! { <import::ImportDialog/> })}
             {move || ui.commenting.get().is_some().then(comments::panel)}
+            {move || ui.history.get().then(history::panel)}
         </div>
     }
+}
+
+/// This user's private notes, for the server on (re)connecting.
+pub fn private_state() -> Option<Vec<u8>> {
+    private::full_state()
+}
+
+/// The server gave back this user's private notes.
+pub fn receive_private(update: &[u8]) {
+    private::receive(update);
 }

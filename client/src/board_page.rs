@@ -341,12 +341,14 @@ fn share_links(id: String, open: RwSignal<bool>) -> impl IntoView {
         spawn_local(async move { links.set(Some(crate::api::links(&id).await)) });
     }
     let origin = window().location().origin().unwrap_or_default();
-    let rows = move || {
+    // The rows as HTML text, with one handler for their buttons (typed
+    // views cost the WASM far more).
+    let rows = {
         let id = id.clone();
-        let origin = origin.clone();
-        match links.get() {
-            None => view! { <p class="muted">{tr("Loading the links…", "Chargement des liens…")}</p> }.into_any(),
-            Some(Err(err)) => view! { <p class="error">{err}</p> }.into_any(),
+        move || {
+            match links.get() {
+            None => format!("<p class=\"muted\">{}</p>", tr("Loading the links…", "Chargement des liens…")),
+            Some(Err(err)) => format!("<p class=\"error\">{}</p>", crate::esc(&err)),
             Some(Ok(l)) => [
                 ("facilitator", tr("Facilitators", "Animateurs"), tr("Run the workshop: links, timer, votes", "Mènent l'atelier : liens, minuteur, votes"), l.facilitator.clone()),
                 ("editor", tr("Participants", "Participants"), tr("Add and edit notes, personas, maps", "Ajoutent et modifient notes, personas, parcours"), l.editor.clone()),
@@ -354,49 +356,59 @@ fn share_links(id: String, open: RwSignal<bool>) -> impl IntoView {
             ]
             .into_iter()
             .map(|(role, name, about, token)| {
-                let url = format!("{origin}/b/{id}?t={token}");
-                let (id, shown) = (id.clone(), url.clone());
-                view! {
-                    <li class="share-row" data-role=role>
-                        <div class="share-who">
-                            <strong>{name}</strong>
-                            <span class="muted">{about}</span>
-                        </div>
-                        <input class="share-url" readonly prop:value=shown on:focus=|ev| {
-                            if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) {
-                                input.select();
-                            }
-                        }/>
-                        <button class="button" data-copy=role on:click=move |_| {
-                            copy(&url);
-                            copied.set(Some(role));
-                        }>
-                            {move || if copied.get() == Some(role) { tr("Copied", "Copié") } else { tr("Copy", "Copier") }}
-                        </button>
-                        <button class="link" data-regenerate=role
-                            title=tr("Make a new link: the old one stops working, and whoever came by it is disconnected",
-                                "Créer un nouveau lien : l'ancien ne marche plus, et qui l'utilisait est déconnecté")
-                            on:click=move |_| {
-                                let id = id.clone();
-                                spawn_local(async move {
-                                    let fresh = crate::api::regenerate(&id, role).await;
-                                    if let Ok(l) = &fresh
-                                        && role == "facilitator"
-                                    {
-                                        // This page's own link was among them.
-                                        crate::api::remember(&id, &l.facilitator);
-                                    }
-                                    copied.set(None);
-                                    links.set(Some(fresh));
-                                });
-                            }>
-                            {tr("New link", "Nouveau lien")}
-                        </button>
-                    </li>
-                }
+                let url = crate::esc(&format!("{origin}/b/{id}?t={token}"));
+                format!(
+                    "<li class=\"share-row\" data-role=\"{role}\"><div class=\"share-who\"><strong>{name}</strong>\
+                     <span class=\"muted\">{about}</span></div><input class=\"share-url\" readonly value=\"{url}\">\
+                     <button class=\"button\" data-copy=\"{role}\" data-url=\"{url}\">{}</button>\
+                     <button class=\"link\" data-regenerate=\"{role}\" title=\"{}\">{}</button></li>",
+                    if copied.get() == Some(role) { tr("Copied", "Copié") } else { tr("Copy", "Copier") },
+                    tr("Make a new link: the old one stops working, and whoever came by it is disconnected",
+                        "Créer un nouveau lien : l'ancien ne marche plus, et qui l'utilisait est déconnecté"),
+                    tr("New link", "Nouveau lien"),
+                )
             })
-            .collect_view()
-            .into_any(),
+            .collect::<String>(),
+        }
+        }
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        else {
+            return;
+        };
+        let role = |attr| match button.get_attribute(attr).as_deref() {
+            Some("facilitator") => Some("facilitator"),
+            Some("editor") => Some("editor"),
+            Some("viewer") => Some("viewer"),
+            _ => None,
+        };
+        if let Some(role) = role("data-copy") {
+            copy(&button.get_attribute("data-url").unwrap_or_default());
+            copied.set(Some(role));
+        } else if let Some(role) = role("data-regenerate") {
+            let id = id.clone();
+            spawn_local(async move {
+                let fresh = crate::api::regenerate(&id, role).await;
+                if let Ok(l) = &fresh
+                    && role == "facilitator"
+                {
+                    // This page's own link was among them.
+                    crate::api::remember(&id, &l.facilitator);
+                }
+                copied.set(None);
+                links.set(Some(fresh));
+            });
+        }
+    };
+    let on_focus = |ev: leptos::ev::FocusEvent| {
+        if let Some(input) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+        {
+            input.select();
         }
     };
     view! {
@@ -409,7 +421,7 @@ fn share_links(id: String, open: RwSignal<bool>) -> impl IntoView {
                 "Each link opens the board with its role. A new link revokes the old one.",
                 "Chaque lien ouvre le tableau avec son rôle. Un nouveau lien révoque l'ancien.",
             )}</p>
-            <ul class="share-list">{rows}</ul>
+            <ul class="share-list" on:click=on_click on:focusin=on_focus inner_html=rows></ul>
         </div>
     }
 }

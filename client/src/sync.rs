@@ -278,36 +278,62 @@ pub fn command(command: &facilitation::Command) {
     send(command_frame(command));
 }
 
+/// Sends a change of this user's private notes (to the server alone).
+pub fn send_private(update: Vec<u8>) {
+    send(Message::Custom(facilitation::PRIVATE, update).encode_v1());
+}
+
 fn command_frame(command: &facilitation::Command) -> Vec<u8> {
-    let json = command_json(command).to_string().into_bytes();
-    Message::Custom(facilitation::COMMAND, json).encode_v1()
+    Message::Custom(facilitation::COMMAND, command_json(command).into_bytes()).encode_v1()
 }
 
 /// A command as the server reads it (written by hand: serde's derived
-/// code for the whole enum weighs on the WASM).
-fn command_json(command: &facilitation::Command) -> serde_json::Value {
+/// code for the whole enum, or `json!` for each, weighs on the WASM).
+fn command_json(command: &facilitation::Command) -> String {
     use facilitation::Command as C;
-    use serde_json::json;
-    match command {
-        C::TimerSet { ms } => json!({"do": "timer-set", "ms": ms}),
-        C::TimerStart => json!({"do": "timer-start"}),
-        C::TimerPause => json!({"do": "timer-pause"}),
-        C::TimerAdd { ms } => json!({"do": "timer-add", "ms": ms}),
-        C::TimerClear => json!({"do": "timer-clear"}),
-        C::Follow { client, name } => json!({"do": "follow", "client": client, "name": name}),
-        C::Unfollow => json!({"do": "unfollow"}),
-        C::Lock { ids } => json!({"do": "lock", "ids": ids}),
-        C::Unlock { ids } => json!({"do": "unlock", "ids": ids}),
-        C::VoteOpen { scope, per_person } => {
-            json!({"do": "vote-open", "scope": scope, "per_person": per_person})
-        }
-        C::VoteClose => json!({"do": "vote-close"}),
-        C::VoteClear => json!({"do": "vote-clear"}),
-        C::Vote { voter, id } => json!({"do": "vote", "voter": voter, "id": id}),
-        C::Unvote { voter, id } => json!({"do": "unvote", "voter": voter, "id": id}),
-        C::React { emoji, name } => json!({"do": "react", "emoji": emoji, "name": name}),
-        C::Hello { voter } => json!({"do": "hello", "voter": voter}),
-    }
+    let q = |s: &str| serde_json::Value::from(s).to_string();
+    let ids = |ids: &[String]| ids.iter().map(|i| q(i)).collect::<Vec<_>>().join(",");
+    let (name, rest) = match command {
+        C::TimerSet { ms } => ("timer-set", format!(",\"ms\":{ms}")),
+        C::TimerStart => ("timer-start", String::new()),
+        C::TimerPause => ("timer-pause", String::new()),
+        C::TimerAdd { ms } => ("timer-add", format!(",\"ms\":{ms}")),
+        C::TimerClear => ("timer-clear", String::new()),
+        C::Follow { client, name } => (
+            "follow",
+            format!(",\"client\":{client},\"name\":{}", q(name)),
+        ),
+        C::Unfollow => ("unfollow", String::new()),
+        C::Lock { ids: i } => ("lock", format!(",\"ids\":[{}]", ids(i))),
+        C::Unlock { ids: i } => ("unlock", format!(",\"ids\":[{}]", ids(i))),
+        C::VoteOpen { scope, per_person } => (
+            "vote-open",
+            format!(
+                ",\"scope\":{},\"per_person\":{per_person}",
+                scope.as_deref().map_or("null".to_owned(), q)
+            ),
+        ),
+        C::VoteClose => ("vote-close", String::new()),
+        C::VoteClear => ("vote-clear", String::new()),
+        C::Vote { voter, id } => ("vote", format!(",\"voter\":{},\"id\":{}", q(voter), q(id))),
+        C::Unvote { voter, id } => (
+            "unvote",
+            format!(",\"voter\":{},\"id\":{}", q(voter), q(id)),
+        ),
+        C::React { emoji, name } => (
+            "react",
+            format!(",\"emoji\":{},\"name\":{}", q(emoji), q(name)),
+        ),
+        C::Hello { voter } => ("hello", format!(",\"voter\":{}", q(voter))),
+        C::PrivateOn => ("private-on", String::new()),
+        C::Reveal => ("reveal", String::new()),
+        C::Phase { script, index } => (
+            "phase",
+            format!(",\"script\":{},\"index\":{index}", q(script)),
+        ),
+        C::PhaseEnd => ("phase-end", String::new()),
+    };
+    format!("{{\"do\":\"{name}\"{rest}}}")
 }
 
 /// The state the server sent, read by hand (as [`command_json`]); its
@@ -373,6 +399,23 @@ fn read_state(data: &[u8]) -> Option<facilitation::State> {
         locked: strings(v.get("locked")).into_iter().collect(),
         vote,
         mine: strings(v.get("mine")),
+        private: v.get("private").and_then(Value::as_bool).unwrap_or(false),
+        pooled: int(&v, "pooled").unwrap_or(0).max(0) as u32,
+        phase: v.get("phase").filter(|p| p.is_object()).map(|p| {
+            let words = |key: &str| atelier_shared::script::Text {
+                en: p.get(key).and_then(|t| text(t, "en")).unwrap_or_default(),
+                fr: p.get(key).and_then(|t| text(t, "fr")).unwrap_or_default(),
+            };
+            facilitation::Phase {
+                script: text(p, "script").unwrap_or_default(),
+                title: words("title"),
+                index: int(p, "index").unwrap_or(0).max(0) as u32,
+                count: int(p, "count").unwrap_or(0).max(0) as u32,
+                name: words("name"),
+                hint: words("hint"),
+                template: text(p, "template"),
+            }
+        }),
     })
 }
 
@@ -518,6 +561,11 @@ fn handlers() -> Handlers {
                 frames.push(command_frame(&facilitation::Command::Hello {
                     voter: state.voter.clone(),
                 }));
+                // Private notes written offline (the server keeps them, or
+                // puts them on the board if they were revealed meanwhile).
+                if let Some(notes) = crate::board::private_state() {
+                    frames.push(Message::Custom(facilitation::PRIVATE, notes).encode_v1());
+                }
                 Some(frames)
             });
             // One message per frame.
@@ -615,6 +663,7 @@ fn receive(frame: &[u8]) {
         return;
     };
     let mut check_saved = false;
+    let mut private = Vec::new();
     let replies = STATE.with_borrow_mut(|state| {
         let Some(state) = state.as_mut() else {
             return Vec::new();
@@ -671,6 +720,7 @@ fn receive(frame: &[u8]) {
                     }
                 }
                 Message::Auth(reason) => state.denied.set(reason),
+                Message::Custom(facilitation::PRIVATE, notes) => private.push(notes),
                 Message::Custom(..) => {}
             }
         }
@@ -678,6 +728,9 @@ fn receive(frame: &[u8]) {
     });
     for reply in replies {
         send(reply);
+    }
+    for notes in private {
+        crate::board::receive_private(&notes);
     }
     if check_saved {
         schedule_save_check();

@@ -329,3 +329,27 @@ impl Browser {
         Ok((v[0].as_f64().context("x")?, v[1].as_f64().context("y")?))
     }
 }
+
+/// Three browsers for a workshop: a facilitator, an editor, a viewer.
+pub async fn trio() -> (Browser, Browser, Browser) {
+    (
+        Browser::start().await.expect("browser"),
+        Browser::start().await.expect("browser"),
+        Browser::start().await.expect("browser"),
+    )
+}
+
+/// Opens board `id` in the three browsers of [`trio`], each with its role's
+/// link: Fatou facilitates, Eve edits, Victor views.
+pub async fn join_trio(
+    server: &crate::TestServer,
+    id: &str,
+    (fac, ed, view): (&Browser, &Browser, &Browser),
+) -> Result<()> {
+    use atelier_server::Role;
+    fac.join(&server.board_url(id), "Fatou").await?;
+    ed.join(&server.board_url_as(id, Role::Editor), "Eve")
+        .await?;
+    view.join(&server.board_url_as(id, Role::Viewer), "Victor")
+        .await
+}

@@ -567,15 +567,9 @@ async fn a_facilitated_session_in_three_browsers() {
         note.text = text.into();
         bot.add(&note).await;
     }
-    let (fac, ed, view) = (
-        Browser::start().await.expect("browser"),
-        Browser::start().await.expect("browser"),
-        Browser::start().await.expect("browser"),
-    );
+    let (fac, ed, view) = atelier_tests::browser::trio().await;
     let run = async {
-        fac.join(&server.board_url(&id), "Fatou").await?;
-        ed.join(&server.board_url_as(&id, Role::Editor), "Eve").await?;
-        view.join(&server.board_url_as(&id, Role::Viewer), "Victor").await?;
+        atelier_tests::browser::join_trio(&server, &id, (&fac, &ed, &view)).await?;
         // Only the facilitator has the controls.
         fac.wait_for("[data-fac='timer-set']").await?;
         for b in [&ed, &view] {

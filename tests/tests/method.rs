@@ -432,3 +432,153 @@ async fn versions_are_saved_compared_pictured_and_restored_as_a_new_change() {
     let undone: history::Changes = serde_json::from_str(&body).unwrap();
     assert_eq!(undone.added, ["b"], "the later state stays reachable");
 }
+
+/// The texts of the notes a browser draws, and whether each is private.
+async fn drawn_notes(b: &atelier_tests::browser::Browser) -> anyhow::Result<Vec<(String, bool)>> {
+    let v = b
+        .eval(
+            "return [...document.querySelectorAll('.el-note')].map(n =>
+               [n.textContent.trim(), n.classList.contains('private')]);",
+        )
+        .await?;
+    Ok(v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| Some((p[0].as_str()?.to_owned(), p[1].as_bool()?)))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_guided_method_private_notes_and_a_restore_in_three_browsers() {
+    use anyhow::ensure;
+    let server = TestServer::start(Config::default()).await;
+    let (id, _, bot) = server.board_with_bot("Guided workshop").await;
+    bot.add(&note("n0", 0.0, "Claims take weeks")).await;
+    let (fac, ed, view) = atelier_tests::browser::trio().await;
+    let run = async {
+        atelier_tests::browser::join_trio(&server, &id, (&fac, &ed, &view)).await?;
+
+        // The facilitator runs the co-construction method: phase 1 is
+        // private, 10 minutes, for everyone.
+        fac.until(
+            "the scripts are offered",
+            "return !!document.querySelector(\"[data-fac='script'] option[value='co-construction']\");",
+        )
+        .await?;
+        fac.eval(
+            "const s = document.querySelector(\"[data-fac='script']\"); s.value = 'co-construction';
+             s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+        )
+        .await?;
+        for b in [&fac, &ed, &view] {
+            b.wait_for(".phase-banner[data-phase='0']").await?;
+            b.wait_for(".private-banner").await?;
+            b.wait_for(".timer.running").await?;
+        }
+
+        // Eve writes a note: only she sees it, marked private.
+        ed.type_text("n").await?;
+        ed.click_at(700.0, 420.0).await?;
+        ed.editor_ready().await?;
+        ed.type_text("Nobody calls me back").await?;
+        ed.type_text("\u{e00c}").await?; // Escape
+        ed.until(
+            "her note is private",
+            "return [...document.querySelectorAll('.el-note.private')].some(n => n.textContent.includes('Nobody calls me back'));",
+        )
+        .await?;
+        fac.until("one participant pooled notes", "return document.querySelector(\"[data-fac='reveal']\")?.textContent.includes('1');").await?;
+        ed.screenshot("method-private-note").await?;
+        for b in [&fac, &view] {
+            ensure!(
+                !drawn_notes(b).await?.iter().any(|(t, _)| t.contains("Nobody")),
+                "another browser sees a private note"
+            );
+        }
+        ensure!(
+            !bot.all_elements().iter().any(|e| e.text.contains("Nobody")),
+            "a private note reached the board"
+        );
+        // A reload brings it back from the server, still private.
+        ed.open(&server.board_url_as(&id, Role::Editor)).await?;
+        ed.until(
+            "the private note is back",
+            "return [...document.querySelectorAll('.el-note.private')].some(n => n.textContent.includes('Nobody calls me back'));",
+        )
+        .await?;
+        fac.screenshot("method-phase-1").await?;
+
+        // Next phase: revealed to everyone, no longer private.
+        fac.click_css("[data-fac='phase-next']").await?;
+        for b in [&fac, &ed, &view] {
+            b.wait_for(".phase-banner[data-phase='1']").await?;
+            b.until(
+                "the note is revealed",
+                "return [...document.querySelectorAll('.el-note')].some(n => n.textContent.includes('Nobody calls me back') && !n.classList.contains('private'));",
+            )
+            .await?;
+        }
+        ensure!(
+            eventually(WAIT, || bot.all_elements().iter().any(|e| e.text == "Nobody calls me back")).await,
+            "the revealed note is on the board"
+        );
+        ensure!(
+            view.eval("return !document.querySelector('.private-banner');").await? == true,
+            "private mode still shown"
+        );
+
+        // History: each phase kept a version; what changed since phase 1.
+        fac.click_css("[data-action='history']").await?;
+        fac.wait_for(".version[data-version='Phase 2 · Reveal and cluster']").await?;
+        fac.click_css(".version[data-version='Phase 1 · Pool notes privately'] [data-history='since']").await?;
+        fac.wait_for(".history-changes[data-changes='1 0 0 0']").await?;
+        fac.wait_for(".el-note.source").await?; // the added note is highlighted
+        fac.screenshot("method-history").await?;
+        // The version as a picture, read-only.
+        fac.click_css(".version[data-version='Phase 1 · Pool notes privately'] [data-history='view']").await?;
+        fac.until(
+            "the picture is drawn",
+            "const i = document.querySelector('.version-view img'); return !!i && i.complete && i.naturalWidth > 0;",
+        )
+        .await?;
+        fac.click_css("[data-history='unview']").await?;
+
+        // Eve deletes the revealed note; the facilitator restores phase 2:
+        // it is back for everyone, as a new change (undoable).
+        let revealed = bot
+            .all_elements()
+            .into_iter()
+            .find(|e| e.text == "Nobody calls me back")
+            .map(|e| e.id)
+            .unwrap_or_default();
+        let gone = {
+            let shown = ed.center_of(&format!(".el[data-id='{revealed}']")).await?;
+            ed.click_at(shown.0, shown.1).await?;
+            ed.type_text("\u{e017}").await?; // Delete
+            eventually(WAIT, || bot.element(&revealed).is_none()).await
+        };
+        ensure!(gone, "the note was not deleted");
+        fac.eval("window.confirm = () => true; return true;").await?;
+        fac.click_css(".version[data-version='Phase 2 · Reveal and cluster'] [data-history='restore']").await?;
+        ensure!(
+            eventually(Duration::from_secs(10), || bot.element(&revealed).is_some()).await,
+            "the restore did not bring the note back"
+        );
+        view.until(
+            "the viewer sees it back",
+            &format!("return !!document.querySelector(\".el[data-id='{revealed}']\");"),
+        )
+        .await?;
+        // Nothing was lost: the board before the restore is a version too.
+        fac.wait_for(".version[data-version^='Before restoring']").await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    fac.close().await;
+    ed.close().await;
+    view.close().await;
+    server.stop().await;
+    run.unwrap();
+}

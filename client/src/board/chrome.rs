@@ -103,6 +103,8 @@ pub fn Toolbar() -> impl IntoView {
             </button>
             {toggle(ui.exports, tr("Export: personas report, JSON, notes", "Exporter : rapport personas, JSON, notes"), "export",
                 "M10 12V3M6.5 6.5L10 3l3.5 3.5M4 12v4h12v-4")}
+            {toggle(ui.history, tr("History: versions, changes, restore", "Historique : versions, changements, restauration"), "history",
+                "M3.5 10a6.5 6.5 0 1 0 2-4.7M3 3v3.5h3.5M10 6.5V10l2.5 1.5")}
             {toggle(ui.panel, tr("Interview notes: highlight, needs, duplicates",
                 "Notes d'entretien : mise en évidence, besoins, doublons"), "notes",
                 "M4 5h12M4 10h12M4 15h7M14 13.5l1.5 1.5 3-3")}
@@ -120,46 +122,92 @@ pub fn Toolbar() -> impl IntoView {
     }
 }
 
-/// The templates the toolbar inserts, in the board's language.
+/// One menu item as HTML: a button (or a link when `href` is set) with
+/// its name and what it is.
+fn menu_item(attr: &str, value: &str, name: &str, about: &str, href: Option<&str>) -> String {
+    let (name, about) = (crate::esc(name), crate::esc(about));
+    match href {
+        Some(href) => format!(
+            "<a class=\"template-item\" role=\"menuitem\" {attr}=\"{value}\" download=\"\" href=\"{}\">\
+             <span class=\"template-name\">{name}</span><span class=\"template-about\">{about}</span></a>",
+            crate::esc(href)
+        ),
+        None => format!(
+            "<button class=\"template-item\" role=\"menuitem\" {attr}=\"{value}\">\
+             <span class=\"template-name\">{name}</span><span class=\"template-about\">{about}</span></button>"
+        ),
+    }
+}
+
+/// The value of attribute `attr` on what a click hit (or its item).
+fn clicked(ev: &leptos::ev::MouseEvent, attr: &str) -> Option<String> {
+    ev.target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        .and_then(|t| t.closest(&format!("[{attr}]")).ok().flatten())
+        .and_then(|t| t.get_attribute(attr))
+}
+
+/// The templates the toolbar inserts, in the board's language (HTML text
+/// and one click handler: typed views of static lists weigh on the WASM).
 #[component]
 fn TemplateMenu() -> impl IntoView {
     let ui = ui();
     let lang = board_lang();
+    let fr = lang == Lang::Fr;
+    let mut html = format!(
+        "<p class=\"template-menu-title\">{}</p>",
+        tr("Insert a template", "Insérer un modèle")
+    );
+    html += &menu_item(
+        "data-template",
+        "persona",
+        if fr { "Fiche persona" } else { "Persona" },
+        if fr {
+            "Identité, citation, objectif et six rubriques, chaque ligne étayée par des notes"
+        } else {
+            "Identity, quote, objective and six sections, every line backed by notes"
+        },
+        None,
+    );
+    html += &menu_item(
+        "data-template",
+        "journey",
+        if fr {
+            "Parcours client"
+        } else {
+            "Customer journey map"
+        },
+        if fr {
+            "Étapes et lignes, la courbe des émotions par persona, les moments de vérité"
+        } else {
+            "Stages by lanes, the emotion curve of each persona, moments of truth"
+        },
+        None,
+    );
+    for t in TEMPLATES
+        .iter()
+        .filter(|t| !templates::CARDS.contains(&t.id))
+    {
+        let (name, about) = if fr {
+            (t.name.1, t.about.1)
+        } else {
+            (t.name.0, t.about.0)
+        };
+        html += &menu_item("data-template", t.id, name, about, None);
+    }
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(id) = clicked(&ev, "data-template") else {
+            return;
+        };
+        match id.as_str() {
+            "persona" => insert_persona(),
+            "journey" => insert_journey(lang),
+            id => insert_template(id, lang),
+        }
+        ui.templates.set(false);
+    };
     view! {
-        <div class="template-menu" role="menu" aria-label=tr("Templates", "Modèles")>
-            <p class="template-menu-title">{tr("Insert a template", "Insérer un modèle")}</p>
-            <button class="template-item" role="menuitem" data-template="persona"
-                on:click=move |_| { insert_persona(); ui.templates.set(false); }>
-                <span class="template-name">{if lang == Lang::Fr { "Fiche persona" } else { "Persona" }}</span>
-                <span class="template-about">{if lang == Lang::Fr {
-                    "Identité, citation, objectif et six rubriques, chaque ligne étayée par des notes"
-                } else {
-                    "Identity, quote, objective and six sections, every line backed by notes"
-                }}</span>
-            </button>
-            <button class="template-item" role="menuitem" data-template="journey"
-                on:click=move |_| { insert_journey(lang); ui.templates.set(false); }>
-                <span class="template-name">{if lang == Lang::Fr { "Parcours client" } else { "Customer journey map" }}</span>
-                <span class="template-about">{if lang == Lang::Fr {
-                    "Étapes et lignes, la courbe des émotions par persona, les moments de vérité"
-                } else {
-                    "Stages by lanes, the emotion curve of each persona, moments of truth"
-                }}</span>
-            </button>
-            {TEMPLATES.iter().filter(|t| !templates::CARDS.contains(&t.id)).map(|t| {
-                let (name, about) = match lang {
-                    Lang::Fr => (t.name.1, t.about.1),
-                    Lang::En => (t.name.0, t.about.0),
-                };
-                view! {
-                    <button class="template-item" role="menuitem" data-template=t.id
-                        on:click=move |_| { insert_template(t.id, lang); ui.templates.set(false); }>
-                        <span class="template-name">{name}</span>
-                        <span class="template-about">{about}</span>
-                    </button>
-                }
-            }).collect_view()}
-        </div>
+        <div class="template-menu" role="menu" aria-label=tr("Templates", "Modèles") on:click=on_click inner_html=html></div>
     }
 }
 
@@ -179,13 +227,38 @@ fn toggle(
     }
 }
 
-/// Downloads of the board, from the JSON API.
+/// Downloads of the board, from the JSON API (HTML text and one click
+/// handler, as the templates menu).
 #[component]
 fn ExportMenu() -> impl IntoView {
     let ui = ui();
     let path = window().location().pathname().unwrap_or_default();
     let id = path.rsplit('/').next().unwrap_or_default().to_owned();
-    let items = [
+    // One selected frame: the pictures are of it, else of the whole board.
+    let frame = {
+        let selected = ui.selected();
+        let scene = &model().scene;
+        (selected.len() == 1)
+            .then(|| selected.into_iter().next())
+            .flatten()
+            .filter(|f| scene.kind(f) == Some(Kind::Frame))
+    };
+    let what = if frame.is_some() {
+        tr("The selected frame", "Le cadre sélectionné")
+    } else {
+        tr("The whole board", "Tout le tableau")
+    };
+    let svg_url = match &frame {
+        Some(f) => format!("/api/boards/{id}/export/board.svg?frame={f}"),
+        None => format!("/api/boards/{id}/export/board.svg"),
+    };
+    // Downloads carry the board's link (a link cannot send a header).
+    let svg_url = crate::api::with_token(&id, &svg_url);
+    let mut html = format!(
+        "<p class=\"template-menu-title\">{}</p>",
+        tr("Export", "Exporter")
+    );
+    for (file, name, about) in [
         (
             "personas.md",
             tr("Personas report", "Rapport personas"),
@@ -210,66 +283,50 @@ fn ExportMenu() -> impl IntoView {
                 "CSV, avec la zone de chaque note",
             ),
         ),
-    ];
-    // One selected frame: the pictures are of it, else of the whole board.
-    let frame = {
-        let selected = ui.selected();
-        let scene = &model().scene;
-        (selected.len() == 1)
-            .then(|| selected.into_iter().next())
-            .flatten()
-            .filter(|f| scene.kind(f) == Some(Kind::Frame))
+    ] {
+        let href = crate::api::with_token(&id, &format!("/api/boards/{id}/export/{file}"));
+        html += &menu_item("data-export", file, name, about, Some(&href));
+    }
+    html += &menu_item(
+        "data-export",
+        "board.svg",
+        tr("Picture (SVG)", "Image (SVG)"),
+        what,
+        Some(&svg_url),
+    );
+    html += &menu_item(
+        "data-export",
+        "board.png",
+        tr("Picture (PNG)", "Image (PNG)"),
+        what,
+        None,
+    );
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(file) = clicked(&ev, "data-export") else {
+            return;
+        };
+        ui.exports.set(false);
+        if file != "board.png" {
+            return;
+        }
+        let url = svg_url.clone();
+        leptos::task::spawn_local(async move {
+            let message = match super::picture::download_png(&url, "board.png").await {
+                Ok(kb) => match crate::ui_lang() {
+                    Lang::En => format!("board.png downloaded ({kb} KB)"),
+                    Lang::Fr => format!("board.png téléchargé ({kb} Ko)"),
+                },
+                Err(_) => tr(
+                    "The picture could not be made.",
+                    "L'image n'a pas pu être créée.",
+                )
+                .to_owned(),
+            };
+            ui.toast.set(Some(message));
+        });
     };
-    let what = if frame.is_some() {
-        tr("The selected frame", "Le cadre sélectionné")
-    } else {
-        tr("The whole board", "Tout le tableau")
-    };
-    let svg_url = match &frame {
-        Some(f) => format!("/api/boards/{id}/export/board.svg?frame={f}"),
-        None => format!("/api/boards/{id}/export/board.svg"),
-    };
-    // Downloads carry the board's link (a link cannot send a header).
-    let svg_url = crate::api::with_token(&id, &svg_url);
-    let file_url = {
-        let id = id.clone();
-        move |file: &str| crate::api::with_token(&id, &format!("/api/boards/{id}/export/{file}"))
-    };
-    let png_url = svg_url.clone();
     view! {
-        <div class="template-menu export-menu" role="menu" aria-label=tr("Export", "Exporter")>
-            <p class="template-menu-title">{tr("Export", "Exporter")}</p>
-            {items.map(|(file, name, about)| view! {
-                <a class="template-item" role="menuitem" data-export=file download=""
-                    href=file_url(file) on:click=move |_| ui.exports.set(false)>
-                    <span class="template-name">{name}</span>
-                    <span class="template-about">{about}</span>
-                </a>
-            }).collect_view()}
-            <a class="template-item" role="menuitem" data-export="board.svg" download="" href=svg_url
-                on:click=move |_| ui.exports.set(false)>
-                <span class="template-name">{tr("Picture (SVG)", "Image (SVG)")}</span>
-                <span class="template-about">{what}</span>
-            </a>
-            <button class="template-item" role="menuitem" data-export="board.png"
-                on:click=move |_| {
-                    ui.exports.set(false);
-                    let url = png_url.clone();
-                    leptos::task::spawn_local(async move {
-                        let message = match super::picture::download_png(&url, "board.png").await {
-                            Ok(kb) => match crate::ui_lang() {
-                                Lang::En => format!("board.png downloaded ({kb} KB)"),
-                                Lang::Fr => format!("board.png téléchargé ({kb} Ko)"),
-                            },
-                            Err(_) => tr("The picture could not be made.", "L'image n'a pas pu être créée.").to_owned(),
-                        };
-                        ui.toast.set(Some(message));
-                    });
-                }>
-                <span class="template-name">{tr("Picture (PNG)", "Image (PNG)")}</span>
-                <span class="template-about">{what}</span>
-            </button>
-        </div>
+        <div class="template-menu export-menu" role="menu" aria-label=tr("Export", "Exporter") on:click=on_click inner_html=html></div>
     }
 }
 
@@ -351,7 +408,7 @@ fn insert_journey(lang: Lang) {
 
 /// Inserts template `id` beside what the board holds, in one undo step,
 /// and shows it.
-fn insert_template(id: &str, lang: Lang) {
+pub(super) fn insert_template(id: &str, lang: Lang) {
     let ui = ui();
     let model = model();
     let at = atelier_shared::import::pool_origin(model.scene.bounds());

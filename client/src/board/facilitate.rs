@@ -123,6 +123,7 @@ pub fn facilitation_bar() -> impl IntoView {
                 </button>
                 <span class="fac-sep"></span>
                 {vote_control()}
+                {method_controls()}
             }
         })
     };
@@ -132,8 +133,176 @@ pub fn facilitation_bar() -> impl IntoView {
             {controls}
             {follow_banner()}
             {vote_banner()}
+            {method_banners()}
         </div>
     }
+}
+
+/// The facilitator's private mode button ("Reveal · N" while it is on: N
+/// participants hold private notes) and the guided method (pick a script,
+/// then step through its phases, each setting the timer, private mode,
+/// vote and locks). Written as HTML text with one click and one change
+/// handler (by `data-fac`): typed views cost the WASM far more.
+fn method_controls() -> impl IntoView {
+    let ui = ui();
+    let scripts = RwSignal::new(Vec::<(String, String, usize)>::new());
+    leptos::task::spawn_local(async move {
+        if let Ok(s) = crate::api::scripts().await {
+            scripts.set(s);
+        }
+    });
+    let html = move || {
+        let (on, pooled, phase) = ui
+            .facilitation
+            .with(|s| (s.private, s.pooled, s.phase.clone()));
+        let mut h = String::from("<span class=\"fac-sep\"></span>");
+        h += &if on {
+            format!(
+                "<button class=\"fac-btn wide on\" data-fac=\"reveal\" title=\"{}\">{} · {pooled}</button>",
+                tr(
+                    "Put everyone's private notes on the board",
+                    "Mettre les notes privées de tous sur le tableau"
+                ),
+                tr("Reveal", "Révéler")
+            )
+        } else {
+            format!(
+                "<button class=\"fac-btn wide\" data-fac=\"private\" title=\"{}\">{}</button>",
+                tr(
+                    "New notes are seen only by their author until you reveal them",
+                    "Les nouvelles notes ne sont vues que par leur auteur jusqu'à ce que vous les révéliez"
+                ),
+                tr("Private mode", "Mode privé")
+            )
+        };
+        h += "<span class=\"fac-sep\"></span>";
+        match phase {
+            None => {
+                h += &format!(
+                    "<select class=\"fac-select\" data-fac=\"script\" aria-label=\"{}\"><option value=\"\" selected>{}</option>",
+                    tr("Run a workshop method", "Conduire une méthode d'atelier"),
+                    tr("Method", "Méthode")
+                );
+                for (id, title, n) in scripts.get() {
+                    h += &format!(
+                        "<option value=\"{}\">{} ({n})</option>",
+                        crate::esc(&id),
+                        crate::esc(&title)
+                    );
+                }
+                h += "</select>";
+            }
+            Some(p) => {
+                h += &format!(
+                    "<span class=\"method-steps\"><button class=\"fac-btn\" data-fac=\"phase-prev\" title=\"{}\"{}>‹</button>\
+                     <span class=\"phase-step\">{}/{}</span>\
+                     <button class=\"fac-btn\" data-fac=\"phase-next\" title=\"{}\"{}>›</button>\
+                     <button class=\"fac-btn\" data-fac=\"phase-end\" title=\"{}\">✕</button></span>",
+                    tr("Previous phase", "Étape précédente"),
+                    if p.index == 0 { " disabled" } else { "" },
+                    p.index + 1,
+                    p.count,
+                    tr("Next phase", "Étape suivante"),
+                    if p.index + 1 >= p.count {
+                        " disabled"
+                    } else {
+                        ""
+                    },
+                    tr("End the method", "Terminer la méthode"),
+                );
+            }
+        }
+        h
+    };
+    let phase_to = move |step: i64| {
+        if let Some(p) = ui.facilitation.with_untracked(|s| s.phase.clone()) {
+            let index = (p.index as i64 + step).clamp(0, p.count as i64 - 1) as u32;
+            sync::command(&Command::Phase {
+                script: p.script,
+                index,
+            });
+        }
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let action = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|t| t.closest("button[data-fac]").ok().flatten())
+            .and_then(|t| t.get_attribute("data-fac"));
+        match action.as_deref() {
+            Some("reveal") => sync::command(&Command::Reveal),
+            Some("private") => sync::command(&Command::PrivateOn),
+            Some("phase-prev") => phase_to(-1),
+            Some("phase-next") => phase_to(1),
+            Some("phase-end") => sync::command(&Command::PhaseEnd),
+            _ => {}
+        }
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        let script = event_target_value(&ev);
+        if !script.is_empty() {
+            sync::command(&Command::Phase { script, index: 0 });
+        }
+    };
+    view! { <span class="fac-html" on:click=on_click on:change=on_change inner_html=html></span> }
+}
+
+/// For everyone: the phase of the method under way and what to do in it
+/// (for the facilitator, the template it works on), and private mode.
+fn method_banners() -> impl IntoView {
+    let ui = ui();
+    let html = move || {
+        let (private, phase) = ui.facilitation.with(|s| (s.private, s.phase.clone()));
+        let mut h = String::new();
+        if let Some(p) = phase {
+            let french = crate::ui_lang() == atelier_shared::templates::Lang::Fr;
+            h += &format!(
+                "<div class=\"banner phase-banner\" data-phase=\"{}\"><span class=\"phase-count\">{}/{}</span>\
+                 <div class=\"phase-text\"><strong>{}</strong><span class=\"phase-hint\">{}</span></div>{}</div>",
+                p.index,
+                p.index + 1,
+                p.count,
+                crate::esc(p.name.get(french)),
+                crate::esc(p.hint.get(french)),
+                match p.template.filter(|_| ui.facilitator) {
+                    Some(t) => format!(
+                        "<button class=\"fac-btn wide\" data-template=\"{}\">{}</button>",
+                        crate::esc(&t),
+                        tr("Add the template", "Ajouter le modèle")
+                    ),
+                    None => String::new(),
+                }
+            );
+        }
+        if private {
+            h += &format!(
+                "<div class=\"banner private-banner\" data-private=\"on\"><svg viewBox=\"0 0 20 20\" aria-hidden=\"true\">\
+                 <rect x=\"4.5\" y=\"9\" width=\"11\" height=\"8\" rx=\"1.5\"/><path d=\"M7 9V6.5a3 3 0 0 1 6 0V9\"/></svg>{}</div>",
+                if ui.writes {
+                    tr(
+                        "Private mode: your new notes are seen only by you until the facilitator reveals them",
+                        "Mode privé : vos nouvelles notes ne sont visibles que par vous jusqu'à ce que l'animateur les révèle",
+                    )
+                } else {
+                    tr(
+                        "Participants are writing privately",
+                        "Les participants écrivent en privé",
+                    )
+                }
+            );
+        }
+        h
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let template = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|t| t.get_attribute("data-template"));
+        if let Some(t) = template {
+            super::chrome::insert_template(&t, super::chrome::board_lang());
+        }
+    };
+    view! { <span class="fac-html" on:click=on_click inner_html=html></span> }
 }
 
 /// The facilitator's vote button: open (on the selected frame, or the

@@ -411,7 +411,7 @@ fn drawable(kind: &Kind) -> bool {
 }
 
 /// The ids a transaction touched, from the deep observer's events.
-fn touched(txn: &TransactionMut, events: &yrs::types::Events) -> HashSet<String> {
+pub(super) fn touched(txn: &TransactionMut, events: &yrs::types::Events) -> HashSet<String> {
     let mut ids = HashSet::new();
     for event in events.iter() {
         match event.path().front() {
@@ -437,6 +437,22 @@ pub struct Model {
     pub undo: RefCell<UndoManager<()>>,
     /// Shown as `author` on what this user creates.
     pub author: String,
+    layout: RwSignal<u64>,
+    look: RwSignal<u64>,
+}
+
+impl Model {
+    /// Re-reads `ids` from `elements` (the board's, or this user's private
+    /// notes) into the scene, and says what changed.
+    pub fn refresh_from<T: ReadTxn>(&self, txn: &T, elements: &yrs::MapRef, ids: HashSet<String>) {
+        let (moved, changed) = self.scene.refresh(txn, elements, ids);
+        if moved {
+            self.layout.update(|v| *v += 1);
+        }
+        if moved || changed {
+            self.look.update(|v| *v += 1);
+        }
+    }
 }
 
 thread_local! {
@@ -474,6 +490,8 @@ pub fn install(
         scene: Scene::default(),
         undo: RefCell::new(undo),
         author,
+        layout,
+        look,
     });
     MODEL.with_borrow_mut(|m| *m = Some(model));
 
@@ -483,13 +501,7 @@ pub fn install(
         let Some(model) = MODEL.with_borrow(|m| m.clone()) else {
             return;
         };
-        let (moved, changed) = model.scene.refresh(txn, &observed, ids);
-        if moved {
-            layout.update(|v| *v += 1);
-        }
-        if moved || changed {
-            look.update(|v| *v += 1);
-        }
+        model.refresh_from(txn, &observed, ids);
     });
     let meta_board = board.clone();
     let mut last = None;
@@ -540,6 +552,8 @@ pub struct Ui {
     pub importing: RwSignal<bool>,
     /// The interview notes panel is open.
     pub panel: RwSignal<bool>,
+    /// The history panel is open.
+    pub history: RwSignal<bool>,
     /// The templates menu is open.
     pub templates: RwSignal<bool>,
     /// The export menu is open.

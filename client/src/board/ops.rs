@@ -18,9 +18,38 @@ pub fn snap(v: f64) -> f64 {
     (v / SNAP).round() * SNAP
 }
 
-/// Runs `f` in one local transaction. Never call it while the scene is
-/// borrowed: the deep observer refreshes the scene when it commits.
-pub fn edit<R>(f: impl FnOnce(&mut TransactionMut, &Elements) -> R) -> R {
+/// Runs `f` in one local transaction on the board and, when this user
+/// holds private notes, in one on those (each change names its ids: an id
+/// a document does not hold is left alone there). Never call it while the
+/// scene is borrowed: the deep observer refreshes the scene when it commits.
+pub fn edit<R>(f: impl Fn(&mut TransactionMut, &Elements) -> R) -> R {
+    let mut result = None;
+    let mut run = |txn: &mut TransactionMut, elements: &Elements| {
+        let r = f(txn, elements);
+        result.get_or_insert(r);
+    };
+    run_main(&mut run);
+    if !read_only() {
+        super::private::edit(&mut run);
+    }
+    result.expect("the change ran")
+}
+
+/// As [`edit`], on the board document alone.
+pub fn edit_main<R>(f: impl FnOnce(&mut TransactionMut, &Elements) -> R) -> R {
+    let mut f = Some(f);
+    let mut result = None;
+    run_main(&mut |txn, elements| {
+        if let Some(f) = f.take() {
+            result = Some(f(txn, elements));
+        }
+    });
+    result.expect("the change ran")
+}
+
+/// Runs `f` in one local transaction on the board document (not generic:
+/// one copy in the WASM, however many kinds of change call it).
+fn run_main(f: &mut dyn FnMut(&mut TransactionMut, &Elements)) {
     if read_only() {
         // A view-only link changes nothing: the change is made on an empty
         // document that is thrown away (the server would refuse it anyway).
@@ -100,9 +129,32 @@ pub fn create(kind: Kind, at: Rect, color: Option<&str>) -> String {
     }
     let id = element.id.clone();
     drop(model);
-    edit(|txn, elements| elements.insert(txn, &element));
+    store_new(std::slice::from_ref(&element));
     end_step();
     id
+}
+
+/// Stores new elements: notes in this user's private document while
+/// private mode is on, the rest on the board.
+fn store_new(elements: &[Element]) {
+    let private = super::private::creates_private();
+    let (mine, board): (Vec<&Element>, Vec<&Element>) = elements
+        .iter()
+        .partition(|e| private && e.kind == Kind::Note);
+    if !board.is_empty() {
+        edit_main(|txn, els| {
+            for e in board {
+                els.insert(txn, e);
+            }
+        });
+    }
+    if !mine.is_empty() {
+        super::private::add(&mut |txn, els| {
+            for e in &mine {
+                els.insert(txn, e);
+            }
+        });
+    }
 }
 
 /// Adds `elements` on top, by this user, in one transaction and one undo
@@ -121,11 +173,7 @@ pub fn add(mut elements: Vec<Element>) -> Vec<String> {
         }
     }
     drop(model);
-    edit(|txn, els| {
-        for e in &elements {
-            els.insert(txn, e);
-        }
-    });
+    store_new(&elements);
     end_step();
     elements.into_iter().map(|e| e.id).collect()
 }
@@ -133,11 +181,7 @@ pub fn add(mut elements: Vec<Element>) -> Vec<String> {
 /// Stores `elements` as they are (ids, order, parents, authors), in one
 /// transaction and one undo step.
 pub fn insert(elements: &[Element]) {
-    edit(|txn, els| {
-        for e in elements {
-            els.insert(txn, e);
-        }
-    });
+    store_new(elements);
     end_step();
 }
 
@@ -147,7 +191,7 @@ pub fn with_map(id: &str, f: impl FnOnce(&mut TransactionMut, &yrs::MapRef)) {
     if is_locked(id) {
         return;
     }
-    edit(|txn, elements| {
+    edit_main(|txn, elements| {
         if let Some(Out::YMap(map)) = elements.map().get(txn, id) {
             f(txn, &map);
         }
@@ -251,7 +295,7 @@ pub fn connect(from: &str, to: &str) -> String {
     element.created = js_sys::Date::now() as i64;
     let id = element.id.clone();
     drop(model);
-    edit(|txn, elements| elements.insert(txn, &element));
+    edit_main(|txn, elements| elements.insert(txn, &element));
     end_step();
     id
 }
@@ -263,11 +307,18 @@ pub fn place_untracked(rects: &[(String, Rect)]) {
     if read_only() {
         return;
     }
-    let model = model();
-    let mut txn = model.doc.transact_mut_with(super::model::DRAG);
-    for (id, rect) in rects.iter().filter(|(id, _)| !is_locked(id)) {
-        model.board.elements().set_rect(&mut txn, id, *rect);
+    {
+        let model = model();
+        let mut txn = model.doc.transact_mut_with(super::model::DRAG);
+        for (id, rect) in rects.iter().filter(|(id, _)| !is_locked(id)) {
+            model.board.elements().set_rect(&mut txn, id, *rect);
+        }
     }
+    super::private::edit(&mut |txn, elements| {
+        for (id, rect) in rects {
+            elements.set_rect(txn, id, *rect);
+        }
+    });
 }
 
 pub fn place(rects: &[(String, Rect)]) {
@@ -479,11 +530,7 @@ pub fn paste(elements: &[Element], dx: f64, dy: f64) -> Vec<String> {
             c
         })
         .collect();
-    edit(|txn, els| {
-        for c in &copies {
-            els.insert(txn, c);
-        }
-    });
+    store_new(&copies);
     end_step();
     let copied_parents: HashSet<&String> = elements.iter().map(|e| &e.id).collect();
     elements
@@ -495,6 +542,14 @@ pub fn paste(elements: &[Element], dx: f64, dy: f64) -> Vec<String> {
         })
         .map(|e| ids[&e.id].clone())
         .collect()
+}
+
+/// Makes the board's elements those of a version, as one change and one
+/// undo step.
+pub fn restore(version: &[Element]) {
+    let current = super::history::current();
+    edit_main(|txn, els| atelier_shared::history::restore(txn, els, &current, version));
+    end_step();
 }
 
 /// Ends the current undo step: the next change is undone separately.

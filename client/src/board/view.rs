@@ -121,6 +121,9 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             if ui.facilitation.with(|f| f.locked.contains(&e.id)) {
                 class.push_str(" locked");
             }
+            if e.kind == Kind::Note && super::private::is_private(&e.id) {
+                class.push_str(" private");
+            }
             if is_editing.get() {
                 class.push_str(" editing");
             }
