@@ -373,10 +373,7 @@ fn share_links(id: String, open: RwSignal<bool>) -> impl IntoView {
         }
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        else {
+        let Some(button) = crate::hit(&ev, "button") else {
             return;
         };
         let role = |attr| match button.get_attribute(attr).as_deref() {

@@ -123,3 +123,12 @@ pub fn esc(s: &str) -> String {
     }
     out
 }
+
+/// What an event hit: the nearest element matching `css`, from its target
+/// up (for the handlers of lists written as HTML text).
+pub fn hit(ev: &web_sys::Event, css: &str) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest(css).ok().flatten())
+}

@@ -10,6 +10,7 @@ mod api;
 mod config;
 mod connection;
 mod error;
+mod locks;
 mod metrics;
 mod room;
 mod rooms;

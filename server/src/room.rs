@@ -191,6 +191,9 @@ pub(crate) struct Room {
     /// A phase began in this batch: the board is kept as a version of
     /// this name once the batch is stored.
     version_due: Option<String>,
+    /// Undoes what non-facilitators change of locked elements (made when
+    /// something is locked, dropped when nothing is).
+    locks: Option<crate::locks::LockGuard>,
 }
 
 impl Room {
@@ -265,6 +268,7 @@ impl Room {
             privates,
             privates_changed: HashSet::new(),
             version_due: None,
+            locks: None,
         })
     }
 
@@ -435,6 +439,9 @@ impl Room {
                 .save_version(&self.id, &name, true, state)
                 .await?;
         }
+        if self.facilitation.shown.locked.is_empty() {
+            self.locks = None;
+        }
         if std::mem::take(&mut self.facilitation_changed) {
             let json = serde_json::to_string(&self.facilitation)
                 .map_err(|e| StoreError::Io(std::io::Error::other(e)))?;
@@ -509,13 +516,41 @@ impl Room {
                 self.refuse_update(peer, &bytes, out);
             }
             Message::Sync(SyncMessage::SyncStep2(bytes) | SyncMessage::Update(bytes)) => {
-                match self.apply(&bytes) {
-                    Ok(Some(update)) => {
+                let guarded = !self.facilitation.shown.locked.is_empty()
+                    && self
+                        .peers
+                        .get(&peer)
+                        .is_some_and(|p| p.grant.role != Role::Facilitator);
+                let applied = if guarded {
+                    self.apply_guarded(&bytes)
+                } else {
+                    self.apply(&bytes).map(|u| (u, false))
+                };
+                match applied {
+                    Ok((Some(update), undone)) => {
                         self.full_state = None;
-                        out.push(Target::AllBut(peer), protocol::update(update.clone()));
+                        // An undone change goes back to its author too.
+                        let target = if undone {
+                            Target::All
+                        } else {
+                            Target::AllBut(peer)
+                        };
+                        out.push(target, protocol::update(update.clone()));
                         updates.push(update);
+                        if undone {
+                            debug!(board = %self.id, peer, "a change to a locked element undone");
+                            self.rooms.metrics.access_refused.inc();
+                            out.push(
+                                Target::One(peer),
+                                Message::Auth(Some(
+                                    "locked: only the facilitator can change a locked element"
+                                        .into(),
+                                ))
+                                .encode_v1(),
+                            );
+                        }
                     }
-                    Ok(None) => {}
+                    Ok((None, _)) => {}
                     Err(err) => {
                         warn!(board = %self.id, peer, %err, "refusing an update");
                         self.rooms.metrics.protocol_errors.inc();
@@ -849,6 +884,17 @@ impl Room {
                 Message::Auth(Some(crate::access::Refusal::ReadOnly.to_string())).encode_v1(),
             );
         }
+    }
+
+    /// Applies one update from someone who may not change locked elements
+    /// (see `locks`): what it changed, and whether it was undone.
+    fn apply_guarded(&mut self, bytes: &[u8]) -> Result<(Option<Vec<u8>>, bool), String> {
+        let update = Update::decode_v1(bytes).map_err(|e| e.to_string())?;
+        let doc = self.awareness.doc().clone();
+        let board = &self.board;
+        self.locks
+            .get_or_insert_with(|| crate::locks::LockGuard::new(&doc, board))
+            .apply(&doc, update, &self.facilitation.shown.locked)
     }
 
     /// Applies one update; returns what it changed (v1 encoding), if anything.

@@ -514,6 +514,30 @@ fn offset(s: &str, kind: OffsetKind) -> u32 {
 /// The single replacement that turns `old` into `new`: byte index in
 /// `old`, bytes removed from `old`, the text inserted (all on char
 /// boundaries).
+/// The element ids a transaction touched, from a deep observer's events on
+/// the `elements` map.
+pub fn touched(
+    txn: &yrs::TransactionMut,
+    events: &yrs::types::Events,
+) -> std::collections::HashSet<String> {
+    use yrs::types::{Event, PathSegment};
+    let mut ids = std::collections::HashSet::new();
+    for event in events.iter() {
+        match event.path().front() {
+            Some(PathSegment::Key(id)) => {
+                ids.insert(id.to_string());
+            }
+            Some(PathSegment::Index(_)) => {}
+            None => {
+                if let Event::Map(map) = event {
+                    ids.extend(map.keys(txn).keys().map(|key| key.to_string()));
+                }
+            }
+        }
+    }
+    ids
+}
+
 pub fn diff<'a>(old: &str, new: &'a str) -> (usize, usize, &'a str) {
     let prefix: usize = old
         .chars()

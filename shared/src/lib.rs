@@ -43,7 +43,7 @@ pub mod templates;
 
 pub use board::{Board, BoardInfo, BoardMeta};
 pub use board_id::{BoardId, BoardIdError};
-pub use element::{Element, Elements, Kind, MAX_COORD, NOTE_COLORS, Rect, diff};
+pub use element::{Element, Elements, Kind, MAX_COORD, NOTE_COLORS, Rect, diff, touched};
 pub use interview::{Origin, SOURCE_KEYS, Source, split_tags};
 
 #[cfg(test)]

@@ -582,3 +582,93 @@ async fn the_guided_method_private_notes_and_a_restore_in_three_browsers() {
     server.stop().await;
     run.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn locked_elements_stay_as_they_are_whatever_a_client_sends() {
+    let server = TestServer::start(Config::default()).await;
+    let id = server.new_board("Locks").await;
+    let fac = join(&server, &id, Role::Facilitator, "fatou").await;
+    let ed = join(&server, &id, Role::Editor, "eve").await;
+    fac.add(&note("n1", 0.0, "Claims take weeks")).await;
+    fac.add(&note("n2", 200.0, "Call centre")).await;
+    assert!(eventually(WAIT, || ed.element("n2").is_some()).await);
+    fac.command(&Command::Lock {
+        ids: vec!["n1".into()],
+    })
+    .await;
+    assert!(
+        eventually(WAIT, || ed
+            .facilitation()
+            .is_some_and(|s| s.locked.contains("n1")))
+        .await
+    );
+
+    // A plain Yjs client with an editor's link edits, moves and deletes the
+    // locked note: each change is undone, for everyone and for itself.
+    let elements = atelier_shared::Elements::new(ed.elements());
+    let map = ed.elements();
+    ed.edit(|txn| elements.edit_text(txn, "n1", "Claims take months"))
+        .await;
+    ed.edit(|txn| elements.set_number(txn, "n1", "x", 999.0))
+        .await;
+    ed.edit(|txn| {
+        yrs::Map::remove(&map, txn, "n1");
+    })
+    .await;
+    assert!(eventually(WAIT, || ed.denied().iter().any(|d| d.contains("locked"))).await);
+    let original = |c: &YClient| {
+        c.element("n1")
+            .is_some_and(|e| e.text == "Claims take weeks" && e.x == 0.0)
+    };
+    assert!(
+        eventually(WAIT, || original(&ed)).await,
+        "{:?}",
+        ed.element("n1")
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(original(&fac), "{:?}", fac.element("n1"));
+    let stored = server
+        .request_with(
+            &server.token(&id, Role::Viewer),
+            "GET",
+            &format!("/api/boards/{id}/export/board.json"),
+            None,
+        )
+        .await
+        .1;
+    assert!(stored.contains("Claims take weeks") && !stored.contains("months"));
+
+    // The unlocked note is edited as usual, and the facilitator edits the
+    // locked one.
+    ed.edit(|txn| elements.edit_text(txn, "n2", "Call centre closes at 6"))
+        .await;
+    assert!(
+        eventually(WAIT, || fac
+            .element("n2")
+            .is_some_and(|e| e.text == "Call centre closes at 6"))
+        .await
+    );
+    let fac_elements = atelier_shared::Elements::new(fac.elements());
+    fac.edit(|txn| fac_elements.edit_text(txn, "n1", "Claims take 3 weeks"))
+        .await;
+    assert!(
+        eventually(WAIT, || ed
+            .element("n1")
+            .is_some_and(|e| e.text == "Claims take 3 weeks"))
+        .await
+    );
+    // Unlocked, anyone edits it again.
+    fac.command(&Command::Unlock {
+        ids: vec!["n1".into()],
+    })
+    .await;
+    assert!(
+        eventually(WAIT, || ed
+            .facilitation()
+            .is_some_and(|s| s.locked.is_empty()))
+        .await
+    );
+    ed.edit(|txn| elements.set_number(txn, "n1", "x", 48.0))
+        .await;
+    assert!(eventually(WAIT, || fac.element("n1").is_some_and(|e| e.x == 48.0)).await);
+}

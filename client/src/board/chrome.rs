@@ -141,10 +141,7 @@ fn menu_item(attr: &str, value: &str, name: &str, about: &str, href: Option<&str
 
 /// The value of attribute `attr` on what a click hit (or its item).
 fn clicked(ev: &leptos::ev::MouseEvent, attr: &str) -> Option<String> {
-    ev.target()
-        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        .and_then(|t| t.closest(&format!("[{attr}]")).ok().flatten())
-        .and_then(|t| t.get_attribute(attr))
+    crate::hit(ev, &format!("[{attr}]")).and_then(|t| t.get_attribute(attr))
 }
 
 /// The templates the toolbar inserts, in the board's language (HTML text

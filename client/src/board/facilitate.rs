@@ -224,11 +224,7 @@ fn method_controls() -> impl IntoView {
         }
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let action = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .and_then(|t| t.closest("button[data-fac]").ok().flatten())
-            .and_then(|t| t.get_attribute("data-fac"));
+        let action = crate::hit(&ev, "button[data-fac]").and_then(|t| t.get_attribute("data-fac"));
         match action.as_deref() {
             Some("reveal") => sync::command(&Command::Reveal),
             Some("private") => sync::command(&Command::PrivateOn),
@@ -294,10 +290,8 @@ fn method_banners() -> impl IntoView {
         h
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let template = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .and_then(|t| t.get_attribute("data-template"));
+        let template =
+            crate::hit(&ev, "[data-template]").and_then(|t| t.get_attribute("data-template"));
         if let Some(t) = template {
             super::chrome::insert_template(&t, super::chrome::board_lang());
         }
@@ -399,66 +393,80 @@ fn follow_banner() -> impl IntoView {
             sync::set_view([x, y, w / camera.zoom, h / camera.zoom]);
         }
     });
-    move || {
-        leader().map(|f| {
+    // (HTML text and one click handler, as the method's controls.)
+    let html = move || {
+        leader().map_or_else(String::new, |f| {
             let on = ui.following.get();
-            view! {
-                <span class="banner follow" class:paused=!on>
-                    {if on {
-                        format!("{} {}", tr("Following", "Vous suivez"), f.name)
-                    } else {
-                        format!("{} {}", f.name, tr("leads the way", "guide la visite"))
-                    }}
-                    <button class="link" data-fac="follow-toggle" on:click=move |_| ui.following.set(!on)>
-                        {if on { tr("Stop following", "Ne plus suivre") } else { tr("Follow", "Suivre") }}
-                    </button>
-                </span>
-            }
+            let name = crate::esc(&f.name);
+            format!(
+                "<span class=\"banner follow{}\">{}<button class=\"link\" data-fac=\"follow-toggle\">{}</button></span>",
+                if on { "" } else { " paused" },
+                if on {
+                    format!("{} {name}", tr("Following", "Vous suivez"))
+                } else {
+                    format!("{name} {}", tr("leads the way", "guide la visite"))
+                },
+                if on { tr("Stop following", "Ne plus suivre") } else { tr("Follow", "Suivre") }
+            )
         })
-    }
+    };
+    let toggle = move |ev: leptos::ev::MouseEvent| {
+        let on_button = crate::hit(&ev, "[data-fac='follow-toggle']").is_some();
+        if on_button {
+            ui.following.update(|on| *on = !*on);
+        }
+    };
+    view! { <span class="fac-html" on:click=toggle inner_html=html></span> }
 }
 
-/// "Dot vote · 2 of 3 votes left", or the results once closed.
+/// "Dot vote · 2 of 3 votes left", or the results once closed (HTML text).
 fn vote_banner() -> impl IntoView {
     let ui = ui();
-    move || {
+    let html = move || {
         let (vote, mine) = ui.facilitation.with(|s| (s.vote.clone(), s.mine.len()));
-        let vote = vote?;
-        Some(if vote.open {
+        let Some(vote) = vote else {
+            return String::new();
+        };
+        if vote.open {
             let left = (vote.per_person as usize).saturating_sub(mine);
-            view! {
-                <span class="banner vote" data-votes-left=left.to_string()>
-                    {match crate::ui_lang() {
-                        atelier_shared::templates::Lang::En => format!("Dot vote · {left} of {} votes left: click ＋ on a note", vote.per_person),
-                        atelier_shared::templates::Lang::Fr => format!("Vote · {left} sur {} restants : cliquez ＋ sur une note", vote.per_person),
-                    }}
-                </span>
-            }
-            .into_any()
-        } else {
-            let scene = &model().scene;
-            let rows = vote
-                .results
-                .iter()
-                .take(5)
-                .enumerate()
-                .map(|(i, (id, n))| {
-                    let text: String = scene
-                        .get(id)
-                        .map(|e| e.text.chars().take(40).collect())
-                        .unwrap_or_else(|| "…".to_owned());
-                    view! { <li><b>{format!("{}.", i + 1)}</b>" "{text}<span class="vote-count">{format!("● {n}")}</span></li> }
-                })
-                .collect_view();
-            view! {
-                <div class="banner results">
-                    <strong>{tr("Vote results", "Résultats du vote")}</strong>
-                    <ol>{rows}</ol>
-                </div>
-            }
-            .into_any()
-        })
-    }
+            return format!(
+                "<span class=\"banner vote\" data-votes-left=\"{left}\">{}</span>",
+                match crate::ui_lang() {
+                    atelier_shared::templates::Lang::En => format!(
+                        "Dot vote · {left} of {} votes left: click ＋ on a note",
+                        vote.per_person
+                    ),
+                    atelier_shared::templates::Lang::Fr => format!(
+                        "Vote · {left} sur {} restants : cliquez ＋ sur une note",
+                        vote.per_person
+                    ),
+                }
+            );
+        }
+        let scene = &model().scene;
+        let rows: String = vote
+            .results
+            .iter()
+            .take(5)
+            .enumerate()
+            .map(|(i, (id, n))| {
+                let text: String = scene
+                    .get(id)
+                    .map(|e| e.text.chars().take(40).collect())
+                    .unwrap_or_else(|| "…".to_owned());
+                format!(
+                    "<li><b>{}.</b> {}<span class=\"vote-count\">● {n}</span></li>",
+                    i + 1,
+                    crate::esc(&text)
+                )
+            })
+            .collect();
+        format!(
+            "<div class=\"banner results\"><strong>{}</strong><ol>{rows}</ol></div>",
+            tr("Vote results", "Résultats du vote")
+        )
+    };
+    view! { <span class="fac-html" inner_html=html></span> }
 }
 
 /// On a note: its dots. While a vote is open, a ＋ to vote (when in the

@@ -12,7 +12,6 @@
 use atelier_shared::history::Changes;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 use super::model::{model, ui};
 use super::ops;
@@ -283,11 +282,7 @@ pub fn panel() -> impl IntoView {
     let on_click = {
         let board = board.clone();
         move |ev: leptos::ev::MouseEvent| {
-            let Some(target) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|t| t.closest("[data-history]").ok().flatten())
-            else {
+            let Some(target) = crate::hit(&ev, "[data-history]") else {
                 return;
             };
             let action = target.get_attribute("data-history").unwrap_or_default();

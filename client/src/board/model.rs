@@ -9,9 +9,8 @@ use std::sync::Arc;
 
 use atelier_shared::{Board, Element, Kind, Rect};
 use leptos::prelude::*;
-use yrs::types::{Event, PathSegment};
 use yrs::undo::{Options as UndoOptions, UndoManager};
-use yrs::{DeepObservable, Doc, Origin, Out, ReadTxn, TransactionMut};
+use yrs::{DeepObservable, Doc, Origin, Out, ReadTxn};
 
 use super::camera::Camera;
 use crate::sync::Peer;
@@ -410,25 +409,6 @@ fn drawable(kind: &Kind) -> bool {
     !matches!(kind, Kind::Other(_))
 }
 
-/// The ids a transaction touched, from the deep observer's events.
-pub(super) fn touched(txn: &TransactionMut, events: &yrs::types::Events) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    for event in events.iter() {
-        match event.path().front() {
-            Some(PathSegment::Key(id)) => {
-                ids.insert(id.to_string());
-            }
-            Some(PathSegment::Index(_)) => {}
-            None => {
-                if let Event::Map(map) = event {
-                    ids.extend(map.keys(txn).keys().map(|key| key.to_string()));
-                }
-            }
-        }
-    }
-    ids
-}
-
 /// The board page's document and what is derived from it.
 pub struct Model {
     pub doc: Doc,
@@ -497,7 +477,7 @@ pub fn install(
 
     let observed = elements.clone();
     elements.observe_deep("atelier-scene", move |txn, events| {
-        let ids = touched(txn, events);
+        let ids = atelier_shared::touched(txn, events);
         let Some(model) = MODEL.with_borrow(|m| m.clone()) else {
             return;
         };

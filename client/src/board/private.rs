@@ -75,7 +75,7 @@ fn private() -> (Doc, Board) {
         .elements()
         .map()
         .observe_deep("atelier-private-scene", move |txn, events| {
-            let ids = super::model::touched(txn, events);
+            let ids = atelier_shared::touched(txn, events);
             let held = IDS.with_borrow_mut(|held| {
                 let before = held.len();
                 for id in &ids {
