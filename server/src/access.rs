@@ -104,12 +104,16 @@ pub enum Refusal {
 pub struct Grant {
     pub role: Role,
     pub generation: Option<u32>,
+    /// When the link stops opening the board (Unix seconds): a connection
+    /// that came by it is closed then.
+    pub expires: Option<u64>,
 }
 
 impl Grant {
     pub const ADMIN: Grant = Grant {
         role: Role::Facilitator,
         generation: None,
+        expires: None,
     };
 
     /// Whether regenerating `role`'s link to `generation` revokes this one.
@@ -225,6 +229,7 @@ impl Keys {
         Ok(Grant {
             role,
             generation: Some(generation),
+            expires: (expires != 0).then_some(expires),
         })
     }
 }
@@ -264,7 +269,8 @@ mod tests {
                 keys.check(&b, &token, &g, 100),
                 Ok(Grant {
                     role,
-                    generation: Some(0)
+                    generation: Some(0),
+                    expires: None,
                 })
             );
         }

@@ -42,6 +42,11 @@ where
         metrics.connections.inc();
         metrics.connections_total.inc();
         let (sink, mut stream) = socket.split();
+        // An expiring link closes its connection when it expires.
+        let expiry = grant.expires.map(|at| {
+            let left = at.saturating_sub(crate::access::now_secs());
+            tokio::time::Instant::now() + Duration::from_secs(left)
+        });
         let (reason, sink) = match state.rooms.join(&board, peer, grant).await {
             Ok(mut member) => {
                 debug!("joined");
@@ -71,6 +76,7 @@ where
                         Err(_) => (CloseReason::ClientGone, false),
                     },
                     _ = state.shutdown.cancelled() => (CloseReason::Shutdown, false),
+                    _ = crate::room::sleep_until(expiry) => (CloseReason::Expired, false),
                 };
                 // A room that stops taking messages tells each peer why
                 // right after (or dies, dropping the reason): ask it.

@@ -55,6 +55,8 @@ pub enum CloseReason {
     Revoked,
     /// The board was deleted.
     Deleted,
+    /// The peer's link expired while it was connected.
+    Expired,
 }
 
 impl CloseReason {
@@ -67,7 +69,7 @@ impl CloseReason {
             CloseReason::TooBig => 1009,
             CloseReason::RoomFailed => 1011,
             CloseReason::TooSlow => 1013,
-            CloseReason::Revoked => 4403,
+            CloseReason::Revoked | CloseReason::Expired => 4403,
             CloseReason::Deleted => 4404,
         }
     }
@@ -84,6 +86,7 @@ impl CloseReason {
             CloseReason::TooSlow => "too slow to keep up, reconnect to resync",
             CloseReason::Revoked => "this link was revoked: ask the facilitator for the new one",
             CloseReason::Deleted => "this board was deleted",
+            CloseReason::Expired => "this link has expired: ask the facilitator for a new one",
         }
     }
 }
@@ -1026,7 +1029,8 @@ impl Room {
     }
 }
 
-async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+/// Resolves at `deadline`, or never.
+pub(crate) async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,

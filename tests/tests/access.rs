@@ -144,6 +144,22 @@ async fn wrong_forged_expired_and_other_boards_tokens_are_refused() {
         .unwrap();
     ok.synced().await;
     assert!(server.metric("atelier_access_refused_total").await >= 5.0);
+    // A link that expires while its connection is open closes it then.
+    let soon = server.keys.mint(
+        &id.parse().unwrap(),
+        Role::Editor,
+        0,
+        atelier_server::access::now_secs() + 2,
+    );
+    let mut brief = YClient::connect(&format!("{}?t={soon}", server.ws_bare(&id)))
+        .await
+        .unwrap();
+    brief.synced().await;
+    assert_eq!(
+        brief.ended(Duration::from_secs(5)).await,
+        Some(Ended::Closed(4403))
+    );
+    assert!(ok.is_open(), "the other link's connection stays");
     server.stop().await;
 }
 

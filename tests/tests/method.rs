@@ -489,6 +489,21 @@ async fn the_guided_method_private_notes_and_a_restore_in_three_browsers() {
             "return [...document.querySelectorAll('.el-note.private')].some(n => n.textContent.includes('Nobody calls me back'));",
         )
         .await?;
+        // Undone and redone like any change.
+        ed.click_at(1000.0, 560.0).await?; // (leaves the note)
+        ed.ctrl('z').await?;
+        ed.until(
+            "the private note is undone",
+            "return ![...document.querySelectorAll('.el-note')].some(n => n.textContent.includes('Nobody calls me back'));",
+        )
+        .await?;
+        ed.chord(&[fantoccini::key::Key::Control, fantoccini::key::Key::Shift], 'z')
+            .await?;
+        ed.until(
+            "the private note is redone",
+            "return [...document.querySelectorAll('.el-note.private')].some(n => n.textContent.includes('Nobody calls me back'));",
+        )
+        .await?;
         fac.until("one participant pooled notes", "return document.querySelector(\"[data-fac='reveal']\")?.textContent.includes('1');").await?;
         ed.screenshot("method-private-note").await?;
         for b in [&fac, &view] {

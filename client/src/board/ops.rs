@@ -314,7 +314,7 @@ pub fn place_untracked(rects: &[(String, Rect)]) {
             model.board.elements().set_rect(&mut txn, id, *rect);
         }
     }
-    super::private::edit(&mut |txn, elements| {
+    super::private::drag(&mut |txn, elements| {
         for (id, rect) in rects {
             elements.set_rect(txn, id, *rect);
         }

@@ -92,6 +92,12 @@ fn private() -> (Doc, Board) {
                 CHANGED.with(|c| c.update(|v| *v += 1));
             }
         });
+    // One undo history for both documents: Ctrl+Z takes back a private
+    // note as any other change.
+    model()
+        .undo
+        .borrow_mut()
+        .expand_scope(&doc, board.elements().map());
     PRIVATE.with_borrow_mut(|p| *p = Some((doc.clone(), board.clone())));
     (doc, board)
 }
@@ -99,14 +105,25 @@ fn private() -> (Doc, Board) {
 /// Runs `f` on the private document, if this user has private notes.
 pub fn edit(f: &mut dyn FnMut(&mut TransactionMut, &Elements)) {
     if any() {
-        add(f);
+        run(super::model::LOCAL, f);
+    }
+}
+
+/// As [`edit`], for the steps of a drag (sent, not undoable).
+pub fn drag(f: &mut dyn FnMut(&mut TransactionMut, &Elements)) {
+    if any() {
+        run(super::model::DRAG, f);
     }
 }
 
 /// Runs `f` (which adds notes) on the private document.
 pub fn add(f: &mut dyn FnMut(&mut TransactionMut, &Elements)) {
+    run(super::model::LOCAL, f);
+}
+
+fn run(origin: &str, f: &mut dyn FnMut(&mut TransactionMut, &Elements)) {
     let (doc, board) = private();
-    let mut txn = doc.transact_mut();
+    let mut txn = doc.transact_mut_with(origin);
     f(&mut txn, board.elements());
 }
 
@@ -151,8 +168,10 @@ pub fn reveal() {
         }
     }
     // Notes that are not on the board after all (deleted meanwhile) leave
-    // the scene.
+    // the scene. The undo history goes: its private steps would act on a
+    // document that is no more.
     let m = model();
+    m.undo.borrow_mut().clear_all();
     let elements = m.board.elements().map().clone();
     m.refresh_from(&m.doc.transact(), &elements, ids);
     CHANGED.with(|c| c.update(|v| *v += 1));
