@@ -69,6 +69,14 @@ impl Generations {
         }
     }
 
+    pub fn set(&mut self, role: Role, generation: u32) {
+        match role {
+            Role::Facilitator => self.facilitator = generation,
+            Role::Editor => self.editor = generation,
+            Role::Viewer => self.viewer = generation,
+        }
+    }
+
     pub fn bump(&mut self, role: Role) {
         let g = match role {
             Role::Facilitator => &mut self.facilitator,

@@ -194,6 +194,9 @@ pub(crate) struct Room {
     /// A phase began in this batch: the board is kept as a version of
     /// this name once the batch is stored.
     version_due: Option<String>,
+    /// The board's link generations: a join authorised on an older link
+    /// (regenerated, or the board deleted, in the meantime) is refused.
+    generations: crate::access::Generations,
     /// Undoes what non-facilitators change of locked elements (made when
     /// something is locked, dropped when nothing is).
     locks: Option<crate::locks::LockGuard>,
@@ -244,6 +247,7 @@ impl Room {
             .unwrap_or_default();
         let privates: HashMap<String, Vec<u8>> =
             rooms.store.privates(&id).await?.into_iter().collect();
+        let generations = rooms.store.links(&id).await?;
         let mut facilitation: Facilitation = facilitation;
         facilitation.shown.pooled = privates.len() as u32;
         info!(
@@ -271,6 +275,7 @@ impl Room {
             privates,
             privates_changed: HashSet::new(),
             version_due: None,
+            generations,
             locks: None,
         })
     }
@@ -383,6 +388,7 @@ impl Room {
                     title_acks.push((done, title));
                 }
                 RoomMsg::Revoke { role, generation } => {
+                    self.generations.set(role, generation);
                     let revoked: Vec<PeerId> = self
                         .peers
                         .iter()
@@ -468,6 +474,17 @@ impl Room {
         joined: oneshot::Sender<()>,
         out: &mut Outbox,
     ) {
+        // Authorised on a link that has since been regenerated (or the
+        // board deleted): it does not come in.
+        if grant
+            .generation
+            .is_some_and(|g| g != self.generations.of(grant.role))
+        {
+            info!(board = %self.id, peer, "a join on a revoked link refused");
+            let _ = close.send(CloseReason::Revoked);
+            let _ = joined.send(());
+            return;
+        }
         self.peers.insert(
             peer,
             Peer {

@@ -201,3 +201,49 @@ impl Rooms {
         Err(RoomError::Unavailable)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::MemoryStore;
+
+    /// A join authorised on a link that was regenerated before it reached
+    /// the room (loaded or not) is refused; one on the current link is not.
+    #[tokio::test]
+    async fn a_join_on_a_link_revoked_meanwhile_is_refused() {
+        let store = Arc::new(MemoryStore::new());
+        let rooms = Arc::new(Rooms::new(
+            store.clone(),
+            Arc::new(Config::default()),
+            Arc::new(Metrics::default()),
+            CancellationToken::new(),
+            TaskTracker::new(),
+        ));
+        let board: BoardId = "race".parse().unwrap();
+        store.regenerate(&board, Role::Editor).await.unwrap();
+        let grant = |generation| Grant {
+            role: Role::Editor,
+            generation: Some(generation),
+            expires: None,
+        };
+        let closed = |c: oneshot::Receiver<CloseReason>| async {
+            tokio::time::timeout(std::time::Duration::from_secs(2), c)
+                .await
+                .ok()
+                .and_then(Result::ok)
+        };
+        let stale = rooms.join(&board, 1, grant(0)).await.unwrap();
+        assert_eq!(closed(stale.closed).await, Some(CloseReason::Revoked));
+        let current = rooms.join(&board, 2, grant(1)).await.unwrap();
+        // The room is loaded now: a second regeneration reaches it.
+        store.regenerate(&board, Role::Editor).await.unwrap();
+        rooms.revoke(&board, Role::Editor, 2).await;
+        assert_eq!(closed(current.closed).await, Some(CloseReason::Revoked));
+        let late = rooms.join(&board, 3, grant(1)).await.unwrap();
+        assert_eq!(closed(late.closed).await, Some(CloseReason::Revoked));
+        let fine = rooms.join(&board, 4, grant(2)).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let mut closed = fine.closed;
+        assert!(closed.try_recv().is_err(), "the current link stays");
+    }
+}
