@@ -26,6 +26,8 @@ use crate::error::AppError;
 
 /// Longest version name, in characters.
 const MAX_NAME: usize = 120;
+/// Most versions saved by hand on one board (each is a whole document).
+const MAX_SAVED: usize = 200;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -75,6 +77,12 @@ async fn save(
         )));
     }
     state.store.info(&id).await?.ok_or(AppError::NotFound)?;
+    let saved = state.store.versions(&id).await?;
+    if saved.iter().filter(|v| !v.auto).count() >= MAX_SAVED {
+        return Err(AppError::BadRequest(format!(
+            "this board already keeps {MAX_SAVED} saved versions"
+        )));
+    }
     let stored = state.store.load(&id).await?;
     let doc = crate::room::doc_of(&id, &stored);
     let bytes = doc

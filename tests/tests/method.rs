@@ -431,6 +431,20 @@ async fn versions_are_saved_compared_pictured_and_restored_as_a_new_change() {
         .await;
     let undone: history::Changes = serde_json::from_str(&body).unwrap();
     assert_eq!(undone.added, ["b"], "the later state stays reachable");
+
+    // Saving by hand stops at 200 versions a board, with a clear refusal.
+    for i in versions.len()..200 {
+        let body = format!(r#"{{"name":"v{i}"}}"#);
+        let (status, _) = server
+            .request_with(&editor, "POST", &path, Some(&body))
+            .await;
+        assert_eq!(status, 201);
+    }
+    let (status, body) = server
+        .request_with(&editor, "POST", &path, Some(r#"{"name":"one more"}"#))
+        .await;
+    assert_eq!(status, 400);
+    assert!(body.contains("200 saved versions"), "{body}");
 }
 
 /// The texts of the notes a browser draws, and whether each is private.
