@@ -113,6 +113,19 @@ async fn doc_at(state: &AppState, id: &BoardId, version: &str) -> Result<Doc, Ap
     Ok(doc)
 }
 
+/// Version `v` of board `id` (or `now`), for a caller whose link opens it.
+async fn readable_doc(
+    state: &AppState,
+    id: &str,
+    v: &str,
+    headers: &HeaderMap,
+    token: Option<&str>,
+) -> Result<Doc, AppError> {
+    let id: BoardId = id.parse()?;
+    authorize(state, &id, headers, token).await?;
+    doc_at(state, &id, v).await
+}
+
 fn elements_of(doc: &Doc) -> Vec<Element> {
     let board = Board::new(doc);
     board.elements().all(&doc.transact())
@@ -125,9 +138,7 @@ async fn picture(
     Query(query): Query<TokenQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let id: BoardId = id.parse()?;
-    authorize(&state, &id, &headers, query.t.as_deref()).await?;
-    let doc = doc_at(&state, &id, &v).await?;
+    let doc = readable_doc(&state, &id, &v, &headers, query.t.as_deref()).await?;
     let content = Content::read(&Board::new(&doc), &doc.transact());
     let svg = atelier_shared::svg::svg(&content, None).ok_or(AppError::NotFound)?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
@@ -141,9 +152,7 @@ async fn elements(
     Query(query): Query<TokenQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let id: BoardId = id.parse()?;
-    authorize(&state, &id, &headers, query.t.as_deref()).await?;
-    let doc = doc_at(&state, &id, &v).await?;
+    let doc = readable_doc(&state, &id, &v, &headers, query.t.as_deref()).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/octet-stream")],
         atelier_shared::clip::to_update(&elements_of(&doc)),
