@@ -85,6 +85,9 @@ pub struct Config {
     /// Frames queued for one peer before it counts as too slow and is disconnected.
     #[arg(long, env = "ATELIER_PEER_QUEUE", default_value_t = 2048)]
     pub peer_queue: usize,
+    /// Bytes queued for one peer before it counts as too slow and is disconnected.
+    #[arg(long, env = "ATELIER_PEER_QUEUE_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub peer_queue_bytes: usize,
     /// How long a board with nobody connected stays in memory.
     #[arg(long, env = "ATELIER_ROOM_GRACE", default_value = "30s", value_parser = humantime::parse_duration)]
     pub room_grace: Duration,
@@ -139,6 +142,7 @@ impl Default for Config {
             max_frame_bytes: 16 * 1024 * 1024,
             max_connections: 10_000,
             peer_queue: 2048,
+            peer_queue_bytes: 64 * 1024 * 1024,
             room_grace: Duration::from_secs(30),
             heartbeat: Duration::from_secs(20),
             idle_timeout: Duration::from_secs(40),

@@ -197,7 +197,7 @@ fn read_error(err: axum::Error, state: &AppState) -> CloseReason {
 /// pings every `heartbeat`.
 async fn write<S>(
     sink: &mut S,
-    frames: &mut mpsc::Receiver<Bytes>,
+    frames: &mut crate::queue::Receiver,
     heartbeat: Duration,
     mut stop: oneshot::Receiver<()>,
 ) -> CloseReason
@@ -216,6 +216,7 @@ where
                     return CloseReason::RoomFailed;
                 }
                 for frame in batch.drain(..) {
+                    frames.sent(&frame);
                     if sink.feed(Message::Binary(frame)).await.is_err() {
                         return CloseReason::ClientGone;
                     }

@@ -12,6 +12,7 @@ mod connection;
 mod error;
 mod locks;
 mod metrics;
+mod queue;
 mod room;
 mod rooms;
 mod scripts;

@@ -2,8 +2,9 @@
 //! awareness, and the peers connected to it.
 //!
 //! The task takes whatever messages are queued (a batch), applies them,
-//! appends the resulting updates to the store in one transaction (group
-//! commit) and only then delivers the frames the batch produced.
+//! merges the changes they made into one update, appends it to the store
+//! (group commit) and only then delivers the frames the batch produced:
+//! under load, each peer gets one frame a batch, not one an update.
 //! **Architecture Invariant:** no peer but its sender receives an update
 //! before the store has committed it. Each update is encoded once; every
 //! peer gets the same bytes. A peer whose queue is full is disconnected
@@ -95,7 +96,7 @@ pub(crate) enum RoomMsg {
     Join {
         peer: PeerId,
         grant: Grant,
-        out: mpsc::Sender<Bytes>,
+        out: crate::queue::Sender,
         close: oneshot::Sender<CloseReason>,
         joined: oneshot::Sender<()>,
     },
@@ -131,7 +132,7 @@ struct Peer {
     reacted: Option<Instant>,
     /// It was told once that its updates are refused.
     told_read_only: bool,
-    out: mpsc::Sender<Bytes>,
+    out: crate::queue::Sender,
     close: oneshot::Sender<CloseReason>,
     /// Awareness client ids this peer announced, removed when it leaves.
     clients: HashSet<ClientID>,
@@ -145,13 +146,60 @@ enum Target {
     Facilitated,
 }
 
-/// Frames a batch produced, delivered once the batch is stored.
+/// Frames a batch produced, delivered once the batch is stored, and the
+/// changes to the board it made.
 #[derive(Default)]
-struct Outbox(Vec<(Target, Bytes)>);
+struct Outbox {
+    frames: Vec<(Target, Bytes)>,
+    /// The batch's changes to the board, in order (v1 updates).
+    changes: Vec<Vec<u8>>,
+    /// Where the batch's changes go out among `frames`, and to whom when
+    /// there is just one.
+    changes_at: Option<(usize, Target)>,
+}
 
 impl Outbox {
     fn push(&mut self, target: Target, frame: Vec<u8>) {
-        self.0.push((target, Bytes::from(frame)));
+        self.frames.push((target, Bytes::from(frame)));
+    }
+
+    /// A change to the board: stored, then sent to `target`. The changes
+    /// of one batch go out as one update, in the place of the first.
+    fn change(&mut self, target: Target, update: Vec<u8>) {
+        if self.changes_at.is_none() {
+            self.changes_at = Some((self.frames.len(), target));
+            self.frames.push((Target::All, Bytes::new()));
+        }
+        self.changes.push(update);
+    }
+
+    /// The batch's changes, to store: one update, merged when there are
+    /// several, its frame in the place of the first change.
+    fn seal(&mut self) -> Vec<Vec<u8>> {
+        let Some((at, target)) = self.changes_at.take() else {
+            return Vec::new();
+        };
+        let changes = std::mem::take(&mut self.changes);
+        if changes.len() > 1 {
+            match yrs::merge_updates_v1(changes.iter().map(Vec::as_slice)) {
+                Ok(merged) => {
+                    // It goes to the changes' authors too: an update a
+                    // client already has changes nothing there.
+                    self.frames[at] = (Target::All, protocol::update(merged.clone()).into());
+                    return vec![merged];
+                }
+                // Never with updates a document encoded; in case, they go
+                // out one by one.
+                Err(err) => warn!(%err, "merging a batch's changes failed"),
+            }
+        }
+        let mut frames = changes
+            .iter()
+            .map(|u| Bytes::from(protocol::update(u.clone())));
+        self.frames[at] = (target, frames.next().unwrap_or_default());
+        let rest: Vec<_> = frames.map(|f| (Target::All, f)).collect();
+        self.frames.extend(rest);
+        changes
     }
 }
 
@@ -356,7 +404,6 @@ impl Room {
 
     async fn process(&mut self, batch: Vec<RoomMsg>) -> Result<(), StoreError> {
         let mut out = Outbox::default();
-        let mut updates = Vec::new();
         let mut title_acks = Vec::new();
         for msg in batch {
             match msg {
@@ -372,7 +419,7 @@ impl Room {
                         if !self.peers.contains_key(&peer) {
                             break; // kicked earlier in this batch
                         }
-                        self.handle(peer, message, &mut out, &mut updates);
+                        self.handle(peer, message, &mut out);
                     }
                 }
                 RoomMsg::Leave { peer } => self.remove_peer(peer, None, &mut out),
@@ -383,8 +430,7 @@ impl Room {
                         self.board.set_title(&mut txn, &title);
                         txn.encode_update_v1()
                     };
-                    out.push(Target::All, protocol::update(update.clone()));
-                    updates.push(update);
+                    out.change(Target::All, update);
                     title_acks.push((done, title));
                 }
                 RoomMsg::Revoke { role, generation } => {
@@ -406,10 +452,12 @@ impl Room {
                 }
             }
         }
+        let changes = out.changes.len();
+        let updates = out.seal();
         if !updates.is_empty() {
             let metrics = &self.rooms.metrics;
             let count = updates.len();
-            metrics.updates.add(count as u64);
+            metrics.updates.add(changes as u64);
             metrics
                 .update_bytes
                 .add(updates.iter().map(|u| u.len() as u64).sum());
@@ -469,7 +517,7 @@ impl Room {
         &mut self,
         peer: PeerId,
         grant: Grant,
-        tx: mpsc::Sender<Bytes>,
+        tx: crate::queue::Sender,
         close: oneshot::Sender<CloseReason>,
         joined: oneshot::Sender<()>,
         out: &mut Outbox,
@@ -508,13 +556,7 @@ impl Room {
         let _ = joined.send(());
     }
 
-    fn handle(
-        &mut self,
-        peer: PeerId,
-        message: Message,
-        out: &mut Outbox,
-        updates: &mut Vec<Vec<u8>>,
-    ) {
+    fn handle(&mut self, peer: PeerId, message: Message, out: &mut Outbox) {
         match message {
             Message::Sync(SyncMessage::SyncStep1(sv)) if sv.is_empty() => {
                 let doc = self.awareness.doc();
@@ -522,7 +564,7 @@ impl Room {
                     .full_state
                     .get_or_insert_with(|| protocol::sync_step2(doc, &sv).into())
                     .clone();
-                out.0.push((Target::One(peer), frame));
+                out.frames.push((Target::One(peer), frame));
             }
             Message::Sync(SyncMessage::SyncStep1(sv)) => {
                 out.push(
@@ -555,8 +597,7 @@ impl Room {
                         } else {
                             Target::AllBut(peer)
                         };
-                        out.push(target, protocol::update(update.clone()));
-                        updates.push(update);
+                        out.change(target, update);
                         if undone {
                             debug!(board = %self.id, peer, "a change to a locked element undone");
                             self.rooms.metrics.access_refused.inc();
@@ -603,10 +644,8 @@ impl Room {
                 }
             }
             Message::Auth(_) => {}
-            Message::Custom(facilitation::COMMAND, data) => self.command(peer, &data, out, updates),
-            Message::Custom(facilitation::PRIVATE, data) => {
-                self.private_notes(peer, data, out, updates)
-            }
+            Message::Custom(facilitation::COMMAND, data) => self.command(peer, &data, out),
+            Message::Custom(facilitation::PRIVATE, data) => self.private_notes(peer, data, out),
             Message::Custom(tag, _) => {
                 debug!(board = %self.id, peer, tag, "ignoring a custom message")
             }
@@ -632,7 +671,7 @@ impl Room {
 
     /// A facilitation command from `peer`, checked against its role: a
     /// refusal is told to it alone (y-protocols' permission-denied).
-    fn command(&mut self, peer: PeerId, data: &[u8], out: &mut Outbox, updates: &mut Vec<Vec<u8>>) {
+    fn command(&mut self, peer: PeerId, data: &[u8], out: &mut Outbox) {
         let Some(p) = self.peers.get_mut(&peer) else {
             return;
         };
@@ -662,7 +701,7 @@ impl Room {
             }
             Command::Phase { script, index } => {
                 let facilitator = p.grant.role == Role::Facilitator;
-                self.enter_phase(peer, facilitator, &script, index, out, updates);
+                self.enter_phase(peer, facilitator, &script, index, out);
                 return;
             }
             // A ballot is the sender's own, whatever id the command names.
@@ -699,7 +738,7 @@ impl Room {
             .apply(command, facilitator, writes, crate::store::now_ms())
         {
             Ok(Outcome::Changed) => self.facilitation_changed = true,
-            Ok(Outcome::Reveal) => self.reveal(out, updates),
+            Ok(Outcome::Reveal) => self.reveal(out),
             Ok(Outcome::Same) => {}
             Ok(Outcome::React(reaction)) => {
                 if let Ok(json) = serde_json::to_vec(&reaction) {
@@ -736,7 +775,6 @@ impl Room {
         script: &str,
         index: u32,
         out: &mut Outbox,
-        updates: &mut Vec<Vec<u8>>,
     ) {
         if !facilitator {
             return self.refuse_command(peer, Refused::NotFacilitator, out);
@@ -765,7 +803,7 @@ impl Room {
         {
             Ok(reveal) => {
                 if reveal {
-                    self.reveal(out, updates);
+                    self.reveal(out);
                 }
                 self.facilitation_changed = true;
                 let name = script.phases[index as usize].name.get(french);
@@ -779,10 +817,10 @@ impl Room {
 
     /// Private mode ends: every participant's private notes go onto the
     /// board (stored and sent to everyone like any update).
-    fn reveal(&mut self, out: &mut Outbox, updates: &mut Vec<Vec<u8>>) {
+    fn reveal(&mut self, out: &mut Outbox) {
         self.facilitation.shown.private = false;
         for (voter, notes) in std::mem::take(&mut self.privates) {
-            self.apply_to_all(&notes, out, updates);
+            self.apply_to_all(&notes, out);
             self.privates_changed.insert(voter);
         }
         self.facilitation.shown.pooled = 0;
@@ -791,12 +829,11 @@ impl Room {
 
     /// Applies `bytes` to the board and sends what it changed to every
     /// peer; whether it could be read.
-    fn apply_to_all(&mut self, bytes: &[u8], out: &mut Outbox, updates: &mut Vec<Vec<u8>>) -> bool {
+    fn apply_to_all(&mut self, bytes: &[u8], out: &mut Outbox) -> bool {
         match self.apply(bytes) {
             Ok(Some(update)) => {
                 self.full_state = None;
-                out.push(Target::All, protocol::update(update.clone()));
-                updates.push(update);
+                out.change(Target::All, update);
                 true
             }
             Ok(None) => true,
@@ -810,13 +847,7 @@ impl Room {
     /// A participant's private notes (a yrs update of their own document):
     /// kept apart and sent to nobody else while private mode is on; once it
     /// is off (they were offline at the reveal), they go onto the board.
-    fn private_notes(
-        &mut self,
-        peer: PeerId,
-        data: Vec<u8>,
-        out: &mut Outbox,
-        updates: &mut Vec<Vec<u8>>,
-    ) {
+    fn private_notes(&mut self, peer: PeerId, data: Vec<u8>, out: &mut Outbox) {
         let Some(p) = self.peers.get(&peer) else {
             return;
         };
@@ -831,7 +862,7 @@ impl Room {
             return;
         };
         if !self.facilitation.shown.private {
-            if !self.apply_to_all(&data, out, updates) {
+            if !self.apply_to_all(&data, out) {
                 self.rooms.metrics.protocol_errors.inc();
                 self.remove_peer(peer, Some(CloseReason::Malformed), out);
             }
@@ -955,17 +986,17 @@ impl Room {
     /// disconnected, and their departure is delivered in turn.
     fn deliver(&mut self, mut out: Outbox) {
         let metrics = self.rooms.metrics.clone();
-        while !out.0.is_empty() {
+        while !out.frames.is_empty() {
             let mut too_slow = Vec::new();
-            for (target, frame) in out.0.drain(..) {
-                let mut send = |id: PeerId, peer: &Peer| match peer.out.try_send(frame.clone()) {
+            for (target, frame) in out.frames.drain(..) {
+                let mut send = |id: PeerId, peer: &Peer| match peer.out.try_send(&frame) {
                     Ok(()) => {
                         metrics.frames_out.inc();
                         metrics.bytes_out.add(frame.len() as u64);
                     }
-                    Err(mpsc::error::TrySendError::Full(_)) => too_slow.push(id),
+                    Err(crate::queue::Refused::Full) => too_slow.push(id),
                     // Its connection ended; its Leave is on the way.
-                    Err(mpsc::error::TrySendError::Closed(_)) => {}
+                    Err(crate::queue::Refused::Closed) => {}
                 };
                 match target {
                     Target::One(id) => {
@@ -1070,4 +1101,75 @@ pub(crate) fn doc_of(id: &BoardId, stored: &StoredDoc) -> Doc {
         }
     }
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yrs::{GetString, Text};
+
+    fn edit(doc: &Doc, text: &str) -> Vec<u8> {
+        let t = doc.get_or_insert_text("t");
+        let mut txn = doc.transact_mut();
+        let len = t.len(&txn);
+        t.insert(&mut txn, len, text);
+        txn.encode_update_v1()
+    }
+
+    fn update_of(frame: &Bytes) -> Vec<u8> {
+        match Message::decode_v1(frame).expect("a message") {
+            Message::Sync(SyncMessage::Update(update)) => update,
+            other => panic!("not an update: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn one_change_goes_to_its_target_in_its_place() {
+        let doc = Doc::new();
+        let mut out = Outbox::default();
+        out.push(Target::One(1), vec![1]);
+        out.change(Target::AllBut(7), edit(&doc, "a"));
+        out.push(Target::One(2), vec![2]);
+        let stored = out.seal();
+        assert_eq!(stored.len(), 1);
+        assert_eq!(out.frames.len(), 3);
+        assert!(matches!(out.frames[1].0, Target::AllBut(7)));
+        assert_eq!(update_of(&out.frames[1].1), stored[0]);
+    }
+
+    #[test]
+    fn a_batch_of_changes_goes_out_as_one_merged_update_to_everyone() {
+        let (a, b) = (Doc::with_client_id(1), Doc::with_client_id(2));
+        let mut out = Outbox::default();
+        out.push(Target::One(1), vec![1]);
+        out.change(Target::AllBut(1), edit(&a, "left "));
+        out.push(Target::One(2), vec![2]);
+        out.change(Target::AllBut(2), edit(&b, "right"));
+        out.change(Target::AllBut(1), edit(&a, "more"));
+        let stored = out.seal();
+        assert_eq!(stored.len(), 1, "one row for the batch");
+        assert_eq!(out.frames.len(), 3, "one frame for the three changes");
+        assert!(matches!(out.frames[1].0, Target::All));
+        let merged = update_of(&out.frames[1].1);
+        assert_eq!(merged, stored[0]);
+        // A client that has none of it gets all of it.
+        let c = Doc::new();
+        let t = c.get_or_insert_text("t");
+        c.transact_mut()
+            .apply_update(Update::decode_v1(&merged).unwrap())
+            .unwrap();
+        let text = t.get_string(&c.transact());
+        assert!(
+            text.contains("left more") && text.contains("right"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_batch_without_changes_stores_nothing() {
+        let mut out = Outbox::default();
+        out.push(Target::All, vec![1]);
+        assert!(out.seal().is_empty());
+        assert_eq!(out.frames.len(), 1);
+    }
 }

@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use atelier_shared::BoardId;
-use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -48,7 +47,7 @@ struct Entry {
 pub(crate) struct Membership {
     pub inbox: mpsc::Sender<RoomMsg>,
     /// Frames for this peer, in order.
-    pub frames: mpsc::Receiver<Bytes>,
+    pub frames: crate::queue::Receiver,
     /// Fires when the room disconnects this peer.
     pub closed: oneshot::Receiver<CloseReason>,
 }
@@ -156,7 +155,8 @@ impl Rooms {
     ) -> Result<Membership, RoomError> {
         for _ in 0..ATTEMPTS {
             let inbox = self.inbox(board)?;
-            let (frames_tx, frames) = mpsc::channel(self.config.peer_queue);
+            let (frames_tx, frames) =
+                crate::queue::queue(self.config.peer_queue, self.config.peer_queue_bytes);
             let (close, closed) = oneshot::channel();
             let (joined_tx, joined) = oneshot::channel();
             let join = RoomMsg::Join {

@@ -112,6 +112,9 @@ async fn an_oversized_frame_closes_only_its_socket() {
 async fn a_stalled_reader_is_disconnected_and_slows_nobody() {
     let config = Config {
         peer_queue: 64,
+        // A batch's notes go out merged, in fewer, bigger frames: the
+        // bound that the stalled peer reaches is the bytes one.
+        peer_queue_bytes: 8 * 1024 * 1024,
         ..Config::default()
     };
     let server = TestServer::start(config).await;

@@ -174,7 +174,7 @@ async fn offline_edits_merge_on_reconnect() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_loses_nothing() {
     let config = Config {
-        compact_after: 20, // exercise compaction on the way
+        compact_after: 5, // exercise compaction on the way
         ..Config::default()
     };
     let server = TestServer::start(config.clone()).await;
@@ -183,6 +183,16 @@ async fn a_restart_loses_nothing() {
     a.synced().await;
     for i in 0..45 {
         a.put_note(&format!("n{i}"), "kept").await;
+        // A batch's changes are stored as one row: wait for a commit now
+        // and then, so the log grows past --compact-after.
+        if i % 5 == 4 {
+            let commits = f64::from(i / 5 + 1);
+            assert!(
+                server
+                    .metric_reaches("atelier_store_latency_seconds_count", |v| v >= commits)
+                    .await
+            );
+        }
     }
     let mut b = YClient::connect(&server.ws("restart")).await.unwrap();
     b.synced().await;
