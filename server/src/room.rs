@@ -779,7 +779,14 @@ impl Room {
         if !facilitator {
             return self.refuse_command(peer, Refused::NotFacilitator, out);
         }
-        let Some(script) = self.rooms.scripts.iter().find(|s| s.id == script).cloned() else {
+        let Some(script) = self
+            .rooms
+            .scripts
+            .all()
+            .iter()
+            .find(|s| s.id == script)
+            .cloned()
+        else {
             return self.refuse_command(peer, Refused::Invalid("phase: unknown script"), out);
         };
         let (french, elements) = {

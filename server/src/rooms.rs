@@ -35,7 +35,7 @@ pub(crate) struct Rooms {
     pub(crate) shutdown: CancellationToken,
     pub(crate) tasks: TaskTracker,
     /// The workshop scripts facilitators can run.
-    pub(crate) scripts: Vec<atelier_shared::script::Script>,
+    pub(crate) scripts: crate::scripts::Scripts,
 }
 
 struct Entry {
@@ -70,7 +70,7 @@ impl Rooms {
         shutdown: CancellationToken,
         tasks: TaskTracker,
     ) -> Rooms {
-        let scripts = crate::scripts::load(config.scripts_dir.as_deref());
+        let scripts = crate::scripts::Scripts::load(config.scripts_dir.as_deref());
         Rooms {
             scripts,
             rooms: Mutex::new(HashMap::new()),

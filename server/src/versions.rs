@@ -40,7 +40,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// The workshop scripts (anyone may read them).
 async fn scripts(State(state): State<AppState>) -> Json<Vec<Script>> {
-    Json(state.rooms.scripts.clone())
+    Json(state.rooms.scripts.all().to_vec())
 }
 
 async fn list(
