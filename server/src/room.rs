@@ -248,6 +248,8 @@ pub(crate) struct Room {
     /// Undoes what non-facilitators change of locked elements (made when
     /// something is locked, dropped when nothing is).
     locks: Option<crate::locks::LockGuard>,
+    /// When the last batch was taken (`--coalesce`).
+    last_batch: Option<tokio::time::Instant>,
 }
 
 impl Room {
@@ -325,6 +327,7 @@ impl Room {
             version_due: None,
             generations,
             locks: None,
+            last_batch: None,
         })
     }
 
@@ -332,6 +335,8 @@ impl Room {
         let grace = self.rooms.config.room_grace;
         let shutdown = self.rooms.shutdown.clone();
         let max_batch = MAX_BATCH.min(self.rooms.config.peer_queue / 2).max(1);
+        let (coalesce, coalesce_from) =
+            (self.rooms.config.coalesce, self.rooms.config.coalesce_from);
         loop {
             let idle_deadline = self.empty_since.map(|since| since + grace);
             let first = tokio::select! {
@@ -343,6 +348,18 @@ impl Room {
                 },
                 _ = sleep_until(idle_deadline) => return Exit::Idle,
             };
+            // A big board that sent a batch within the window gathers
+            // until the window has passed.
+            if self.peers.len() >= coalesce_from
+                && let Some(due) = self.last_batch.map(|at| at + coalesce)
+                && due > tokio::time::Instant::now()
+            {
+                tokio::select! {
+                    biased;
+                    _ = shutdown.cancelled() => {}
+                    _ = tokio::time::sleep_until(due) => {}
+                }
+            }
             let mut batch = Vec::with_capacity(8);
             batch.push(first);
             while batch.len() < max_batch {
@@ -351,6 +368,8 @@ impl Room {
                     Err(_) => break,
                 }
             }
+            // A full batch leaves a backlog: the next one goes at once.
+            self.last_batch = (batch.len() < max_batch).then(tokio::time::Instant::now);
             if let Err(err) = self.process(batch).await {
                 self.rooms.metrics.store_errors.inc();
                 error!(board = %self.id, ?err, "storing updates failed; disconnecting everyone to resync");

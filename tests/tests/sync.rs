@@ -95,6 +95,39 @@ async fn a_late_joiner_gets_everything() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_busy_board_sends_its_changes_together_once_per_window() {
+    // Two connections make the board "big" here; the window is long so a
+    // slow machine cannot split the burst below across two windows.
+    let config = Config {
+        coalesce: Duration::from_secs(2),
+        coalesce_from: 2,
+        ..Config::default()
+    };
+    let server = TestServer::start(config).await;
+    let mut a = YClient::connect(&server.ws("busy")).await.unwrap();
+    a.synced().await;
+    let mut b = YClient::connect(&server.ws("busy")).await.unwrap();
+    b.synced().await;
+    // After a quiet spell, a change goes out at once.
+    a.put_note("n0", "first").await;
+    assert!(eventually(WAIT, || b.element_count() == 1).await);
+    let before = b.frames_received();
+    // A burst within the window: held, then sent as one merged update.
+    for i in 1..4 {
+        a.put_note(&format!("n{i}"), "burst").await;
+    }
+    assert!(eventually(WAIT, || b.element_count() == 4).await);
+    assert_eq!(
+        b.frames_received() - before,
+        1,
+        "the burst came as one frame"
+    );
+    // The author gets the merged update too, and nothing changes there.
+    assert!(converged(&[a, b]).await);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn awareness_appears_and_disappears_on_close_and_on_abort() {
     let server = TestServer::start(Config::default()).await;
     let mut watcher = YClient::connect(&server.ws("aw")).await.unwrap();
