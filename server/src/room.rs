@@ -248,7 +248,8 @@ pub(crate) struct Room {
     /// Undoes what non-facilitators change of locked elements (made when
     /// something is locked, dropped when nothing is).
     locks: Option<crate::locks::LockGuard>,
-    /// When the last batch was taken (`--coalesce`).
+    /// When the last batch was taken (`--coalesce`); none after a full
+    /// batch, so a backlog goes on at once.
     last_batch: Option<tokio::time::Instant>,
 }
 
