@@ -48,14 +48,16 @@ impl Sender {
         if queued > 0 && queued + frame.len() > self.max_bytes {
             return Err(Refused::Full);
         }
-        match self.tx.try_send(frame.clone()) {
-            Ok(()) => {
-                self.queued.fetch_add(frame.len(), Ordering::AcqRel);
-                Ok(())
-            }
-            Err(mpsc::error::TrySendError::Full(_)) => Err(Refused::Full),
-            Err(mpsc::error::TrySendError::Closed(_)) => Err(Refused::Closed),
-        }
+        // Counted before it is queued: the writer may take it and count it
+        // out at once, on another thread.
+        self.queued.fetch_add(frame.len(), Ordering::AcqRel);
+        let refused = match self.tx.try_send(frame.clone()) {
+            Ok(()) => return Ok(()),
+            Err(mpsc::error::TrySendError::Full(_)) => Refused::Full,
+            Err(mpsc::error::TrySendError::Closed(_)) => Refused::Closed,
+        };
+        self.queued.fetch_sub(frame.len(), Ordering::AcqRel);
+        Err(refused)
     }
 }
 
