@@ -202,12 +202,44 @@ async fn delete(
     let id: BoardId = id.parse()?;
     require_admin(&state, &headers)?;
     state.rooms.delete(&id).await;
+    state.rooms.forget_unreadable(&id);
     if state.store.delete(&id).await? {
         info!(board = %id, "board deleted");
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// The files a board exports.
+const EXPORTS: [&str; 4] = ["personas.md", "board.json", "notes.csv", "board.svg"];
+
+/// Runs `f` on the blocking pool: reading or rendering a whole board is
+/// CPU work that must not hold up the runtime (every board's sync).
+pub(crate) async fn blocking<R: Send + 'static>(
+    f: impl FnOnce() -> Result<R, AppError> + Send + 'static,
+) -> Result<R, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Store(StoreError::Worker(e)))?
+}
+
+/// Board `id`'s document as stored (everything any client has seen),
+/// decoded off the runtime. A board whose stored data does not decode is
+/// refused from then on, its rows untouched.
+pub(crate) async fn board_doc(state: &AppState, id: &BoardId) -> Result<Doc, AppError> {
+    if state.rooms.is_unreadable(id) {
+        return Err(crate::rooms::RoomError::Unreadable.into());
+    }
+    let stored = state.store.load(id).await?;
+    let board = id.clone();
+    let read = blocking(move || Ok(crate::store::doc_of(&board, &stored))).await?;
+    read.map_err(|err| {
+        if let StoreError::Unreadable { .. } = err {
+            state.rooms.mark_unreadable(id, err.to_string());
+        }
+        AppError::Store(err)
+    })
 }
 
 /// A board's personas as a Markdown report (`personas.md`), its personas
@@ -231,23 +263,30 @@ async fn export(
     let id: BoardId = id.parse()?;
     authorize(&state, &id, &headers, query.t.as_deref()).await?;
     let info = state.store.info(&id).await?.ok_or(AppError::NotFound)?;
-    let stored = state.store.load(&id).await?;
-    let doc = crate::room::doc_of(&id, &stored);
-    let content = Content::read(&Board::new(&doc), &doc.transact());
-    let (body, mime) = match file.as_str() {
-        "personas.md" => (export::markdown(&content), "text/markdown; charset=utf-8"),
-        "board.json" => (
-            serde_json::to_string_pretty(&export::to_json(&content))
-                .map_err(|e| AppError::BadRequest(e.to_string()))?,
-            "application/json",
-        ),
-        "notes.csv" => (export::notes_csv(&content), "text/csv; charset=utf-8"),
-        "board.svg" => (
-            atelier_shared::svg::svg(&content, query.frame.as_deref()).ok_or(AppError::NotFound)?,
-            "image/svg+xml",
-        ),
-        _ => return Err(AppError::NotFound),
-    };
+    if !EXPORTS.contains(&file.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    let doc = board_doc(&state, &id).await?;
+    let frame = query.frame;
+    // Rendering a big board takes a while: never on the runtime's threads.
+    let rendered = blocking(move || {
+        let content = Content::read(&Board::new(&doc), &doc.transact());
+        Ok(match file.as_str() {
+            "personas.md" => Some((export::markdown(&content), "text/markdown; charset=utf-8")),
+            "board.json" => Some((
+                serde_json::to_string_pretty(&export::to_json(&content))
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?,
+                "application/json",
+            )),
+            "notes.csv" => Some((export::notes_csv(&content), "text/csv; charset=utf-8")),
+            "board.svg" => atelier_shared::svg::svg(&content, frame.as_deref())
+                .map(|svg| (svg, "image/svg+xml")),
+            _ => None,
+        }
+        .map(|(body, mime)| (body, mime, file)))
+    })
+    .await?;
+    let (body, mime, file) = rendered.ok_or(AppError::NotFound)?;
     // The file is named after the board: letters, digits and dashes.
     let stem: String = info
         .title

@@ -82,6 +82,15 @@ pub struct Config {
     /// Most websocket connections served at once; more are refused with 503.
     #[arg(long, env = "ATELIER_MAX_CONNECTIONS", default_value_t = 10_000)]
     pub max_connections: usize,
+    /// Connections one client address may hold open at once (HTTP and
+    /// websockets); more are refused. A whole team behind one office NAT
+    /// shares an address: keep it above the largest workshop. 0: no cap
+    /// (behind a reverse proxy, every client has the proxy's address).
+    #[arg(long, env = "ATELIER_MAX_CONNECTIONS_PER_IP", default_value_t = 256)]
+    pub max_connections_per_ip: usize,
+    /// How long a connection may take to send its request headers.
+    #[arg(long, env = "ATELIER_HEADER_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub header_timeout: Duration,
     /// Frames queued for one peer before it counts as too slow and is disconnected.
     #[arg(long, env = "ATELIER_PEER_QUEUE", default_value_t = 2048)]
     pub peer_queue: usize,
@@ -104,9 +113,26 @@ pub struct Config {
     /// Interval of the server's websocket pings.
     #[arg(long, env = "ATELIER_HEARTBEAT", default_value = "20s", value_parser = humantime::parse_duration)]
     pub heartbeat: Duration,
+    /// A peer that takes longer than this to take what it is sent (it does
+    /// not read) is disconnected.
+    #[arg(long, env = "ATELIER_WRITE_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub write_timeout: Duration,
+    /// Bytes queued to every peer of the server at once, beyond which
+    /// answers that send a whole board wait for room: how much memory
+    /// peers can make the server hold for them.
+    #[arg(long, env = "ATELIER_MAX_OUTGOING_BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub max_outgoing_bytes: usize,
     /// A peer silent for this long is disconnected.
     #[arg(long, env = "ATELIER_IDLE_TIMEOUT", default_value = "40s", value_parser = humantime::parse_duration)]
     pub idle_timeout: Duration,
+    /// Bytes of updates a board holds pending (waiting for changes it never
+    /// received) before it drops them and disconnects their senders.
+    #[arg(long, env = "ATELIER_MAX_PENDING_BYTES", default_value_t = 1024 * 1024)]
+    pub max_pending_bytes: usize,
+    /// How long a board holds updates pending before it drops them and
+    /// disconnects their senders (they resync when they reconnect).
+    #[arg(long, env = "ATELIER_PENDING_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub pending_timeout: Duration,
     /// Stored updates after which a board's log is compacted into a snapshot.
     #[arg(long, env = "ATELIER_COMPACT_AFTER", default_value_t = 1000)]
     pub compact_after: usize,
@@ -151,13 +177,19 @@ impl Default for Config {
         Config {
             max_frame_bytes: 16 * 1024 * 1024,
             max_connections: 10_000,
+            max_connections_per_ip: 256,
+            header_timeout: Duration::from_secs(10),
             peer_queue: 2048,
             peer_queue_bytes: 64 * 1024 * 1024,
             room_grace: Duration::from_secs(30),
             coalesce: Duration::from_millis(16),
             coalesce_from: 50,
             heartbeat: Duration::from_secs(20),
+            write_timeout: Duration::from_secs(30),
+            max_outgoing_bytes: 256 * 1024 * 1024,
             idle_timeout: Duration::from_secs(40),
+            max_pending_bytes: 1024 * 1024,
+            pending_timeout: Duration::from_secs(10),
             compact_after: 1000,
             secret: None,
             admin_token: None,

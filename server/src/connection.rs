@@ -5,10 +5,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use atelier_shared::{BoardId, protocol};
-use axum::extract::ws::{CloseFrame, Message};
 use bytes::Bytes;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::{mpsc, oneshot};
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tracing::{Instrument, debug, info_span, warn};
 
 use crate::AppState;
@@ -22,18 +25,19 @@ const MAX_MESSAGES_PER_FRAME: usize = 16;
 const WRITE_BATCH: usize = 64;
 /// How long a closing handshake may take.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
+/// Messages longer than this go out as fragments of this size, cut from
+/// the shared buffer: a connection's write buffer never holds a whole
+/// board (the websocket library keeps its largest size for good).
+const FRAGMENT: usize = 64 * 1024;
 
 static NEXT_PEER: AtomicU64 = AtomicU64::new(1);
 
 /// Serves one peer of `board` until either side ends the connection.
-/// Generic over the socket: axum's `WebSocket` or any sink and stream of
+/// Generic over the socket: a tungstenite stream or any sink and stream of
 /// websocket messages.
 pub(crate) async fn serve<S>(socket: S, board: BoardId, grant: Grant, state: AppState)
 where
-    S: Sink<Message, Error = axum::Error>
-        + Stream<Item = Result<Message, axum::Error>>
-        + Send
-        + 'static,
+    S: Sink<Message, Error = WsError> + Stream<Item = Result<Message, WsError>> + Send + 'static,
 {
     let peer = NEXT_PEER.fetch_add(1, Ordering::Relaxed);
     let span = info_span!("peer", board = %board, peer, role = grant.role.as_str());
@@ -53,12 +57,12 @@ where
                 // The writer is a task of its own: a frame going out must
                 // not poll (and so wake) the reader.
                 let (stop, stopped) = oneshot::channel();
-                let heartbeat = state.config.heartbeat;
+                let timing = (state.config.heartbeat, state.config.write_timeout);
                 let mut frames = member.frames;
                 let mut writer = tokio::spawn(
                     async move {
                         let mut sink = sink;
-                        let reason = write(&mut sink, &mut frames, heartbeat, stopped).await;
+                        let reason = write(&mut sink, &mut frames, timing, stopped).await;
                         (reason, sink)
                     }
                     .in_current_span(),
@@ -97,6 +101,10 @@ where
                 }
                 (reason, sink)
             }
+            Err(crate::rooms::RoomError::Unreadable) => {
+                warn!("the board's stored data cannot be read: refused");
+                (CloseReason::Unreadable, Some(sink))
+            }
             Err(err) => {
                 warn!(%err, "could not join the board");
                 (CloseReason::RoomFailed, Some(sink))
@@ -107,7 +115,7 @@ where
             && reason != CloseReason::ClientGone
         {
             let frame = CloseFrame {
-                code: reason.code(),
+                code: CloseCode::from(reason.code()),
                 reason: reason.text().into(),
             };
             let _ = tokio::time::timeout(CLOSE_TIMEOUT, sink.send(Message::Close(Some(frame)))).await;
@@ -125,7 +133,7 @@ async fn read<S>(
     state: &AppState,
 ) -> CloseReason
 where
-    S: Stream<Item = Result<Message, axum::Error>> + Unpin,
+    S: Stream<Item = Result<Message, WsError>> + Unpin,
 {
     let metrics = &state.metrics;
     loop {
@@ -168,61 +176,112 @@ where
                 return CloseReason::TextFrame;
             }
             Message::Close(_) => return CloseReason::ClientGone,
-            Message::Ping(_) | Message::Pong(_) => {}
+            Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
         }
     }
 }
 
-fn read_error(err: axum::Error, state: &AppState) -> CloseReason {
-    let inner = err.into_inner();
-    match inner.downcast_ref::<tungstenite::Error>() {
-        Some(tungstenite::Error::Capacity(capacity)) => {
+fn read_error(err: WsError, state: &AppState) -> CloseReason {
+    match err {
+        WsError::Capacity(capacity) => {
             state.metrics.protocol_errors.inc();
             warn!(%capacity, "oversized message");
             CloseReason::TooBig
         }
-        Some(tungstenite::Error::Protocol(protocol)) => {
+        WsError::Protocol(protocol) => {
             state.metrics.protocol_errors.inc();
             warn!(%protocol, "websocket protocol violation");
             CloseReason::Malformed
         }
-        _ => {
-            debug!(err = %inner, "connection lost");
+        err => {
+            debug!(%err, "connection lost");
             CloseReason::ClientGone
         }
     }
 }
 
+/// `frame` as websocket messages: itself, or fragments of [`FRAGMENT`]
+/// bytes sharing its buffer.
+fn fragments(frame: &Bytes) -> impl Iterator<Item = Message> + '_ {
+    let whole = frame.len() <= FRAGMENT;
+    let count = frame.len().div_ceil(FRAGMENT).max(1);
+    (0..count).map(move |i| {
+        if whole {
+            return Message::Binary(frame.clone());
+        }
+        let part = frame.slice(i * FRAGMENT..((i + 1) * FRAGMENT).min(frame.len()));
+        let opcode = if i == 0 {
+            OpCode::Data(Data::Binary)
+        } else {
+            OpCode::Data(Data::Continue)
+        };
+        Message::Frame(Frame::message(part, opcode, i + 1 == count))
+    })
+}
+
+/// Frames taken from a peer's queue: they count (in the peer's and the
+/// server's outgoing bytes) until they are flushed to the socket, or
+/// dropped with the writer, whatever ends it.
+struct Taken<'a> {
+    frames: &'a mut crate::queue::Receiver,
+    batch: Vec<Bytes>,
+}
+
+impl Taken<'_> {
+    fn sent(&mut self) {
+        for frame in self.batch.drain(..) {
+            self.frames.sent(&frame);
+        }
+    }
+}
+
+impl Drop for Taken<'_> {
+    fn drop(&mut self) {
+        self.sent();
+    }
+}
+
 /// Writes the room's frames, several per flush when they queue up, and
-/// pings every `heartbeat`.
+/// pings every `heartbeat`; a batch not taken by the peer within
+/// `write_timeout` ends the connection.
 async fn write<S>(
     sink: &mut S,
     frames: &mut crate::queue::Receiver,
-    heartbeat: Duration,
+    (heartbeat, write_timeout): (Duration, Duration),
     mut stop: oneshot::Receiver<()>,
 ) -> CloseReason
 where
-    S: Sink<Message, Error = axum::Error> + Unpin,
+    S: Sink<Message, Error = WsError> + Unpin,
 {
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
-    let mut batch = Vec::with_capacity(WRITE_BATCH);
+    let mut batch = Taken {
+        frames,
+        batch: Vec::with_capacity(WRITE_BATCH),
+    };
     loop {
         // Frames first: while they flow, the timer and the stop signal are
         // not polled for every one of them.
         tokio::select! {
             biased;
-            n = frames.recv_many(&mut batch, WRITE_BATCH) => {
+            n = batch.frames.recv_many(&mut batch.batch, WRITE_BATCH) => {
                 if n == 0 {
                     return CloseReason::RoomFailed;
                 }
-                for frame in batch.drain(..) {
-                    frames.sent(&frame);
-                    if sink.feed(Message::Binary(frame)).await.is_err() {
-                        return CloseReason::ClientGone;
+                // A peer that takes longer than this to take a batch is
+                // not reading: it goes (and resyncs when it comes back).
+                let written = tokio::time::timeout(write_timeout, async {
+                    for frame in &batch.batch {
+                        for message in fragments(frame) {
+                            sink.feed(message).await?;
+                        }
                     }
-                }
-                if sink.flush().await.is_err() {
-                    return CloseReason::ClientGone;
+                    sink.flush().await
+                })
+                .await;
+                match written {
+                    Ok(Ok(())) => batch.sent(),
+                    Ok(Err(_)) => return CloseReason::ClientGone,
+                    Err(_) => return CloseReason::TooSlow,
                 }
             }
             _ = &mut stop => return CloseReason::ClientGone,

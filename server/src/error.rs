@@ -52,6 +52,13 @@ impl IntoResponse for AppError {
         if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
             error!(err = ?self, "request failed");
         }
-        (status, Json(json!({ "error": self.to_string() }))).into_response()
+        // Unreadable stored data is said as such (the details stay in the
+        // log): the person who opened the board must know it is not lost.
+        let message = match &self {
+            AppError::Store(StoreError::Unreadable { .. }) => RoomError::Unreadable.to_string(),
+            AppError::Room(err @ RoomError::Unreadable) => err.to_string(),
+            other => other.to_string(),
+        };
+        (status, Json(json!({ "error": message }))).into_response()
     }
 }

@@ -7,9 +7,11 @@
 
 pub mod access;
 mod api;
+pub mod cli;
 mod config;
 mod connection;
 mod error;
+mod http;
 mod locks;
 mod metrics;
 mod queue;
@@ -19,21 +21,21 @@ mod scripts;
 pub mod store;
 mod versions;
 mod web;
+mod ws;
 
 use std::future::Future;
 use std::sync::Arc;
 
 use atelier_shared::BoardId;
 use axum::Router;
-use axum::extract::{Path, Query, State, WebSocketUpgrade};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use tracing::{info, trace, warn};
+use tracing::{info, warn};
 
 pub use access::{Keys, Role};
 pub use config::{Cli, Command, Config, LinkArgs, Secret, ServeArgs};
@@ -100,7 +102,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/ws/{board}", get(websocket))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .merge(api::routes())
         .merge(versions::routes())
@@ -118,21 +120,18 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let token = state.shutdown.clone();
     let (tasks, store) = (state.tasks.clone(), state.store.clone());
-    // Small frames must not wait for Nagle's algorithm (40 ms tails).
-    let listener = listener.tap_io(|tcp| {
-        if let Err(err) = tcp.set_nodelay(true) {
-            trace!(%err, "could not set TCP_NODELAY");
-        }
-    });
     let stop = token.clone();
     tokio::spawn(async move {
         shutdown.await;
         info!("shutting down");
         stop.cancel();
     });
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(token.clone().cancelled_owned())
-        .await?;
+    let limits = http::Limits {
+        header_timeout: state.config.header_timeout,
+        per_ip: state.config.max_connections_per_ip,
+    };
+    let metrics = state.metrics.clone();
+    http::serve(listener, app(state), limits, metrics, token.clone()).await;
     token.cancel();
     tasks.close();
     tasks.wait().await;
@@ -151,10 +150,11 @@ struct TokenQuery {
 }
 
 async fn websocket(
-    ws: WebSocketUpgrade,
+    ws: ws::Upgrade,
     Path(board): Path<String>,
     Query(query): Query<TokenQuery>,
     headers: axum::http::HeaderMap,
+    held: Option<axum::Extension<http::Held>>,
     State(state): State<AppState>,
 ) -> Result<Response, AppError> {
     let board: BoardId = board.parse()?;
@@ -168,18 +168,35 @@ async fn websocket(
     };
     let max = state.config.max_frame_bytes;
     let tasks = state.tasks.clone();
-    Ok(ws
-        .max_message_size(max)
-        .max_frame_size(max)
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .max_message_size(Some(max))
+        .max_frame_size(Some(max))
         // tungstenite zeroes this much on every read: keep it small.
-        .read_buffer_size(READ_BUFFER)
-        .on_upgrade(move |socket| {
-            tasks.track_future(async move {
-                connection::serve(socket, board, grant, state).await;
-                drop(permit);
-            })
+        .read_buffer_size(READ_BUFFER);
+    Ok(ws.on_upgrade(config, move |socket| {
+        tasks.track_future(async move {
+            connection::serve(socket, board, grant, state).await;
+            // The connection counts for its address until it ends.
+            drop((permit, held));
         })
-        .into_response())
+    }))
+}
+
+/// `ok`, or 503 and what is wrong: boards whose stored data does not read
+/// make the store unhealthy (they are refused, kept for an administrator).
+async fn healthz(State(state): State<AppState>) -> Response {
+    let unreadable = state.rooms.unreadable();
+    if unreadable.is_empty() {
+        return "ok".into_response();
+    }
+    let mut body = format!(
+        "store unhealthy: {} board(s) with stored data that cannot be read\n",
+        unreadable.len()
+    );
+    for (board, why) in unreadable {
+        body.push_str(&format!("{board}: {why}\n"));
+    }
+    (axum::http::StatusCode::SERVICE_UNAVAILABLE, body).into_response()
 }
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {

@@ -1,9 +1,8 @@
 //! Counters for `GET /metrics`, in the Prometheus text format.
 
 use std::fmt::Write;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Upper bounds of the store latency histogram, in seconds.
 const LATENCY_BUCKETS: [f64; 10] = [
@@ -29,8 +28,10 @@ pub struct Metrics {
     pub compactions: Counter,
     pub access_refused: Counter,
     pub updates_refused: Counter,
+    pub sync_requests_deferred: Counter,
+    pub pending_dropped: Counter,
+    pub awareness_dropped: Counter,
     store_latency: Histogram,
-    rate: Mutex<Option<(Instant, u64)>>,
 }
 
 #[derive(Default)]
@@ -83,20 +84,6 @@ impl Metrics {
         h.sum_micros.fetch_add(took.as_micros() as u64, Relaxed);
     }
 
-    /// Updates per second since the previous scrape.
-    fn updates_per_second(&self) -> f64 {
-        let now = (Instant::now(), self.updates.get());
-        let mut last = self.rate.lock().unwrap_or_else(|e| e.into_inner());
-        let rate = match *last {
-            Some((at, count)) if now.0 > at => {
-                (now.1 - count) as f64 / now.0.duration_since(at).as_secs_f64()
-            }
-            _ => 0.0,
-        };
-        *last = Some(now);
-        rate
-    }
-
     pub fn render(&self) -> String {
         let mut out = String::new();
         let mut line = |name: &str, kind: &str, help: &str, value: String| {
@@ -105,7 +92,7 @@ impl Metrics {
                 "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
             );
         };
-        let counters: [(&str, &str, &Counter); 15] = [
+        let counters: [(&str, &str, &Counter); 18] = [
             (
                 "atelier_connections_total",
                 "Websocket connections accepted.",
@@ -181,6 +168,21 @@ impl Metrics {
                 "Updates refused because the connection's link is view-only.",
                 &self.updates_refused,
             ),
+            (
+                "atelier_sync_requests_deferred_total",
+                "Answers to SyncStep1 that waited for the server's outgoing bytes to make room.",
+                &self.sync_requests_deferred,
+            ),
+            (
+                "atelier_pending_dropped_total",
+                "Times a board dropped updates waiting for changes it never received (too many, or too long).",
+                &self.pending_dropped,
+            ),
+            (
+                "atelier_awareness_dropped_total",
+                "Awareness entries refused: another connection's client, too many clients, too big, not JSON.",
+                &self.awareness_dropped,
+            ),
         ];
         for (name, help, counter) in counters {
             line(name, "counter", help, counter.get().to_string());
@@ -196,12 +198,6 @@ impl Metrics {
             "gauge",
             "Boards in memory.",
             self.rooms_loaded.get().to_string(),
-        );
-        line(
-            "atelier_updates_per_second",
-            "gauge",
-            "Updates per second since the previous scrape.",
-            format!("{:.3}", self.updates_per_second()),
         );
 
         let h = &self.store_latency;

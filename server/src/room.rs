@@ -22,11 +22,17 @@ use tracing::{debug, error, info, warn};
 use yrs::sync::{Awareness, Message, SyncMessage};
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
-use yrs::{ClientID, Doc, ReadTxn, StateVector, Transact, Update};
+use yrs::{ClientID, ReadTxn, StateVector, Transact, Update, WriteTxn};
 
 use crate::access::{Grant, Role};
 use crate::rooms::Rooms;
-use crate::store::{StoreError, StoredDoc};
+use crate::store::StoreError;
+
+mod answers;
+mod pending;
+
+use answers::Answers;
+use pending::{Pending, Verdict};
 
 pub type PeerId = u64;
 
@@ -34,6 +40,13 @@ pub type PeerId = u64;
 /// most half a peer queue, so a burst alone never makes a healthy peer look
 /// slow.
 const MAX_BATCH: usize = 256;
+/// SyncStep1 one peer may have waiting for an answer: a y-websocket client
+/// sends one when it connects, Atelier's browser one now and then to learn
+/// that its edits are stored; a peer that asks for more without reading
+/// the answers is disconnected.
+const MAX_ASKED: usize = 8;
+/// How often answers waiting for outgoing room are tried again.
+const DEFERRED_RETRY: std::time::Duration = std::time::Duration::from_millis(50);
 /// The most private notes one participant holds (encoded), and the most
 /// participants holding some.
 const MAX_PRIVATE_BYTES: usize = 1024 * 1024;
@@ -56,8 +69,15 @@ pub enum CloseReason {
     Revoked,
     /// The board was deleted.
     Deleted,
+    /// The board's stored data does not decode: it is refused, untouched.
+    Unreadable,
     /// The peer's link expired while it was connected.
     Expired,
+    /// Its updates wait for changes the board never received, more of
+    /// them or for longer than the room holds.
+    MissingDeps,
+    /// It asks for the board again and again without reading the answers.
+    TooManyRequests,
 }
 
 impl CloseReason {
@@ -67,11 +87,13 @@ impl CloseReason {
             CloseReason::Shutdown | CloseReason::Idle => 1001,
             CloseReason::TextFrame => 1003,
             CloseReason::Malformed => 1007,
+            CloseReason::MissingDeps | CloseReason::TooManyRequests => 1008,
             CloseReason::TooBig => 1009,
             CloseReason::RoomFailed => 1011,
             CloseReason::TooSlow => 1013,
             CloseReason::Revoked | CloseReason::Expired => 4403,
             CloseReason::Deleted => 4404,
+            CloseReason::Unreadable => 4500,
         }
     }
 
@@ -87,7 +109,14 @@ impl CloseReason {
             CloseReason::TooSlow => "too slow to keep up, reconnect to resync",
             CloseReason::Revoked => "this link was revoked: ask the facilitator for the new one",
             CloseReason::Deleted => "this board was deleted",
+            CloseReason::Unreadable => {
+                "this board's stored data cannot be read: it is kept unchanged for an administrator"
+            }
             CloseReason::Expired => "this link has expired: ask the facilitator for a new one",
+            CloseReason::MissingDeps => {
+                "updates depend on changes the server never received: reconnect to resync"
+            }
+            CloseReason::TooManyRequests => "too many sync requests without reading the answers",
         }
     }
 }
@@ -136,10 +165,26 @@ struct Peer {
     close: oneshot::Sender<CloseReason>,
     /// Awareness client ids this peer announced, removed when it leaves.
     clients: HashSet<ClientID>,
+    /// Its SyncStep1 waiting in the room's `deferred`.
+    asked: usize,
+    /// An answer to its SyncStep1 is in this batch's outbox.
+    answering: bool,
+    /// The queue position of its last answer: the next waits until that
+    /// is written out.
+    answered: u64,
+}
+
+impl Peer {
+    /// Whether its last answer is out of the way (the next may go).
+    fn answer_written(&self) -> bool {
+        !self.answering && self.out.written(self.answered)
+    }
 }
 
 enum Target {
     One(PeerId),
+    /// The last frame of an answer to `peer`'s SyncStep1.
+    Answer(PeerId),
     AllBut(PeerId),
     All,
     /// The peers that speak facilitation (they said hello).
@@ -156,6 +201,8 @@ struct Outbox {
     /// Where the batch's changes go out among `frames`, and to whom when
     /// there is just one.
     changes_at: Option<(usize, Target)>,
+    /// Bytes of the answers to SyncStep1 among `frames`.
+    answered: usize,
 }
 
 impl Outbox {
@@ -223,9 +270,12 @@ pub(crate) struct Room {
     last_seq: i64,
     compaction: Option<tokio::task::JoinHandle<()>>,
     empty_since: Option<tokio::time::Instant>,
-    /// SyncStep2 for a client that has nothing (the whole board), kept
-    /// until the next change: joiners of a big board share one encoding.
-    full_state: Option<Bytes>,
+    /// Answers to SyncStep1: the whole board encoded once, shared.
+    answers: Answers,
+    /// What the board holds pending, bounded.
+    pending: Pending,
+    /// SyncStep1 waiting for the server's outgoing bytes to make room.
+    deferred: std::collections::VecDeque<(PeerId, StateVector)>,
     /// Set when the board is being deleted: acknowledged once the room has
     /// closed.
     deleting: Option<oneshot::Sender<()>>,
@@ -272,7 +322,11 @@ impl Room {
             }
             Err(err) => {
                 metrics.store_errors.inc();
-                error!(board = %id, ?err, "loading the board failed");
+                error!(board = %id, %err, "loading the board failed");
+                if let StoreError::Unreadable { .. } = err {
+                    // Refused from now on; nothing of it is touched.
+                    rooms.mark_unreadable(&id, err.to_string());
+                }
                 Exit::Failed
             }
         };
@@ -287,7 +341,7 @@ impl Room {
         let started = Instant::now();
         let stored = rooms.store.load(&id).await?;
         rooms.metrics.board_loads.inc();
-        let doc = doc_of(&id, &stored);
+        let doc = crate::store::doc_of(&id, &stored)?;
         let board = Board::new(&doc);
         // A state that does not read (an older shape) starts afresh.
         let facilitation = rooms
@@ -298,6 +352,22 @@ impl Room {
             .unwrap_or_default();
         let privates: HashMap<String, Vec<u8>> =
             rooms.store.privates(&id).await?.into_iter().collect();
+        for (voter, notes) in &privates {
+            let check = protocol::check_update_v1(notes)
+                .map_err(|e| e.to_string())
+                .and_then(|()| {
+                    Update::decode_v1(notes)
+                        .map(drop)
+                        .map_err(|e| e.to_string())
+                });
+            if let Err(why) = check {
+                return Err(StoreError::Unreadable {
+                    board: id.to_string(),
+                    what: format!("the private notes of {voter}"),
+                    why,
+                });
+            }
+        }
         let generations = rooms.store.links(&id).await?;
         let mut facilitation: Facilitation = facilitation;
         facilitation.shown.pooled = privates.len() as u32;
@@ -319,7 +389,9 @@ impl Room {
             last_seq: stored.last_seq,
             compaction: None,
             empty_since: Some(tokio::time::Instant::now()),
-            full_state: None,
+            answers: Answers::default(),
+            pending: Pending::default(),
+            deferred: Default::default(),
             deleting: None,
             facilitation,
             facilitation_changed: false,
@@ -340,6 +412,9 @@ impl Room {
             (self.rooms.config.coalesce, self.rooms.config.coalesce_from);
         loop {
             let idle_deadline = self.empty_since.map(|since| since + grace);
+            let pending_deadline = self.pending.due(self.rooms.config.pending_timeout);
+            let retry =
+                (!self.deferred.is_empty()).then(|| tokio::time::Instant::now() + DEFERRED_RETRY);
             let first = tokio::select! {
                 biased;
                 _ = shutdown.cancelled() => return Exit::Shutdown,
@@ -347,6 +422,19 @@ impl Room {
                     Some(msg) => msg,
                     None => return Exit::Shutdown,
                 },
+                _ = sleep_until(pending_deadline) => {
+                    let verdict = self.pending.take();
+                    let mut out = Outbox::default();
+                    self.drop_pending(verdict, &mut out);
+                    self.deliver(out);
+                    continue;
+                }
+                _ = sleep_until(retry) => {
+                    let mut out = Outbox::default();
+                    self.answer_deferred(&mut out);
+                    self.deliver(out);
+                    continue;
+                }
                 _ = sleep_until(idle_deadline) => return Exit::Idle,
             };
             // A big board that sent a batch within the window gathers
@@ -444,12 +532,12 @@ impl Room {
                 }
                 RoomMsg::Leave { peer } => self.remove_peer(peer, None, &mut out),
                 RoomMsg::SetTitle { title, done } => {
-                    self.full_state = None;
                     let update = {
                         let mut txn = self.awareness.doc().transact_mut();
                         self.board.set_title(&mut txn, &title);
                         txn.encode_update_v1()
                     };
+                    self.answers.changed(update.len());
                     out.change(Target::All, update);
                     title_acks.push((done, title));
                 }
@@ -563,6 +651,9 @@ impl Room {
                 out: tx,
                 close,
                 clients: HashSet::new(),
+                asked: 0,
+                answering: false,
+                answered: 0,
             },
         );
         self.empty_since = None;
@@ -578,65 +669,20 @@ impl Room {
 
     fn handle(&mut self, peer: PeerId, message: Message, out: &mut Outbox) {
         match message {
-            Message::Sync(SyncMessage::SyncStep1(sv)) if sv.is_empty() => {
-                let doc = self.awareness.doc();
-                let frame = self
-                    .full_state
-                    .get_or_insert_with(|| protocol::sync_step2(doc, &sv).into())
-                    .clone();
-                out.frames.push((Target::One(peer), frame));
-            }
-            Message::Sync(SyncMessage::SyncStep1(sv)) => {
-                out.push(
-                    Target::One(peer),
-                    protocol::sync_step2(self.awareness.doc(), &sv),
-                );
-            }
+            Message::Sync(SyncMessage::SyncStep1(sv)) => self.answer_step1(peer, &sv, out),
             Message::Sync(SyncMessage::SyncStep2(bytes) | SyncMessage::Update(bytes))
                 if !self.peers.get(&peer).is_some_and(|p| p.grant.role.writes()) =>
             {
                 self.refuse_update(peer, &bytes, out);
             }
             Message::Sync(SyncMessage::SyncStep2(bytes) | SyncMessage::Update(bytes)) => {
-                let guarded = !self.facilitation.shown.locked.is_empty()
-                    && self
-                        .peers
-                        .get(&peer)
-                        .is_some_and(|p| p.grant.role != Role::Facilitator);
-                let applied = if guarded {
-                    self.apply_guarded(&bytes)
-                } else {
-                    self.apply(&bytes).map(|u| (u, false))
-                };
-                match applied {
-                    Ok((Some(update), undone)) => {
-                        self.full_state = None;
-                        // An undone change goes back to its author too.
-                        let target = if undone {
-                            Target::All
-                        } else {
-                            Target::AllBut(peer)
-                        };
-                        out.change(target, update);
-                        if undone {
-                            debug!(board = %self.id, peer, "a change to a locked element undone");
-                            self.rooms.metrics.access_refused.inc();
-                            out.push(
-                                Target::One(peer),
-                                Message::Auth(Some(
-                                    "locked: only the facilitator can change a locked element"
-                                        .into(),
-                                ))
-                                .encode_v1(),
-                            );
-                        }
-                    }
-                    Ok((None, _)) => {}
-                    Err(err) => {
-                        warn!(board = %self.id, peer, %err, "refusing an update");
-                        self.rooms.metrics.protocol_errors.inc();
-                        self.remove_peer(peer, Some(CloseReason::Malformed), out);
-                    }
+                let author = self.peers.get(&peer).map(|p| p.grant.role);
+                let author = author.unwrap_or(Role::Viewer);
+                if let Err(err) = self.change(&bytes, author, Some(peer), Target::AllBut(peer), out)
+                {
+                    warn!(board = %self.id, peer, %err, "refusing an update");
+                    self.rooms.metrics.protocol_errors.inc();
+                    self.remove_peer(peer, Some(CloseReason::Malformed), out);
                 }
             }
             Message::Awareness(update) => {
@@ -843,31 +889,176 @@ impl Room {
     }
 
     /// Private mode ends: every participant's private notes go onto the
-    /// board (stored and sent to everyone like any update).
+    /// board (stored and sent to everyone like any update), each author's
+    /// through the lock guard on its own: what touches a locked element is
+    /// undone, and only that author's notes with it.
     fn reveal(&mut self, out: &mut Outbox) {
         self.facilitation.shown.private = false;
         for (voter, notes) in std::mem::take(&mut self.privates) {
-            self.apply_to_all(&notes, out);
+            debug!(board = %self.id, %voter, bytes = notes.len(), "revealing private notes");
+            if let Err(err) = self.change(&notes, Role::Editor, None, Target::All, out) {
+                warn!(board = %self.id, %err, "private notes that do not apply");
+            }
             self.privates_changed.insert(voter);
         }
         self.facilitation.shown.pooled = 0;
         self.facilitation_changed = true;
     }
 
-    /// Applies `bytes` to the board and sends what it changed to every
-    /// peer; whether it could be read.
-    fn apply_to_all(&mut self, bytes: &[u8], out: &mut Outbox) -> bool {
-        match self.apply(bytes) {
-            Ok(Some(update)) => {
-                self.full_state = None;
-                out.change(Target::All, update);
-                true
+    /// Answers `peer`'s SyncStep1 with what it lacks, from the shared
+    /// encoding of the board when it lacks part of that. Every SyncStep1 is
+    /// answered, in order, but a peer has one answer on its way at a time
+    /// (the next waits until it is written out), at most [`MAX_ASKED`]
+    /// waiting, and an answer goes only when its queue and the server's
+    /// outgoing bytes have room for it: nobody makes the room encode or
+    /// queue copies of the board at will.
+    fn answer_step1(&mut self, peer: PeerId, sv: &StateVector, out: &mut Outbox) {
+        let Some(p) = self.peers.get_mut(&peer) else {
+            return;
+        };
+        if p.asked >= MAX_ASKED {
+            self.rooms.metrics.protocol_errors.inc();
+            warn!(board = %self.id, peer, "SyncStep1 after SyncStep1 without reading the answers");
+            return self.remove_peer(peer, Some(CloseReason::TooManyRequests), out);
+        }
+        p.asked += 1;
+        self.deferred.push_back((peer, sv.clone()));
+        self.answer_deferred(out);
+    }
+
+    /// Answers the SyncStep1 that wait, in order, while the server's
+    /// outgoing bytes leave room for them: what peers make the server
+    /// queue for them at once is bounded (`--max-outgoing-bytes`), and a
+    /// flood waits instead of growing the server's memory.
+    fn answer_deferred(&mut self, out: &mut Outbox) {
+        let max = self.rooms.config.max_outgoing_bytes;
+        let mut waiting = std::mem::take(&mut self.deferred);
+        // Peers whose earlier request still waits: theirs stay in order.
+        let mut held = HashSet::new();
+        while let Some((peer, sv)) = waiting.pop_front() {
+            let Some(p) = self.peers.get(&peer) else {
+                continue;
+            };
+            if held.contains(&peer) || !p.answer_written() {
+                held.insert(peer);
+                self.deferred.push_back((peer, sv));
+                continue;
             }
-            Ok(None) => true,
-            Err(err) => {
-                warn!(board = %self.id, %err, "private notes that do not apply");
-                false
+            // The board's encoding, if the peer lacks part of it, is what
+            // it would be sent: it must fit before anything is encoded.
+            let len = self.answers.full_len().unwrap_or(0);
+            if len > p.out.room() {
+                self.too_slow(peer, out);
+                continue;
             }
+            // What this batch queued is not counted by the peers' queues yet.
+            let queued = self.rooms.outgoing.bytes() + out.answered;
+            if queued > 0 && queued + len > max {
+                self.rooms.metrics.sync_requests_deferred.inc();
+                self.deferred.push_back((peer, sv));
+                self.deferred.extend(waiting);
+                return;
+            }
+            if let Some(p) = self.peers.get_mut(&peer) {
+                p.asked -= 1;
+                p.answering = true;
+            }
+            out.answered += self.answer_now(peer, &sv, out);
+        }
+    }
+
+    /// Queues the answer to `peer`'s SyncStep1: its size in bytes.
+    fn answer_now(&mut self, peer: PeerId, sv: &StateVector, out: &mut Outbox) -> usize {
+        let mut frames = self.answers.answer(self.awareness.doc(), sv);
+        let len = frames.iter().map(Bytes::len).sum();
+        let last = frames.pop();
+        for frame in frames {
+            out.frames.push((Target::One(peer), frame));
+        }
+        if let Some(last) = last {
+            out.frames.push((Target::Answer(peer), last));
+        }
+        len
+    }
+
+    /// Disconnects a peer whose queue cannot take what it must be sent (it
+    /// resyncs when it reconnects).
+    fn too_slow(&mut self, peer: PeerId, out: &mut Outbox) {
+        self.rooms.metrics.slow_peers.inc();
+        warn!(board = %self.id, peer, "peer too slow, disconnecting");
+        self.remove_peer(peer, Some(CloseReason::TooSlow), out);
+    }
+
+    /// Applies a change to the board from someone of role `author` (sent
+    /// by `peer`, unless the server applies it, as at a reveal): stored,
+    /// then sent to `to`. **Every change a client wrote reaches the board
+    /// here**: updates, SyncStep2, private notes, reveals (restores and
+    /// imports come as updates). While something is locked, a change from
+    /// anyone but a facilitator goes through the lock guard: if it touches
+    /// a locked element it is undone, everyone (its author too) gets the
+    /// net, and the author is told why. Structs it leaves pending are
+    /// counted and bounded (see `pending`). An error: the bytes are no
+    /// update.
+    fn change(
+        &mut self,
+        bytes: &[u8],
+        author: Role,
+        peer: Option<PeerId>,
+        to: Target,
+        out: &mut Outbox,
+    ) -> Result<(), String> {
+        protocol::check_update_v1(bytes).map_err(|e| e.to_string())?;
+        let update = Update::decode_v1(bytes).map_err(|e| e.to_string())?;
+        let doc = self.awareness.doc().clone();
+        let guarded = author != Role::Facilitator && !self.facilitation.shown.locked.is_empty();
+        let (changed, undone) = if guarded {
+            let board = &self.board;
+            self.locks
+                .get_or_insert_with(|| crate::locks::LockGuard::new(&doc, board))
+                .apply(&doc, update, &self.facilitation.shown.locked)?
+        } else {
+            let mut txn = doc.transact_mut();
+            txn.apply_update(update).map_err(|e| e.to_string())?;
+            let changed = txn.encode_update_v1();
+            // An update with no block and no deletion encodes as [0, 0].
+            ((changed != [0, 0]).then_some(changed), false)
+        };
+        let holds_pending = doc.transact().has_missing_updates();
+        let max_pending = self.rooms.config.max_pending_bytes;
+        let verdict = self
+            .pending
+            .applied(peer, bytes.len(), holds_pending, max_pending);
+        if let Some(update) = changed {
+            self.answers.changed(update.len());
+            // An undone change goes back to its author too.
+            out.change(if undone { Target::All } else { to }, update);
+        }
+        if let (true, Some(peer)) = (undone, peer) {
+            debug!(board = %self.id, peer, "a change to a locked element undone");
+            self.rooms.metrics.access_refused.inc();
+            out.push(
+                Target::One(peer),
+                Message::Auth(Some(
+                    "locked: only the facilitator can change a locked element".into(),
+                ))
+                .encode_v1(),
+            );
+        }
+        self.drop_pending(verdict, out);
+        Ok(())
+    }
+
+    /// Drops what the board holds pending, when `verdict` says so, and
+    /// disconnects the peers that sent it.
+    fn drop_pending(&mut self, verdict: Verdict, out: &mut Outbox) {
+        let Verdict::Drop(peers) = verdict else {
+            return;
+        };
+        self.awareness.doc().transact_mut().prune_pending();
+        self.rooms.metrics.pending_dropped.inc();
+        warn!(board = %self.id, ?peers, "updates waiting for changes never received: dropped");
+        for peer in peers {
+            self.remove_peer(peer, Some(CloseReason::MissingDeps), out);
         }
     }
 
@@ -889,11 +1080,19 @@ impl Room {
             return;
         };
         if !self.facilitation.shown.private {
-            if !self.apply_to_all(&data, out) {
+            debug!(board = %self.id, peer, bytes = data.len(), "private notes onto the board");
+            let author = p.grant.role;
+            if let Err(err) = self.change(&data, author, Some(peer), Target::All, out) {
+                warn!(board = %self.id, peer, %err, "unreadable private notes");
                 self.rooms.metrics.protocol_errors.inc();
                 self.remove_peer(peer, Some(CloseReason::Malformed), out);
             }
             return;
+        }
+        if let Err(err) = protocol::check_update_v1(&data) {
+            warn!(board = %self.id, peer, %err, "unreadable private notes");
+            self.rooms.metrics.protocol_errors.inc();
+            return self.remove_peer(peer, Some(CloseReason::Malformed), out);
         }
         let merged = match self.privates.get(&voter) {
             Some(old) => yrs::merge_updates_v1([old.as_slice(), data.as_slice()]),
@@ -946,8 +1145,9 @@ impl Room {
     /// peer is told once (y-protocols' permission-denied message); an empty
     /// SyncStep2 (a viewer with nothing of its own) is no attempt.
     fn refuse_update(&mut self, peer: PeerId, bytes: &[u8], out: &mut Outbox) {
-        let empty = Update::decode_v1(bytes)
-            .is_ok_and(|u| u.state_vector().is_empty() && u.delete_set().is_empty());
+        let empty = protocol::check_update_v1(bytes).is_ok()
+            && Update::decode_v1(bytes)
+                .is_ok_and(|u| u.state_vector().is_empty() && u.delete_set().is_empty());
         if empty {
             return;
         }
@@ -964,33 +1164,13 @@ impl Room {
         }
     }
 
-    /// Applies one update from someone who may not change locked elements
-    /// (see `locks`): what it changed, and whether it was undone.
-    fn apply_guarded(&mut self, bytes: &[u8]) -> Result<(Option<Vec<u8>>, bool), String> {
-        let update = Update::decode_v1(bytes).map_err(|e| e.to_string())?;
-        let doc = self.awareness.doc().clone();
-        let board = &self.board;
-        self.locks
-            .get_or_insert_with(|| crate::locks::LockGuard::new(&doc, board))
-            .apply(&doc, update, &self.facilitation.shown.locked)
-    }
-
-    /// Applies one update; returns what it changed (v1 encoding), if anything.
-    fn apply(&mut self, bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
-        let update = Update::decode_v1(bytes).map_err(|e| e.to_string())?;
-        let mut txn = self.awareness.doc().transact_mut();
-        txn.apply_update(update).map_err(|e| e.to_string())?;
-        let changed = txn.encode_update_v1();
-        // An update with no block and no deletion encodes as [0, 0].
-        Ok((changed != [0, 0]).then_some(changed))
-    }
-
     /// Drops a peer (telling it why, when it did not leave by itself) and
     /// announces that the awareness states it had set are gone.
     fn remove_peer(&mut self, peer: PeerId, reason: Option<CloseReason>, out: &mut Outbox) {
         let Some(gone) = self.peers.remove(&peer) else {
             return;
         };
+        self.pending.forget(peer);
         if let Some(reason) = reason {
             let _ = gone.close.send(reason);
         }
@@ -1031,6 +1211,13 @@ impl Room {
                             send(id, peer);
                         }
                     }
+                    Target::Answer(id) => {
+                        if let Some(peer) = self.peers.get_mut(&id) {
+                            send(id, peer);
+                            peer.answering = false;
+                            peer.answered = peer.out.position();
+                        }
+                    }
                     Target::AllBut(origin) => {
                         for (id, peer) in &self.peers {
                             if *id != origin {
@@ -1053,9 +1240,7 @@ impl Room {
             too_slow.sort_unstable();
             too_slow.dedup();
             for id in too_slow {
-                metrics.slow_peers.inc();
-                warn!(board = %self.id, peer = id, "peer too slow, disconnecting");
-                self.remove_peer(id, Some(CloseReason::TooSlow), &mut out);
+                self.too_slow(id, &mut out);
             }
         }
     }
@@ -1097,10 +1282,7 @@ impl Room {
     /// The whole document as one update, and the last stored seq it covers.
     fn snapshot(&self) -> (Vec<u8>, i64) {
         let txn = self.awareness.doc().transact();
-        (
-            txn.encode_state_as_update_v1(&StateVector::default()),
-            self.last_seq,
-        )
+        (txn.encode_diff_v1(&StateVector::default()), self.last_seq)
     }
 }
 
@@ -1112,28 +1294,10 @@ pub(crate) async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     }
 }
 
-/// The document of board `id` as stored: the snapshot, then the updates.
-/// Unreadable stored bytes are logged and skipped: the rest is served.
-pub(crate) fn doc_of(id: &BoardId, stored: &StoredDoc) -> Doc {
-    let doc = Doc::new();
-    {
-        let mut txn = doc.transact_mut();
-        for (i, bytes) in stored.snapshot.iter().chain(&stored.updates).enumerate() {
-            let applied = Update::decode_v1(bytes)
-                .map_err(|e| e.to_string())
-                .and_then(|u| txn.apply_update(u).map_err(|e| e.to_string()));
-            if let Err(err) = applied {
-                error!(board = %id, item = i, %err, "skipping an unreadable stored update");
-            }
-        }
-    }
-    doc
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use yrs::{GetString, Text};
+    use yrs::{Doc, GetString, Text};
 
     fn edit(doc: &Doc, text: &str) -> Vec<u8> {
         let t = doc.get_or_insert_text("t");

@@ -28,6 +28,9 @@ const ATTEMPTS: usize = 5;
 
 pub(crate) struct Rooms {
     rooms: Mutex<HashMap<BoardId, Entry>>,
+    /// Boards whose stored data does not decode, and why: refused until
+    /// an administrator deletes or restores them (and the server restarts).
+    unreadable: Mutex<HashMap<BoardId, String>>,
     next_generation: std::sync::atomic::AtomicU64,
     pub(crate) store: Arc<dyn Store>,
     pub(crate) config: Arc<Config>,
@@ -36,6 +39,8 @@ pub(crate) struct Rooms {
     pub(crate) tasks: TaskTracker,
     /// The workshop scripts facilitators can run.
     pub(crate) scripts: crate::scripts::Scripts,
+    /// Bytes queued to every peer, all boards together.
+    pub(crate) outgoing: crate::queue::Outgoing,
 }
 
 struct Entry {
@@ -58,6 +63,10 @@ pub enum RoomError {
     ShuttingDown,
     #[error("the board is unavailable")]
     Unavailable,
+    #[error(
+        "this board's stored data cannot be read: it is kept as it is, unchanged, for an administrator to restore"
+    )]
+    Unreadable,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -74,6 +83,8 @@ impl Rooms {
         Rooms {
             scripts,
             rooms: Mutex::new(HashMap::new()),
+            unreadable: Mutex::new(HashMap::new()),
+            outgoing: Default::default(),
             next_generation: Default::default(),
             store,
             config,
@@ -87,6 +98,9 @@ impl Rooms {
     fn inbox(self: &Arc<Self>, board: &BoardId) -> Result<mpsc::Sender<RoomMsg>, RoomError> {
         if self.shutdown.is_cancelled() {
             return Err(RoomError::ShuttingDown);
+        }
+        if self.is_unreadable(board) {
+            return Err(RoomError::Unreadable);
         }
         let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(entry) = rooms.get(board)
@@ -137,6 +151,34 @@ impl Rooms {
         }
     }
 
+    /// `board`'s stored data does not decode: it is refused from now on.
+    pub(crate) fn mark_unreadable(&self, board: &BoardId, why: String) {
+        let mut unreadable = self.unreadable.lock().unwrap_or_else(|e| e.into_inner());
+        unreadable.insert(board.clone(), why);
+    }
+
+    pub(crate) fn is_unreadable(&self, board: &BoardId) -> bool {
+        let unreadable = self.unreadable.lock().unwrap_or_else(|e| e.into_inner());
+        unreadable.contains_key(board)
+    }
+
+    /// The boards refused for unreadable data, and why (for `/healthz`).
+    pub(crate) fn unreadable(&self) -> Vec<(BoardId, String)> {
+        let unreadable = self.unreadable.lock().unwrap_or_else(|e| e.into_inner());
+        let mut all: Vec<_> = unreadable
+            .iter()
+            .map(|(id, why)| (id.clone(), why.clone()))
+            .collect();
+        all.sort();
+        all
+    }
+
+    /// The board was deleted: its id may be used afresh.
+    pub(crate) fn forget_unreadable(&self, board: &BoardId) {
+        let mut unreadable = self.unreadable.lock().unwrap_or_else(|e| e.into_inner());
+        unreadable.remove(board);
+    }
+
     /// Forgets `board`'s room if it is still the one of that generation.
     pub(crate) fn remove(&self, board: &BoardId, generation: u64) {
         let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
@@ -155,8 +197,11 @@ impl Rooms {
     ) -> Result<Membership, RoomError> {
         for _ in 0..ATTEMPTS {
             let inbox = self.inbox(board)?;
-            let (frames_tx, frames) =
-                crate::queue::queue(self.config.peer_queue, self.config.peer_queue_bytes);
+            let (frames_tx, frames) = crate::queue::queue(
+                self.config.peer_queue,
+                self.config.peer_queue_bytes,
+                self.outgoing.clone(),
+            );
             let (close, closed) = oneshot::channel();
             let (joined_tx, joined) = oneshot::channel();
             let join = RoomMsg::Join {

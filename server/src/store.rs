@@ -40,6 +40,18 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("storage worker failed: {0}")]
     Worker(#[from] tokio::task::JoinError),
+    /// Stored bytes that do not decode: the board is refused, its rows
+    /// kept as they are, never compacted over.
+    #[error("the stored data of board {board} cannot be read ({what}): {why}")]
+    Unreadable {
+        board: String,
+        what: String,
+        why: String,
+    },
+    /// The data directory held boards (it has their links' key) but the
+    /// database is gone or empty.
+    #[error("{0}")]
+    Missing(String),
 }
 
 /// Durable storage of boards. Implementations must be safe to call from many
@@ -103,6 +115,44 @@ pub trait Store: Send + Sync + 'static {
     async fn close(&self) -> Result<(), StoreError> {
         Ok(())
     }
+}
+
+/// The document of board `id` as stored: the snapshot, then the updates.
+/// Every stored item is checked and decoded before it is applied; one that
+/// does not read makes the whole board [`StoreError::Unreadable`] (a board
+/// served without part of its history would be compacted over it).
+pub(crate) fn doc_of(id: &BoardId, stored: &StoredDoc) -> Result<yrs::Doc, StoreError> {
+    use yrs::updates::decoder::Decode;
+    use yrs::{Transact, Update};
+    let doc = yrs::Doc::new();
+    {
+        let mut txn = doc.transact_mut();
+        let items = stored
+            .snapshot
+            .iter()
+            .map(|s| ("the snapshot".to_owned(), s))
+            .chain(
+                stored
+                    .updates
+                    .iter()
+                    .enumerate()
+                    .map(|(i, u)| (format!("update {} of the log", i + 1), u)),
+            );
+        for (what, bytes) in items {
+            let applied = atelier_shared::protocol::check_update_v1(bytes)
+                .map_err(|e| e.to_string())
+                .and_then(|()| Update::decode_v1(bytes).map_err(|e| e.to_string()))
+                .and_then(|u| txn.apply_update(u).map_err(|e| e.to_string()));
+            if let Err(why) = applied {
+                return Err(StoreError::Unreadable {
+                    board: id.to_string(),
+                    what,
+                    why,
+                });
+            }
+        }
+    }
+    Ok(doc)
 }
 
 pub(crate) fn now_ms() -> i64 {

@@ -16,8 +16,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use tracing::info;
-use yrs::updates::decoder::Decode;
-use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
+use yrs::{Doc, ReadTxn, StateVector, Transact};
 
 use crate::AppState;
 use crate::access::Role;
@@ -83,11 +82,10 @@ async fn save(
             "this board already keeps {MAX_SAVED} saved versions"
         )));
     }
-    let stored = state.store.load(&id).await?;
-    let doc = crate::room::doc_of(&id, &stored);
-    let bytes = doc
-        .transact()
-        .encode_state_as_update_v1(&StateVector::default());
+    let doc = crate::api::board_doc(&state, &id).await?;
+    let bytes =
+        crate::api::blocking(move || Ok(doc.transact().encode_diff_v1(&StateVector::default())))
+            .await?;
     let version = state.store.save_version(&id, name, false, bytes).await?;
     info!(board = %id, version = version.id, "version saved");
     Ok((StatusCode::CREATED, Json(version)))
@@ -96,8 +94,7 @@ async fn save(
 /// A version's document, or the board as it is for `now`.
 async fn doc_at(state: &AppState, id: &BoardId, version: &str) -> Result<Doc, AppError> {
     if version == "now" {
-        let stored = state.store.load(id).await?;
-        return Ok(crate::room::doc_of(id, &stored));
+        return crate::api::board_doc(state, id).await;
     }
     let v: i64 = version.parse().map_err(|_| AppError::NotFound)?;
     let bytes = state
@@ -105,12 +102,13 @@ async fn doc_at(state: &AppState, id: &BoardId, version: &str) -> Result<Doc, Ap
         .version(id, v)
         .await?
         .ok_or(AppError::NotFound)?;
-    let doc = Doc::new();
-    let update = Update::decode_v1(&bytes).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    doc.transact_mut()
-        .apply_update(update)
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    Ok(doc)
+    let stored = crate::store::StoredDoc {
+        snapshot: Some(bytes),
+        ..Default::default()
+    };
+    let board = id.clone();
+    let doc = crate::api::blocking(move || Ok(crate::store::doc_of(&board, &stored))).await?;
+    Ok(doc?)
 }
 
 /// Version `v` of board `id` (or `now`), for a caller whose link opens it.

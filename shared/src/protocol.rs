@@ -2,6 +2,11 @@
 //! out, and the frames a peer sends. One message per websocket frame, since
 //! the JavaScript client reads only the first message of a frame.
 
+mod check;
+
+pub use check::{
+    CheckError, MAX_DEPTH, check_awareness, check_frame, check_state_vector, check_update_v1,
+};
 use yrs::encoding::read;
 use yrs::sync::{Awareness, Message, SyncMessage, awareness::AwarenessUpdate};
 use yrs::updates::decoder::{Decode, DecoderV1};
@@ -15,6 +20,8 @@ pub enum ProtocolError {
     Empty,
     #[error("malformed message: {0}")]
     Malformed(#[from] read::Error),
+    #[error("refused before decoding: {0}")]
+    Refused(#[from] CheckError),
 }
 
 /// Decodes one frame into the messages it holds. The first message must be
@@ -24,6 +31,7 @@ pub fn decode_frame(frame: &[u8]) -> Result<Vec<Message>, ProtocolError> {
     if frame.is_empty() {
         return Err(ProtocolError::Empty);
     }
+    check_frame(frame)?;
     let mut decoder = DecoderV1::from(frame);
     let mut messages = vec![Message::decode(&mut decoder)?];
     loop {
@@ -42,8 +50,10 @@ pub fn sync_step1(doc: &Doc) -> Vec<u8> {
 }
 
 /// `SyncStep2`: everything in `doc` that a peer at `sv` has not seen.
+/// Never the structs the document holds pending (waiting for changes it
+/// has not received): only what is integrated goes out.
 pub fn sync_step2(doc: &Doc, sv: &StateVector) -> Vec<u8> {
-    let update = doc.transact().encode_state_as_update_v1(sv);
+    let update = doc.transact().encode_diff_v1(sv);
     Message::Sync(SyncMessage::SyncStep2(update)).encode_v1()
 }
 

@@ -25,6 +25,20 @@ pub async fn eventually(timeout: Duration, mut condition: impl FnMut() -> bool) 
     }
 }
 
+/// The `atelier` binary built in this package (`src/bin/atelier-process.rs`),
+/// beside the test executables (`target/<profile>/deps/..`).
+pub fn server_binary() -> std::path::PathBuf {
+    if let Some(path) = std::env::var_os("CARGO_BIN_EXE_atelier-process") {
+        return path.into();
+    }
+    let exe = std::env::current_exe().expect("the test's own path");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>");
+    dir.join(format!("atelier-process{}", std::env::consts::EXE_SUFFIX))
+}
+
 /// A directory of its own under the system temp dir.
 pub fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(

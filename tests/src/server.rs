@@ -1,4 +1,6 @@
-//! A real Atelier server on `127.0.0.1:0`, on a runtime of its own.
+//! A real Atelier server on `127.0.0.1:0`: on a runtime of its own in the
+//! test's process, or as a process of its own (the `atelier` binary), to
+//! measure its memory or kill it.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -16,6 +18,8 @@ pub struct TestServer {
     runtime: Option<tokio::runtime::Runtime>,
     stop: Option<oneshot::Sender<()>>,
     done: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    /// The server's process, when it runs as one.
+    process: Option<std::process::Child>,
 }
 
 impl TestServer {
@@ -59,7 +63,102 @@ impl TestServer {
             runtime: Some(runtime),
             stop: Some(stop),
             done: Some(done),
+            process: None,
         }
+    }
+
+    /// The `atelier` binary as a process of its own, serving a fresh data
+    /// directory on a free loopback port, with `args` after `serve`.
+    pub async fn spawn(args: &[&str]) -> TestServer {
+        TestServer::spawn_in(&crate::temp_dir("process"), args).await
+    }
+
+    /// As [`TestServer::spawn`], on the data directory `data_dir`.
+    pub async fn spawn_in(data_dir: &Path, args: &[&str]) -> TestServer {
+        use std::io::BufRead;
+        const SECRET: &str = "a-test-secret-of-the-process";
+        let mut command = match std::env::var("ATELIER_TEST_WRAP") {
+            Ok(wrap) => {
+                let mut words = wrap.split_whitespace();
+                let mut c = std::process::Command::new(words.next().expect("a command"));
+                c.args(words).arg(crate::server_binary());
+                c
+            }
+            Err(_) => std::process::Command::new(crate::server_binary()),
+        };
+        let mut child = command
+            .arg("serve")
+            .args(["--addr", "127.0.0.1:0", "--secret", SECRET])
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(args)
+            .env(
+                "RUST_LOG",
+                std::env::var("ATELIER_TEST_RUST_LOG").unwrap_or_else(|_| "info".into()),
+            )
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("start the atelier process");
+        let stdout = child.stdout.take().expect("stdout");
+        let (found, addr) = std::sync::mpsc::channel();
+        // Its log says where it listens; the rest is drained so it never
+        // blocks on a full pipe.
+        std::thread::spawn(move || {
+            let mut found = Some(found);
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(at) = line.find("http://") {
+                    let rest = &line[at + 7..];
+                    let end = rest.find('/').unwrap_or(rest.len());
+                    if let (Some(tx), Ok(addr)) = (found.take(), rest[..end].parse()) {
+                        let _ = tx.send(addr);
+                    }
+                }
+                if std::env::var_os("ATELIER_TEST_LOG").is_some() {
+                    eprintln!("[atelier] {line}");
+                }
+            }
+        });
+        let addr: SocketAddr = tokio::task::spawn_blocking(move || {
+            addr.recv_timeout(std::time::Duration::from_secs(30))
+        })
+        .await
+        .expect("waiting for the address")
+        .expect("the atelier process said where it listens");
+        TestServer {
+            addr,
+            data_dir: data_dir.to_owned(),
+            keys: Keys::new(SECRET.as_bytes()),
+            runtime: None,
+            stop: None,
+            done: None,
+            process: Some(child),
+        }
+    }
+
+    /// The server process's resident memory and its peak so far, in KiB
+    /// (`VmRSS`, `VmHWM`).
+    pub fn rss_kib(&self) -> (u64, u64) {
+        let pid = self.process.as_ref().expect("a server process").id();
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+
+    /// Whether the server process is still running.
+    pub fn alive(&mut self) -> bool {
+        self.process
+            .as_mut()
+            .is_some_and(|p| matches!(p.try_wait(), Ok(None)))
     }
 
     pub fn http(&self, path: &str) -> String {
@@ -102,6 +201,17 @@ impl TestServer {
 
     /// Graceful shutdown, as on SIGTERM; waits until the server has stopped.
     pub async fn stop(mut self) {
+        if let Some(mut child) = self.process.take() {
+            let pid = child.id().to_string();
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", &pid])
+                .status();
+            let status = tokio::task::spawn_blocking(move || child.wait())
+                .await
+                .expect("waiting for the process");
+            assert!(status.is_ok_and(|s| s.success()), "atelier exited badly");
+            return;
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -115,6 +225,10 @@ impl TestServer {
     pub fn crash(mut self) {
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
+        }
+        if let Some(mut child) = self.process.take() {
+            let _ = child.kill();
+            let _ = child.wait();
         }
     }
 
@@ -268,6 +382,10 @@ impl Drop for TestServer {
     fn drop(&mut self) {
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
+        }
+        if let Some(mut child) = self.process.take() {
+            let _ = child.kill();
+            let _ = child.wait();
         }
     }
 }

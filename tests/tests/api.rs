@@ -159,7 +159,7 @@ async fn the_web_app_health_and_metrics_are_served() {
         "atelier_connections ",
         "atelier_rooms_loaded ",
         "atelier_updates_total ",
-        "atelier_updates_per_second ",
+        "atelier_sync_requests_deferred_total ",
         "atelier_bytes_received_total ",
         "atelier_store_latency_seconds_count ",
     ] {

@@ -73,14 +73,33 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) `atelier.db` in `dir`.
+    /// Opens (creating if needed) `atelier.db` in `dir`. A directory that
+    /// holds a share links' key (`secret.key`) held boards: there, a missing
+    /// or empty database is an error, never a fresh empty server.
     pub fn open(dir: &Path) -> Result<SqliteStore, StoreError> {
         std::fs::create_dir_all(dir)?;
-        let conn = Connection::open(dir.join("atelier.db"))?;
+        let path = dir.join("atelier.db");
+        let had_boards = dir.join("secret.key").exists();
+        let missing = || {
+            StoreError::Missing(format!(
+                "{} is missing or empty, but {} has the key of boards made here: \
+                 restore the database (with its -wal file) from a backup, or remove \
+                 secret.key to start an empty server (every old link stops working)",
+                path.display(),
+                dir.display()
+            ))
+        };
+        if had_boards && !path.exists() {
+            return Err(missing());
+        }
+        let conn = Connection::open(&path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "busy_timeout", 5000)?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version == 0 && had_boards {
+            return Err(missing());
+        }
         if version < SCHEMA_VERSION {
             conn.execute_batch(SCHEMA)?;
             conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
@@ -502,6 +521,28 @@ mod tests {
         );
         assert_eq!(upgraded.load(&a).await.unwrap().updates, before.updates);
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_missing_or_empty_database_beside_a_key_is_an_error() {
+        let dir = tempdir();
+        std::fs::write(dir.join("secret.key"), [7u8; 32]).unwrap();
+        let missing = SqliteStore::open(&dir).err().expect("missing database");
+        assert!(missing.to_string().contains("restore"), "{missing}");
+        assert!(!dir.join("atelier.db").exists(), "nothing created");
+        std::fs::write(dir.join("atelier.db"), []).unwrap();
+        assert!(matches!(
+            SqliteStore::open(&dir),
+            Err(StoreError::Missing(_))
+        ));
+        // A database made before the key is the usual start.
+        let fresh = tempdir();
+        SqliteStore::open(&fresh).unwrap();
+        std::fs::write(fresh.join("secret.key"), [7u8; 32]).unwrap();
+        SqliteStore::open(&fresh).unwrap();
+        for d in [dir, fresh] {
+            std::fs::remove_dir_all(d).unwrap();
+        }
     }
 
     #[tokio::test]

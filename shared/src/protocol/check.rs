@@ -1,0 +1,417 @@
+//! Frames checked before yrs decodes them.
+//!
+//! yrs reserves memory for the counts a message declares (clients of a
+//! state vector, blocks of an update, entries of an awareness update) and
+//! decodes nested `Any` values by recursion. A few hostile bytes can so
+//! declare 2^28 entries (hundreds of MB reserved for nothing) or nest
+//! arrays a million deep (the stack overflows and the process dies). This
+//! walk reads the lib0 v1 encoding without allocating anything, and
+//! refuses every count larger than the bytes left could hold and every
+//! value nested deeper than [`MAX_DEPTH`]: what passes costs yrs at most a
+//! small multiple of the frame's own size.
+
+use yrs::encoding::read;
+
+/// How deep `Any` values (arrays in maps in arrays...) may nest.
+pub const MAX_DEPTH: usize = 64;
+
+/// Why bytes were refused before decoding.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckError {
+    #[error("message cut short")]
+    Truncated,
+    #[error("a count of {declared} with only {left} bytes left")]
+    Count { declared: u64, left: usize },
+    #[error("a number longer than 64 bits")]
+    Overflow,
+    #[error("values nested deeper than {MAX_DEPTH}")]
+    TooDeep,
+    #[error("unknown {0} tag {1}")]
+    Unknown(&'static str, u8),
+}
+
+impl From<CheckError> for read::Error {
+    fn from(err: CheckError) -> read::Error {
+        match err {
+            CheckError::Truncated => read::Error::EndOfBuffer(0),
+            _ => read::Error::UnexpectedValue,
+        }
+    }
+}
+
+/// A cursor over lib0 v1 bytes that never allocates.
+struct Reader<'a> {
+    buf: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn new(buf: &'a [u8]) -> Reader<'a> {
+        Reader { buf, at: 0 }
+    }
+
+    fn left(&self) -> usize {
+        self.buf.len() - self.at
+    }
+
+    fn is_empty(&self) -> bool {
+        self.left() == 0
+    }
+
+    fn u8(&mut self) -> Result<u8, CheckError> {
+        let b = *self.buf.get(self.at).ok_or(CheckError::Truncated)?;
+        self.at += 1;
+        Ok(b)
+    }
+
+    fn skip(&mut self, n: usize) -> Result<(), CheckError> {
+        if n > self.left() {
+            return Err(CheckError::Truncated);
+        }
+        self.at += n;
+        Ok(())
+    }
+
+    /// An unsigned lib0 varint.
+    fn var(&mut self) -> Result<u64, CheckError> {
+        let mut value = 0u64;
+        let mut shift = 0u32;
+        loop {
+            let b = self.u8()?;
+            if shift > 63 || (shift == 63 && (b & 0x7f) > 1) {
+                return Err(CheckError::Overflow);
+            }
+            value |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(value);
+            }
+            shift += 7;
+        }
+    }
+
+    /// A signed lib0 varint (its bits do not matter here, only its end).
+    fn signed(&mut self) -> Result<(), CheckError> {
+        for _ in 0..10 {
+            if self.u8()? & 0x80 == 0 {
+                return Ok(());
+            }
+        }
+        Err(CheckError::Overflow)
+    }
+
+    /// A count of items of at least `min` bytes each, checked against what
+    /// is left.
+    fn count(&mut self, min: usize) -> Result<u64, CheckError> {
+        let declared = self.var()?;
+        let left = self.left();
+        if declared.saturating_mul(min as u64) > left as u64 {
+            return Err(CheckError::Count { declared, left });
+        }
+        Ok(declared)
+    }
+
+    /// A length-prefixed buffer (strings too: yrs checks their UTF-8).
+    fn buf(&mut self) -> Result<&'a [u8], CheckError> {
+        let len = self.var()?;
+        if len > self.left() as u64 {
+            return Err(CheckError::Truncated);
+        }
+        let start = self.at;
+        self.at += len as usize;
+        Ok(&self.buf[start..self.at])
+    }
+}
+
+/// Checks one websocket frame: the messages packed in it. As
+/// [`super::decode_frame`] reads them, the first must be whole and a
+/// message cut short behind it ends the frame.
+pub fn check_frame(frame: &[u8]) -> Result<(), CheckError> {
+    let mut r = Reader::new(frame);
+    message(&mut r)?;
+    while !r.is_empty() {
+        match message(&mut r) {
+            Err(CheckError::Truncated) => return Ok(()),
+            other => other?,
+        }
+    }
+    Ok(())
+}
+
+fn message(r: &mut Reader) -> Result<(), CheckError> {
+    match r.var()? {
+        // Sync
+        0 => match r.var()? {
+            0 => check_state_vector(r.buf()?),
+            1 | 2 => check_update_v1(r.buf()?),
+            other => Err(CheckError::Unknown("sync message", other as u8)),
+        },
+        // Awareness
+        1 => check_awareness(r.buf()?),
+        // Auth: a reason, and its text when permission is denied.
+        2 => {
+            if r.var()? == 0 {
+                r.buf()?;
+            }
+            Ok(())
+        }
+        // Awareness query
+        3 => Ok(()),
+        tag if tag > u64::from(u8::MAX) => Err(CheckError::Overflow),
+        // Custom messages carry a buffer of their own.
+        _ => r.buf().map(drop),
+    }
+}
+
+/// A state vector: (client, clock) pairs.
+pub fn check_state_vector(bytes: &[u8]) -> Result<(), CheckError> {
+    let mut r = Reader::new(bytes);
+    let n = r.count(2)?;
+    for _ in 0..n {
+        r.var()?;
+        r.var()?;
+    }
+    Ok(())
+}
+
+/// An awareness update: (client, clock, JSON state) entries.
+pub fn check_awareness(bytes: &[u8]) -> Result<(), CheckError> {
+    let mut r = Reader::new(bytes);
+    let n = r.count(3)?;
+    for _ in 0..n {
+        r.var()?;
+        r.var()?;
+        r.buf()?;
+    }
+    Ok(())
+}
+
+/// A yrs update (lib0 v1): blocks per client, then the delete set.
+pub fn check_update_v1(bytes: &[u8]) -> Result<(), CheckError> {
+    let mut r = Reader::new(bytes);
+    let clients = r.count(3)?;
+    for _ in 0..clients {
+        let blocks = r.count(2)?;
+        r.var()?; // client
+        r.var()?; // clock
+        for _ in 0..blocks {
+            block(&mut r)?;
+        }
+    }
+    delete_set(&mut r)
+}
+
+const HAS_ORIGIN: u8 = 0b1000_0000;
+const HAS_RIGHT_ORIGIN: u8 = 0b0100_0000;
+const HAS_PARENT_SUB: u8 = 0b0010_0000;
+
+fn block(r: &mut Reader) -> Result<(), CheckError> {
+    let info = r.u8()?;
+    match info & 0b1_1111 {
+        // GC and skip: a length.
+        0 | 10 => {
+            r.var()?;
+            return Ok(());
+        }
+        _ => {}
+    }
+    if info & HAS_ORIGIN != 0 {
+        r.var()?;
+        r.var()?;
+    }
+    if info & HAS_RIGHT_ORIGIN != 0 {
+        r.var()?;
+        r.var()?;
+    }
+    if info & (HAS_ORIGIN | HAS_RIGHT_ORIGIN) == 0 {
+        // The parent: a root type's name, or an item's id.
+        if r.var()? == 1 {
+            r.buf()?;
+        } else {
+            r.var()?;
+            r.var()?;
+        }
+        if info & HAS_PARENT_SUB != 0 {
+            r.buf()?;
+        }
+    }
+    content(r, info)
+}
+
+fn content(r: &mut Reader, info: u8) -> Result<(), CheckError> {
+    match info & 0b1111 {
+        // Deleted: a length.
+        1 => r.var().map(drop),
+        // JSON: yrs reads one string more than the count it declares.
+        2 => {
+            let n = r.count(1)?;
+            for _ in 0..=n {
+                r.buf()?;
+            }
+            Ok(())
+        }
+        // Binary, string, embed (JSON text).
+        3..=5 => r.buf().map(drop),
+        // Format: key and JSON value.
+        6 => {
+            r.buf()?;
+            r.buf().map(drop)
+        }
+        // A shared type: its type ref, and an XML element's name.
+        7 => match r.u8()? {
+            3 => r.buf().map(drop),
+            0..=6 | 9 | 15 => Ok(()),
+            other => Err(CheckError::Unknown("type ref", other)),
+        },
+        // Any values.
+        8 => {
+            let n = r.count(1)?;
+            for _ in 0..n {
+                any(r, 0)?;
+            }
+            Ok(())
+        }
+        // A sub-document: its guid and options.
+        9 => {
+            r.buf()?;
+            any(r, 0)
+        }
+        other => Err(CheckError::Unknown("content", other)),
+    }
+}
+
+fn any(r: &mut Reader, depth: usize) -> Result<(), CheckError> {
+    if depth >= MAX_DEPTH {
+        return Err(CheckError::TooDeep);
+    }
+    match r.u8()? {
+        // undefined, null, true, false
+        127 | 126 | 121 | 120 => Ok(()),
+        125 => r.signed(),
+        124 => r.skip(4),
+        123 | 122 => r.skip(8),
+        119 | 116 => r.buf().map(drop),
+        118 => {
+            let n = r.count(2)?;
+            for _ in 0..n {
+                r.buf()?;
+                any(r, depth + 1)?;
+            }
+            Ok(())
+        }
+        117 => {
+            let n = r.count(1)?;
+            for _ in 0..n {
+                any(r, depth + 1)?;
+            }
+            Ok(())
+        }
+        other => Err(CheckError::Unknown("value", other)),
+    }
+}
+
+fn delete_set(r: &mut Reader) -> Result<(), CheckError> {
+    let clients = r.count(2)?;
+    for _ in 0..clients {
+        r.var()?;
+        let ranges = r.count(2)?;
+        for _ in 0..ranges {
+            r.var()?;
+            r.var()?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yrs::types::ToJson;
+    use yrs::updates::encoder::Encode;
+    use yrs::{Any, Array, Doc, Map, MapPrelim, ReadTxn, StateVector, Text, Transact, WriteTxn};
+
+    /// A document with every kind of content a board or a Yjs client
+    /// writes: maps, texts with formatting, arrays of values, nested
+    /// types, deletions.
+    fn busy_doc() -> Doc {
+        let doc = Doc::with_client_id(7);
+        let mut txn = doc.transact_mut();
+        let elements = txn.get_or_insert_map("elements");
+        let note = elements.insert(&mut txn, "n1", MapPrelim::default());
+        note.insert(&mut txn, "x", 12.5);
+        note.insert(&mut txn, "big", i64::MAX);
+        note.insert(&mut txn, "tags", Any::from(vec![Any::from("a"), Any::Null]));
+        let nested = Any::from(std::collections::HashMap::from([(
+            "k".to_string(),
+            Any::from(vec![Any::from(true), Any::from(vec![1u8, 2, 3])]),
+        )]));
+        note.insert(&mut txn, "nested", nested);
+        let text = txn.get_or_insert_text("t");
+        text.insert(&mut txn, 0, "hello wörld");
+        text.remove_range(&mut txn, 2, 3);
+        let array = txn.get_or_insert_array("a");
+        array.insert_range(&mut txn, 0, [1, 2, 3]);
+        array.remove(&mut txn, 1);
+        elements.remove(&mut txn, "gone");
+        drop(txn);
+        let _ = doc.to_json(&doc.transact());
+        doc
+    }
+
+    #[test]
+    fn what_yrs_writes_passes() {
+        let doc = busy_doc();
+        let update = doc.transact().encode_diff_v1(&StateVector::default());
+        check_update_v1(&update).unwrap();
+        check_state_vector(&doc.transact().state_vector().encode_v1()).unwrap();
+        check_update_v1(&[0, 0]).unwrap();
+        let frame = super::super::sync_step2(&doc, &StateVector::default());
+        check_frame(&frame).unwrap();
+        check_frame(&super::super::sync_step1(&doc)).unwrap();
+    }
+
+    #[test]
+    fn declared_counts_beyond_the_bytes_are_refused() {
+        // SyncStep1 whose state vector declares 2^28 clients in 8 bytes.
+        let frame = [0, 0, 5, 0x80, 0x80, 0x80, 0x80, 0x01];
+        assert!(matches!(check_frame(&frame), Err(CheckError::Count { .. })));
+        // An update declaring a million clients, then a million blocks.
+        assert!(check_update_v1(&[0xc0, 0x84, 0x3d]).is_err());
+        assert!(check_update_v1(&[1, 0xc0, 0x84, 0x3d, 1, 0]).is_err());
+        // An awareness update declaring 2^28 entries.
+        let frame = [1, 5, 0x80, 0x80, 0x80, 0x80, 0x01];
+        assert!(check_frame(&frame).is_err());
+    }
+
+    #[test]
+    fn values_nested_too_deep_are_refused() {
+        // One client, one block of Any content holding arrays in arrays.
+        let depth = 100_000;
+        let mut update = vec![1, 1, 7, 0, 0b1000, 1, 1, b'a', 1];
+        for _ in 0..depth {
+            update.extend([117, 1]);
+        }
+        update.extend([126, 0]);
+        assert_eq!(check_update_v1(&update), Err(CheckError::TooDeep));
+        let mut shallow = vec![1, 1, 7, 0, 0b1000, 1, 1, b'a', 1];
+        for _ in 0..10 {
+            shallow.extend([117, 1]);
+        }
+        shallow.extend([126, 0]);
+        check_update_v1(&shallow).unwrap();
+        let doc = Doc::new();
+        doc.transact_mut()
+            .apply_update(yrs::Update::decode_v1(&shallow).unwrap())
+            .unwrap();
+    }
+
+    #[test]
+    fn every_cut_of_a_real_frame_is_refused_or_read_without_panic() {
+        let doc = busy_doc();
+        let frame = super::super::sync_step2(&doc, &StateVector::default());
+        for cut in 1..frame.len() {
+            assert!(check_frame(&frame[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+
+    use yrs::updates::decoder::Decode;
+}
