@@ -324,7 +324,7 @@ fn command_json(command: &facilitation::Command) -> String {
             "react",
             format!(",\"emoji\":{},\"name\":{}", q(emoji), q(name)),
         ),
-        C::Hello { voter } => ("hello", format!(",\"voter\":{}", q(voter))),
+        C::Hello { key } => ("hello", format!(",\"key\":{}", q(key))),
         C::PrivateOn => ("private-on", String::new()),
         C::Reveal => ("reveal", String::new()),
         C::Phase { script, index } => (
@@ -559,7 +559,7 @@ fn handlers() -> Handlers {
                 }
                 // Who we vote as, so our own ballot comes back.
                 frames.push(command_frame(&facilitation::Command::Hello {
-                    voter: state.voter.clone(),
+                    key: state.voter.clone(),
                 }));
                 // Private notes written offline (the server keeps them, or
                 // puts them on the board if they were revealed meanwhile).

@@ -185,6 +185,16 @@ impl Keys {
         mac
     }
 
+    /// The identity (ballot, private notes) of whoever keeps `key` on
+    /// `board` with a link of `role`: unguessable without the key, and
+    /// another for each board and role.
+    pub fn voter(&self, board: &BoardId, role: Role, key: &str) -> String {
+        let mut mac = HmacSha256::new_from_slice(&self.key).expect("HMAC takes any key length");
+        mac.update(format!("voter|{board}|{}|{key}", role.as_str()).as_bytes());
+        let digest = mac.finalize().into_bytes();
+        format!("v-{}", URL_SAFE_NO_PAD.encode(&digest[..12]))
+    }
+
     /// A token for `role` on `board` at `generation`, valid until `expires`
     /// (Unix seconds; 0: no end).
     pub fn mint(&self, board: &BoardId, role: Role, generation: u32, expires: u64) -> String {

@@ -58,13 +58,13 @@ async fn read_export(
             .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
             .collect::<String>()
     };
-    let elements = export::from_json(&body, Some(&mut fresh))
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/octet-stream")],
-        atelier_shared::clip::to_update(&elements),
-    )
-        .into_response())
+    let update = blocking(move || {
+        let elements = export::from_json(&body, Some(&mut fresh))
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        Ok(atelier_shared::clip::to_update(&elements))
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], update).into_response())
 }
 
 /// The token a request carries: `Authorization: Bearer …`, else `?t=…`

@@ -78,8 +78,8 @@ impl AppState {
             store.clone(),
             config.clone(),
             metrics.clone(),
-            shutdown.clone(),
-            tasks.clone(),
+            (shutdown.clone(), tasks.clone()),
+            keys.clone(),
         ));
         AppState {
             rooms,

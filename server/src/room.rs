@@ -19,7 +19,7 @@ use atelier_shared::{Board, BoardId, protocol};
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, error, info, warn};
-use yrs::sync::{Awareness, Message, SyncMessage};
+use yrs::sync::{Awareness, AwarenessUpdate, Message, SyncMessage};
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
 use yrs::{ClientID, ReadTxn, StateVector, Transact, Update, WriteTxn};
@@ -30,9 +30,11 @@ use crate::store::StoreError;
 
 mod answers;
 mod pending;
+mod presence;
 
 use answers::Answers;
 use pending::{Pending, Verdict};
+use presence::{Link, Owners, PeerPresence};
 
 pub type PeerId = u64;
 
@@ -78,6 +80,8 @@ pub enum CloseReason {
     MissingDeps,
     /// It asks for the board again and again without reading the answers.
     TooManyRequests,
+    /// It sends awareness updates far faster than any client does.
+    Flood,
 }
 
 impl CloseReason {
@@ -87,7 +91,7 @@ impl CloseReason {
             CloseReason::Shutdown | CloseReason::Idle => 1001,
             CloseReason::TextFrame => 1003,
             CloseReason::Malformed => 1007,
-            CloseReason::MissingDeps | CloseReason::TooManyRequests => 1008,
+            CloseReason::MissingDeps | CloseReason::TooManyRequests | CloseReason::Flood => 1008,
             CloseReason::TooBig => 1009,
             CloseReason::RoomFailed => 1011,
             CloseReason::TooSlow => 1013,
@@ -117,6 +121,7 @@ impl CloseReason {
                 "updates depend on changes the server never received: reconnect to resync"
             }
             CloseReason::TooManyRequests => "too many sync requests without reading the answers",
+            CloseReason::Flood => "too many awareness updates",
         }
     }
 }
@@ -163,8 +168,9 @@ struct Peer {
     told_read_only: bool,
     out: crate::queue::Sender,
     close: oneshot::Sender<CloseReason>,
-    /// Awareness client ids this peer announced, removed when it leaves.
-    clients: HashSet<ClientID>,
+    /// Its awareness: the client ids it holds (removed when it leaves),
+    /// what waits to be forwarded, its rates.
+    presence: PeerPresence,
     /// Its SyncStep1 waiting in the room's `deferred`.
     asked: usize,
     /// An answer to its SyncStep1 is in this batch's outbox.
@@ -276,6 +282,10 @@ pub(crate) struct Room {
     pending: Pending,
     /// SyncStep1 waiting for the server's outgoing bytes to make room.
     deferred: std::collections::VecDeque<(PeerId, StateVector)>,
+    /// Who holds which awareness client id.
+    owners: Owners,
+    /// When awareness held back (a peer over its rate) may next go out.
+    presence_due: Option<tokio::time::Instant>,
     /// Set when the board is being deleted: acknowledged once the room has
     /// closed.
     deleting: Option<oneshot::Sender<()>>,
@@ -392,6 +402,8 @@ impl Room {
             answers: Answers::default(),
             pending: Pending::default(),
             deferred: Default::default(),
+            owners: Owners::default(),
+            presence_due: None,
             deleting: None,
             facilitation,
             facilitation_changed: false,
@@ -432,6 +444,16 @@ impl Room {
                 _ = sleep_until(retry) => {
                     let mut out = Outbox::default();
                     self.answer_deferred(&mut out);
+                    self.deliver(out);
+                    continue;
+                }
+                _ = sleep_until(self.presence_due) => {
+                    let mut out = Outbox::default();
+                    self.presence_due = None;
+                    let peers: Vec<PeerId> = self.peers.keys().copied().collect();
+                    for peer in peers {
+                        self.forward_presence(peer, &mut out);
+                    }
                     self.deliver(out);
                     continue;
                 }
@@ -650,7 +672,7 @@ impl Room {
                 told_read_only: false,
                 out: tx,
                 close,
-                clients: HashSet::new(),
+                presence: PeerPresence::default(),
                 asked: 0,
                 answering: false,
                 answered: 0,
@@ -685,25 +707,7 @@ impl Room {
                     self.remove_peer(peer, Some(CloseReason::Malformed), out);
                 }
             }
-            Message::Awareness(update) => {
-                let frame = protocol::awareness(update.clone());
-                match self.awareness.apply_update_summary(update) {
-                    Ok(summary) => {
-                        if let (Some(summary), Some(p)) = (summary, self.peers.get_mut(&peer)) {
-                            p.clients.extend(&summary.added);
-                            p.clients.extend(&summary.updated);
-                            for removed in &summary.removed {
-                                p.clients.remove(removed);
-                            }
-                        }
-                        out.push(Target::AllBut(peer), frame);
-                    }
-                    Err(err) => {
-                        warn!(board = %self.id, peer, %err, "refusing an awareness update");
-                        self.remove_peer(peer, Some(CloseReason::Malformed), out);
-                    }
-                }
-            }
+            Message::Awareness(update) => self.awareness_from(peer, update, out),
             Message::AwarenessQuery => {
                 if let Some(states) = protocol::awareness_states(&self.awareness) {
                     out.push(Target::One(peer), states);
@@ -753,8 +757,17 @@ impl Room {
             }
         };
         let command = match command {
-            Command::Hello { voter } => {
-                let voter: String = voter.chars().take(64).collect();
+            Command::Hello { key } => {
+                let key: String = key.chars().take(256).collect();
+                let voter = self.rooms.keys.voter(&self.id, p.grant.role, &key);
+                // One identity a connection: it cannot vote as many people.
+                if p.voter.as_ref().is_some_and(|v| *v != voter) {
+                    out.push(
+                        Target::One(peer),
+                        Message::Auth(Some("one hello a connection".into())).encode_v1(),
+                    );
+                    return;
+                }
                 p.voter = Some(voter.clone());
                 self.send_facilitation(peer, out);
                 if let Some(notes) = self.privates.get(&voter) {
@@ -981,6 +994,68 @@ impl Room {
         len
     }
 
+    /// An awareness update from `peer`: what it may set is applied (see
+    /// `presence`), and forwarded to the others at the peer's rate, merged
+    /// when it goes faster; a peer that floods is disconnected.
+    fn awareness_from(&mut self, peer: PeerId, update: AwarenessUpdate, out: &mut Outbox) {
+        use presence::{RECEIVE_BURST, RECEIVE_RATE};
+        let Some(p) = self.peers.get_mut(&peer) else {
+            return;
+        };
+        if !p.presence.receive.take(RECEIVE_RATE, RECEIVE_BURST) {
+            self.rooms.metrics.protocol_errors.inc();
+            warn!(board = %self.id, peer, "awareness flood: disconnecting");
+            return self.remove_peer(peer, Some(CloseReason::Flood), out);
+        }
+        let link = Link::of(&p.grant);
+        let (kept, refused) = self.owners.filter(peer, link, &mut p.presence, update);
+        if !refused.is_empty() {
+            self.rooms
+                .metrics
+                .awareness_dropped
+                .add(refused.len() as u64);
+            debug!(board = %self.id, peer, ?refused, "awareness entries refused");
+        }
+        if kept.clients.is_empty() {
+            return;
+        }
+        match self.awareness.apply_update_summary(kept) {
+            Ok(Some(summary)) => {
+                if let Some(p) = self.peers.get_mut(&peer) {
+                    p.presence.unsent.extend(summary.all_changes());
+                }
+                self.forward_presence(peer, out);
+            }
+            Ok(None) => {}
+            Err(err) => {
+                warn!(board = %self.id, peer, %err, "refusing an awareness update");
+                self.remove_peer(peer, Some(CloseReason::Malformed), out);
+            }
+        }
+    }
+
+    /// Sends the others what changed of `peer`'s awareness, if its rate
+    /// allows now; otherwise it goes when it does.
+    fn forward_presence(&mut self, peer: PeerId, out: &mut Outbox) {
+        use presence::{FORWARD_BURST, FORWARD_RATE};
+        let Some(p) = self.peers.get_mut(&peer) else {
+            return;
+        };
+        if p.presence.unsent.is_empty() {
+            return;
+        }
+        if !p.presence.forward.take(FORWARD_RATE, FORWARD_BURST) {
+            let next = p.presence.forward.next(FORWARD_RATE);
+            self.presence_due = Some(self.presence_due.map_or(next, |due| due.min(next)));
+            return;
+        }
+        let clients: Vec<ClientID> = p.presence.unsent.drain().collect();
+        match self.awareness.update_with_clients(clients) {
+            Ok(update) => out.push(Target::AllBut(peer), protocol::awareness(update)),
+            Err(err) => warn!(board = %self.id, ?err, "awareness to forward not found"),
+        }
+    }
+
     /// Disconnects a peer whose queue cannot take what it must be sent (it
     /// resyncs when it reconnects).
     fn too_slow(&mut self, peer: PeerId, out: &mut Outbox) {
@@ -1177,13 +1252,15 @@ impl Room {
         if self.peers.is_empty() {
             self.empty_since = Some(tokio::time::Instant::now());
         }
-        if gone.clients.is_empty() {
+        let clients = gone.presence.clients;
+        if clients.is_empty() {
             return;
         }
-        for client in &gone.clients {
+        self.owners.release(&clients, Link::of(&gone.grant));
+        for client in &clients {
             self.awareness.remove_state(*client);
         }
-        match self.awareness.update_with_clients(gone.clients) {
+        match self.awareness.update_with_clients(clients) {
             Ok(update) => out.push(Target::All, protocol::awareness(update)),
             Err(err) => warn!(board = %self.id, ?err, "could not announce departed awareness"),
         }

@@ -41,6 +41,8 @@ pub(crate) struct Rooms {
     pub(crate) scripts: crate::scripts::Scripts,
     /// Bytes queued to every peer, all boards together.
     pub(crate) outgoing: crate::queue::Outgoing,
+    /// The server's key: voters' identities are made with it.
+    pub(crate) keys: crate::access::Keys,
 }
 
 struct Entry {
@@ -76,8 +78,8 @@ impl Rooms {
         store: Arc<dyn Store>,
         config: Arc<Config>,
         metrics: Arc<Metrics>,
-        shutdown: CancellationToken,
-        tasks: TaskTracker,
+        (shutdown, tasks): (CancellationToken, TaskTracker),
+        keys: crate::access::Keys,
     ) -> Rooms {
         let scripts = crate::scripts::Scripts::load(config.scripts_dir.as_deref());
         Rooms {
@@ -85,6 +87,7 @@ impl Rooms {
             rooms: Mutex::new(HashMap::new()),
             unreadable: Mutex::new(HashMap::new()),
             outgoing: Default::default(),
+            keys,
             next_generation: Default::default(),
             store,
             config,
@@ -261,8 +264,8 @@ mod tests {
             store.clone(),
             Arc::new(Config::default()),
             Arc::new(Metrics::default()),
-            CancellationToken::new(),
-            TaskTracker::new(),
+            (CancellationToken::new(), TaskTracker::new()),
+            crate::access::Keys::new(b"a test key of sixteen bytes"),
         ));
         let board: BoardId = "race".parse().unwrap();
         store.regenerate(&board, Role::Editor).await.unwrap();

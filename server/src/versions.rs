@@ -137,8 +137,11 @@ async fn picture(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let doc = readable_doc(&state, &id, &v, &headers, query.t.as_deref()).await?;
-    let content = Content::read(&Board::new(&doc), &doc.transact());
-    let svg = atelier_shared::svg::svg(&content, None).ok_or(AppError::NotFound)?;
+    let svg = crate::api::blocking(move || {
+        let content = Content::read(&Board::new(&doc), &doc.transact());
+        atelier_shared::svg::svg(&content, None).ok_or(AppError::NotFound)
+    })
+    .await?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 
@@ -151,11 +154,10 @@ async fn elements(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let doc = readable_doc(&state, &id, &v, &headers, query.t.as_deref()).await?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/octet-stream")],
-        atelier_shared::clip::to_update(&elements_of(&doc)),
-    )
-        .into_response())
+    let update =
+        crate::api::blocking(move || Ok(atelier_shared::clip::to_update(&elements_of(&doc))))
+            .await?;
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], update).into_response())
 }
 
 #[derive(Deserialize)]
@@ -174,8 +176,11 @@ async fn changes(
 ) -> Result<Json<Changes>, AppError> {
     let id: BoardId = id.parse()?;
     authorize(&state, &id, &headers, query.t.as_deref()).await?;
-    let old = elements_of(&doc_at(&state, &id, &v).await?);
+    let old = doc_at(&state, &id, &v).await?;
     let to = query.to.as_deref().unwrap_or("now");
-    let new = elements_of(&doc_at(&state, &id, to).await?);
-    Ok(Json(history::diff(&old, &new)))
+    let new = doc_at(&state, &id, to).await?;
+    let changes =
+        crate::api::blocking(move || Ok(history::diff(&elements_of(&old), &elements_of(&new))))
+            .await?;
+    Ok(Json(changes))
 }

@@ -412,13 +412,27 @@ pub fn from_json(
     Ok(elements)
 }
 
-/// A cell a spreadsheet will not run as a formula: text starting with
-/// `=`, `+`, `-` or `@` gets a leading `'` (the import takes it off again).
+/// Characters a spreadsheet reads as the start of a formula.
+const FORMULA: [char; 4] = ['=', '+', '-', '@'];
+
+/// A cell a spreadsheet will not run as a formula (OWASP's CSV injection
+/// advice): text whose first character, or first after blanks, is `=`,
+/// `+`, `-` or `@`, or that starts with a tab or a carriage return, gets a
+/// leading `'` (the import takes it off again: [`spreadsheet_plain`]). NUL
+/// bytes are dropped.
 pub fn spreadsheet_safe(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
+    let text = text.replace('\0', "");
+    let risky = text.starts_with(['\t', '\r']) || text.trim_start().starts_with(FORMULA);
+    if risky { format!("'{text}") } else { text }
+}
+
+/// A cell as it was before [`spreadsheet_safe`].
+pub fn spreadsheet_plain(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['\t', '\r']) || rest.trim_start().starts_with(FORMULA) => {
+            rest
+        }
+        _ => cell,
     }
 }
 
@@ -450,16 +464,18 @@ pub fn notes_csv(content: &Content) -> String {
             .and_then(|p| frames.get(p))
             .map(|f| f.text.as_str())
             .unwrap_or("");
-        let _ = writer.write_record([
+        // Every cell: any of them may hold what someone typed or imported.
+        let cells = [
             s.interviewer.as_str(),
             s.interviewee.as_str(),
             s.segment.as_str(),
             s.interview.as_str(),
             s.origin.map(|o| o.as_str()).unwrap_or(""),
-            &spreadsheet_safe(&note.text),
+            &note.text,
             &s.tags.join(";"),
             zone,
-        ]);
+        ];
+        let _ = writer.write_record(cells.map(spreadsheet_safe));
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -739,5 +755,37 @@ mod tests {
         let mapping = crate::import::Mapping::guess(&table.headers);
         let (notes, _) = crate::import::notes_from_table(&table, &mapping).unwrap();
         assert_eq!(notes[0].text, "=1+1");
+    }
+
+    #[test]
+    fn no_cell_of_the_notes_csv_runs_as_a_formula() {
+        let (doc, board) = board();
+        let mut content = Content::read(&board, &doc.transact());
+        let note = content.elements.iter_mut().find(|e| e.id == "n0").unwrap();
+        note.source.interviewer = "=HYPERLINK(\"http://evil\")".into();
+        note.source.interviewee = "+cmd|' /C calc'!A0".into();
+        note.source.segment = "@SUM(1+1)".into();
+        note.source.interview = "-2+3".into();
+        note.source.tags = vec!["\t=1+2".into()];
+        note.text = " \r=1+1\0".into();
+        let csv = notes_csv(&content);
+        let table = crate::import::parse_table(&csv).unwrap();
+        let row = &table.rows[0];
+        for cell in row {
+            let first = cell.chars().next().unwrap_or(' ');
+            assert!(
+                !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r'),
+                "{cell:?} in {row:?}"
+            );
+            assert!(!cell.contains('\0'));
+        }
+        // And it reads back as written (but the NUL).
+        let mapping = crate::import::Mapping::guess(&table.headers);
+        let (notes, _) = crate::import::notes_from_table(&table, &mapping).unwrap();
+        let s = &notes[0].source;
+        assert_eq!(s.interviewer, "=HYPERLINK(\"http://evil\")");
+        assert_eq!(s.interviewee, "+cmd|' /C calc'!A0");
+        assert_eq!(s.segment, "@SUM(1+1)");
+        assert_eq!(s.interview, "-2+3");
     }
 }

@@ -184,10 +184,14 @@ pub enum Command {
         emoji: String,
         name: String,
     },
-    /// Who this connection votes as (its own ballot comes back with the
-    /// state).
+    /// The connection speaks facilitation. `key` is a secret the client
+    /// keeps (a browser, in its storage): the server makes the person's
+    /// identity (ballot, private notes) from it, the board and the link's
+    /// role, so nobody can be someone else without their key. Said once a
+    /// connection.
     Hello {
-        voter: String,
+        #[serde(alias = "voter")]
+        key: String,
     },
     /// Private mode on: new notes stay with their authors.
     PrivateOn,

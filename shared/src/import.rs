@@ -444,7 +444,7 @@ pub fn notes_from_table(
         mapping
             .get(field)
             .and_then(|i| row.get(i))
-            .cloned()
+            .map(|c| crate::export::spreadsheet_plain(c).to_owned())
             .unwrap_or_default()
     };
     let mut notes = Vec::new();
@@ -457,10 +457,7 @@ pub fn notes_from_table(
         }
         // (A `'` before a formula sign is how exports keep spreadsheets
         // from running it: not part of the note.)
-        let body = match body.strip_prefix('\'') {
-            Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
-            _ => body,
-        };
+        let body = crate::export::spreadsheet_plain(body);
         let (body, quoted) = unquote(body);
         let source = Source {
             origin: Origin::parse(&cell(row, Field::Origin)).or(quoted.then_some(Origin::Verbatim)),

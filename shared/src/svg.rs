@@ -38,24 +38,52 @@ fn color<'a>(c: &'a str, fallback: &'a str) -> &'a str {
     }
 }
 
-/// `text` wrapped into lines of at most `per_line` characters, by words.
-fn wrap(text: &str, per_line: usize) -> Vec<String> {
+/// `text` wrapped into lines of at most `per_line` characters, by words
+/// (a word longer than a line is cut), at most `max_lines` of them; and
+/// whether more text is left. Linear in what it reads, and it reads no
+/// further than the lines it returns: a note of megabytes costs what its
+/// box shows.
+fn wrap(text: &str, per_line: usize, max_lines: usize) -> (Vec<String>, bool) {
     let per_line = per_line.max(1);
     let mut lines = Vec::new();
-    for paragraph in text.split('\n') {
-        let mut line = String::new();
+    let mut line = String::new();
+    let mut count = 0;
+    let mut paragraphs = text.split('\n');
+    while let Some(paragraph) = paragraphs.next() {
         for word in paragraph.split_whitespace() {
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > per_line {
-                lines.push(std::mem::take(&mut line));
+            let mut chars = word.chars().peekable();
+            while chars.peek().is_some() {
+                let left = per_line - count.min(per_line);
+                let word_len = chars.clone().take(per_line + 1).count();
+                let fits = word_len + usize::from(count > 0) <= left;
+                if count > 0 && !fits {
+                    if lines.len() + 1 >= max_lines {
+                        lines.push(line);
+                        return (lines, true);
+                    }
+                    lines.push(std::mem::take(&mut line));
+                    count = 0;
+                    continue;
+                }
+                if count > 0 {
+                    line.push(' ');
+                    count += 1;
+                }
+                // A word longer than a whole line is cut.
+                let take = word_len.min(per_line - count.min(per_line)).max(1);
+                line.extend(chars.by_ref().take(take));
+                count += take;
             }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
         }
-        lines.push(line);
+        if lines.len() + 1 >= max_lines {
+            lines.push(line);
+            let more = paragraphs.any(|p| !p.trim().is_empty());
+            return (lines, more);
+        }
+        lines.push(std::mem::take(&mut line));
+        count = 0;
     }
-    lines
+    (lines, false)
 }
 
 /// Text centred (or, for free text, from the top left) in `r`, at the
@@ -73,14 +101,16 @@ fn text_block(
         return;
     }
     let (w, h) = ((r.w - 20.0).max(10.0), (r.h - 20.0).max(10.0));
+    let room = |size: f64| (h / (size * 1.3)).floor().max(1.0) as usize;
     let mut size = max;
-    let mut lines = wrap(text, (w / (size * 0.55)) as usize);
-    while size > 8.0 && lines.len() as f64 * size * 1.3 > h {
+    let (mut lines, mut more) = wrap(text, (w / (size * 0.55)) as usize, room(size));
+    while size > 8.0 && more {
         size -= 1.0;
-        lines = wrap(text, (w / (size * 0.55)) as usize);
+        (lines, more) = wrap(text, (w / (size * 0.55)) as usize, room(size));
     }
-    let room = (h / (size * 1.3)).floor().max(1.0) as usize;
-    lines.truncate(room);
+    if more && let Some(last) = lines.last_mut() {
+        last.push('…');
+    }
     let total = lines.len() as f64 * size * 1.3;
     let (x, anchor, top) = if centred {
         (r.x + r.w / 2.0, "middle", r.y + (r.h - total) / 2.0)
@@ -120,12 +150,9 @@ fn para(
     if text.is_empty() || max_lines == 0 {
         return 0.0;
     }
-    let mut lines = wrap(text, (w / (size * 0.55)) as usize);
-    if lines.len() > max_lines {
-        lines.truncate(max_lines);
-        if let Some(last) = lines.last_mut() {
-            last.push('…');
-        }
+    let (mut lines, more) = wrap(text, (w / (size * 0.55)) as usize, max_lines);
+    if more && let Some(last) = lines.last_mut() {
+        last.push('…');
     }
     let _ = write!(
         out,
@@ -717,6 +744,25 @@ pub fn svg(content: &Content, frame: Option<&str>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn wrapping_is_by_words_bounded_and_linear() {
+        let (lines, more) = super::wrap("one two three four", 9, 10);
+        assert_eq!(lines, ["one two", "three", "four"]);
+        assert!(!more);
+        let (lines, more) = super::wrap("one two three four", 9, 2);
+        assert_eq!(lines, ["one two", "three"]);
+        assert!(more);
+        let (lines, _) = super::wrap("abcdefghij", 4, 10);
+        assert_eq!(lines, ["abcd", "efgh", "ij"], "a long word is cut");
+        let (lines, more) = super::wrap("a\n\nb", 10, 10);
+        assert_eq!((lines.len(), more), (3, false));
+        // Megabytes in one note: only what the lines hold is read.
+        let huge = "word ".repeat(500_000);
+        let (lines, more) = super::wrap(&huge, 30, 5);
+        assert_eq!(lines.len(), 5);
+        assert!(more);
+    }
+
     use super::*;
     use crate::BoardMeta;
 

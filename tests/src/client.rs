@@ -230,6 +230,24 @@ impl YClient {
             .collect()
     }
 
+    /// The awareness state this client knows for `client`, as JSON text.
+    pub fn awareness_of(&self, client: ClientID) -> Option<String> {
+        let awareness = self.awareness.lock().expect("awareness");
+        awareness
+            .iter()
+            .find(|(id, _)| *id == client)
+            .and_then(|(_, state)| state.data.as_deref().map(str::to_owned))
+    }
+
+    /// Every awareness state this client knows (its own too), as JSON text.
+    pub fn awareness_states(&self) -> Vec<(ClientID, String)> {
+        let awareness = self.awareness.lock().expect("awareness");
+        awareness
+            .iter()
+            .filter_map(|(id, state)| Some((id, state.data.as_deref()?.to_owned())))
+            .collect()
+    }
+
     pub fn client_id(&self) -> ClientID {
         self.doc.client_id()
     }

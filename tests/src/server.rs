@@ -154,6 +154,11 @@ impl TestServer {
         (field("VmRSS:"), field("VmHWM:"))
     }
 
+    /// The server process's id.
+    pub fn pid(&self) -> u32 {
+        self.process.as_ref().expect("a server process").id()
+    }
+
     /// Whether the server process is still running.
     pub fn alive(&mut self) -> bool {
         self.process

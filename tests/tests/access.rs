@@ -409,10 +409,7 @@ async fn facilitation_commands_are_checked_on_the_server() {
     for (c, voter) in [(&mut fac, "fatou"), (&mut ed, "eve-0"), (&mut view, "vic")] {
         c.synced().await;
         // Facilitation is for clients that speak it: they say hello.
-        c.command(&Command::Hello {
-            voter: voter.into(),
-        })
-        .await;
+        c.command(&Command::Hello { key: voter.into() }).await;
     }
     // Everyone gets the state on joining.
     assert!(eventually(WAIT, || view.facilitation().is_some()).await);
@@ -444,10 +441,7 @@ async fn facilitation_commands_are_checked_on_the_server() {
             .iter()
             .all(|d| d.contains("only the board's facilitator"))
     );
-    ed.command(&Command::Hello {
-        voter: "eve".into(),
-    })
-    .await;
+    ed.command(&Command::Hello { key: "eve".into() }).await;
 
     // The facilitator does; everyone sees it.
     fac.command(&Command::TimerSet { ms: 600_000 }).await;
@@ -541,7 +535,7 @@ async fn facilitation_commands_are_checked_on_the_server() {
     let server = TestServer::start_at(&dir, addr, Config::default()).await;
     let back = YClient::connect(&server.ws(&id)).await.unwrap();
     back.command(&Command::Hello {
-        voter: "fatou".into(),
+        key: "fatou".into(),
     })
     .await;
     assert!(
@@ -566,10 +560,8 @@ async fn a_facilitated_session_in_three_browsers() {
     use atelier_tests::browser::Browser;
     let server = server().await;
     let (id, _, bot) = server.board_with_bot("Facilitated").await;
-    bot.command(&atelier_shared::facilitation::Command::Hello {
-        voter: "bot".into(),
-    })
-    .await;
+    bot.command(&atelier_shared::facilitation::Command::Hello { key: "bot".into() })
+        .await;
     for (i, text) in ["Slow refunds", "No call back", "Clear app"]
         .into_iter()
         .enumerate()

@@ -193,7 +193,7 @@ async fn private_notes_cannot_change_locked_elements() {
     }
     assert!(eventually(WAIT, || ed.note_text("kept-2").is_some()).await);
     fac.command(&Command::Hello {
-        voter: "fac-voter-key-0001".into(),
+        key: "fac-voter-key-0001".into(),
     })
     .await;
     fac.command(&Command::Lock {
@@ -213,7 +213,7 @@ async fn private_notes_cannot_change_locked_elements() {
     rogue.synced().await;
     rogue
         .command(&Command::Hello {
-            voter: "rogue-voter-key-01".into(),
+            key: "rogue-voter-key-01".into(),
         })
         .await;
     // Private mode off: straight at the board, and undone at once.
@@ -423,4 +423,335 @@ async fn a_lost_database_beside_its_key_stops_the_start() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("missing or empty"), "{said}");
     assert!(!dir.join("atelier.db").exists());
+}
+
+/// 8. Half-open requests: 300 connections from one address that send part
+/// of their headers and wait (before the fix they held a file descriptor
+/// each until the process ran out). One address holds at most
+/// `--max-connections-per-ip` connections, each must send its headers
+/// within `--header-timeout`, and clients from other addresses are served
+/// meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn half_open_requests_are_capped_per_address_and_timed_out() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut server =
+        TestServer::spawn(&["--max-connections-per-ip", "32", "--header-timeout", "2s"]).await;
+    let pid = server.pid();
+    let fds = || std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count());
+    let before = fds();
+    let mut held = Vec::new();
+    for _ in 0..300 {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+        let Ok(mut tcp) = socket.connect(server.addr).await else {
+            continue;
+        };
+        let _ = tcp.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await;
+        held.push(tcp);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let during = fds();
+    assert!(
+        during <= before + 40,
+        "{before} file descriptors before, {during} during"
+    );
+    // Another address is served meanwhile.
+    assert_eq!(server.get("/healthz").await.0, 200);
+    let (fac, ed) = honest(&server, "busy").await;
+    still_fine(&server, &fac, &ed, "during-half-open").await;
+    // Every half-open request ends: refused at once, or timed out.
+    let mut ended = 0;
+    for tcp in &mut held {
+        let mut buf = [0u8; 256];
+        let read = tokio::time::timeout(Duration::from_secs(10), tcp.read(&mut buf)).await;
+        if matches!(read, Ok(Ok(_)) | Ok(Err(_))) {
+            ended += 1;
+        }
+    }
+    assert_eq!(ended, held.len(), "some half-open requests were kept");
+    assert!(server.alive());
+    drop((fac, ed));
+    server.stop().await;
+}
+
+/// An awareness update setting `entries` (client id, clock, JSON).
+fn presence(entries: &[(u64, u32, &str)]) -> Vec<u8> {
+    use yrs::sync::awareness::{AwarenessUpdate, AwarenessUpdateEntry};
+    let update = AwarenessUpdate {
+        clients: entries
+            .iter()
+            .map(|(client, clock, json)| {
+                (
+                    yrs::ClientID::new(*client),
+                    AwarenessUpdateEntry {
+                        clock: *clock,
+                        json: (*json).into(),
+                    },
+                )
+            })
+            .collect(),
+    };
+    protocol::awareness(update)
+}
+
+/// 6. Awareness from a viewer's link: overwriting the facilitator's state
+/// (to take over "follow me"), 50,000 ghost users, a 1 MB name, a state
+/// that is not JSON (the JavaScript provider throws on it), then 100,000
+/// updates in a row (before the fix they disconnected 4 of 5 honest
+/// clients, and the flooder stayed). A client id is its first
+/// connection's, states are small JSON objects, a connection holds a few
+/// ids, its updates go out at a bounded rate, and the flooder alone is cut
+/// off (1008).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn awareness_cannot_be_hijacked_stuffed_or_flooded() {
+    let server = TestServer::spawn(&[]).await;
+    let (fac, ed) = honest(&server, "presence").await;
+    let facilitator = serde_json::json!({"user": {"name": "Fanny", "color": "#e4572e"}, "view": [0, 0, 800, 600]});
+    fac.set_awareness(facilitator.clone()).await;
+    let mut others = Vec::new();
+    for i in 0..3 {
+        let mut c = YClient::connect(&server.ws_as("presence", Role::Editor))
+            .await
+            .unwrap();
+        c.synced().await;
+        c.set_awareness(serde_json::json!({"user": {"name": format!("P{i}")}}))
+            .await;
+        others.push(c);
+    }
+    let fac_id = fac.client_id();
+    assert!(eventually(WAIT, || ed.awareness_of(fac_id).is_some()).await);
+    let (_, before_peak) = server.rss_kib();
+
+    let mut viewer = YClient::connect(&server.ws_as("presence", Role::Viewer))
+        .await
+        .unwrap();
+    viewer.synced().await;
+    // Hijack: the facilitator's id, a clock far ahead.
+    let evil = r#"{"user":{"name":"Evil"},"view":[9999,9999,1,1]}"#;
+    viewer
+        .send_raw(presence(&[(fac_id.get(), 1_000, evil)]))
+        .await;
+    // Ghosts, a huge name, not JSON.
+    let ghosts: Vec<(u64, u32, &str)> = (0..50_000u64)
+        .map(|c| (5_000_000 + c, 1, r#"{"user":{"name":"ghost"}}"#))
+        .collect();
+    viewer.send_raw(presence(&ghosts)).await;
+    let huge = format!(r#"{{"user":{{"name":"{}"}}}}"#, "n".repeat(1 << 20));
+    viewer.send_raw(presence(&[(6_000_001, 1, &huge)])).await;
+    viewer
+        .send_raw(presence(&[(6_000_002, 1, "this is not JSON")]))
+        .await;
+    still_fine(&server, &fac, &ed, "after-presence").await;
+    assert!(server.metric("atelier_awareness_dropped_total").await >= 50_000.0 - 4.0);
+    // What everyone sees: the facilitator as it is, a handful of ids from
+    // the viewer, every state a JSON object.
+    let mut late = YClient::connect(&server.ws("presence")).await.unwrap();
+    late.synced().await;
+    assert!(eventually(WAIT, || late.awareness_of(fac_id).is_some()).await);
+    for reader in [&ed, &late] {
+        let seen: serde_json::Value =
+            serde_json::from_str(&reader.awareness_of(fac_id).unwrap()).unwrap();
+        assert_eq!(seen, facilitator, "the facilitator's state was overwritten");
+        let states = reader.awareness_states();
+        assert!(
+            states.len() <= 5 + 1 + 4,
+            "{} awareness states",
+            states.len()
+        );
+        for (_, json) in states {
+            assert!(json.len() <= 16 * 1024);
+            let value: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+            assert!(value.is_object() || value.is_null(), "{json}");
+        }
+    }
+
+    // The flood: 100,000 updates of the viewer's own state.
+    let mut flood = Vec::with_capacity(100_000);
+    for clock in 2..100_002u32 {
+        flood.push(presence(&[(
+            7_000_000,
+            clock,
+            r#"{"user":{"name":"flood"}}"#,
+        )]));
+    }
+    for frame in flood {
+        viewer.send_raw(frame).await;
+        if !viewer.is_open() {
+            break;
+        }
+    }
+    assert_eq!(viewer.ended(WAIT).await, Some(Ended::Closed(1008)));
+    for c in others.iter().chain([&fac, &ed, &late]) {
+        assert!(
+            c.is_open(),
+            "an honest client was disconnected by the flood"
+        );
+    }
+    still_fine(&server, &fac, &ed, "after-flood").await;
+    let (_, peak) = server.rss_kib();
+    assert!(
+        peak < before_peak + 64 * MIB,
+        "RSS peak went from {before_peak} KiB to {peak} KiB"
+    );
+    server.stop().await;
+}
+
+/// 7. Identities are the server's: one connection saying hello 50 times
+/// under 50 names to vote 50 times with one vote a person (before the fix
+/// every vote counted), and a viewer saying hello with an editor's voter
+/// name to read that editor's private notes (before the fix it got them).
+/// A hello is once a connection, and the identity is made from the key
+/// the client keeps, the board and the link's role.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identities_cannot_be_chosen_from_the_wire() {
+    let server = TestServer::spawn(&[]).await;
+    let (fac, ed) = honest(&server, "ballots").await;
+    fac.command(&Command::Hello {
+        key: "facilitator-key-123".into(),
+    })
+    .await;
+    fac.put_note("n1", "a note to vote for").await;
+    assert!(eventually(WAIT, || ed.note_text("n1").is_some()).await);
+    fac.command(&Command::VoteOpen {
+        scope: None,
+        per_person: 1,
+    })
+    .await;
+    assert!(
+        eventually(WAIT, || fac
+            .facilitation()
+            .and_then(|s| s.vote)
+            .is_some_and(|v| v.open))
+        .await
+    );
+    let mut stuffer = YClient::connect(&server.ws_as("ballots", Role::Editor))
+        .await
+        .unwrap();
+    stuffer.synced().await;
+    for i in 0..50 {
+        stuffer
+            .command(&Command::Hello {
+                key: format!("person-{i}"),
+            })
+            .await;
+        stuffer
+            .command(&Command::Vote {
+                voter: format!("person-{i}"),
+                id: "n1".into(),
+            })
+            .await;
+    }
+    assert!(eventually(WAIT, || stuffer.denied().len() >= 49).await);
+    let vote = fac.facilitation().and_then(|s| s.vote).unwrap();
+    assert_eq!((vote.cast, vote.voters), (1, 1), "{vote:?}");
+
+    // Private notes: an editor's, asked for by a viewer with its key.
+    fac.command(&Command::PrivateOn).await;
+    assert!(eventually(WAIT, || fac.facilitation().is_some_and(|s| s.private)).await);
+    let key = "the-editors-own-key";
+    ed.command(&Command::Hello { key: key.into() }).await;
+    let mine = Doc::new();
+    let notes = {
+        let elements = mine.get_or_insert_map("elements");
+        let mut txn = mine.transact_mut();
+        let note = elements.insert(&mut txn, "secret", yrs::MapPrelim::default());
+        note.insert(&mut txn, "text", "only mine");
+        drop(txn);
+        mine.transact().encode_diff_v1(&StateVector::default())
+    };
+    ed.send_private(notes).await;
+    assert!(eventually(WAIT, || fac.facilitation().is_some_and(|s| s.pooled == 1)).await);
+    let mut spy = YClient::connect(&server.ws_as("ballots", Role::Viewer))
+        .await
+        .unwrap();
+    spy.synced().await;
+    spy.command(&Command::Hello { key: key.into() }).await;
+    assert!(eventually(WAIT, || spy.facilitation().is_some()).await);
+    // The editor itself, on a second connection with its key, gets them.
+    let mut again = YClient::connect(&server.ws_as("ballots", Role::Editor))
+        .await
+        .unwrap();
+    again.synced().await;
+    again.command(&Command::Hello { key: key.into() }).await;
+    assert!(eventually(WAIT, || !again.privates().is_empty()).await);
+    assert!(
+        spy.privates().is_empty(),
+        "a viewer read an editor's private notes"
+    );
+    assert!(spy.note_text("secret").is_none());
+    drop((spy, again, stuffer));
+    server.stop().await;
+}
+
+/// 5. Exports of a heavy board: a 2.4 MB note among thousands (before the
+/// fix an SVG export froze every board for 17 s: it ran on the runtime's
+/// one thread, and wrapping text was quadratic). Exports now render on
+/// the blocking pool: while one renders, the boards keep syncing (an edit
+/// gets through before the export is done), and text is wrapped only as
+/// far as its box shows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_heavy_export_does_not_hold_up_the_boards() {
+    let server = TestServer::spawn(&[]).await;
+    let (fac, ed) = honest(&server, "heavy").await;
+    fac.put_note("huge", &"verbatim ".repeat(270_000)).await;
+    let elements = fac.elements();
+    for batch in 0..30 {
+        fac.edit(|txn| {
+            for i in 0..200 {
+                let note = elements.insert(txn, format!("n{batch}-{i}"), yrs::MapPrelim::default());
+                note.insert(txn, "type", "note");
+                note.insert(txn, "x", f64::from(i * 250));
+                note.insert(txn, "y", f64::from(batch * 250));
+                note.insert(
+                    txn,
+                    "text",
+                    "a customer said something worth a note ".repeat(20),
+                );
+            }
+        })
+        .await;
+    }
+    assert!(eventually(WAIT, || ed.note_text("n29-199").is_some()).await);
+    let token = server.token("heavy", Role::Viewer);
+    let exports: Vec<_> = (0..3)
+        .map(|_| {
+            let (addr, token) = (server.addr, token.clone());
+            tokio::spawn(async move {
+                let url = format!("/api/boards/heavy/export/board.svg?t={token}");
+                let started = tokio::time::Instant::now();
+                let status = raw_get(addr, &url).await;
+                (status, started.elapsed())
+            })
+        })
+        .collect();
+    // While they render, an edit goes from one client to the other.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let sent = tokio::time::Instant::now();
+    fac.put_note("during", "while exporting").await;
+    assert!(eventually(WAIT, || ed.note_text("during").is_some()).await);
+    let relayed = sent.elapsed();
+    for export in exports {
+        let (status, took) = export.await.unwrap();
+        assert_eq!(status, 200);
+        assert!(
+            relayed < took,
+            "the edit took {relayed:?}, longer than an export ({took:?}): the board waited"
+        );
+    }
+    server.stop().await;
+}
+
+/// `GET path` over a plain socket: the status.
+async fn raw_get(addr: std::net::SocketAddr, path: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    tcp.read_to_end(&mut response).await.unwrap();
+    String::from_utf8_lossy(&response)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
 }

@@ -19,10 +19,7 @@ const WAIT: Duration = Duration::from_secs(5);
 async fn join(server: &TestServer, board: &str, role: Role, voter: &str) -> YClient {
     let mut c = YClient::connect(&server.ws_as(board, role)).await.unwrap();
     c.synced().await;
-    c.command(&Command::Hello {
-        voter: voter.into(),
-    })
-    .await;
+    c.command(&Command::Hello { key: voter.into() }).await;
     assert!(eventually(WAIT, || c.facilitation().is_some()).await);
     c
 }
