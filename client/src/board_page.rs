@@ -144,7 +144,14 @@ fn NamePrompt(who: RwSignal<Option<(String, String)>>) -> impl IntoView {
     let color = RwSignal::new(PEOPLE_COLORS[pick]);
     let join = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let n: String = name.get_untracked().trim().chars().take(40).collect();
+        // No control characters nor invisible marks in what others read.
+        let n: String = name
+            .get_untracked()
+            .trim()
+            .chars()
+            .filter(|c| !c.is_control() && !atelier_shared::names::is_disguise(*c))
+            .take(40)
+            .collect();
         if n.is_empty() {
             return;
         }

@@ -279,8 +279,9 @@ async fn export(
                 "application/json",
             )),
             "notes.csv" => Some((export::notes_csv(&content), "text/csv; charset=utf-8")),
-            "board.svg" => atelier_shared::svg::svg(&content, frame.as_deref())
-                .map(|svg| (svg, "image/svg+xml")),
+            "board.svg" => {
+                atelier_shared::svg::svg(&content, frame.as_deref()).map(|svg| (svg, SVG))
+            }
             _ => None,
         }
         .map(|(body, mime)| (body, mime, file)))
@@ -303,14 +304,31 @@ async fn export(
         stem
     };
     let disposition = format!("attachment; filename=\"{stem}-{file}\"");
-    Ok((
+    let mut response = (
         [
             (header::CONTENT_TYPE, mime.to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         body,
     )
-        .into_response())
+        .into_response();
+    if mime == SVG {
+        picture_policy(response.headers_mut());
+    }
+    Ok(response)
+}
+
+pub(crate) const SVG: &str = "image/svg+xml";
+
+/// An SVG opened on its own runs no script and loads nothing: it is a
+/// picture of what people wrote.
+pub(crate) fn picture_policy(headers: &mut HeaderMap) {
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
+        ),
+    );
 }
 
 #[derive(Deserialize)]
@@ -355,8 +373,27 @@ struct BoardView {
 /// carries the facilitator's token).
 async fn create(
     State(state): State<AppState>,
+    headers: HeaderMap,
+    client: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Json(new): Json<NewBoard>,
 ) -> Result<(StatusCode, Json<BoardView>), AppError> {
+    let admin = token_of(&headers, None).is_some_and(|token| {
+        access::is_admin(
+            state.config.admin_token.as_ref().map(|s| s.0.as_str()),
+            token,
+        )
+    });
+    if !admin {
+        if state.config.create_boards == "admin" {
+            state.metrics.access_refused.inc();
+            return Err(Refusal::NotAdmin.into());
+        }
+        if let Some(axum::Extension(axum::extract::ConnectInfo(addr))) = client
+            && !state.creations.take(addr.ip())
+        {
+            return Err(AppError::TooManyRequests(state.creations.wait()));
+        }
+    }
     let title = valid_title(new.title)?;
     let template = new.template.unwrap_or_else(|| "blank".into());
     if template.len() > MAX_TEMPLATE || template != "blank" && templates::find(&template).is_none()
@@ -470,8 +507,7 @@ fn valid_title(title: String) -> Result<String, AppError> {
             "title: at most {MAX_TITLE} characters"
         )));
     }
-    if title.chars().any(char::is_control) {
-        return Err(AppError::BadRequest("title: no control characters".into()));
-    }
+    atelier_shared::names::check(&title)
+        .map_err(|why| AppError::BadRequest(format!("title: {why}")))?;
     Ok(title)
 }

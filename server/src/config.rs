@@ -18,6 +18,8 @@ pub struct Cli {
     pub serve: ServeArgs,
 }
 
+// Made once at start-up: the size of its variants does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Serve the web app and the boards' websockets.
@@ -144,6 +146,18 @@ pub struct Config {
     /// board as its facilitator (`Authorization: Bearer …`). Unset: no admin.
     #[arg(long, env = "ATELIER_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<Secret>,
+    /// Who may create boards: `anyone` who reaches the server, or only
+    /// the `admin` (with `--admin-token`).
+    #[arg(long, env = "ATELIER_CREATE_BOARDS", default_value = "anyone", value_parser = ["anyone", "admin"])]
+    pub create_boards: String,
+    /// Boards one address may create a minute (the admin's are not counted).
+    #[arg(long, env = "ATELIER_CREATE_RATE", default_value_t = 30)]
+    pub create_rate: u32,
+    /// A token `/metrics` asks for (`Authorization: Bearer …`); unset:
+    /// `/metrics` is open, as Prometheus scrapers usually expect on a
+    /// private network.
+    #[arg(long, env = "ATELIER_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<Secret>,
     /// A directory of workshop scripts (`*.json`) offered beside the
     /// shipped co-construction script (a file with the same `id` replaces it).
     #[arg(long, env = "ATELIER_SCRIPTS_DIR")]
@@ -193,6 +207,9 @@ impl Default for Config {
             compact_after: 1000,
             secret: None,
             admin_token: None,
+            create_boards: "anyone".into(),
+            create_rate: 30,
+            metrics_token: None,
             scripts_dir: None,
         }
     }

@@ -28,6 +28,9 @@ pub enum AppError {
     Room(#[from] RoomError),
     #[error("{0}")]
     Access(#[from] crate::access::Refusal),
+    /// Too many of these from one address: try again after this long.
+    #[error("too many requests from this address: try again in a minute")]
+    TooManyRequests(std::time::Duration),
 }
 
 impl AppError {
@@ -42,6 +45,7 @@ impl AppError {
             AppError::Store(_) | AppError::Room(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Access(crate::access::Refusal::Missing) => StatusCode::UNAUTHORIZED,
             AppError::Access(_) => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 }
@@ -59,6 +63,14 @@ impl IntoResponse for AppError {
             AppError::Room(err @ RoomError::Unreadable) => err.to_string(),
             other => other.to_string(),
         };
-        (status, Json(json!({ "error": message }))).into_response()
+        let mut response = (status, Json(json!({ "error": message }))).into_response();
+        if let AppError::TooManyRequests(wait) = self
+            && let Ok(value) = axum::http::HeaderValue::from_str(&wait.as_secs().max(1).to_string())
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
+        response
     }
 }

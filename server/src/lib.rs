@@ -15,6 +15,7 @@ mod http;
 mod locks;
 mod metrics;
 mod queue;
+mod rate;
 mod room;
 mod rooms;
 mod scripts;
@@ -61,6 +62,8 @@ pub struct AppState {
     shutdown: CancellationToken,
     connections: Arc<Semaphore>,
     tasks: TaskTracker,
+    /// Boards each address may still create.
+    creations: Arc<rate::PerAddress>,
 }
 
 impl AppState {
@@ -82,6 +85,7 @@ impl AppState {
             keys.clone(),
         ));
         AppState {
+            creations: Arc::new(rate::PerAddress::new(config.create_rate)),
             rooms,
             keys,
             store,
@@ -107,6 +111,13 @@ pub fn app(state: AppState) -> Router {
         .merge(api::routes())
         .merge(versions::routes())
         .merge(web::routes())
+        // Every answer is what its Content-Type says, never sniffed.
+        .layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                axum::http::HeaderValue::from_static("nosniff"),
+            ),
+        )
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -159,6 +170,10 @@ async fn websocket(
 ) -> Result<Response, AppError> {
     let board: BoardId = board.parse()?;
     let grant = api::authorize(&state, &board, &headers, query.t.as_deref()).await?;
+    // The admin opens boards that exist; it makes none by opening one.
+    if grant == access::Grant::ADMIN && state.store.info(&board).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
     if state.shutdown.is_cancelled() {
         return Err(AppError::ShuttingDown);
     }
@@ -199,9 +214,22 @@ async fn healthz(State(state): State<AppState>) -> Response {
     (axum::http::StatusCode::SERVICE_UNAVAILABLE, body).into_response()
 }
 
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    (
+async fn metrics(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
+    if let Some(token) = &state.config.metrics_token {
+        let given = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if !given.is_some_and(|given| access::is_admin(Some(&token.0), given)) {
+            return Err(access::Refusal::Missing.into());
+        }
+    }
+    Ok((
         [("content-type", "text/plain; version=0.0.4")],
         state.metrics.render(),
     )
+        .into_response())
 }

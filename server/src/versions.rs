@@ -75,6 +75,8 @@ async fn save(
             "a version's name: 1 to {MAX_NAME} characters"
         )));
     }
+    atelier_shared::names::check(name)
+        .map_err(|why| AppError::BadRequest(format!("a version's name: {why}")))?;
     state.store.info(&id).await?.ok_or(AppError::NotFound)?;
     let saved = state.store.versions(&id).await?;
     if saved.iter().filter(|v| !v.auto).count() >= MAX_SAVED {
@@ -142,7 +144,17 @@ async fn picture(
         atelier_shared::svg::svg(&content, None).ok_or(AppError::NotFound)
     })
     .await?;
-    Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+    let disposition = format!("inline; filename=\"{id}-version-{v}.svg\"");
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, crate::api::SVG.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        svg,
+    )
+        .into_response();
+    crate::api::picture_policy(response.headers_mut());
+    Ok(response)
 }
 
 /// A version's elements as a yrs update the board's own reader reads

@@ -39,11 +39,30 @@ async fn board_page(Path(board): Path<String>) -> Result<Response, AppError> {
     Ok(shell())
 }
 
+/// What the app's pages may load: its own scripts, styles, images and
+/// websocket, WebAssembly, pictures drawn into `data:` and `blob:` URLs
+/// (the PNG export), inline style attributes (the board's geometry);
+/// nothing inline to run, no frames around it.
+const APP_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 fn shell() -> Response {
-    match Assets::get("index.html") {
+    let mut response = match Assets::get("index.html") {
         Some(file) => serve(file, "no-cache"),
         None => (StatusCode::INTERNAL_SERVER_ERROR, "index.html missing").into_response(),
-    }
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(APP_POLICY),
+    );
+    // A board's address carries its link until the app takes it out.
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
 }
 
 async fn asset(Path(path): Path<String>) -> Response {

@@ -78,9 +78,9 @@ pub fn markdown(content: &Content) -> String {
     let notes: HashMap<&str, &Element> = content.notes().map(|e| (e.id.as_str(), e)).collect();
     let mut out = String::new();
     let heading = if content.meta.title.is_empty() {
-        "Atelier"
+        "Atelier".to_owned()
     } else {
-        &content.meta.title
+        md(&content.meta.title)
     };
     out.push_str(&format!("# {heading}\n"));
     let personas = content.personas();
@@ -88,10 +88,14 @@ pub fn markdown(content: &Content) -> String {
         out.push_str("\n## Personas\n");
     }
     for (_, p) in &personas {
-        let name = if p.name.is_empty() { "?" } else { &p.name };
+        let name = if p.name.is_empty() {
+            "?".to_owned()
+        } else {
+            md(&p.name)
+        };
         out.push_str(&format!("\n### {name}"));
         if !p.nickname.is_empty() {
-            out.push_str(&format!(" — {}", p.nickname));
+            out.push_str(&format!(" — {}", md(&p.nickname)));
         }
         out.push('\n');
         let mut tags = Vec::new();
@@ -113,17 +117,17 @@ pub fn markdown(content: &Content) -> String {
             ));
         }
         if !p.role.is_empty() {
-            tags.insert(0, p.role.clone());
+            tags.insert(0, md(&p.role));
         }
         if !tags.is_empty() {
             out.push_str(&format!("\n*{}*\n", tags.join(" · ")));
         }
         if !p.quote.is_empty() {
-            out.push_str(&format!("\n> {}\n", p.quote));
+            out.push_str(&format!("\n> {}\n", md(&p.quote)));
         }
         if !p.objective.is_empty() {
             let label = title(("Objective", "Objectif"), lang);
-            out.push_str(&format!("\n**{label}:** {}\n", p.objective));
+            out.push_str(&format!("\n**{label}:** {}\n", md(&p.objective)));
         }
         for (key, names) in SECTIONS {
             let lines: Vec<_> = p
@@ -137,7 +141,7 @@ pub fn markdown(content: &Content) -> String {
             out.push_str(&format!("\n#### {}\n\n", title(names, lang)));
             for line in lines {
                 let evidence = evidence(&line.cites, &notes, &sources, fr);
-                out.push_str(&format!("- {}{evidence}\n", line.text.trim()));
+                out.push_str(&format!("- {}{evidence}\n", md(&line.text)));
             }
         }
     }
@@ -158,7 +162,7 @@ pub fn markdown(content: &Content) -> String {
             "Customer journey map"
         };
         out.push_str(&format!("\n## {heading} ({variant})\n\n"));
-        let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        let cell = md;
         out.push_str(&format!("| {} |", if fr { "Étape" } else { "Stage" }));
         for stage in &j.stages {
             let mot = if stage.mot { " ◆" } else { "" };
@@ -183,7 +187,7 @@ pub fn markdown(content: &Content) -> String {
                                     .and_then(|e| e.persona.as_ref())
                                     .map(|p| p.name.clone())
                                     .unwrap_or_default();
-                                format!("{name} ")
+                                format!("{} ", md(&name))
                             };
                             Some(format!("{who}{score:+}"))
                         })
@@ -218,7 +222,7 @@ pub fn markdown(content: &Content) -> String {
         .filter(|e| e.kind == Kind::Frame)
         .collect();
     for map in frames.iter().filter(|f| f.zone == "empathy-map") {
-        out.push_str(&format!("\n## {}\n", map.text));
+        out.push_str(&format!("\n## {}\n", md(&map.text)));
         for zone in frames.iter().filter(|z| {
             z.parent.as_deref() == Some(map.id.as_str()) && z.zone.starts_with("empathy-map/")
         }) {
@@ -226,18 +230,18 @@ pub fn markdown(content: &Content) -> String {
                 .notes()
                 .filter(|n| n.parent.as_deref() == Some(zone.id.as_str()))
                 .collect();
-            out.push_str(&format!("\n### {}\n\n", zone.text));
+            out.push_str(&format!("\n### {}\n\n", md(&zone.text)));
             if inside.is_empty() {
                 out.push_str(if fr { "_(vide)_\n" } else { "_(empty)_\n" });
             }
             for note in inside {
-                let text = note.text.trim().replace('\n', " ");
+                let text = md(&note.text);
                 let quoted = if note.source.origin == Some(crate::Origin::Verbatim) {
                     format!("« {text} »")
                 } else {
                     text
                 };
-                let code = note.source.label();
+                let code = md(&note.source.label());
                 // An item summing up what was said shows its evidence.
                 let evidence = if note.source.is_empty() {
                     evidence(&note.cites, &notes, &sources, fr)
@@ -250,6 +254,27 @@ pub fn markdown(content: &Content) -> String {
                     out.push_str(&format!("- {quoted} ({code})\n"));
                 }
             }
+        }
+    }
+    out
+}
+
+/// Text someone wrote, as Markdown that says it and nothing more: on one
+/// line (a line break cannot start a heading or a list), and every mark
+/// that opens HTML, an entity, a link or image, emphasis, code, a table
+/// cell or a heading backslash-escaped (CommonMark takes an escaped mark
+/// literally). Always written after a prefix (`- `, `> `, `### `), so what
+/// only counts at the start of a line cannot count.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '!' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
         }
     }
     out
@@ -272,10 +297,10 @@ fn evidence(
         };
         return format!(" _({flag})_");
     }
-    let mut codes: Vec<&str> = cites
+    let mut codes: Vec<String> = cites
         .iter()
         .filter_map(|id| notes.get(id.as_str()))
-        .map(|n| n.source.interviewee.as_str())
+        .map(|n| md(&n.source.interviewee))
         .filter(|c| !c.is_empty())
         .collect();
     codes.sort_unstable();
@@ -645,6 +670,32 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("| **Emotions** | +1 | Julie -2 |  |"), "{md}");
+    }
+
+    #[test]
+    fn the_markdown_report_says_what_was_written_and_nothing_more() {
+        let (doc, board) = board();
+        let mut content = Content::read(&board, &doc.transact());
+        let julie = content
+            .elements
+            .iter_mut()
+            .find_map(|e| e.persona.as_mut())
+            .unwrap();
+        julie.name = "<img src=x onerror=alert(1)>".into();
+        julie.quote = "fine\n# Injected heading\n<script>alert(1)</script>".into();
+        julie.objective = "[click](javascript:alert(1)) **bold** | cell".into();
+        let md = markdown(&content);
+        // Every `<` is escaped: no tag reaches a renderer.
+        let raw_tags = md
+            .match_indices('<')
+            .filter(|(i, _)| !md[..*i].ends_with('\\'));
+        assert_eq!(raw_tags.count(), 0, "{md}");
+        assert!(!md.contains("\n# Injected"), "{md}");
+        assert!(
+            md.contains("\\[click\\](javascript:alert(1)) \\*\\*bold\\*\\* \\| cell"),
+            "{md}"
+        );
+        assert!(md.contains("### \\<img src=x onerror=alert(1)\\>"), "{md}");
     }
 
     #[test]

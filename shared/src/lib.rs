@@ -35,6 +35,7 @@ pub mod history;
 pub mod import;
 mod interview;
 pub mod journey;
+pub mod names;
 pub mod persona;
 pub mod protocol;
 pub mod script;

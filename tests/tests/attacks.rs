@@ -755,3 +755,149 @@ async fn raw_get(addr: std::net::SocketAddr, path: &str) -> u16 {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0)
 }
+
+/// The smaller holes, each closed: pictures and pages say what they are
+/// and what they may load, the admin token does not make boards by opening
+/// them, board creation is rate-limited per address (or the admin's
+/// alone), titles and names hold no invisible marks, `/metrics` can be
+/// closed, and a frame over the size limit closes with 1009.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_smaller_holes_are_closed() {
+    const ADMIN: &str = "the-admin-token-of-this-test";
+    const METRICS: &str = "the-metrics-token-of-this-test";
+    let server = TestServer::spawn(&[
+        "--admin-token",
+        ADMIN,
+        "--metrics-token",
+        METRICS,
+        "--create-rate",
+        "5",
+        "--max-frame-bytes",
+        "65536",
+    ])
+    .await;
+    // Headers: the app page, an exported and a version's picture.
+    let head = server.raw_head("/").await;
+    assert!(
+        head.contains("content-security-policy: default-src 'self'"),
+        "{head}"
+    );
+    assert!(
+        head.contains("script-src 'self' 'wasm-unsafe-eval'"),
+        "{head}"
+    );
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+    assert!(head.contains("referrer-policy: no-referrer"), "{head}");
+    let (fac, ed) = honest(&server, "pictures").await;
+    fac.put_note("n", "<script>alert(1)</script>").await;
+    assert!(eventually(WAIT, || ed.note_text("n").is_some()).await);
+    let token = server.token("pictures", Role::Viewer);
+    let head = server
+        .raw_head(&format!("/api/boards/pictures/export/board.svg?t={token}"))
+        .await;
+    assert!(
+        head.contains("content-security-policy: default-src 'none'"),
+        "{head}"
+    );
+    assert!(head.contains("sandbox"), "{head}");
+    assert!(head.contains("content-disposition: attachment"), "{head}");
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+    let editor = server.token("pictures", Role::Editor);
+    let (status, body) = server
+        .request_with(
+            &editor,
+            "POST",
+            "/api/boards/pictures/versions",
+            Some(r#"{"name":"before"}"#),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let version: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let head = server
+        .raw_head(&format!(
+            "/api/boards/pictures/versions/{}/board.svg?t={token}",
+            version["id"]
+        ))
+        .await;
+    assert!(head.contains("content-disposition: inline"), "{head}");
+    assert!(head.contains("sandbox"), "{head}");
+    // Names that hide what they say.
+    for bad in ["invoice\u{202E}fdp.exe", "ad\u{200B}min"] {
+        let body = serde_json::json!({ "name": bad }).to_string();
+        let (status, _) = server
+            .request_with(
+                &editor,
+                "POST",
+                "/api/boards/pictures/versions",
+                Some(&body),
+            )
+            .await;
+        assert_eq!(status, 400, "{bad:?} as a version's name");
+        let body = serde_json::json!({ "title": bad }).to_string();
+        let (status, _) = server.request("POST", "/api/boards", Some(&body)).await;
+        assert_eq!(status, 400, "{bad:?} as a title");
+    }
+    // The admin opens what exists, and makes nothing by opening.
+    let admin_ws = |board: &str| format!("ws://{}/ws/{board}?t={ADMIN}", server.addr);
+    match tokio_tungstenite::connect_async(admin_ws("never-made")).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 404),
+        other => panic!(
+            "the admin opened a board that does not exist: {:?}",
+            other.map(|_| ())
+        ),
+    }
+    let (status, _) = server
+        .request_with(ADMIN, "GET", "/api/boards/never-made", None)
+        .await;
+    assert_eq!(status, 404, "a board was made by opening it");
+    // Creation: 5 a minute from one address (the two refused titles above
+    // were two of them); the admin is not counted.
+    let mut statuses = Vec::new();
+    for i in 0..5 {
+        let body = serde_json::json!({ "title": format!("board {i}") }).to_string();
+        statuses.push(server.request("POST", "/api/boards", Some(&body)).await.0);
+    }
+    assert_eq!(statuses, [201, 201, 201, 429, 429]);
+    let (status, _) = server
+        .request_with(ADMIN, "POST", "/api/boards", Some(r#"{"title":"admin's"}"#))
+        .await;
+    assert_eq!(status, 201);
+    // Metrics behind their token; counters only go up.
+    assert_eq!(server.get("/metrics").await.0, 401);
+    let (status, first) = server.request_with(METRICS, "GET", "/metrics", None).await;
+    assert_eq!(status, 200);
+    let (_, second) = server.request_with(METRICS, "GET", "/metrics", None).await;
+    let counters = |text: &str| -> Vec<(String, f64)> {
+        let kinds: std::collections::HashMap<&str, &str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# TYPE "))
+            .filter_map(|l| l.split_once(' '))
+            .collect();
+        text.lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once(' '))
+            .filter(|(name, _)| kinds.get(name) == Some(&"counter"))
+            .map(|(name, value)| (name.to_owned(), value.parse().unwrap()))
+            .collect()
+    };
+    for ((name, a), (_, b)) in counters(&first).into_iter().zip(counters(&second)) {
+        assert!(b >= a, "{name} went down: {a} then {b}");
+    }
+    // A frame over the limit closes with 1009.
+    let mut big = YClient::connect(&server.ws("pictures")).await.unwrap();
+    big.synced().await;
+    big.send_raw(protocol::update(vec![0; 200 * 1024])).await;
+    assert_eq!(big.ended(WAIT).await, Some(Ended::Closed(1009)));
+    still_fine(&server, &fac, &ed, "after-small-holes").await;
+    drop((fac, ed));
+    server.stop().await;
+    // An instance where only the admin makes boards.
+    let closed = TestServer::spawn(&["--admin-token", ADMIN, "--create-boards", "admin"]).await;
+    let (status, _) = closed.request("POST", "/api/boards", Some("{}")).await;
+    assert_eq!(status, 403);
+    let (status, _) = closed
+        .request_with(ADMIN, "POST", "/api/boards", Some("{}"))
+        .await;
+    assert_eq!(status, 201);
+    closed.stop().await;
+}

@@ -136,6 +136,8 @@ pub(super) enum Refusal {
     TooManyClients,
     TooBig,
     NotJson,
+    /// A name with control characters or invisible marks.
+    Disguised,
 }
 
 impl Owners {
@@ -190,15 +192,27 @@ impl Owners {
     }
 }
 
-/// A state is a JSON object, or null (the client is gone), and small.
+/// A state is a JSON object, or null (the client is gone), and small; the
+/// name it shows (`user.name`, as y-websocket clients set it, or `name`)
+/// holds no invisible marks.
 fn check_state(json: &str) -> Result<(), Refusal> {
     if json.len() > MAX_STATE {
         return Err(Refusal::TooBig);
     }
-    match serde_json::from_str::<serde_json::Value>(json) {
-        Ok(serde_json::Value::Object(_) | serde_json::Value::Null) => Ok(()),
-        _ => Err(Refusal::NotJson),
+    let state = match serde_json::from_str::<serde_json::Value>(json) {
+        Ok(serde_json::Value::Null) => return Ok(()),
+        Ok(state @ serde_json::Value::Object(_)) => state,
+        _ => return Err(Refusal::NotJson),
+    };
+    let names = [&state["name"], &state["user"]["name"]];
+    let disguised = names
+        .iter()
+        .filter_map(|name| name.as_str())
+        .any(|name| atelier_shared::names::check(name).is_err());
+    if disguised {
+        return Err(Refusal::Disguised);
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -255,14 +269,22 @@ mod tests {
         let mut owners = Owners::default();
         let mut a = PeerPresence::default();
         let big = format!(r#"{{"name":"{}"}}"#, "x".repeat(MAX_STATE));
+        let disguised = r#"{"user":{"name":"ad\u202emin"}}"#;
         let (kept, refused) = owners.filter(
             1,
             EDITOR,
             &mut a,
-            update(&[(1, "not json"), (2, "[1,2]"), (3, &big), (4, "null")]),
+            update(&[
+                (1, "not json"),
+                (2, "[1,2]"),
+                (3, &big),
+                (4, "null"),
+                (5, disguised),
+            ]),
         );
         assert_eq!(kept.clients.len(), 1, "null (gone) is fine");
-        assert_eq!(refused.len(), 3);
+        assert_eq!(refused.len(), 4);
+        assert!(refused.contains(&Refusal::Disguised));
         let many: Vec<(u64, &str)> = (10..20).map(|c| (c, "{}")).collect();
         let (kept, refused) = owners.filter(1, EDITOR, &mut a, update(&many));
         assert_eq!(kept.clients.len(), MAX_CLIENTS - 1);
