@@ -115,6 +115,16 @@ fn refusal(status: u16, reason: &str) -> impl IntoView {
             tr("This board does not exist", "Ce tableau n'existe pas"),
             tr("It may have been deleted.", "Il a peut-être été supprimé."),
         ),
+        500 if reason.contains("cannot be read") => (
+            tr(
+                "This board cannot be opened",
+                "Ce tableau ne peut pas être ouvert",
+            ),
+            tr(
+                "Its saved data could not be read. Nothing was changed or deleted: the person who runs this server can restore it from a backup.",
+                "Ses données enregistrées n'ont pas pu être lues. Rien n'a été modifié ni supprimé : la personne qui gère ce serveur peut le restaurer depuis une sauvegarde.",
+            ),
+        ),
         _ => (
             tr(
                 "The board could not be opened",
@@ -247,6 +257,9 @@ fn LiveBoard(id: String, name: String, color: String, role: String) -> impl Into
                 </div>
             </header>
             <Board live=live.clone() author=name.clone() title=set_title read_only=read_only facilitator=facilitator/>
+            {move || (status.get() == sync::Status::Unreadable).then(|| view! {
+                <div class="refusal-cover">{refusal(500, "cannot be read")}</div>
+            })}
         </div>
     }
 }

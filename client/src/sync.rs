@@ -47,6 +47,9 @@ pub enum Status {
     Offline,
     /// The link was revoked or the board deleted while connected.
     Refused,
+    /// The board's saved data cannot be read on the server (it is kept,
+    /// unchanged, for whoever runs the server).
+    Unreadable,
 }
 
 impl Status {
@@ -59,6 +62,7 @@ impl Status {
             Status::Saved => "saved",
             Status::Offline => "offline",
             Status::Refused => "refused",
+            Status::Unreadable => "unreadable",
         }
     }
 
@@ -78,6 +82,10 @@ impl Status {
             Status::Refused => crate::tr(
                 "This link no longer opens the board",
                 "Ce lien n'ouvre plus le tableau",
+            ),
+            Status::Unreadable => crate::tr(
+                "This board's saved data cannot be read",
+                "Les données enregistrées de ce tableau sont illisibles",
             ),
         }
     }
@@ -119,6 +127,8 @@ struct State {
     /// The server closed for good: the link was revoked or the board
     /// deleted. No more reconnecting.
     refused: bool,
+    /// The server cannot read the board's saved data (close code 4500).
+    unreadable: bool,
     board: String,
     /// Local changes made so far, and how many of them are known stored.
     local_seq: u64,
@@ -140,6 +150,7 @@ struct State {
 impl State {
     fn publish_status(&self) {
         let status = match (self.connected, self.synced) {
+            _ if self.unreadable => Status::Unreadable,
             _ if self.refused => Status::Refused,
             (false, _) if self.attempts == 0 => Status::Connecting,
             (false, _) => Status::Offline,
@@ -217,6 +228,7 @@ pub fn connect(doc: Doc, board: &str, name: &str, color: &str) -> Live {
             connected: false,
             synced: false,
             refused: false,
+            unreadable: false,
             board: board.to_owned(),
             local_seq: 0,
             saved_seq: 0,
@@ -584,8 +596,10 @@ fn handlers() -> Handlers {
                 let state = state.as_mut()?;
                 state.connected = false;
                 state.attempts += 1;
-                // 4403: the link was revoked; 4404: the board was deleted.
-                state.refused |= matches!(event.code(), 4403 | 4404);
+                // 4403: the link was revoked; 4404: the board was deleted;
+                // 4500: its saved data cannot be read.
+                state.refused |= matches!(event.code(), 4403 | 4404 | 4500);
+                state.unreadable |= event.code() == 4500;
                 state.publish_status();
                 // Everyone else is gone from our view until we are back (the
                 // server sends the states it knows again on reconnect; one

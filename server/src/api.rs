@@ -471,6 +471,9 @@ async fn read(
 ) -> Result<Json<BoardView>, AppError> {
     let id: BoardId = id.parse()?;
     let grant = authorize(&state, &id, &headers, query.t.as_deref()).await?;
+    if state.rooms.is_unreadable(&id) {
+        return Err(crate::rooms::RoomError::Unreadable.into());
+    }
     info(&state, &id, grant).await
 }
 

@@ -111,14 +111,20 @@ impl Browser {
 
     /// Answers the board's name prompt and waits until the board is synced.
     pub async fn give_name(&self, name: &str) -> Result<()> {
-        let c = &self.client;
+        self.give_name_only(name).await?;
+        self.wait_for(".board-shell[data-sync='saved']").await?;
+        Ok(())
+    }
+
+    /// Answers the board's name prompt.
+    pub async fn give_name_only(&self, name: &str) -> Result<()> {
         let field = self.wait_for("input[name='name']").await?;
         field.send_keys(name).await?;
-        c.find(Locator::Css(".prompt button[type='submit']"))
+        self.client
+            .find(Locator::Css(".prompt button[type='submit']"))
             .await?
             .click()
             .await?;
-        self.wait_for(".board-shell[data-sync='saved']").await?;
         Ok(())
     }
 

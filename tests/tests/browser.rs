@@ -89,3 +89,69 @@ async fn the_board_page_starts_connects_and_follows_the_document() {
     server.stop().await;
     checks.unwrap();
 }
+
+/// A board whose saved data the server cannot read: whoever opens it is
+/// told so, in a page of its own (at once when the connection is refused
+/// with 4500, and on the next visit before anything loads), and nothing
+/// keeps trying behind it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_board_says_so_in_the_browser() {
+    let dir = atelier_tests::temp_dir("unreadable");
+    let config = || Config {
+        compact_after: 5,
+        ..Config::default()
+    };
+    let server = TestServer::start_in(&dir, config()).await;
+    let id = server.new_board("Sinistres").await;
+    let mut bot = YClient::connect(&server.ws(&id)).await.unwrap();
+    bot.synced().await;
+    for i in 0..10 {
+        bot.put_note(&format!("n{i}"), "a note").await;
+    }
+    let mut witness = YClient::connect(&server.ws(&id)).await.unwrap();
+    witness.synced().await;
+    assert!(
+        eventually(Duration::from_secs(10), || witness
+            .note_text("n9")
+            .is_some())
+        .await
+    );
+    drop((bot, witness));
+    server.stop().await;
+    {
+        let conn = rusqlite::Connection::open(dir.join("atelier.db")).unwrap();
+        let changed = conn
+            .execute(
+                "UPDATE snapshots SET data = x'ffffffffffffffff' WHERE board = ?1",
+                [&id],
+            )
+            .unwrap();
+        assert_eq!(changed, 1, "the board was compacted");
+    }
+    let server = TestServer::start_in(&dir, config()).await;
+    let browser = Browser::start().await.expect("browser");
+    let checks = async {
+        let c = &browser.client;
+        c.goto(&server.board_url(&id)).await?;
+        browser.give_name_only("Camille").await?;
+        let cover = browser.wait_for(".refusal-cover h1").await?.text().await?;
+        anyhow::ensure!(cover == "This board cannot be opened", "{cover}");
+        browser.screenshot("board-unreadable").await?;
+        c.refresh().await?;
+        let page = browser
+            .wait_for(".empty-page.refused[data-status='500'] h1")
+            .await?
+            .text()
+            .await?;
+        anyhow::ensure!(page == "This board cannot be opened", "{page}");
+        anyhow::ensure!(
+            c.find(Locator::Css(".board-shell")).await.is_err(),
+            "the board loaded behind the page"
+        );
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    browser.close().await;
+    server.stop().await;
+    checks.unwrap();
+}
