@@ -282,6 +282,11 @@ pub(crate) struct Room {
     pending: Pending,
     /// SyncStep1 waiting for the server's outgoing bytes to make room.
     deferred: std::collections::VecDeque<(PeerId, StateVector)>,
+    /// yrs panicked applying an update: the document in memory may be half
+    /// changed. The batch stops there, what it changed before is stored,
+    /// and the document is loaded afresh from the store before anything
+    /// else reads it; only the update's sender is disconnected.
+    poisoned: bool,
     /// Who holds which awareness client id.
     owners: Owners,
     /// When awareness held back (a peer over its rate) may next go out.
@@ -402,6 +407,7 @@ impl Room {
             answers: Answers::default(),
             pending: Pending::default(),
             deferred: Default::default(),
+            poisoned: false,
             owners: Owners::default(),
             presence_due: None,
             deleting: None,
@@ -486,6 +492,7 @@ impl Room {
                 error!(board = %self.id, ?err, "storing updates failed; disconnecting everyone to resync");
                 return Exit::Failed;
             }
+
             if self.deleting.is_some() {
                 return Exit::Deleted;
             }
@@ -536,6 +543,9 @@ impl Room {
         let mut out = Outbox::default();
         let mut title_acks = Vec::new();
         for msg in batch {
+            if self.poisoned {
+                break;
+            }
             match msg {
                 RoomMsg::Join {
                     peer,
@@ -546,7 +556,7 @@ impl Room {
                 } => self.join(peer, grant, tx, close, joined, &mut out),
                 RoomMsg::Frame { peer, messages } => {
                     for message in messages {
-                        if !self.peers.contains_key(&peer) {
+                        if !self.peers.contains_key(&peer) || self.poisoned {
                             break; // kicked earlier in this batch
                         }
                         self.handle(peer, message, &mut out);
@@ -608,6 +618,12 @@ impl Room {
                     return Err(err);
                 }
             }
+        }
+        // What came before the update that broke the document is stored:
+        // the document is read back from the store, whole.
+        if std::mem::take(&mut self.poisoned) {
+            error!(board = %self.id, "an update broke the document in memory: reloading it");
+            self.reload().await?;
         }
         for (done, title) in title_acks {
             let _ = done.send(self.rooms.store.set_title(&self.id, &title).await);
@@ -918,6 +934,26 @@ impl Room {
         self.facilitation_changed = true;
     }
 
+    /// Replaces the document in memory by the stored one (after an update
+    /// broke it), keeping everyone's awareness; what was built on the old
+    /// document (answers, the lock guard, what was pending) goes with it.
+    async fn reload(&mut self) -> Result<(), StoreError> {
+        let stored = self.rooms.store.load(&self.id).await?;
+        let doc = crate::store::doc_of(&self.id, &stored)?;
+        let mut awareness = Awareness::new(doc.clone());
+        if let Ok(states) = self.awareness.update() {
+            let _ = awareness.apply_update(states);
+        }
+        self.board = Board::new(&doc);
+        self.awareness = awareness;
+        self.locks = None;
+        self.answers = Answers::default();
+        self.pending = Pending::default();
+        self.last_seq = stored.last_seq;
+        self.log_len = stored.updates.len();
+        Ok(())
+    }
+
     /// Answers `peer`'s SyncStep1 with what it lacks, from the shared
     /// encoding of the board when it lacks part of that. Every SyncStep1 is
     /// answered, in order, but a peer has one answer on its way at a time
@@ -1086,17 +1122,34 @@ impl Room {
         let update = Update::decode_v1(bytes).map_err(|e| e.to_string())?;
         let doc = self.awareness.doc().clone();
         let guarded = author != Role::Facilitator && !self.facilitation.shown.locked.is_empty();
-        let (changed, undone) = if guarded {
-            let board = &self.board;
-            self.locks
-                .get_or_insert_with(|| crate::locks::LockGuard::new(&doc, board))
-                .apply(&doc, update, &self.facilitation.shown.locked)?
-        } else {
-            let mut txn = doc.transact_mut();
-            txn.apply_update(update).map_err(|e| e.to_string())?;
-            let changed = txn.encode_update_v1();
-            // An update with no block and no deletion encodes as [0, 0].
-            ((changed != [0, 0]).then_some(changed), false)
+        // yrs can panic on crafted updates it decodes fine (fuzzing found
+        // an integration that subtracts past zero): the panic stays here,
+        // and the document, which it may have left half done, is dropped
+        // with the room (see `poisoned`).
+        let (board, locks, locked) = (
+            &self.board,
+            &mut self.locks,
+            &self.facilitation.shown.locked,
+        );
+        let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if guarded {
+                locks
+                    .get_or_insert_with(|| crate::locks::LockGuard::new(&doc, board))
+                    .apply(&doc, update, locked)
+            } else {
+                let mut txn = doc.transact_mut();
+                txn.apply_update(update).map_err(|e| e.to_string())?;
+                let changed = txn.encode_update_v1();
+                // An update with no block and no deletion encodes as [0, 0].
+                Ok(((changed != [0, 0]).then_some(changed), false))
+            }
+        }));
+        let (changed, undone) = match applied {
+            Ok(applied) => applied?,
+            Err(_) => {
+                self.poisoned = true;
+                return Err("an update that breaks the document's integration".into());
+            }
         };
         let holds_pending = doc.transact().has_missing_updates();
         let max_pending = self.rooms.config.max_pending_bytes;

@@ -119,9 +119,10 @@ pub trait Store: Send + Sync + 'static {
 
 /// The document of board `id` as stored: the snapshot, then the updates.
 /// Every stored item is checked and decoded before it is applied; one that
-/// does not read makes the whole board [`StoreError::Unreadable`] (a board
-/// served without part of its history would be compacted over it).
-pub(crate) fn doc_of(id: &BoardId, stored: &StoredDoc) -> Result<yrs::Doc, StoreError> {
+/// does not read, or that yrs cannot integrate (a panic, contained here),
+/// makes the whole board [`StoreError::Unreadable`] (a board served without
+/// part of its history would be compacted over it).
+pub fn doc_of(id: &BoardId, stored: &StoredDoc) -> Result<yrs::Doc, StoreError> {
     use yrs::updates::decoder::Decode;
     use yrs::{Transact, Update};
     let doc = yrs::Doc::new();
@@ -142,7 +143,12 @@ pub(crate) fn doc_of(id: &BoardId, stored: &StoredDoc) -> Result<yrs::Doc, Store
             let applied = atelier_shared::protocol::check_update_v1(bytes)
                 .map_err(|e| e.to_string())
                 .and_then(|()| Update::decode_v1(bytes).map_err(|e| e.to_string()))
-                .and_then(|u| txn.apply_update(u).map_err(|e| e.to_string()));
+                .and_then(|u| {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        txn.apply_update(u).map_err(|e| e.to_string())
+                    }))
+                    .unwrap_or_else(|_| Err("yrs could not integrate it".into()))
+                });
             if let Err(why) = applied {
                 return Err(StoreError::Unreadable {
                     board: id.to_string(),

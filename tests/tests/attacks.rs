@@ -901,3 +901,42 @@ async fn the_smaller_holes_are_closed() {
     assert_eq!(status, 201);
     closed.stop().await;
 }
+
+/// An update yrs decodes but cannot integrate (fuzzing found a sequence
+/// that makes its integration subtract past zero, a panic): the room
+/// contains it, stores what came before, reads the board back from the
+/// store, and disconnects the sender alone (1007). The others go on
+/// editing together, on the same connections.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_that_breaks_yrs_costs_only_its_sender() {
+    use yrs::updates::encoder::Encode;
+    let found = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/corpus/frame/regression-yrs-integration-panic"),
+    )
+    .unwrap();
+    let messages = protocol::decode_frame(&found).unwrap();
+    let mut server = TestServer::spawn(&[]).await;
+    let (fac, ed) = honest(&server, "poison").await;
+    fac.put_note("before", "written before").await;
+    assert!(eventually(WAIT, || ed.note_text("before").is_some()).await);
+    let mut attacker = YClient::connect(&server.ws_as("poison", Role::Editor))
+        .await
+        .unwrap();
+    attacker.synced().await;
+    for message in messages {
+        attacker.send_raw(message.encode_v1()).await;
+        if !attacker.is_open() {
+            break;
+        }
+    }
+    assert_eq!(attacker.ended(WAIT).await, Some(Ended::Closed(1007)));
+    assert!(server.alive());
+    still_fine(&server, &fac, &ed, "after-poison").await;
+    let mut late = YClient::connect(&server.ws("poison")).await.unwrap();
+    late.synced().await;
+    for id in ["before", "after-poison"] {
+        assert!(late.note_text(id).is_some(), "{id} is not on the board");
+    }
+    server.stop().await;
+}

@@ -8,6 +8,11 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+mod fuzz;
+
+/// Seconds each fuzz target runs in `cargo xtask test`.
+const FUZZ_IN_TEST: u64 = 15;
+
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
@@ -17,6 +22,8 @@ usage: cargo xtask <command>
                   formatting, clippy, unit, integration, interop and
                   browser tests
   web             build the web app into target/web only
+  fuzz [SECONDS]  fuzz everything read from the wire, files and the disk
+                  (libFuzzer), each target for SECONDS (default 60)
 ";
 
 fn main() -> Result<()> {
@@ -29,6 +36,10 @@ fn main() -> Result<()> {
         "run" => run(&root, &rest),
         "test" => test(&root),
         "web" => build_web(&root),
+        "fuzz" => {
+            let seconds = rest.first().map(|s| s.parse()).transpose()?;
+            fuzz::run(&root, seconds.unwrap_or(60))
+        }
         "" | "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())
@@ -60,6 +71,7 @@ fn run(root: &Path, args: &[String]) -> Result<()> {
 fn test(root: &Path) -> Result<()> {
     step("checking formatting");
     cargo(&["fmt", "--all", "--check"])?;
+    fuzz::check_format(root)?;
     build_web(root)?;
     ensure_browser()?;
     ensure_npm_packages(&root.join("tests/js"))?;
@@ -86,7 +98,8 @@ fn test(root: &Path) -> Result<()> {
         "warnings",
     ])?;
     step("the test suite");
-    test_suite()
+    test_suite()?;
+    fuzz::run(root, FUZZ_IN_TEST)
 }
 
 /// Runs `cargo test`, echoing its output, and ends with one line that sums

@@ -20,12 +20,20 @@ pub const MAX_DEPTH: usize = 64;
 pub enum CheckError {
     #[error("message cut short")]
     Truncated,
+    #[error("a message's payload is cut short")]
+    Payload,
     #[error("a count of {declared} with only {left} bytes left")]
     Count { declared: u64, left: usize },
     #[error("a number longer than 64 bits")]
     Overflow,
     #[error("values nested deeper than {MAX_DEPTH}")]
     TooDeep,
+    #[error("a client id of more than 53 bits")]
+    ClientId,
+    #[error("clocks beyond 32 bits")]
+    Clock,
+    #[error("a client's blocks in two places of one update")]
+    Repeated,
     #[error("unknown {0} tag {1}")]
     Unknown(&'static str, u8),
 }
@@ -99,6 +107,32 @@ impl<'a> Reader<'a> {
         Err(CheckError::Overflow)
     }
 
+    /// A client id: Yjs' are 53-bit numbers (JavaScript's safe integers);
+    /// yrs keeps only 53 bits, so a longer one would pass for another
+    /// client.
+    fn client(&mut self) -> Result<u64, CheckError> {
+        let id = self.var()?;
+        if id >> 53 != 0 {
+            return Err(CheckError::ClientId);
+        }
+        Ok(id)
+    }
+
+    /// A clock (or a length of clocks): yrs counts them in 32 bits.
+    fn clock(&mut self) -> Result<u64, CheckError> {
+        let clock = self.var()?;
+        if clock > u64::from(u32::MAX) {
+            return Err(CheckError::Clock);
+        }
+        Ok(clock)
+    }
+
+    /// An id: a client and a clock.
+    fn id(&mut self) -> Result<(), CheckError> {
+        self.client()?;
+        self.clock().map(drop)
+    }
+
     /// A count of items of at least `min` bytes each, checked against what
     /// is left.
     fn count(&mut self, min: usize) -> Result<u64, CheckError> {
@@ -138,15 +172,23 @@ pub fn check_frame(frame: &[u8]) -> Result<(), CheckError> {
 }
 
 fn message(r: &mut Reader) -> Result<(), CheckError> {
+    // A payload whole in the frame but cut short inside is malformed, not
+    // the frame's end.
+    let inner = |checked: Result<(), CheckError>| {
+        checked.map_err(|e| match e {
+            CheckError::Truncated => CheckError::Payload,
+            other => other,
+        })
+    };
     match r.var()? {
         // Sync
         0 => match r.var()? {
-            0 => check_state_vector(r.buf()?),
-            1 | 2 => check_update_v1(r.buf()?),
+            0 => inner(check_state_vector(r.buf()?)),
+            1 | 2 => inner(check_update_v1(r.buf()?)),
             other => Err(CheckError::Unknown("sync message", other as u8)),
         },
         // Awareness
-        1 => check_awareness(r.buf()?),
+        1 => inner(check_awareness(r.buf()?)),
         // Auth: a reason, and its text when permission is denied.
         2 => {
             if r.var()? == 0 {
@@ -167,8 +209,7 @@ pub fn check_state_vector(bytes: &[u8]) -> Result<(), CheckError> {
     let mut r = Reader::new(bytes);
     let n = r.count(2)?;
     for _ in 0..n {
-        r.var()?;
-        r.var()?;
+        r.id()?;
     }
     Ok(())
 }
@@ -178,8 +219,7 @@ pub fn check_awareness(bytes: &[u8]) -> Result<(), CheckError> {
     let mut r = Reader::new(bytes);
     let n = r.count(3)?;
     for _ in 0..n {
-        r.var()?;
-        r.var()?;
+        r.id()?;
         r.buf()?;
     }
     Ok(())
@@ -189,12 +229,23 @@ pub fn check_awareness(bytes: &[u8]) -> Result<(), CheckError> {
 pub fn check_update_v1(bytes: &[u8]) -> Result<(), CheckError> {
     let mut r = Reader::new(bytes);
     let clients = r.count(3)?;
+    // Yjs writes each client's blocks once, in order; yrs would queue a
+    // second run behind the first, out of order, which its integration
+    // does not survive. (At most a third of the bytes: bounded.)
+    let mut seen = std::collections::HashSet::new();
     for _ in 0..clients {
         let blocks = r.count(2)?;
-        r.var()?; // client
-        r.var()?; // clock
+        if !seen.insert(r.client()?) {
+            return Err(CheckError::Repeated);
+        }
+        // yrs adds each block's length to the clock (in 32 bits): the sum
+        // of what the blocks may be must fit.
+        let mut clock = r.clock()?;
         for _ in 0..blocks {
-            block(&mut r)?;
+            clock += block(&mut r)?;
+            if clock > u64::from(u32::MAX) {
+                return Err(CheckError::Clock);
+            }
         }
     }
     delete_set(&mut r)
@@ -204,31 +255,26 @@ const HAS_ORIGIN: u8 = 0b1000_0000;
 const HAS_RIGHT_ORIGIN: u8 = 0b0100_0000;
 const HAS_PARENT_SUB: u8 = 0b0010_0000;
 
-fn block(r: &mut Reader) -> Result<(), CheckError> {
+/// One block: at most how many clocks it takes.
+fn block(r: &mut Reader) -> Result<u64, CheckError> {
     let info = r.u8()?;
     match info & 0b1_1111 {
         // GC and skip: a length.
-        0 | 10 => {
-            r.var()?;
-            return Ok(());
-        }
+        0 | 10 => return r.clock(),
         _ => {}
     }
     if info & HAS_ORIGIN != 0 {
-        r.var()?;
-        r.var()?;
+        r.id()?;
     }
     if info & HAS_RIGHT_ORIGIN != 0 {
-        r.var()?;
-        r.var()?;
+        r.id()?;
     }
     if info & (HAS_ORIGIN | HAS_RIGHT_ORIGIN) == 0 {
         // The parent: a root type's name, or an item's id.
         if r.var()? == 1 {
             r.buf()?;
         } else {
-            r.var()?;
-            r.var()?;
+            r.id()?;
         }
         if info & HAS_PARENT_SUB != 0 {
             r.buf()?;
@@ -237,29 +283,33 @@ fn block(r: &mut Reader) -> Result<(), CheckError> {
     content(r, info)
 }
 
-fn content(r: &mut Reader, info: u8) -> Result<(), CheckError> {
+/// An item's content: at most how many clocks it takes (a string's
+/// length in UTF-16 units is at most its length in bytes).
+fn content(r: &mut Reader, info: u8) -> Result<u64, CheckError> {
     match info & 0b1111 {
         // Deleted: a length.
-        1 => r.var().map(drop),
+        1 => r.clock(),
         // JSON: yrs reads one string more than the count it declares.
         2 => {
             let n = r.count(1)?;
             for _ in 0..=n {
                 r.buf()?;
             }
-            Ok(())
+            Ok(n + 1)
         }
-        // Binary, string, embed (JSON text).
-        3..=5 => r.buf().map(drop),
+        // A string.
+        4 => r.buf().map(|s| s.len() as u64),
+        // Binary, embed (JSON text).
+        3 | 5 => r.buf().map(|_| 1),
         // Format: key and JSON value.
         6 => {
             r.buf()?;
-            r.buf().map(drop)
+            r.buf().map(|_| 1)
         }
         // A shared type: its type ref, and an XML element's name.
         7 => match r.u8()? {
-            3 => r.buf().map(drop),
-            0..=6 | 9 | 15 => Ok(()),
+            3 => r.buf().map(|_| 1),
+            0..=6 | 9 | 15 => Ok(1),
             other => Err(CheckError::Unknown("type ref", other)),
         },
         // Any values.
@@ -268,12 +318,12 @@ fn content(r: &mut Reader, info: u8) -> Result<(), CheckError> {
             for _ in 0..n {
                 any(r, 0)?;
             }
-            Ok(())
+            Ok(n)
         }
         // A sub-document: its guid and options.
         9 => {
             r.buf()?;
-            any(r, 0)
+            any(r, 0).map(|()| 1)
         }
         other => Err(CheckError::Unknown("content", other)),
     }
@@ -312,11 +362,13 @@ fn any(r: &mut Reader, depth: usize) -> Result<(), CheckError> {
 fn delete_set(r: &mut Reader) -> Result<(), CheckError> {
     let clients = r.count(2)?;
     for _ in 0..clients {
-        r.var()?;
+        r.client()?;
         let ranges = r.count(2)?;
         for _ in 0..ranges {
-            r.var()?;
-            r.var()?;
+            // yrs adds the length to the clock, in 32 bits.
+            if r.clock()? + r.clock()? > u64::from(u32::MAX) {
+                return Err(CheckError::Clock);
+            }
         }
     }
     Ok(())
@@ -380,6 +432,43 @@ mod tests {
         // An awareness update declaring 2^28 entries.
         let frame = [1, 5, 0x80, 0x80, 0x80, 0x80, 0x01];
         assert!(check_frame(&frame).is_err());
+    }
+
+    #[test]
+    fn a_payload_cut_short_inside_a_whole_message_is_refused() {
+        // (found by fuzzing: an empty SyncStep2 let the next message, a
+        // state vector with a 60-bit client id, through)
+        let mut frame = vec![2, 2, 0, 1, 0];
+        frame.extend([
+            0, 0, 11, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x10, 1,
+        ]);
+        assert!(check_frame(&frame).is_err());
+        assert!(super::super::decode_frame(&frame).is_err());
+    }
+
+    #[test]
+    fn clocks_that_would_overflow_are_refused() {
+        // (found by fuzzing: a delete set range of clock + length > 2^32)
+        let ds = [
+            0, 1, 1, 1, 0xff, 0xff, 0xff, 0xff, 0x0f, 0xff, 0xff, 0xff, 0xff, 0x0f,
+        ];
+        assert_eq!(check_update_v1(&ds), Err(CheckError::Clock));
+        // A GC block as long as the clock space, after a clock.
+        let gc = [1, 2, 1, 5, 0, 0xff, 0xff, 0xff, 0xff, 0x0f, 0, 1, 0];
+        assert_eq!(check_update_v1(&gc), Err(CheckError::Clock));
+    }
+
+    #[test]
+    fn client_ids_longer_than_53_bits_are_refused() {
+        // (found by fuzzing: yrs would keep 53 bits of it, another client)
+        let frame = [
+            0x3a, 0, 1, 9, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x70,
+        ];
+        assert_eq!(check_frame(&frame), Err(CheckError::ClientId));
+        let mut sv = vec![0, 0, 11, 1];
+        sv.extend([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x10, 1]);
+        sv[2] = (sv.len() - 3) as u8;
+        assert_eq!(check_frame(&sv), Err(CheckError::ClientId));
     }
 
     #[test]
