@@ -29,10 +29,10 @@ trap cleanup EXIT
 (cd "$bench" && exec node servers/hocuspocus.mjs --port 1235) >"$work/hocuspocus.log" 2>&1 & pids+=($!)
 mkdir -p "$work/ysweet"
 y-sweet serve "$work/ysweet" --host 127.0.0.1 --port 1236 >"$work/ysweet.log" 2>&1 & pids+=($!)
-# Boards open by share link: the load generators use the instance admin
-# token (it opens any board) as the link's `t` parameter.
-admin=bench-admin-token
-RUST_LOG=warn ATELIER_ADMIN_TOKEN=$admin "$root/target/release/atelier" serve --addr 127.0.0.1:1237 --data-dir "$work/atelier" >"$work/atelier.log" 2>&1 & pids+=($!)
+# Boards open by share link: each run's board gets an editor's link signed
+# with the server's secret (`atelier link`), passed as the `t` parameter.
+secret=bench-secret-of-this-run
+RUST_LOG=warn ATELIER_SECRET=$secret "$root/target/release/atelier" serve --addr 127.0.0.1:1237 --data-dir "$work/atelier" >"$work/atelier.log" 2>&1 & pids+=($!)
 sleep 3
 
 # Resident memory of each idle server, before and after the runs.
@@ -55,7 +55,10 @@ url_of() {
     # The room name carries the token: y-websocket clients append the room
     # to the URL, and Atelier takes the room from the path, the token from
     # the query.
-    atelier) echo "--url ws://127.0.0.1:1237/ws --room bench-$RANDOM$RANDOM?t=$admin" ;;
+    atelier)
+      room=bench-$RANDOM$RANDOM
+      token=$(ATELIER_SECRET=$secret "$root/target/release/atelier" link "$room" --role editor --token-only --data-dir "$work/atelier")
+      echo "--url ws://127.0.0.1:1237/ws --room $room?t=$token" ;;
   esac
 }
 servers=(atelier y-websocket hocuspocus y-sweet)
