@@ -33,11 +33,14 @@ y-sweet serve "$work/ysweet" --host 127.0.0.1 --port 1236 >"$work/ysweet.log" 2>
 # with the server's secret (`atelier link`), passed as the `t` parameter.
 secret=bench-secret-of-this-run
 RUST_LOG=warn ATELIER_SECRET=$secret "$root/target/release/atelier" serve --addr 127.0.0.1:1237 --data-dir "$work/atelier" >"$work/atelier.log" 2>&1 & pids+=($!)
+# The same without its batching window, beside it (for the latency and CPU
+# trade-off of `--coalesce`).
+RUST_LOG=warn ATELIER_SECRET=$secret "$root/target/release/atelier" serve --addr 127.0.0.1:1238 --data-dir "$work/atelier-nc" --coalesce 0s >"$work/atelier-nc.log" 2>&1 & pids+=($!)
 sleep 3
 
 # Resident memory of each idle server, before and after the runs.
 idle_rss() {
-  for port in 1234 1235 1236 1237; do
+  for port in 1234 1235 1236 1237 1238; do
     pid=$(cd "$bench" && node -e "import('./lib.mjs').then(m => console.log(m.pidForPort($port) || ''))")
     rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
     echo "{\"label\":\"idle-rss-$1/$port\",\"rss_kb\":$rss}" >>"$out"
@@ -59,9 +62,13 @@ url_of() {
       room=bench-$RANDOM$RANDOM
       token=$(ATELIER_SECRET=$secret "$root/target/release/atelier" link "$room" --role editor --token-only --data-dir "$work/atelier")
       echo "--url ws://127.0.0.1:1237/ws --room $room?t=$token" ;;
+    atelier-coalesce-0)
+      room=bench-$RANDOM$RANDOM
+      token=$(ATELIER_SECRET=$secret "$root/target/release/atelier" link "$room" --role editor --token-only --data-dir "$work/atelier-nc")
+      echo "--url ws://127.0.0.1:1238/ws --room $room?t=$token" ;;
   esac
 }
-servers=(atelier y-websocket hocuspocus y-sweet)
+servers=(atelier atelier-coalesce-0 y-websocket hocuspocus y-sweet)
 loads=("10-all:--clients 10" "200-10w:--clients 200 --writers 10 --light" "200-20w:--clients 200 --writers 20 --light")
 
 for rep in $(seq 1 "$reps"); do

@@ -179,7 +179,7 @@ type Socket =
 /// Connects and waits for the board's state (SyncStep2): the time it took.
 async fn join(url: &str) -> Result<(Socket, Duration)> {
     let started = Instant::now();
-    let (mut socket, _) = tokio_tungstenite::connect_async(url).await?;
+    let (mut socket, _) = connect(url).await?;
     socket
         .send(WsMessage::Binary(protocol::sync_step1(&Doc::new()).into()))
         .await?;
@@ -199,6 +199,15 @@ async fn join(url: &str) -> Result<(Socket, Duration)> {
             _ => bail!("no sync from {url}"),
         }
     }
+}
+
+/// A websocket with TCP_NODELAY, as browsers and the server use: without
+/// it, Nagle's algorithm holds a writer's small frames for the server's
+/// delayed ACK (a 40 ms tail that is the harness's, not the server's).
+async fn connect(
+    url: &str,
+) -> Result<(Socket, tokio_tungstenite::tungstenite::handshake::client::Response)> {
+    Ok(tokio_tungstenite::connect_async_with_config(url, None, true).await?)
 }
 
 /// `(writer, seq, micros)` of every marker `#E#writer:seq:micros;` in a frame.
@@ -307,7 +316,7 @@ async fn attack(links: Arc<Links>, kind: usize, boards: usize, attacks: Arc<Atom
     for round in 0usize.. {
         let board = (round * 7 + kind) % boards;
         let Ok((mut socket, _)) =
-            tokio_tungstenite::connect_async(links.url(board, Role::Viewer)).await
+            connect(&links.url(board, Role::Viewer)).await
         else {
             tokio::time::sleep(Duration::from_millis(200)).await;
             continue;
@@ -513,9 +522,12 @@ async fn main() -> Result<()> {
             .filter(|(b, w, s)| *b == board && !held.contains(&format!("w{w}-{s}")))
             .count();
     }
+    // Every board was loaded again in the new process (rooms stay 30 s
+    // after their last client): what the boards weigh in memory.
     let line = serde_json::json!({
         "after_kill_9": {"notes_seen": notes.len(), "lost": lost},
         "rss_max_mb": rss_max / 1024,
+        "rss_all_boards_reloaded_mb": rss_kib(server.pid()) / 1024,
     });
     println!("{line}");
     server.kill();
@@ -528,7 +540,7 @@ async fn main() -> Result<()> {
 
 /// The note ids of a board, as a fresh client reads them.
 async fn board_notes(url: &str) -> Result<HashSet<String>> {
-    let (mut socket, _) = tokio_tungstenite::connect_async(url).await?;
+    let (mut socket, _) = connect(url).await?;
     socket
         .send(WsMessage::Binary(protocol::sync_step1(&Doc::new()).into()))
         .await?;
