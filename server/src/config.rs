@@ -102,16 +102,18 @@ pub struct Config {
     /// How long a board with nobody connected stays in memory.
     #[arg(long, env = "ATELIER_ROOM_GRACE", default_value = "30s", value_parser = humantime::parse_duration)]
     pub room_grace: Duration,
-    /// Big, busy boards send their changes at most once per this window,
-    /// merged: fewer, larger frames, about half the server's CPU for up to
-    /// one display frame of delay (BENCHMARKS.md). The first change after
-    /// a quiet spell goes out at once. 0: every batch at once.
+    /// Boards with a busy fan-out (`--coalesce-above`) send their changes
+    /// at most once per this window, merged: fewer, larger frames, about
+    /// half the server's CPU for up to one display frame of delay
+    /// (BENCHMARKS.md). The first change after a quiet spell goes out at
+    /// once. 0: every batch at once.
     #[arg(long, env = "ATELIER_COALESCE", default_value = "16ms", value_parser = humantime::parse_duration)]
     pub coalesce: Duration,
-    /// Connections from which a board counts as big for `--coalesce`;
-    /// smaller boards send every batch at once (their fan-out is cheap).
-    #[arg(long, env = "ATELIER_COALESCE_FROM", default_value_t = 50)]
-    pub coalesce_from: usize,
+    /// Deliveries a second (changes times the connections they go to)
+    /// above which a board batches by `--coalesce`; below, every change
+    /// goes out at once (its fan-out is cheap). 0: always batch.
+    #[arg(long, env = "ATELIER_COALESCE_ABOVE", default_value_t = 30_000)]
+    pub coalesce_above: u64,
     /// Interval of the server's websocket pings.
     #[arg(long, env = "ATELIER_HEARTBEAT", default_value = "20s", value_parser = humantime::parse_duration)]
     pub heartbeat: Duration,
@@ -197,7 +199,7 @@ impl Default for Config {
             peer_queue_bytes: 64 * 1024 * 1024,
             room_grace: Duration::from_secs(30),
             coalesce: Duration::from_millis(16),
-            coalesce_from: 50,
+            coalesce_above: 30_000,
             heartbeat: Duration::from_secs(20),
             write_timeout: Duration::from_secs(30),
             max_outgoing_bytes: 256 * 1024 * 1024,

@@ -29,6 +29,7 @@ use crate::rooms::Rooms;
 use crate::store::StoreError;
 
 mod answers;
+mod fanout;
 mod pending;
 mod presence;
 
@@ -280,6 +281,8 @@ pub(crate) struct Room {
     answers: Answers,
     /// What the board holds pending, bounded.
     pending: Pending,
+    /// How many deliveries its changes make: whether it batches them.
+    fanout: fanout::Fanout,
     /// SyncStep1 waiting for the server's outgoing bytes to make room.
     deferred: std::collections::VecDeque<(PeerId, StateVector)>,
     /// yrs panicked applying an update: the document in memory may be half
@@ -385,6 +388,7 @@ impl Room {
         }
         let generations = rooms.store.links(&id).await?;
         let mut facilitation: Facilitation = facilitation;
+        let fanout = fanout::Fanout::new(rooms.config.coalesce_above);
         facilitation.shown.pooled = privates.len() as u32;
         info!(
             board = %id,
@@ -406,6 +410,7 @@ impl Room {
             empty_since: Some(tokio::time::Instant::now()),
             answers: Answers::default(),
             pending: Pending::default(),
+            fanout,
             deferred: Default::default(),
             poisoned: false,
             owners: Owners::default(),
@@ -426,8 +431,7 @@ impl Room {
         let grace = self.rooms.config.room_grace;
         let shutdown = self.rooms.shutdown.clone();
         let max_batch = MAX_BATCH.min(self.rooms.config.peer_queue / 2).max(1);
-        let (coalesce, coalesce_from) =
-            (self.rooms.config.coalesce, self.rooms.config.coalesce_from);
+        let coalesce = self.rooms.config.coalesce;
         loop {
             let idle_deadline = self.empty_since.map(|since| since + grace);
             let pending_deadline = self.pending.due(self.rooms.config.pending_timeout);
@@ -465,9 +469,9 @@ impl Room {
                 }
                 _ = sleep_until(idle_deadline) => return Exit::Idle,
             };
-            // A big board that sent a batch within the window gathers
-            // until the window has passed.
-            if self.peers.len() >= coalesce_from
+            // A board with a busy fan-out that sent a batch within the
+            // window gathers until the window has passed.
+            if self.fanout.busy()
                 && let Some(due) = self.last_batch.map(|at| at + coalesce)
                 && due > tokio::time::Instant::now()
             {
@@ -593,6 +597,7 @@ impl Room {
             }
         }
         let changes = out.changes.len();
+        self.fanout.delivered(changes, self.peers.len());
         let updates = out.seal();
         if !updates.is_empty() {
             let metrics = &self.rooms.metrics;

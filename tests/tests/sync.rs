@@ -96,11 +96,11 @@ async fn a_late_joiner_gets_everything() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_big_busy_board_sends_its_changes_together_once_per_window() {
-    // Two connections make the board "big" here; the window is long so a
-    // slow machine cannot split the burst below across two windows.
+    // Every board counts as busy here; the window is long so a slow
+    // machine cannot split the burst below across two windows.
     let config = Config {
         coalesce: Duration::from_secs(2),
-        coalesce_from: 2,
+        coalesce_above: 0,
         ..Config::default()
     };
     let server = TestServer::start(config).await;

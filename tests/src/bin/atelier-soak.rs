@@ -206,7 +206,10 @@ async fn join(url: &str) -> Result<(Socket, Duration)> {
 /// delayed ACK (a 40 ms tail that is the harness's, not the server's).
 async fn connect(
     url: &str,
-) -> Result<(Socket, tokio_tungstenite::tungstenite::handshake::client::Response)> {
+) -> Result<(
+    Socket,
+    tokio_tungstenite::tungstenite::handshake::client::Response,
+)> {
     Ok(tokio_tungstenite::connect_async_with_config(url, None, true).await?)
 }
 
@@ -315,9 +318,7 @@ async fn attack(links: Arc<Links>, kind: usize, boards: usize, attacks: Arc<Atom
     let ask = Message::Sync(SyncMessage::SyncStep1(forged)).encode_v1();
     for round in 0usize.. {
         let board = (round * 7 + kind) % boards;
-        let Ok((mut socket, _)) =
-            connect(&links.url(board, Role::Viewer)).await
-        else {
+        let Ok((mut socket, _)) = connect(&links.url(board, Role::Viewer)).await else {
             tokio::time::sleep(Duration::from_millis(200)).await;
             continue;
         };
