@@ -97,6 +97,18 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A varint yrs reads as 32 bits (buffer lengths, flags): yrs drops the
+    /// bits beyond 32 where this would read them, so a longer value is
+    /// refused outright (reading it differently would let yrs go on
+    /// reading bytes this walk never checked).
+    fn var32(&mut self) -> Result<u64, CheckError> {
+        let value = self.var()?;
+        if value > u64::from(u32::MAX) {
+            return Err(CheckError::Overflow);
+        }
+        Ok(value)
+    }
+
     /// A signed lib0 varint (its bits do not matter here, only its end).
     fn signed(&mut self) -> Result<(), CheckError> {
         for _ in 0..10 {
@@ -146,7 +158,7 @@ impl<'a> Reader<'a> {
 
     /// A length-prefixed buffer (strings too: yrs checks their UTF-8).
     fn buf(&mut self) -> Result<&'a [u8], CheckError> {
-        let len = self.var()?;
+        let len = self.var32()?;
         if len > self.left() as u64 {
             return Err(CheckError::Truncated);
         }
@@ -271,7 +283,7 @@ fn block(r: &mut Reader) -> Result<u64, CheckError> {
     }
     if info & (HAS_ORIGIN | HAS_RIGHT_ORIGIN) == 0 {
         // The parent: a root type's name, or an item's id.
-        if r.var()? == 1 {
+        if r.var32()? == 1 {
             r.buf()?;
         } else {
             r.id()?;
@@ -432,6 +444,18 @@ mod tests {
         // An awareness update declaring 2^28 entries.
         let frame = [1, 5, 0x80, 0x80, 0x80, 0x80, 0x01];
         assert!(check_frame(&frame).is_err());
+    }
+
+    #[test]
+    fn a_length_yrs_would_read_in_32_bits_is_refused_beyond_them() {
+        // (found by fuzzing: a custom message whose length 80 80 80 80 80
+        // 18 is 24 << 35 here, but 192 to yrs, which then read on into a
+        // state vector with a 60-bit client id)
+        let mut frame = vec![3];
+        frame.extend([13, 0x80, 0x80, 0x80, 0x80, 0x80, 0x18]);
+        frame.extend([0u8; 192]);
+        assert_eq!(check_frame(&frame), Err(CheckError::Overflow));
+        assert!(super::super::decode_frame(&frame).is_err());
     }
 
     #[test]
