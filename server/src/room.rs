@@ -1126,6 +1126,9 @@ impl Room {
         protocol::check_update_v1(bytes).map_err(|e| e.to_string())?;
         let update = Update::decode_v1(bytes).map_err(|e| e.to_string())?;
         let doc = self.awareness.doc().clone();
+        if protocol::overlaps_pending(&doc.transact(), &update) {
+            return Err("an update that rewrites structs already waiting for theirs".into());
+        }
         let guarded = author != Role::Facilitator && !self.facilitation.shown.locked.is_empty();
         // yrs can panic on crafted updates it decodes fine (fuzzing found
         // an integration that subtracts past zero): the panic stays here,

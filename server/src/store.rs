@@ -144,6 +144,9 @@ pub fn doc_of(id: &BoardId, stored: &StoredDoc) -> Result<yrs::Doc, StoreError> 
                 .map_err(|e| e.to_string())
                 .and_then(|()| Update::decode_v1(bytes).map_err(|e| e.to_string()))
                 .and_then(|u| {
+                    if atelier_shared::protocol::overlaps_pending(&txn, &u) {
+                        return Err("it rewrites structs still waiting for theirs".into());
+                    }
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         txn.apply_update(u).map_err(|e| e.to_string())
                     }))

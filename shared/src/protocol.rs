@@ -6,6 +6,7 @@ mod check;
 
 pub use check::{
     CheckError, MAX_DEPTH, check_awareness, check_frame, check_state_vector, check_update_v1,
+    overlaps_pending,
 };
 use yrs::encoding::read;
 use yrs::sync::{Awareness, Message, SyncMessage, awareness::AwarenessUpdate};

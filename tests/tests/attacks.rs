@@ -944,3 +944,38 @@ async fn an_update_that_breaks_yrs_costs_only_its_sender() {
     }
     server.stop().await;
 }
+
+/// Updates that write clocks already waiting in the board's pending
+/// update (fuzzing found six 40-byte updates, the same one three times
+/// among them, after which yrs' integration looped forever and the board,
+/// on the default single runtime thread the whole server, froze): the
+/// second writer of a waiting clock is refused (1007) before yrs merges
+/// the two; the board, the server and the honest clients carry on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clocks_written_twice_while_they_wait_cannot_freeze_the_board() {
+    let found = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/corpus/frame/regression-pending-overlap-hang"),
+    )
+    .unwrap();
+    let messages = protocol::decode_frame(&found).unwrap();
+    assert_eq!(messages.len(), 6);
+    let server = TestServer::spawn(&[]).await;
+    let (fac, ed) = honest(&server, "loop").await;
+    let mut attacker = YClient::connect(&server.ws_as("loop", Role::Editor))
+        .await
+        .unwrap();
+    attacker.synced().await;
+    for message in messages {
+        attacker.send_raw(message.encode_v1()).await;
+        if !attacker.is_open() {
+            break;
+        }
+    }
+    assert_eq!(attacker.ended(WAIT).await, Some(Ended::Closed(1007)));
+    still_fine(&server, &fac, &ed, "after-loop").await;
+    let mut late = YClient::connect(&server.ws("loop")).await.unwrap();
+    late.synced().await;
+    assert!(late.note_text("after-loop").is_some());
+    server.stop().await;
+}

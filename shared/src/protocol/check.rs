@@ -263,6 +263,28 @@ pub fn check_update_v1(bytes: &[u8]) -> Result<(), CheckError> {
     delete_set(&mut r)
 }
 
+/// Whether `update` writes clocks the document already holds pending
+/// (structs waiting for changes it never received), under other content.
+///
+/// Yjs gives each (client, clock) one struct. An update that names a
+/// clock already waiting in the pending update with other content makes
+/// yrs merge the two; once the missing changes come, its integration
+/// links the structs into a cycle and loops forever (fuzzing found a
+/// frame that froze the board this way). Clocks the board holds already
+/// are trimmed by yrs itself; only what waits needs this check. A peer
+/// never sends a client's structs before their predecessors (it writes
+/// to one server, in order): what waits is refused a second time, even
+/// unchanged, until the room drops it (`--pending-timeout`).
+pub fn overlaps_pending<T: yrs::ReadTxn>(txn: &T, update: &yrs::Update) -> bool {
+    let Some(pending) = txn.store().pending_update() else {
+        return false;
+    };
+    !update
+        .insertions(true)
+        .intersect(&pending.update.insertions(true))
+        .is_empty()
+}
+
 const HAS_ORIGIN: u8 = 0b1000_0000;
 const HAS_RIGHT_ORIGIN: u8 = 0b0100_0000;
 const HAS_PARENT_SUB: u8 = 0b0010_0000;
@@ -515,6 +537,44 @@ mod tests {
         doc.transact_mut()
             .apply_update(yrs::Update::decode_v1(&shallow).unwrap())
             .unwrap();
+    }
+
+    #[test]
+    fn clocks_waiting_in_the_pending_update_are_not_written_twice() {
+        use yrs::{GetString, Text, Transact, Update};
+        // Client 116 wrote 40 characters; the board gets them from clock
+        // 32 on (0..32 missing): they wait.
+        let write = |text: &str| {
+            let doc = Doc::with_client_id(116);
+            let t = doc.get_or_insert_text("t");
+            t.insert(&mut doc.transact_mut(), 0, text);
+            assert_eq!(t.get_string(&doc.transact()).len(), 40);
+            doc
+        };
+        let (one, two) = (write(&"a".repeat(40)), write(&"b".repeat(40)));
+        let from = |clock: u32| StateVector::from_iter([(yrs::block::ClientID::new(116), clock)]);
+        let board = Doc::new();
+        let first = Update::decode_v1(&one.transact().encode_diff_v1(&from(32))).unwrap();
+        board.transact_mut().apply_update(first).unwrap();
+        assert!(board.transact().has_missing_updates());
+        // The same clocks again, other content: refused.
+        let clash = Update::decode_v1(&two.transact().encode_diff_v1(&from(35))).unwrap();
+        assert!(overlaps_pending(&board.transact(), &clash));
+        // Even the same content: one client's structs are never pending
+        // twice (a peer whose update waited resends it once the board
+        // dropped what was pending).
+        let again = Update::decode_v1(&one.transact().encode_diff_v1(&from(0))).unwrap();
+        assert!(overlaps_pending(&board.transact(), &again));
+        // Another client's clocks: fine.
+        let other = Doc::with_client_id(117);
+        other
+            .get_or_insert_text("t")
+            .insert(&mut other.transact_mut(), 0, "c");
+        let other = other.transact().encode_diff_v1(&StateVector::default());
+        let other = Update::decode_v1(&other).unwrap();
+        assert!(!overlaps_pending(&board.transact(), &other));
+        // Nothing pending: nothing to overlap.
+        assert!(!overlaps_pending(&Doc::new().transact(), &clash));
     }
 
     #[test]

@@ -64,6 +64,9 @@ fn apply(doc: &Doc, bytes: &[u8]) -> bool {
     let Ok(update) = Update::decode_v1(bytes) else {
         return true;
     };
+    if protocol::overlaps_pending(&doc.transact(), &update) {
+        return true;
+    }
     contain_yrs_panics();
     IN_YRS.with(|flag| flag.set(true));
     let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
