@@ -906,25 +906,18 @@ async fn the_smaller_holes_are_closed() {
     closed.stop().await;
 }
 
-/// An update yrs decodes but cannot integrate (fuzzing found a sequence
-/// that makes its integration subtract past zero, a panic): the room
-/// contains it, stores what came before, reads the board back from the
-/// store, and disconnects the sender alone (1007). The others go on
-/// editing together, on the same connections.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_update_that_breaks_yrs_costs_only_its_sender() {
-    use yrs::updates::encoder::Encode;
+/// Sends the frames of the fuzzing input `seed` (kept in the frame
+/// corpus) to `board` as an editor, one message at a time while the socket
+/// is open, and returns how the socket ended.
+async fn replay_found(server: &TestServer, board: &str, seed: &str) -> Option<Ended> {
     let found = std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fuzz/corpus/frame/regression-yrs-integration-panic"),
+            .join("fuzz/corpus/frame")
+            .join(seed),
     )
     .unwrap();
     let messages = protocol::decode_frame(&found).unwrap();
-    let mut server = TestServer::spawn(&[]).await;
-    let (fac, ed) = honest(&server, "poison").await;
-    fac.put_note("before", "written before").await;
-    assert!(eventually(WAIT, || ed.note_text("before").is_some()).await);
-    let mut attacker = YClient::connect(&server.ws_as("poison", Role::Editor))
+    let mut attacker = YClient::connect(&server.ws_as(board, Role::Editor))
         .await
         .unwrap();
     attacker.synced().await;
@@ -934,7 +927,22 @@ async fn an_update_that_breaks_yrs_costs_only_its_sender() {
             break;
         }
     }
-    assert_eq!(attacker.ended(WAIT).await, Some(Ended::Closed(1007)));
+    attacker.ended(WAIT).await
+}
+
+/// An update yrs decodes but cannot integrate (fuzzing found a sequence
+/// that makes its integration subtract past zero, a panic): the room
+/// contains it, stores what came before, reads the board back from the
+/// store, and disconnects the sender alone (1007). The others go on
+/// editing together, on the same connections.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_that_breaks_yrs_costs_only_its_sender() {
+    let mut server = TestServer::spawn(&[]).await;
+    let (fac, ed) = honest(&server, "poison").await;
+    fac.put_note("before", "written before").await;
+    assert!(eventually(WAIT, || ed.note_text("before").is_some()).await);
+    let ended = replay_found(&server, "poison", "regression-yrs-integration-panic").await;
+    assert_eq!(ended, Some(Ended::Closed(1007)));
     assert!(server.alive());
     still_fine(&server, &fac, &ed, "after-poison").await;
     let mut late = YClient::connect(&server.ws("poison")).await.unwrap();
@@ -953,26 +961,10 @@ async fn an_update_that_breaks_yrs_costs_only_its_sender() {
 /// the two; the board, the server and the honest clients carry on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clocks_written_twice_while_they_wait_cannot_freeze_the_board() {
-    let found = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fuzz/corpus/frame/regression-pending-overlap-hang"),
-    )
-    .unwrap();
-    let messages = protocol::decode_frame(&found).unwrap();
-    assert_eq!(messages.len(), 6);
     let server = TestServer::spawn(&[]).await;
     let (fac, ed) = honest(&server, "loop").await;
-    let mut attacker = YClient::connect(&server.ws_as("loop", Role::Editor))
-        .await
-        .unwrap();
-    attacker.synced().await;
-    for message in messages {
-        attacker.send_raw(message.encode_v1()).await;
-        if !attacker.is_open() {
-            break;
-        }
-    }
-    assert_eq!(attacker.ended(WAIT).await, Some(Ended::Closed(1007)));
+    let ended = replay_found(&server, "loop", "regression-pending-overlap-hang").await;
+    assert_eq!(ended, Some(Ended::Closed(1007)));
     still_fine(&server, &fac, &ed, "after-loop").await;
     let mut late = YClient::connect(&server.ws("loop")).await.unwrap();
     late.synced().await;
