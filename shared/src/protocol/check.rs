@@ -292,10 +292,10 @@ const HAS_PARENT_SUB: u8 = 0b0010_0000;
 /// One block: at most how many clocks it takes.
 fn block(r: &mut Reader) -> Result<u64, CheckError> {
     let info = r.u8()?;
-    match info & 0b1_1111 {
-        // GC and skip: a length.
-        0 | 10 => return r.clock(),
-        _ => {}
+    // GC and skip: a length. yrs takes the whole byte for these two (flags
+    // and all); any other byte is an item, whose ids it reads first.
+    if info == 0 || info == 10 {
+        return r.clock();
     }
     if info & HAS_ORIGIN != 0 {
         r.id()?;
@@ -478,6 +478,21 @@ mod tests {
         frame.extend([0u8; 192]);
         assert_eq!(check_frame(&frame), Err(CheckError::Overflow));
         assert!(super::super::decode_frame(&frame).is_err());
+    }
+
+    #[test]
+    fn a_gc_tag_with_item_flags_is_read_as_yrs_reads_it() {
+        // (found by fuzzing: info 0xe0 is no GC to yrs but an item with
+        // an origin, a right origin and a key; its right origin had a
+        // 60-bit client id the check skipped as the GC's length)
+        let found = [
+            0x00, 0x02, 0x27, 0x02, 0x00, 0x2e, 0x07, 0x01, 0xea, 0xf0, 0x00, 0x00, 0xe0, 0xfb,
+            0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x70, 0x61,
+            0x72, 0x65, 0x6e, 0x74, 0x37, 0x37, 0x37, 0x37, 0x37, 0x37, 0x37, 0x37, 0x37, 0x37,
+            0x37, 0x37, 0x37,
+        ];
+        assert!(check_frame(&found).is_err());
+        assert!(super::super::decode_frame(&found).is_err());
     }
 
     #[test]
