@@ -1,8 +1,9 @@
 // Starts the web app (a module of its own: the page's Content-Security-Policy
-// allows no inline script).
-import init from '/pkg/atelier_client.js';
+// allows no inline script). `cargo xtask web` writes the hashed names of the
+// glue and the WebAssembly in place of the two placeholders below.
+import init from '/pkg/@JS@';
 
-init().catch((err) => {
+init({ module_or_path: '/pkg/@WASM@' }).catch((err) => {
   console.error(err);
   const boot = document.getElementById('boot');
   if (boot) {

@@ -92,6 +92,19 @@ impl Browser {
         Ok(path)
     }
 
+    /// Runs the DevTools protocol command `method` in the current tab
+    /// (chromedriver's `goog/cdp/execute`): network throttling, cache
+    /// control. Returns its result.
+    pub async fn cdp(&self, method: &str, params: serde_json::Value) -> Result<serde_json::Value> {
+        let command = Cdp {
+            body: json!({ "cmd": method, "params": params }).to_string(),
+        };
+        self.client
+            .issue_cmd(command)
+            .await
+            .with_context(|| format!("DevTools command {method}"))
+    }
+
     /// Ends the session and the driver (and with it Chromium).
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
@@ -358,4 +371,27 @@ pub async fn join_trio(
         .await?;
     view.join(&server.board_url_as(id, Role::Viewer), "Victor")
         .await
+}
+
+/// A DevTools protocol command, through chromedriver.
+#[derive(Debug)]
+struct Cdp {
+    body: String,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.clone()))
+    }
 }

@@ -75,9 +75,7 @@ impl TestServer {
 
     /// As [`TestServer::spawn`], on the data directory `data_dir`.
     pub async fn spawn_in(data_dir: &Path, args: &[&str]) -> TestServer {
-        use std::io::BufRead;
-        const SECRET: &str = "a-test-secret-of-the-process";
-        let mut command = match std::env::var("ATELIER_TEST_WRAP") {
+        let command = match std::env::var("ATELIER_TEST_WRAP") {
             Ok(wrap) => {
                 let mut words = wrap.split_whitespace();
                 let mut c = std::process::Command::new(words.next().expect("a command"));
@@ -86,6 +84,23 @@ impl TestServer {
             }
             Err(_) => std::process::Command::new(crate::server_binary()),
         };
+        TestServer::spawn_command(command, data_dir, args).await
+    }
+
+    /// As [`TestServer::spawn`], with another build of `atelier` (side by
+    /// side runs against an earlier version).
+    pub async fn spawn_binary(binary: &Path, args: &[&str]) -> TestServer {
+        let command = std::process::Command::new(binary);
+        TestServer::spawn_command(command, &crate::temp_dir("process"), args).await
+    }
+
+    async fn spawn_command(
+        mut command: std::process::Command,
+        data_dir: &Path,
+        args: &[&str],
+    ) -> TestServer {
+        use std::io::BufRead;
+        const SECRET: &str = "a-test-secret-of-the-process";
         let mut child = command
             .arg("serve")
             .args(["--addr", "127.0.0.1:0", "--secret", SECRET])

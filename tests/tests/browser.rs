@@ -15,7 +15,7 @@ use yrs::Map;
 async fn the_board_page_starts_connects_and_follows_the_document() {
     assert!(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../target/web/atelier_client_bg.wasm")
+            .join("../target/web/index.html")
             .exists(),
         "the web app is not built: run `cargo xtask test`"
     );

@@ -9,6 +9,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 mod fuzz;
+mod web;
 
 /// Seconds each fuzz target runs in `cargo xtask test`.
 const FUZZ_IN_TEST: u64 = 15;
@@ -21,7 +22,8 @@ usage: cargo xtask <command>
   test            install what the suite needs and run all of it:
                   formatting, clippy, unit, integration, interop and
                   browser tests
-  web             build the web app into target/web only
+  web             build the web app into target/web only (hashed names,
+                  brotli and gzip beside each file)
   fuzz [SECONDS]  fuzz everything read from the wire, files and the disk
                   (libFuzzer), each target for SECONDS (default 60)
 ";
@@ -35,7 +37,7 @@ fn main() -> Result<()> {
     match command.as_str() {
         "run" => run(&root, &rest),
         "test" => test(&root),
-        "web" => build_web(&root),
+        "web" => web::build(&root),
         "fuzz" => {
             let seconds = rest.first().map(|s| s.parse()).transpose()?;
             fuzz::run(&root, seconds.unwrap_or(60))
@@ -56,7 +58,7 @@ fn root() -> PathBuf {
 }
 
 fn run(root: &Path, args: &[String]) -> Result<()> {
-    build_web(root)?;
+    web::build(root)?;
     step("building the release server");
     cargo(&["build", "--release", "-p", "atelier-server"])?;
     let binary = root.join("target/release/atelier");
@@ -72,7 +74,7 @@ fn test(root: &Path) -> Result<()> {
     step("checking formatting");
     cargo(&["fmt", "--all", "--check"])?;
     fuzz::check_format(root)?;
-    build_web(root)?;
+    web::build(root)?;
     ensure_browser()?;
     ensure_npm_packages(&root.join("tests/js"))?;
     step("clippy (server, shared, tests, xtask)");
@@ -139,54 +141,6 @@ fn test_suite() -> Result<()> {
         bail!("cargo test failed with {status}");
     }
     Ok(())
-}
-
-/// Builds the client for wasm32 and generates its JavaScript glue into
-/// `target/web`, where the server finds (and in release, embeds) it.
-fn build_web(root: &Path) -> Result<()> {
-    ensure_wasm_target()?;
-    step("building the web app (wasm32)");
-    cargo(&[
-        "build",
-        "-p",
-        "atelier-client",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        "wasm-release",
-    ])?;
-    let wasm = root.join("target/wasm32-unknown-unknown/wasm-release/atelier_client.wasm");
-    let out = root.join("target/web");
-    std::fs::create_dir_all(&out)?;
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
-        .web(true)?
-        // The library's default is the opposite of the CLI's; without this
-        // the page fails with "WebAssembly.instantiate(): Argument 0 must be
-        // a buffer source".
-        .omit_default_module_path(false)
-        .typescript(false)
-        // Function names are for debuggers; browsers do not need them.
-        .remove_name_section(true)
-        .remove_producers_section(true)
-        .generate(&out)
-        .context("wasm-bindgen")?;
-    let wasm = std::fs::read(out.join("atelier_client_bg.wasm"))?;
-    println!(
-        "  web app: {} KB of wasm ({} KB gzipped) in {}",
-        wasm.len() / 1024,
-        gzipped_len(&wasm)? / 1024,
-        out.display()
-    );
-    Ok(())
-}
-
-/// Size after gzip, as a browser would download it.
-fn gzipped_len(bytes: &[u8]) -> Result<usize> {
-    use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes)?;
-    Ok(encoder.finish()?.len())
 }
 
 fn ensure_wasm_target() -> Result<()> {

@@ -30,6 +30,24 @@ struct Args {
     /// Animation frames per measured gesture.
     #[arg(long, default_value_t = 120)]
     frames: usize,
+    /// Measure the first load instead: a board of `--notes` opened over a
+    /// throttled network (10 Mbit/s down, 40 ms latency, set through the
+    /// DevTools protocol), cold (empty cache) and returning (cache kept),
+    /// on each `atelier` binary given, side by side.
+    #[arg(long)]
+    first_load: bool,
+    /// This build's `atelier` binary, for `--first-load`.
+    #[arg(long, default_value = "target/release/atelier")]
+    this: std::path::PathBuf,
+    /// An earlier build's `atelier` binary, measured beside this one.
+    #[arg(long)]
+    before: Option<std::path::PathBuf>,
+    /// Notes on the board of `--first-load`.
+    #[arg(long, default_value_t = 1000)]
+    notes: usize,
+    /// Loads of each kind per build, alternating between builds.
+    #[arg(long, default_value_t = 7)]
+    reps: usize,
 }
 
 const TEXTS: [&str; 6] = [
@@ -160,19 +178,27 @@ fn main() -> Result<()> {
 }
 
 async fn run(args: Args) -> Result<()> {
+    if args.first_load {
+        return first_load(&args).await;
+    }
     let web = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/web");
-    let wasm = std::fs::read(web.join("atelier_client_bg.wasm"))
-        .context("target/web is missing: run `cargo xtask web`")?;
-    let gz = {
-        use std::io::Write;
-        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        e.write_all(&wasm)?;
-        e.finish()?.len()
+    let size = |ext: &str| -> Result<u64> {
+        let mut total = 0;
+        for entry in
+            std::fs::read_dir(&web).context("target/web is missing: run `cargo xtask web`")?
+        {
+            let entry = entry?;
+            if entry.file_name().to_string_lossy().ends_with(ext) {
+                total += entry.metadata()?.len();
+            }
+        }
+        Ok(total)
     };
     println!(
-        "WASM: {} KB raw, {} KB gzipped\n",
-        wasm.len() / 1024,
-        gz / 1024
+        "WASM: {} KB raw, {} KB gzip, {} KB brotli (what travels)\n",
+        size(".wasm")? / 1024,
+        size(".wasm.gz")? / 1024,
+        size(".wasm.br")? / 1024,
     );
     let server = TestServer::start(Config::default()).await;
     let browser = Browser::start().await?;
@@ -252,4 +278,111 @@ async fn run(args: Args) -> Result<()> {
     browser.close().await;
     server.stop().await;
     Ok(())
+}
+
+/// 10 Mbit/s, in bytes a second.
+const TEN_MBIT: u64 = 1_250_000;
+
+/// The first-load case (see `Args::first_load`).
+async fn first_load(args: &Args) -> Result<()> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut builds = vec![("this build", root.join(&args.this))];
+    if let Some(before) = &args.before {
+        builds.push(("before", before.clone()));
+    }
+    let browser = Browser::start().await?;
+    let mut boards = Vec::new();
+    for (name, binary) in &builds {
+        if !binary.exists() {
+            bail!(
+                "{} is missing (cargo build --release -p atelier-server)",
+                binary.display()
+            );
+        }
+        let server = TestServer::spawn_binary(binary, &[]).await;
+        let id = server.new_board(&format!("{} notes", args.notes)).await;
+        fill(&server, &id, args.notes).await?;
+        let url = server.board_url(&id);
+        // The name prompt answered once: its origin remembers it.
+        browser.join(&url, "Bench").await?;
+        boards.push((*name, server, url));
+    }
+    browser.cdp("Network.enable", serde_json::json!({})).await?;
+    browser
+        .cdp(
+            "Network.emulateNetworkConditions",
+            serde_json::json!({
+                "offline": false,
+                "latency": 40,
+                "downloadThroughput": TEN_MBIT,
+                "uploadThroughput": TEN_MBIT,
+            }),
+        )
+        .await?;
+    let mut seen: Vec<(&str, &str, f64, f64)> = Vec::new();
+    for _ in 0..args.reps {
+        for (name, _, url) in &boards {
+            browser
+                .cdp("Network.clearBrowserCache", serde_json::json!({}))
+                .await?;
+            let (ms, bytes) = load(&browser, url).await?;
+            seen.push((name, "first visit", ms, bytes));
+            let (ms, bytes) = load(&browser, url).await?;
+            seen.push((name, "returning", ms, bytes));
+        }
+    }
+    println!(
+        "A {}-note board over 10 Mbit/s down, 40 ms latency (DevTools), {} loads each:\n",
+        args.notes, args.reps
+    );
+    println!("| build | visit | transferred | interactive, median | min | max |");
+    println!("|---|---|---|---|---|---|");
+    for (name, _, _) in &boards {
+        for visit in ["first visit", "returning"] {
+            let of = |f: fn(&(&str, &str, f64, f64)) -> f64| -> Vec<f64> {
+                seen.iter()
+                    .filter(|s| s.0 == *name && s.1 == visit)
+                    .map(f)
+                    .collect()
+            };
+            let ms = of(|s| s.2);
+            let bytes = of(|s| s.3);
+            println!(
+                "| {name} | {visit} | {:.0} KB | {:.0} ms | {:.0} ms | {:.0} ms |",
+                percentile(&bytes, 0.5) / 1024.0,
+                percentile(&ms, 0.5),
+                percentile(&ms, 0.0),
+                percentile(&ms, 1.0),
+            );
+        }
+    }
+    browser
+        .cdp("Network.disable", serde_json::json!({}))
+        .await?;
+    browser.close().await;
+    for (_, server, _) in boards {
+        server.stop().await;
+    }
+    Ok(())
+}
+
+/// Opens `url` afresh: ms from navigation to the synced board painted
+/// (`data-ready-ms`, set by the app), and the bytes its page and files
+/// took on the wire (headers included; the websocket apart).
+async fn load(browser: &Browser, url: &str) -> Result<(f64, f64)> {
+    browser.client.goto("about:blank").await?;
+    browser.client.goto(url).await?;
+    browser.wait_for(".board[data-ready-ms]").await?;
+    let v = browser
+        .eval(
+            "const entries = [...performance.getEntriesByType('navigation'), \
+             ...performance.getEntriesByType('resource')]; \
+             return [Number(document.querySelector('.board').dataset.readyMs), \
+             entries.reduce((sum, e) => sum + (e.transferSize || 0), 0)];",
+        )
+        .await?;
+    Ok((
+        v[0].as_f64().unwrap_or(f64::NAN),
+        v[1].as_f64().unwrap_or(f64::NAN),
+    ))
 }

@@ -1,0 +1,219 @@
+//! The web app as the server sends it: `cargo xtask web` builds the client
+//! for wasm32, generates its JavaScript glue, and lays out `target/web`,
+//! the folder the server embeds (release) or reads (debug):
+//!
+//! - `index.html`, the shell, from `assets/index.html`;
+//! - every file the shell loads under a name that carries a hash of its
+//!   bytes (`atelier_client_bg-<hash>.wasm`, the glue, the boot script,
+//!   the stylesheet, the icon), so the server may let browsers keep them
+//!   for a year: a new build is new names;
+//! - beside each, its brotli (`.br`) and gzip (`.gz`) encodings, made here
+//!   once rather than per request.
+//!
+//! A file is written only when its bytes change, and a stale one removed:
+//! the server's build watches this folder, so a build with nothing new
+//! leaves it untouched and recompiles nothing.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+
+/// What the browser loads, in `assets/`, and the placeholders the shell
+/// and the boot script name them by.
+const CSS: (&str, &str) = ("atelier.css", "@CSS@");
+const ICON: (&str, &str) = ("favicon.svg", "@ICON@");
+const BOOT: (&str, &str) = ("boot.js", "@BOOT@");
+const GLUE: &str = "@JS@";
+const WASM: &str = "@WASM@";
+
+/// Builds the client and lays out `target/web` (see the module's doc).
+pub fn build(root: &Path) -> Result<()> {
+    crate::ensure_wasm_target()?;
+    crate::step("building the web app (wasm32)");
+    crate::cargo(&[
+        "build",
+        "-p",
+        "atelier-client",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ])?;
+    let wasm = root.join("target/wasm32-unknown-unknown/wasm-release/atelier_client.wasm");
+    // wasm-bindgen writes its files each time: into a folder of its own,
+    // which nothing watches.
+    let generated = root.join("target/web-gen");
+    std::fs::create_dir_all(&generated)?;
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)?
+        // The library's default is the opposite of the CLI's; without this
+        // the page fails with "WebAssembly.instantiate(): Argument 0 must be
+        // a buffer source".
+        .omit_default_module_path(false)
+        .typescript(false)
+        // Function names are for debuggers; browsers do not need them.
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .generate(&generated)
+        .context("wasm-bindgen")?;
+    let assets = root.join("assets");
+    let read =
+        |path: &Path| std::fs::read(path).with_context(|| format!("reading {}", path.display()));
+    let mut site = Site::default();
+    let wasm = site.hashed(
+        "atelier_client_bg.wasm",
+        read(&generated.join("atelier_client_bg.wasm"))?,
+    );
+    let glue = site.hashed(
+        "atelier_client.js",
+        read(&generated.join("atelier_client.js"))?,
+    );
+    let css = site.hashed(CSS.0, read(&assets.join(CSS.0))?);
+    let icon = site.hashed(ICON.0, read(&assets.join(ICON.0))?);
+    let boot = String::from_utf8(read(&assets.join(BOOT.0))?)?
+        .replace(GLUE, &glue)
+        .replace(WASM, &wasm);
+    let boot = site.hashed(BOOT.0, boot.into_bytes());
+    let shell = String::from_utf8(read(&assets.join("index.html"))?)?
+        .replace(CSS.1, &css)
+        .replace(ICON.1, &icon)
+        .replace(BOOT.1, &boot)
+        .replace(GLUE, &glue)
+        .replace(WASM, &wasm);
+    site.files.push(("index.html".into(), shell.into_bytes()));
+    let out = root.join("target/web");
+    let report = site.write(&out)?;
+    println!(
+        "  web app in {}: {} files written, {} unchanged; first load {} KB brotli ({} KB gzip, {} KB raw)",
+        out.display(),
+        report.written,
+        report.unchanged,
+        report.brotli / 1024,
+        report.gzip / 1024,
+        report.raw / 1024,
+    );
+    Ok(())
+}
+
+/// The files of `target/web`, by name.
+#[derive(Default)]
+struct Site {
+    files: Vec<(String, Vec<u8>)>,
+}
+
+#[derive(Default)]
+struct Report {
+    written: usize,
+    unchanged: usize,
+    /// What a first visit downloads (every file once), in each encoding.
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+impl Site {
+    /// Adds `bytes` under `name` with a hash of them before the extension;
+    /// returns that name.
+    fn hashed(&mut self, name: &str, bytes: Vec<u8>) -> String {
+        let hash = Sha256::digest(&bytes);
+        let hash: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+        let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+        let hashed = format!("{stem}-{hash}.{ext}");
+        self.files.push((hashed.clone(), bytes));
+        hashed
+    }
+
+    /// Writes every file and its encodings into `out` where they differ,
+    /// and removes what is no longer part of the site.
+    fn write(&self, out: &Path) -> Result<Report> {
+        std::fs::create_dir_all(out)?;
+        let mut report = Report::default();
+        let mut keep = BTreeSet::new();
+        for (name, bytes) in &self.files {
+            let brotli_name = format!("{name}.br");
+            let gzip_name = format!("{name}.gz");
+            // A hashed name's encodings follow from its bytes: made once.
+            let known = name != "index.html"
+                && [name, &brotli_name, &gzip_name]
+                    .iter()
+                    .all(|n| out.join(n).is_file())
+                && std::fs::read(out.join(name)).is_ok_and(|b| &b == bytes);
+            let (brotli, gzip) = if known {
+                report.unchanged += 2;
+                (
+                    read_len(&out.join(&brotli_name))?,
+                    read_len(&out.join(&gzip_name))?,
+                )
+            } else {
+                let brotli = brotli(bytes)?;
+                let gzip = gzip(bytes)?;
+                for (n, b) in [(&brotli_name, &brotli), (&gzip_name, &gzip)] {
+                    report.count(write_if_changed(&out.join(n), b)?);
+                }
+                (brotli.len(), gzip.len())
+            };
+            report.count(write_if_changed(&out.join(name), bytes)?);
+            report.raw += bytes.len();
+            report.brotli += brotli;
+            report.gzip += gzip;
+            keep.extend([name.clone(), brotli_name, gzip_name]);
+        }
+        for entry in std::fs::read_dir(out)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !keep.contains(&name) {
+                std::fs::remove_file(entry.path())
+                    .with_context(|| format!("removing the stale {}", entry.path().display()))?;
+            }
+        }
+        Ok(report)
+    }
+}
+
+impl Report {
+    fn count(&mut self, written: bool) {
+        if written {
+            self.written += 1;
+        } else {
+            self.unchanged += 1;
+        }
+    }
+}
+
+fn read_len(path: &Path) -> Result<usize> {
+    Ok(std::fs::metadata(path)?.len() as usize)
+}
+
+/// Writes `bytes` to `path` unless it holds them already (through a
+/// temporary file: an interrupted build leaves no half file). True if it
+/// wrote.
+fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool> {
+    if std::fs::read(path).is_ok_and(|b| b == bytes) {
+        return Ok(false);
+    }
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, bytes).with_context(|| format!("writing {}", partial.display()))?;
+    std::fs::rename(&partial, path)?;
+    Ok(true)
+}
+
+/// Brotli at its best (quality 11, 4 MiB window), as browsers decode it.
+fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 64 * 1024, 11, 22);
+        writer.write_all(bytes)?;
+    }
+    Ok(out)
+}
+
+/// Gzip at its best, for browsers without brotli.
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?)
+}
