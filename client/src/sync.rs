@@ -14,6 +14,7 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
+use atelier_shared::protocol::close;
 use atelier_shared::{facilitation, protocol};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -127,7 +128,8 @@ struct State {
     /// The server closed for good: the link was revoked or the board
     /// deleted. No more reconnecting.
     refused: bool,
-    /// The server cannot read the board's saved data (close code 4500).
+    /// The server cannot read the board's saved data
+    /// (`close::BOARD_UNREADABLE`).
     unreadable: bool,
     board: String,
     /// Local changes made so far, and how many of them are known stored.
@@ -596,10 +598,10 @@ fn handlers() -> Handlers {
                 let state = state.as_mut()?;
                 state.connected = false;
                 state.attempts += 1;
-                // 4403: the link was revoked; 4404: the board was deleted;
-                // 4500: its saved data cannot be read.
-                state.refused |= matches!(event.code(), 4403 | 4404 | 4500);
-                state.unreadable |= event.code() == 4500;
+                // The link was revoked, the board deleted, or its saved
+                // data cannot be read: no reconnecting.
+                state.refused |= close::is_final(event.code());
+                state.unreadable |= event.code() == close::BOARD_UNREADABLE;
                 state.publish_status();
                 // Everyone else is gone from our view until we are back (the
                 // server sends the states it knows again on reconnect; one

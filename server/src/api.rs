@@ -10,12 +10,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use tracing::{debug, info};
+use tracing::info;
 use yrs::{Doc, Transact};
 
 use crate::AppState;
 use crate::access::{self, Generations, Grant, Refusal, Role};
 use crate::error::AppError;
+use crate::guard::{BoardAccess, token_of};
 use crate::store::{BoardInfo, StoreError, now_ms};
 
 /// Longest board title accepted, in characters.
@@ -45,13 +46,10 @@ const MAX_IMPORT: usize = 16 * 1024 * 1024;
 /// to its board, in its own undo step.
 async fn read_export(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(query): Query<TokenQuery>,
-    headers: HeaderMap,
+    access: BoardAccess,
     body: String,
 ) -> Result<Response, AppError> {
-    let id: BoardId = id.parse()?;
-    authorize_as(&state, &id, &headers, query.t.as_deref(), Role::Editor).await?;
+    access.at_least(&state, Role::Editor)?;
     let mut fresh = || {
         const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
         (0..12)
@@ -65,67 +63,6 @@ async fn read_export(
     })
     .await?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], update).into_response())
-}
-
-/// The token a request carries: `Authorization: Bearer …`, else `?t=…`
-/// (links and downloads cannot set headers).
-fn token_of<'a>(headers: &'a HeaderMap, query: Option<&'a str>) -> Option<&'a str> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .or(query)
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-}
-
-/// What the request's token lets it do on `board` (the instance admin
-/// token: everything). Refused: missing, forged, expired or revoked.
-pub(crate) async fn authorize(
-    state: &AppState,
-    board: &BoardId,
-    headers: &HeaderMap,
-    query: Option<&str>,
-) -> Result<Grant, AppError> {
-    let token = token_of(headers, query).ok_or(Refusal::Missing)?;
-    if access::is_admin(
-        state.config.admin_token.as_ref().map(|s| s.0.as_str()),
-        token,
-    ) {
-        return Ok(Grant::ADMIN);
-    }
-    let generations = state.store.links(board).await?;
-    match state
-        .keys
-        .check(board, token, &generations, access::now_secs())
-    {
-        Ok(grant) => Ok(grant),
-        Err(refusal) => {
-            state.metrics.access_refused.inc();
-            debug!(board = %board, %refusal, "token refused");
-            Err(refusal.into())
-        }
-    }
-}
-
-/// As [`authorize`], and the role must be at least `least`.
-pub(crate) async fn authorize_as(
-    state: &AppState,
-    board: &BoardId,
-    headers: &HeaderMap,
-    query: Option<&str>,
-    least: Role,
-) -> Result<Grant, AppError> {
-    let grant = authorize(state, board, headers, query).await?;
-    if grant.role < least {
-        state.metrics.access_refused.inc();
-        return Err(match least {
-            Role::Facilitator => Refusal::NotFacilitator,
-            _ => Refusal::ReadOnly,
-        }
-        .into());
-    }
-    Ok(grant)
 }
 
 fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
@@ -156,20 +93,12 @@ fn links_of(state: &AppState, board: &BoardId, g: &Generations) -> Links {
     }
 }
 
-#[derive(Deserialize)]
-pub(crate) struct TokenQuery {
-    pub(crate) t: Option<String>,
-}
-
 /// The board's three links (facilitator only).
 async fn links(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(query): Query<TokenQuery>,
-    headers: HeaderMap,
+    access: BoardAccess,
 ) -> Result<Json<Links>, AppError> {
-    let id: BoardId = id.parse()?;
-    authorize_as(&state, &id, &headers, query.t.as_deref(), Role::Facilitator).await?;
+    let id = access.at_least(&state, Role::Facilitator)?.id;
     let generations = state.store.links(&id).await?;
     Ok(Json(links_of(&state, &id, &generations)))
 }
@@ -178,14 +107,12 @@ async fn links(
 /// through one of them is disconnected (facilitator only).
 async fn regenerate(
     State(state): State<AppState>,
-    Path((id, role)): Path<(String, String)>,
-    Query(query): Query<TokenQuery>,
-    headers: HeaderMap,
+    access: BoardAccess,
+    Path((_, role)): Path<(String, String)>,
 ) -> Result<Json<Links>, AppError> {
-    let id: BoardId = id.parse()?;
+    let id = access.at_least(&state, Role::Facilitator)?.id;
     let role = Role::parse(&role)
         .ok_or_else(|| AppError::BadRequest("role: facilitator, editor or viewer".into()))?;
-    authorize_as(&state, &id, &headers, query.t.as_deref(), Role::Facilitator).await?;
     let generations = state.store.regenerate(&id, role).await?;
     state.rooms.revoke(&id, role, generations.of(role)).await;
     info!(board = %id, role = role.as_str(), "share link regenerated");
@@ -196,11 +123,9 @@ async fn regenerate(
 /// and every link to it revoked.
 async fn delete(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    access: BoardAccess,
 ) -> Result<StatusCode, AppError> {
-    let id: BoardId = id.parse()?;
-    require_admin(&state, &headers)?;
+    let id = access.admin(&state)?.id;
     state.rooms.delete(&id).await;
     state.rooms.forget_unreadable(&id);
     if state.store.delete(&id).await? {
@@ -250,18 +175,14 @@ pub(crate) async fn board_doc(state: &AppState, id: &BoardId) -> Result<Doc, App
 struct ExportQuery {
     /// For `board.svg`: only this frame and what it holds.
     frame: Option<String>,
-    /// The share link's token.
-    pub(crate) t: Option<String>,
 }
 
 async fn export(
     State(state): State<AppState>,
-    Path((id, file)): Path<(String, String)>,
+    BoardAccess { id, .. }: BoardAccess,
+    Path((_, file)): Path<(String, String)>,
     Query(query): Query<ExportQuery>,
-    headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let id: BoardId = id.parse()?;
-    authorize(&state, &id, &headers, query.t.as_deref()).await?;
     let info = state.store.info(&id).await?.ok_or(AppError::NotFound)?;
     if !EXPORTS.contains(&file.as_str()) {
         return Err(AppError::NotFound);
@@ -465,12 +386,8 @@ async fn create(
 
 async fn read(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(query): Query<TokenQuery>,
-    headers: HeaderMap,
+    BoardAccess { id, grant }: BoardAccess,
 ) -> Result<Json<BoardView>, AppError> {
-    let id: BoardId = id.parse()?;
-    let grant = authorize(&state, &id, &headers, query.t.as_deref()).await?;
     if state.rooms.is_unreadable(&id) {
         return Err(crate::rooms::RoomError::Unreadable.into());
     }
@@ -488,13 +405,10 @@ async fn info(state: &AppState, id: &BoardId, grant: Grant) -> Result<Json<Board
 
 async fn update(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(query): Query<TokenQuery>,
-    headers: HeaderMap,
+    access: BoardAccess,
     Json(patch): Json<BoardPatch>,
 ) -> Result<Json<BoardView>, AppError> {
-    let id: BoardId = id.parse()?;
-    let grant = authorize_as(&state, &id, &headers, query.t.as_deref(), Role::Editor).await?;
+    let BoardAccess { id, grant } = access.at_least(&state, Role::Editor)?;
     // 404 before anything is loaded.
     let _exists = info(&state, &id, grant).await?;
     if let Some(title) = patch.title {

@@ -11,6 +11,7 @@ pub mod cli;
 mod config;
 mod connection;
 mod error;
+mod guard;
 mod http;
 mod locks;
 mod metrics;
@@ -19,23 +20,19 @@ mod rate;
 mod room;
 mod rooms;
 mod scripts;
+mod state;
 pub mod store;
 mod versions;
 mod web;
 mod ws;
 
 use std::future::Future;
-use std::sync::Arc;
 
-use atelier_shared::BoardId;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
-use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 use tracing::{info, warn};
 
 pub use access::{Keys, Role};
@@ -44,63 +41,11 @@ pub use error::AppError;
 pub use metrics::Metrics;
 pub use room::CloseReason;
 pub use rooms::RoomError;
+pub use state::AppState;
 pub use store::{MemoryStore, SqliteStore, Store};
-
-use rooms::Rooms;
 
 /// Bytes read from a websocket at a time.
 const READ_BUFFER: usize = 16 * 1024;
-
-/// What every handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    rooms: Arc<Rooms>,
-    keys: Keys,
-    store: Arc<dyn Store>,
-    config: Arc<Config>,
-    metrics: Arc<Metrics>,
-    shutdown: CancellationToken,
-    connections: Arc<Semaphore>,
-    tasks: TaskTracker,
-    /// Boards each address may still create.
-    creations: Arc<rate::PerAddress>,
-}
-
-impl AppState {
-    /// `keys` sign the share links (a `--secret` in `config` wins).
-    pub fn new(config: Config, store: Arc<dyn Store>, keys: Keys) -> AppState {
-        let keys = match &config.secret {
-            Some(secret) => Keys::new(secret.0.as_bytes()),
-            None => keys,
-        };
-        let config = Arc::new(config);
-        let metrics = Arc::new(Metrics::default());
-        let shutdown = CancellationToken::new();
-        let tasks = TaskTracker::new();
-        let rooms = Arc::new(Rooms::new(
-            store.clone(),
-            config.clone(),
-            metrics.clone(),
-            (shutdown.clone(), tasks.clone()),
-            keys.clone(),
-        ));
-        AppState {
-            creations: Arc::new(rate::PerAddress::new(config.create_rate)),
-            rooms,
-            keys,
-            store,
-            connections: Arc::new(Semaphore::new(config.max_connections)),
-            config,
-            metrics,
-            shutdown,
-            tasks,
-        }
-    }
-
-    pub fn metrics(&self) -> &Metrics {
-        &self.metrics
-    }
-}
 
 /// The whole HTTP surface: web app, websocket, API, health and metrics.
 pub fn app(state: AppState) -> Router {
@@ -153,23 +98,14 @@ pub async fn run(
     Ok(())
 }
 
-/// The share link's token, in the query (`?t=`): the y-websocket client
-/// passes it as a URL parameter.
-#[derive(serde::Deserialize)]
-struct TokenQuery {
-    t: Option<String>,
-}
-
+/// The board's websocket (the y-websocket client passes the link's token
+/// as the URL parameter `t`).
 async fn websocket(
     ws: ws::Upgrade,
-    Path(board): Path<String>,
-    Query(query): Query<TokenQuery>,
-    headers: axum::http::HeaderMap,
+    guard::BoardAccess { id: board, grant }: guard::BoardAccess,
     held: Option<axum::Extension<http::Held>>,
     State(state): State<AppState>,
 ) -> Result<Response, AppError> {
-    let board: BoardId = board.parse()?;
-    let grant = api::authorize(&state, &board, &headers, query.t.as_deref()).await?;
     // The admin opens boards that exist; it makes none by opening one.
     if grant == access::Grant::ADMIN && state.store.info(&board).await?.is_none() {
         return Err(AppError::NotFound);

@@ -37,6 +37,8 @@ use answers::Answers;
 use pending::{Pending, Verdict};
 use presence::{Link, Owners, PeerPresence};
 
+pub use atelier_shared::protocol::CloseReason;
+
 pub type PeerId = u64;
 
 /// The most messages one batch takes from the inbox. A batch also takes at
@@ -54,78 +56,6 @@ const DEFERRED_RETRY: std::time::Duration = std::time::Duration::from_millis(50)
 /// participants holding some.
 const MAX_PRIVATE_BYTES: usize = 1024 * 1024;
 const MAX_PRIVATE_AUTHORS: usize = 1_000;
-
-/// Why the server ends a connection: a websocket close code and reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CloseReason {
-    /// The client closed or vanished: nothing to send.
-    ClientGone,
-    Shutdown,
-    Idle,
-    Malformed,
-    TooBig,
-    TextFrame,
-    TooSlow,
-    /// The room could not store or went away; reconnecting resyncs.
-    RoomFailed,
-    /// The peer's link was regenerated: it no longer opens the board.
-    Revoked,
-    /// The board was deleted.
-    Deleted,
-    /// The board's stored data does not decode: it is refused, untouched.
-    Unreadable,
-    /// The peer's link expired while it was connected.
-    Expired,
-    /// Its updates wait for changes the board never received, more of
-    /// them or for longer than the room holds.
-    MissingDeps,
-    /// It asks for the board again and again without reading the answers.
-    TooManyRequests,
-    /// It sends awareness updates far faster than any client does.
-    Flood,
-}
-
-impl CloseReason {
-    pub fn code(self) -> u16 {
-        match self {
-            CloseReason::ClientGone => 1000,
-            CloseReason::Shutdown | CloseReason::Idle => 1001,
-            CloseReason::TextFrame => 1003,
-            CloseReason::Malformed => 1007,
-            CloseReason::MissingDeps | CloseReason::TooManyRequests | CloseReason::Flood => 1008,
-            CloseReason::TooBig => 1009,
-            CloseReason::RoomFailed => 1011,
-            CloseReason::TooSlow => 1013,
-            CloseReason::Revoked | CloseReason::Expired => 4403,
-            CloseReason::Deleted => 4404,
-            CloseReason::Unreadable => 4500,
-        }
-    }
-
-    pub fn text(self) -> &'static str {
-        match self {
-            CloseReason::ClientGone => "bye",
-            CloseReason::Shutdown => "server shutting down",
-            CloseReason::Idle => "no message for too long",
-            CloseReason::TextFrame => "binary y-websocket messages only",
-            CloseReason::Malformed => "malformed y-websocket message",
-            CloseReason::TooBig => "message too big",
-            CloseReason::RoomFailed => "board unavailable, reconnect",
-            CloseReason::TooSlow => "too slow to keep up, reconnect to resync",
-            CloseReason::Revoked => "this link was revoked: ask the facilitator for the new one",
-            CloseReason::Deleted => "this board was deleted",
-            CloseReason::Unreadable => {
-                "this board's stored data cannot be read: it is kept unchanged for an administrator"
-            }
-            CloseReason::Expired => "this link has expired: ask the facilitator for a new one",
-            CloseReason::MissingDeps => {
-                "updates depend on changes the server never received: reconnect to resync"
-            }
-            CloseReason::TooManyRequests => "too many sync requests without reading the answers",
-            CloseReason::Flood => "too many awareness updates",
-        }
-    }
-}
 
 pub(crate) enum RoomMsg {
     Join {

@@ -10,7 +10,7 @@ use atelier_shared::history::{self, Changes, Version};
 use atelier_shared::script::Script;
 use atelier_shared::{Board, BoardId, Element};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -20,8 +20,8 @@ use yrs::{Doc, ReadTxn, StateVector, Transact};
 
 use crate::AppState;
 use crate::access::Role;
-use crate::api::{TokenQuery, authorize, authorize_as};
 use crate::error::AppError;
+use crate::guard::BoardAccess;
 
 /// Longest version name, in characters.
 const MAX_NAME: usize = 120;
@@ -44,12 +44,8 @@ async fn scripts(State(state): State<AppState>) -> Json<Vec<Script>> {
 
 async fn list(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(query): Query<TokenQuery>,
-    headers: HeaderMap,
+    BoardAccess { id, .. }: BoardAccess,
 ) -> Result<Json<Vec<Version>>, AppError> {
-    let id: BoardId = id.parse()?;
-    authorize(&state, &id, &headers, query.t.as_deref()).await?;
     Ok(Json(state.store.versions(&id).await?))
 }
 
@@ -62,13 +58,10 @@ struct NewVersion {
 /// Keeps the board as it is (everything stored) under a name (editors).
 async fn save(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(query): Query<TokenQuery>,
-    headers: HeaderMap,
+    access: BoardAccess,
     Json(new): Json<NewVersion>,
 ) -> Result<(StatusCode, Json<Version>), AppError> {
-    let id: BoardId = id.parse()?;
-    authorize_as(&state, &id, &headers, query.t.as_deref(), Role::Editor).await?;
+    let id = access.at_least(&state, Role::Editor)?.id;
     let name = new.name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME {
         return Err(AppError::BadRequest(format!(
@@ -113,19 +106,6 @@ async fn doc_at(state: &AppState, id: &BoardId, version: &str) -> Result<Doc, Ap
     Ok(doc?)
 }
 
-/// Version `v` of board `id` (or `now`), for a caller whose link opens it.
-async fn readable_doc(
-    state: &AppState,
-    id: &str,
-    v: &str,
-    headers: &HeaderMap,
-    token: Option<&str>,
-) -> Result<Doc, AppError> {
-    let id: BoardId = id.parse()?;
-    authorize(state, &id, headers, token).await?;
-    doc_at(state, &id, v).await
-}
-
 fn elements_of(doc: &Doc) -> Vec<Element> {
     let board = Board::new(doc);
     board.elements().all(&doc.transact())
@@ -134,11 +114,10 @@ fn elements_of(doc: &Doc) -> Vec<Element> {
 /// A version as an SVG picture (viewed read-only in the browser).
 async fn picture(
     State(state): State<AppState>,
-    Path((id, v)): Path<(String, String)>,
-    Query(query): Query<TokenQuery>,
-    headers: HeaderMap,
+    BoardAccess { id, .. }: BoardAccess,
+    Path((_, v)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let doc = readable_doc(&state, &id, &v, &headers, query.t.as_deref()).await?;
+    let doc = doc_at(&state, &id, &v).await?;
     let svg = crate::api::blocking(move || {
         let content = Content::read(&Board::new(&doc), &doc.transact());
         atelier_shared::svg::svg(&content, None).ok_or(AppError::NotFound)
@@ -161,11 +140,10 @@ async fn picture(
 /// (what the browser restores from).
 async fn elements(
     State(state): State<AppState>,
-    Path((id, v)): Path<(String, String)>,
-    Query(query): Query<TokenQuery>,
-    headers: HeaderMap,
+    BoardAccess { id, .. }: BoardAccess,
+    Path((_, v)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let doc = readable_doc(&state, &id, &v, &headers, query.t.as_deref()).await?;
+    let doc = doc_at(&state, &id, &v).await?;
     let update =
         crate::api::blocking(move || Ok(atelier_shared::clip::to_update(&elements_of(&doc))))
             .await?;
@@ -176,18 +154,15 @@ async fn elements(
 struct ChangesQuery {
     /// The later version's id, or `now` (the default).
     to: Option<String>,
-    t: Option<String>,
 }
 
 /// What changed from version `v` to another (or to the board as it is).
 async fn changes(
     State(state): State<AppState>,
-    Path((id, v)): Path<(String, String)>,
+    BoardAccess { id, .. }: BoardAccess,
+    Path((_, v)): Path<(String, String)>,
     Query(query): Query<ChangesQuery>,
-    headers: HeaderMap,
 ) -> Result<Json<Changes>, AppError> {
-    let id: BoardId = id.parse()?;
-    authorize(&state, &id, &headers, query.t.as_deref()).await?;
     let old = doc_at(&state, &id, &v).await?;
     let to = query.to.as_deref().unwrap_or("now");
     let new = doc_at(&state, &id, to).await?;

@@ -3,11 +3,13 @@
 //! the JavaScript client reads only the first message of a frame.
 
 mod check;
+pub mod close;
 
 pub use check::{
     CheckError, MAX_DEPTH, check_awareness, check_frame, check_state_vector, check_update_v1,
     overlaps_pending,
 };
+pub use close::CloseReason;
 use yrs::encoding::read;
 use yrs::sync::{Awareness, Message, SyncMessage, awareness::AwarenessUpdate};
 use yrs::updates::decoder::{Decode, DecoderV1};
