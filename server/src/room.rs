@@ -11,7 +11,6 @@
 //! (it resyncs when it reconnects), never skipped.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 use std::time::Instant;
 
 use atelier_shared::facilitation::{self, Command, Facilitation, Outcome, Refused};
@@ -25,19 +24,26 @@ use yrs::updates::encoder::Encode;
 use yrs::{ClientID, ReadTxn, StateVector, Transact, Update, WriteTxn};
 
 use crate::access::{Grant, Role};
-use crate::rooms::Rooms;
 use crate::store::StoreError;
 
 mod answers;
+mod awareness;
+mod changes;
+mod compaction;
+mod context;
+mod facilitating;
 mod fanout;
+mod outbox;
 mod pending;
 mod presence;
 
 use answers::Answers;
+use outbox::{Outbox, Target};
 use pending::{Pending, Verdict};
 use presence::{Link, Owners, PeerPresence};
 
 pub use atelier_shared::protocol::CloseReason;
+pub(crate) use context::{Registration, RoomContext};
 
 pub type PeerId = u64;
 
@@ -118,75 +124,6 @@ impl Peer {
     }
 }
 
-enum Target {
-    One(PeerId),
-    /// The last frame of an answer to `peer`'s SyncStep1.
-    Answer(PeerId),
-    AllBut(PeerId),
-    All,
-    /// The peers that speak facilitation (they said hello).
-    Facilitated,
-}
-
-/// Frames a batch produced, delivered once the batch is stored, and the
-/// changes to the board it made.
-#[derive(Default)]
-struct Outbox {
-    frames: Vec<(Target, Bytes)>,
-    /// The batch's changes to the board, in order (v1 updates).
-    changes: Vec<Vec<u8>>,
-    /// Where the batch's changes go out among `frames`, and to whom when
-    /// there is just one.
-    changes_at: Option<(usize, Target)>,
-    /// Bytes of the answers to SyncStep1 among `frames`.
-    answered: usize,
-}
-
-impl Outbox {
-    fn push(&mut self, target: Target, frame: Vec<u8>) {
-        self.frames.push((target, Bytes::from(frame)));
-    }
-
-    /// A change to the board: stored, then sent to `target`. The changes
-    /// of one batch go out as one update, in the place of the first.
-    fn change(&mut self, target: Target, update: Vec<u8>) {
-        if self.changes_at.is_none() {
-            self.changes_at = Some((self.frames.len(), target));
-            self.frames.push((Target::All, Bytes::new()));
-        }
-        self.changes.push(update);
-    }
-
-    /// The batch's changes, to store: one update, merged when there are
-    /// several, its frame in the place of the first change.
-    fn seal(&mut self) -> Vec<Vec<u8>> {
-        let Some((at, target)) = self.changes_at.take() else {
-            return Vec::new();
-        };
-        let changes = std::mem::take(&mut self.changes);
-        if changes.len() > 1 {
-            match yrs::merge_updates_v1(changes.iter().map(Vec::as_slice)) {
-                Ok(merged) => {
-                    // It goes to the changes' authors too: an update a
-                    // client already has changes nothing there.
-                    self.frames[at] = (Target::All, protocol::update(merged.clone()).into());
-                    return vec![merged];
-                }
-                // Never with updates a document encoded; in case, they go
-                // out one by one.
-                Err(err) => warn!(%err, "merging a batch's changes failed"),
-            }
-        }
-        let mut frames = changes
-            .iter()
-            .map(|u| Bytes::from(protocol::update(u.clone())));
-        self.frames[at] = (target, frames.next().unwrap_or_default());
-        let rest: Vec<_> = frames.map(|f| (Target::All, f)).collect();
-        self.frames.extend(rest);
-        changes
-    }
-}
-
 #[derive(Clone, Copy)]
 enum Exit {
     Idle,
@@ -197,11 +134,10 @@ enum Exit {
 
 pub(crate) struct Room {
     id: BoardId,
-    generation: u64,
     awareness: Awareness,
     board: Board,
     peers: HashMap<PeerId, Peer>,
-    rooms: Arc<Rooms>,
+    ctx: RoomContext,
     /// Updates stored since the last snapshot.
     log_len: usize,
     last_seq: i64,
@@ -256,50 +192,46 @@ impl Room {
     /// the store fails.
     pub(crate) async fn run(
         id: BoardId,
-        generation: u64,
-        rooms: Arc<Rooms>,
+        ctx: RoomContext,
+        mut registration: Registration,
         mut inbox: mpsc::Receiver<RoomMsg>,
     ) {
-        let metrics = rooms.metrics.clone();
+        let metrics = ctx.metrics.clone();
         metrics.rooms_loaded.inc();
-        let exit = match Room::load(id.clone(), generation, rooms.clone()).await {
+        match Room::load(id.clone(), ctx).await {
             Ok(mut room) => {
                 let exit = room.serve(&mut inbox).await;
-                room.finish(exit, &mut inbox).await;
-                exit
+                room.finish(exit, &mut inbox, &mut registration).await;
             }
             Err(err) => {
                 metrics.store_errors.inc();
                 error!(board = %id, %err, "loading the board failed");
                 if let StoreError::Unreadable { .. } = err {
                     // Refused from now on; nothing of it is touched.
-                    rooms.mark_unreadable(&id, err.to_string());
+                    registration.unreadable(err.to_string());
                 }
-                Exit::Failed
+                // Joiners waiting in the inbox get their ack dropped and retry.
+                registration.leave();
             }
-        };
-        if matches!(exit, Exit::Failed) {
-            // Joiners waiting in the inbox get their ack dropped and retry.
-            rooms.remove(&id, generation);
         }
         metrics.rooms_loaded.dec();
     }
 
-    async fn load(id: BoardId, generation: u64, rooms: Arc<Rooms>) -> Result<Room, StoreError> {
+    async fn load(id: BoardId, ctx: RoomContext) -> Result<Room, StoreError> {
         let started = Instant::now();
-        let stored = rooms.store.load(&id).await?;
-        rooms.metrics.board_loads.inc();
+        let stored = ctx.store.load(&id).await?;
+        ctx.metrics.board_loads.inc();
         let doc = crate::store::doc_of(&id, &stored)?;
         let board = Board::new(&doc);
         // A state that does not read (an older shape) starts afresh.
-        let facilitation = rooms
+        let facilitation = ctx
             .store
             .facilitation(&id)
             .await?
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default();
         let privates: HashMap<String, Vec<u8>> =
-            rooms.store.privates(&id).await?.into_iter().collect();
+            ctx.store.privates(&id).await?.into_iter().collect();
         for (voter, notes) in &privates {
             let check = protocol::check_update_v1(notes)
                 .map_err(|e| e.to_string())
@@ -316,9 +248,9 @@ impl Room {
                 });
             }
         }
-        let generations = rooms.store.links(&id).await?;
+        let generations = ctx.store.links(&id).await?;
         let mut facilitation: Facilitation = facilitation;
-        let fanout = fanout::Fanout::new(rooms.config.coalesce_above);
+        let fanout = fanout::Fanout::new(ctx.config.coalesce_above);
         facilitation.shown.pooled = privates.len() as u32;
         info!(
             board = %id,
@@ -329,11 +261,10 @@ impl Room {
         );
         Ok(Room {
             id,
-            generation,
             awareness: Awareness::new(doc),
             board,
             peers: HashMap::new(),
-            rooms,
+            ctx,
             log_len: stored.updates.len(),
             last_seq: stored.last_seq,
             compaction: None,
@@ -358,13 +289,13 @@ impl Room {
     }
 
     async fn serve(&mut self, inbox: &mut mpsc::Receiver<RoomMsg>) -> Exit {
-        let grace = self.rooms.config.room_grace;
-        let shutdown = self.rooms.shutdown.clone();
-        let max_batch = MAX_BATCH.min(self.rooms.config.peer_queue / 2).max(1);
-        let coalesce = self.rooms.config.coalesce;
+        let grace = self.ctx.config.room_grace;
+        let shutdown = self.ctx.shutdown.clone();
+        let max_batch = MAX_BATCH.min(self.ctx.config.peer_queue / 2).max(1);
+        let coalesce = self.ctx.config.coalesce;
         loop {
             let idle_deadline = self.empty_since.map(|since| since + grace);
-            let pending_deadline = self.pending.due(self.rooms.config.pending_timeout);
+            let pending_deadline = self.pending.due(self.ctx.config.pending_timeout);
             let retry =
                 (!self.deferred.is_empty()).then(|| tokio::time::Instant::now() + DEFERRED_RETRY);
             let first = tokio::select! {
@@ -422,7 +353,7 @@ impl Room {
             // A full batch leaves a backlog: the next one goes at once.
             self.last_batch = (batch.len() < max_batch).then(tokio::time::Instant::now);
             if let Err(err) = self.process(batch).await {
-                self.rooms.metrics.store_errors.inc();
+                self.ctx.metrics.store_errors.inc();
                 error!(board = %self.id, ?err, "storing updates failed; disconnecting everyone to resync");
                 return Exit::Failed;
             }
@@ -435,8 +366,13 @@ impl Room {
 
     /// Leaves the registry, then stores what is still queued, closes the
     /// remaining connections and compacts the log.
-    async fn finish(&mut self, exit: Exit, inbox: &mut mpsc::Receiver<RoomMsg>) {
-        self.rooms.remove(&self.id, self.generation);
+    async fn finish(
+        &mut self,
+        exit: Exit,
+        inbox: &mut mpsc::Receiver<RoomMsg>,
+        registration: &mut Registration,
+    ) {
+        registration.leave();
         inbox.close();
         let reason = match exit {
             Exit::Failed => CloseReason::RoomFailed,
@@ -454,7 +390,7 @@ impl Room {
                 }
             }
             if !rest.is_empty() && self.process(rest).await.is_err() {
-                self.rooms.metrics.store_errors.inc();
+                self.ctx.metrics.store_errors.inc();
                 error!(board = %self.id, "storing the last updates failed");
             }
         }
@@ -530,14 +466,14 @@ impl Room {
         self.fanout.delivered(changes, self.peers.len());
         let updates = out.seal();
         if !updates.is_empty() {
-            let metrics = &self.rooms.metrics;
+            let metrics = &self.ctx.metrics;
             let count = updates.len();
             metrics.updates.add(changes as u64);
             metrics
                 .update_bytes
                 .add(updates.iter().map(|u| u.len() as u64).sum());
             let started = Instant::now();
-            let stored = self.rooms.store.append(&self.id, updates).await;
+            let stored = self.ctx.store.append(&self.id, updates).await;
             metrics.observe_store(started.elapsed());
             match stored {
                 Ok(seq) => {
@@ -561,18 +497,15 @@ impl Room {
             self.reload().await?;
         }
         for (done, title) in title_acks {
-            let _ = done.send(self.rooms.store.set_title(&self.id, &title).await);
+            let _ = done.send(self.ctx.store.set_title(&self.id, &title).await);
         }
         for voter in std::mem::take(&mut self.privates_changed) {
             let notes = self.privates.get(&voter).cloned();
-            self.rooms
-                .store
-                .set_private(&self.id, &voter, notes)
-                .await?;
+            self.ctx.store.set_private(&self.id, &voter, notes).await?;
         }
         if let Some(name) = self.version_due.take() {
             let (state, _) = self.snapshot();
-            self.rooms
+            self.ctx
                 .store
                 .save_version(&self.id, &name, true, state)
                 .await?;
@@ -583,7 +516,7 @@ impl Room {
         if std::mem::take(&mut self.facilitation_changed) {
             let json = serde_json::to_string(&self.facilitation)
                 .map_err(|e| StoreError::Io(std::io::Error::other(e)))?;
-            self.rooms.store.set_facilitation(&self.id, &json).await?;
+            self.ctx.store.set_facilitation(&self.id, &json).await?;
             let peers: Vec<PeerId> = self.peers.keys().copied().collect();
             for peer in peers {
                 self.send_facilitation(peer, &mut out);
@@ -654,7 +587,7 @@ impl Room {
                 if let Err(err) = self.change(&bytes, author, Some(peer), Target::AllBut(peer), out)
                 {
                     warn!(board = %self.id, peer, %err, "refusing an update");
-                    self.rooms.metrics.protocol_errors.inc();
+                    self.ctx.metrics.protocol_errors.inc();
                     self.remove_peer(peer, Some(CloseReason::Malformed), out);
                 }
             }
@@ -673,207 +606,11 @@ impl Room {
         }
     }
 
-    /// The facilitation state as `peer` sees it (its own ballot only), if
-    /// it speaks facilitation.
-    fn send_facilitation(&self, peer: PeerId, out: &mut Outbox) {
-        let Some(p) = self.peers.get(&peer).filter(|p| p.voter.is_some()) else {
-            return;
-        };
-        let state = self
-            .facilitation
-            .state_for(p.voter.as_deref(), crate::store::now_ms());
-        if let Ok(json) = serde_json::to_vec(&state) {
-            out.push(
-                Target::One(peer),
-                Message::Custom(facilitation::STATE, json).encode_v1(),
-            );
-        }
-    }
-
-    /// A facilitation command from `peer`, checked against its role: a
-    /// refusal is told to it alone (y-protocols' permission-denied).
-    fn command(&mut self, peer: PeerId, data: &[u8], out: &mut Outbox) {
-        let Some(p) = self.peers.get_mut(&peer) else {
-            return;
-        };
-        let command: Command = match serde_json::from_slice(data) {
-            Ok(command) => command,
-            Err(err) => {
-                debug!(board = %self.id, peer, %err, "unreadable facilitation command");
-                out.push(
-                    Target::One(peer),
-                    Message::Auth(Some(format!("unreadable command: {err}"))).encode_v1(),
-                );
-                return;
-            }
-        };
-        let command = match command {
-            Command::Hello { key } => {
-                let key: String = key.chars().take(256).collect();
-                let voter = self.rooms.keys.voter(&self.id, p.grant.role, &key);
-                // One identity a connection: it cannot vote as many people.
-                if p.voter.as_ref().is_some_and(|v| *v != voter) {
-                    out.push(
-                        Target::One(peer),
-                        Message::Auth(Some("one hello a connection".into())).encode_v1(),
-                    );
-                    return;
-                }
-                p.voter = Some(voter.clone());
-                self.send_facilitation(peer, out);
-                if let Some(notes) = self.privates.get(&voter) {
-                    out.push(
-                        Target::One(peer),
-                        Message::Custom(facilitation::PRIVATE, notes.clone()).encode_v1(),
-                    );
-                }
-                return;
-            }
-            Command::Phase { script, index } => {
-                let facilitator = p.grant.role == Role::Facilitator;
-                self.enter_phase(peer, facilitator, &script, index, out);
-                return;
-            }
-            // A ballot is the sender's own, whatever id the command names.
-            Command::Vote { .. } | Command::Unvote { .. } if p.voter.is_none() => {
-                out.push(
-                    Target::One(peer),
-                    Message::Auth(Some("say hello before voting".into())).encode_v1(),
-                );
-                return;
-            }
-            Command::Vote { id, .. } => Command::Vote {
-                voter: p.voter.clone().unwrap_or_default(),
-                id,
-            },
-            Command::Unvote { id, .. } => Command::Unvote {
-                voter: p.voter.clone().unwrap_or_default(),
-                id,
-            },
-            // Reactions: two a second at most from each peer, the rest dropped.
-            Command::React { .. }
-                if p.reacted
-                    .is_some_and(|at| at.elapsed() < std::time::Duration::from_millis(500)) =>
-            {
-                return;
-            }
-            other => other,
-        };
-        if matches!(command, Command::React { .. }) {
-            p.reacted = Some(Instant::now());
-        }
-        let (facilitator, writes) = (p.grant.role == Role::Facilitator, p.grant.role.writes());
-        match self
-            .facilitation
-            .apply(command, facilitator, writes, crate::store::now_ms())
-        {
-            Ok(Outcome::Changed) => self.facilitation_changed = true,
-            Ok(Outcome::Reveal) => self.reveal(out),
-            Ok(Outcome::Same) => {}
-            Ok(Outcome::React(reaction)) => {
-                if let Ok(json) = serde_json::to_vec(&reaction) {
-                    out.push(
-                        Target::Facilitated,
-                        Message::Custom(facilitation::REACTION, json).encode_v1(),
-                    );
-                }
-            }
-            Err(refused) => self.refuse_command(peer, refused, out),
-        }
-    }
-
-    /// Tells `peer` alone why its command was refused.
-    fn refuse_command(&self, peer: PeerId, refused: Refused, out: &mut Outbox) {
-        self.rooms.metrics.access_refused.inc();
-        let reason = match refused {
-            Refused::NotFacilitator => crate::access::Refusal::NotFacilitator.to_string(),
-            Refused::ReadOnly => crate::access::Refusal::ReadOnly.to_string(),
-            Refused::Invalid(why) => why.to_owned(),
-        };
-        debug!(board = %self.id, peer, %reason, "facilitation command refused");
-        out.push(Target::One(peer), Message::Auth(Some(reason)).encode_v1());
-    }
-
-    /// The facilitator steps to phase `index` of a workshop script: its
-    /// timer, private mode, vote and locks take over (revealing private
-    /// notes when the phase is not private), and the board is kept as a
-    /// version named after the phase.
-    fn enter_phase(
-        &mut self,
-        peer: PeerId,
-        facilitator: bool,
-        script: &str,
-        index: u32,
-        out: &mut Outbox,
-    ) {
-        if !facilitator {
-            return self.refuse_command(peer, Refused::NotFacilitator, out);
-        }
-        let Some(script) = self
-            .rooms
-            .scripts
-            .all()
-            .iter()
-            .find(|s| s.id == script)
-            .cloned()
-        else {
-            return self.refuse_command(peer, Refused::Invalid("phase: unknown script"), out);
-        };
-        let (french, elements) = {
-            let txn = self.awareness.doc().transact();
-            (
-                self.board.meta(&txn).lang == "fr",
-                self.board.elements().all(&txn),
-            )
-        };
-        let ids_of_kinds = |kinds: &[String]| {
-            elements
-                .into_iter()
-                .filter(|e| kinds.iter().any(|k| k == e.kind.as_str()))
-                .map(|e| e.id)
-                .collect()
-        };
-        let now = crate::store::now_ms();
-        match self
-            .facilitation
-            .enter_phase(&script, index as usize, now, ids_of_kinds)
-        {
-            Ok(reveal) => {
-                if reveal {
-                    self.reveal(out);
-                }
-                self.facilitation_changed = true;
-                let name = script.phases[index as usize].name.get(french);
-                let word = if french { "Étape" } else { "Phase" };
-                self.version_due = Some(format!("{word} {} · {name}", index + 1));
-                info!(board = %self.id, script = %script.id, index, "workshop phase");
-            }
-            Err(refused) => self.refuse_command(peer, refused, out),
-        }
-    }
-
-    /// Private mode ends: every participant's private notes go onto the
-    /// board (stored and sent to everyone like any update), each author's
-    /// through the lock guard on its own: what touches a locked element is
-    /// undone, and only that author's notes with it.
-    fn reveal(&mut self, out: &mut Outbox) {
-        self.facilitation.shown.private = false;
-        for (voter, notes) in std::mem::take(&mut self.privates) {
-            debug!(board = %self.id, %voter, bytes = notes.len(), "revealing private notes");
-            if let Err(err) = self.change(&notes, Role::Editor, None, Target::All, out) {
-                warn!(board = %self.id, %err, "private notes that do not apply");
-            }
-            self.privates_changed.insert(voter);
-        }
-        self.facilitation.shown.pooled = 0;
-        self.facilitation_changed = true;
-    }
-
     /// Replaces the document in memory by the stored one (after an update
     /// broke it), keeping everyone's awareness; what was built on the old
     /// document (answers, the lock guard, what was pending) goes with it.
     async fn reload(&mut self) -> Result<(), StoreError> {
-        let stored = self.rooms.store.load(&self.id).await?;
+        let stored = self.ctx.store.load(&self.id).await?;
         let doc = crate::store::doc_of(&self.id, &stored)?;
         let mut awareness = Awareness::new(doc.clone());
         if let Ok(states) = self.awareness.update() {
@@ -887,347 +624,6 @@ impl Room {
         self.last_seq = stored.last_seq;
         self.log_len = stored.updates.len();
         Ok(())
-    }
-
-    /// Answers `peer`'s SyncStep1 with what it lacks, from the shared
-    /// encoding of the board when it lacks part of that. Every SyncStep1 is
-    /// answered, in order, but a peer has one answer on its way at a time
-    /// (the next waits until it is written out), at most [`MAX_ASKED`]
-    /// waiting, and an answer goes only when its queue and the server's
-    /// outgoing bytes have room for it: nobody makes the room encode or
-    /// queue copies of the board at will.
-    fn answer_step1(&mut self, peer: PeerId, sv: &StateVector, out: &mut Outbox) {
-        let Some(p) = self.peers.get_mut(&peer) else {
-            return;
-        };
-        if p.asked >= MAX_ASKED {
-            self.rooms.metrics.protocol_errors.inc();
-            warn!(board = %self.id, peer, "SyncStep1 after SyncStep1 without reading the answers");
-            return self.remove_peer(peer, Some(CloseReason::TooManyRequests), out);
-        }
-        p.asked += 1;
-        self.deferred.push_back((peer, sv.clone()));
-        self.answer_deferred(out);
-    }
-
-    /// Answers the SyncStep1 that wait, in order, while the server's
-    /// outgoing bytes leave room for them: what peers make the server
-    /// queue for them at once is bounded (`--max-outgoing-bytes`), and a
-    /// flood waits instead of growing the server's memory.
-    fn answer_deferred(&mut self, out: &mut Outbox) {
-        let max = self.rooms.config.max_outgoing_bytes;
-        let mut waiting = std::mem::take(&mut self.deferred);
-        // Peers whose earlier request still waits: theirs stay in order.
-        let mut held = HashSet::new();
-        while let Some((peer, sv)) = waiting.pop_front() {
-            let Some(p) = self.peers.get(&peer) else {
-                continue;
-            };
-            if held.contains(&peer) || !p.answer_written() {
-                held.insert(peer);
-                self.deferred.push_back((peer, sv));
-                continue;
-            }
-            // The board's encoding, if the peer lacks part of it, is what
-            // it would be sent: it must fit before anything is encoded.
-            let len = self.answers.full_len().unwrap_or(0);
-            if len > p.out.room() {
-                self.too_slow(peer, out);
-                continue;
-            }
-            // What this batch queued is not counted by the peers' queues yet.
-            let queued = self.rooms.outgoing.bytes() + out.answered;
-            if queued > 0 && queued + len > max {
-                self.rooms.metrics.sync_requests_deferred.inc();
-                self.deferred.push_back((peer, sv));
-                self.deferred.extend(waiting);
-                return;
-            }
-            if let Some(p) = self.peers.get_mut(&peer) {
-                p.asked -= 1;
-                p.answering = true;
-            }
-            out.answered += self.answer_now(peer, &sv, out);
-        }
-    }
-
-    /// Queues the answer to `peer`'s SyncStep1: its size in bytes.
-    fn answer_now(&mut self, peer: PeerId, sv: &StateVector, out: &mut Outbox) -> usize {
-        let mut frames = self.answers.answer(self.awareness.doc(), sv);
-        let len = frames.iter().map(Bytes::len).sum();
-        let last = frames.pop();
-        for frame in frames {
-            out.frames.push((Target::One(peer), frame));
-        }
-        if let Some(last) = last {
-            out.frames.push((Target::Answer(peer), last));
-        }
-        len
-    }
-
-    /// An awareness update from `peer`: what it may set is applied (see
-    /// `presence`), and forwarded to the others at the peer's rate, merged
-    /// when it goes faster; a peer that floods is disconnected.
-    fn awareness_from(&mut self, peer: PeerId, update: AwarenessUpdate, out: &mut Outbox) {
-        use presence::{RECEIVE_BURST, RECEIVE_RATE};
-        let Some(p) = self.peers.get_mut(&peer) else {
-            return;
-        };
-        if !p.presence.receive.take(RECEIVE_RATE, RECEIVE_BURST) {
-            self.rooms.metrics.protocol_errors.inc();
-            warn!(board = %self.id, peer, "awareness flood: disconnecting");
-            return self.remove_peer(peer, Some(CloseReason::Flood), out);
-        }
-        let link = Link::of(&p.grant);
-        let (kept, refused) = self.owners.filter(peer, link, &mut p.presence, update);
-        if !refused.is_empty() {
-            self.rooms
-                .metrics
-                .awareness_dropped
-                .add(refused.len() as u64);
-            debug!(board = %self.id, peer, ?refused, "awareness entries refused");
-        }
-        if kept.clients.is_empty() {
-            return;
-        }
-        match self.awareness.apply_update_summary(kept) {
-            Ok(Some(summary)) => {
-                if let Some(p) = self.peers.get_mut(&peer) {
-                    p.presence.unsent.extend(summary.all_changes());
-                }
-                self.forward_presence(peer, out);
-            }
-            Ok(None) => {}
-            Err(err) => {
-                warn!(board = %self.id, peer, %err, "refusing an awareness update");
-                self.remove_peer(peer, Some(CloseReason::Malformed), out);
-            }
-        }
-    }
-
-    /// Sends the others what changed of `peer`'s awareness, if its rate
-    /// allows now; otherwise it goes when it does.
-    fn forward_presence(&mut self, peer: PeerId, out: &mut Outbox) {
-        use presence::{FORWARD_BURST, FORWARD_RATE};
-        let Some(p) = self.peers.get_mut(&peer) else {
-            return;
-        };
-        if p.presence.unsent.is_empty() {
-            return;
-        }
-        if !p.presence.forward.take(FORWARD_RATE, FORWARD_BURST) {
-            let next = p.presence.forward.next(FORWARD_RATE);
-            self.presence_due = Some(self.presence_due.map_or(next, |due| due.min(next)));
-            return;
-        }
-        let clients: Vec<ClientID> = p.presence.unsent.drain().collect();
-        match self.awareness.update_with_clients(clients) {
-            Ok(update) => out.push(Target::AllBut(peer), protocol::awareness(update)),
-            Err(err) => warn!(board = %self.id, ?err, "awareness to forward not found"),
-        }
-    }
-
-    /// Disconnects a peer whose queue cannot take what it must be sent (it
-    /// resyncs when it reconnects).
-    fn too_slow(&mut self, peer: PeerId, out: &mut Outbox) {
-        self.rooms.metrics.slow_peers.inc();
-        warn!(board = %self.id, peer, "peer too slow, disconnecting");
-        self.remove_peer(peer, Some(CloseReason::TooSlow), out);
-    }
-
-    /// Applies a change to the board from someone of role `author` (sent
-    /// by `peer`, unless the server applies it, as at a reveal): stored,
-    /// then sent to `to`. **Every change a client wrote reaches the board
-    /// here**: updates, SyncStep2, private notes, reveals (restores and
-    /// imports come as updates). While something is locked, a change from
-    /// anyone but a facilitator goes through the lock guard: if it touches
-    /// a locked element it is undone, everyone (its author too) gets the
-    /// net, and the author is told why. Structs it leaves pending are
-    /// counted and bounded (see `pending`). An error: the bytes are no
-    /// update.
-    fn change(
-        &mut self,
-        bytes: &[u8],
-        author: Role,
-        peer: Option<PeerId>,
-        to: Target,
-        out: &mut Outbox,
-    ) -> Result<(), String> {
-        protocol::check_update_v1(bytes).map_err(|e| e.to_string())?;
-        let update = Update::decode_v1(bytes).map_err(|e| e.to_string())?;
-        let doc = self.awareness.doc().clone();
-        if protocol::overlaps_pending(&doc.transact(), &update) {
-            return Err("an update that rewrites structs already waiting for theirs".into());
-        }
-        let guarded = author != Role::Facilitator && !self.facilitation.shown.locked.is_empty();
-        // yrs can panic on crafted updates it decodes fine (fuzzing found
-        // an integration that subtracts past zero): the panic stays here,
-        // and the document, which it may have left half done, is dropped
-        // with the room (see `poisoned`).
-        let (board, locks, locked) = (
-            &self.board,
-            &mut self.locks,
-            &self.facilitation.shown.locked,
-        );
-        let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            if guarded {
-                locks
-                    .get_or_insert_with(|| crate::locks::LockGuard::new(&doc, board))
-                    .apply(&doc, update, locked)
-            } else {
-                let mut txn = doc.transact_mut();
-                txn.apply_update(update).map_err(|e| e.to_string())?;
-                let changed = txn.encode_update_v1();
-                // An update with no block and no deletion encodes as [0, 0].
-                Ok(((changed != [0, 0]).then_some(changed), false))
-            }
-        }));
-        let (changed, undone) = match applied {
-            Ok(applied) => applied?,
-            Err(_) => {
-                self.poisoned = true;
-                return Err("an update that breaks the document's integration".into());
-            }
-        };
-        let holds_pending = doc.transact().has_missing_updates();
-        let max_pending = self.rooms.config.max_pending_bytes;
-        let verdict = self
-            .pending
-            .applied(peer, bytes.len(), holds_pending, max_pending);
-        if let Some(update) = changed {
-            self.answers.changed(update.len());
-            // An undone change goes back to its author too.
-            out.change(if undone { Target::All } else { to }, update);
-        }
-        if let (true, Some(peer)) = (undone, peer) {
-            debug!(board = %self.id, peer, "a change to a locked element undone");
-            self.rooms.metrics.access_refused.inc();
-            out.push(
-                Target::One(peer),
-                Message::Auth(Some(
-                    "locked: only the facilitator can change a locked element".into(),
-                ))
-                .encode_v1(),
-            );
-        }
-        self.drop_pending(verdict, out);
-        Ok(())
-    }
-
-    /// Drops what the board holds pending, when `verdict` says so, and
-    /// disconnects the peers that sent it.
-    fn drop_pending(&mut self, verdict: Verdict, out: &mut Outbox) {
-        let Verdict::Drop(peers) = verdict else {
-            return;
-        };
-        self.awareness.doc().transact_mut().prune_pending();
-        self.rooms.metrics.pending_dropped.inc();
-        warn!(board = %self.id, ?peers, "updates waiting for changes never received: dropped");
-        for peer in peers {
-            self.remove_peer(peer, Some(CloseReason::MissingDeps), out);
-        }
-    }
-
-    /// A participant's private notes (a yrs update of their own document):
-    /// kept apart and sent to nobody else while private mode is on; once it
-    /// is off (they were offline at the reveal), they go onto the board.
-    fn private_notes(&mut self, peer: PeerId, data: Vec<u8>, out: &mut Outbox) {
-        let Some(p) = self.peers.get(&peer) else {
-            return;
-        };
-        if !p.grant.role.writes() {
-            return self.refuse_update(peer, &data, out);
-        }
-        let Some(voter) = p.voter.clone() else {
-            out.push(
-                Target::One(peer),
-                Message::Auth(Some("say hello before private notes".into())).encode_v1(),
-            );
-            return;
-        };
-        if !self.facilitation.shown.private {
-            debug!(board = %self.id, peer, bytes = data.len(), "private notes onto the board");
-            let author = p.grant.role;
-            if let Err(err) = self.change(&data, author, Some(peer), Target::All, out) {
-                warn!(board = %self.id, peer, %err, "unreadable private notes");
-                self.rooms.metrics.protocol_errors.inc();
-                self.remove_peer(peer, Some(CloseReason::Malformed), out);
-            }
-            return;
-        }
-        if let Err(err) = protocol::check_update_v1(&data) {
-            warn!(board = %self.id, peer, %err, "unreadable private notes");
-            self.rooms.metrics.protocol_errors.inc();
-            return self.remove_peer(peer, Some(CloseReason::Malformed), out);
-        }
-        let merged = match self.privates.get(&voter) {
-            Some(old) => yrs::merge_updates_v1([old.as_slice(), data.as_slice()]),
-            None => Update::decode_v1(&data).map(|_| data.clone()),
-        };
-        let refusal = match merged {
-            Err(err) => {
-                warn!(board = %self.id, peer, %err, "unreadable private notes");
-                self.rooms.metrics.protocol_errors.inc();
-                return self.remove_peer(peer, Some(CloseReason::Malformed), out);
-            }
-            Ok(m) if m.len() > MAX_PRIVATE_BYTES => Some("private notes: too many (1 MiB at most)"),
-            Ok(_)
-                if !self.privates.contains_key(&voter)
-                    && self.privates.len() >= MAX_PRIVATE_AUTHORS =>
-            {
-                Some("private notes: too many participants")
-            }
-            Ok(merged) => {
-                self.privates.insert(voter.clone(), merged);
-                None
-            }
-        };
-        if let Some(why) = refusal {
-            return out.push(
-                Target::One(peer),
-                Message::Auth(Some(why.into())).encode_v1(),
-            );
-        }
-        self.privates_changed.insert(voter.clone());
-        let pooled = self.privates.len() as u32;
-        if self.facilitation.shown.pooled != pooled {
-            self.facilitation.shown.pooled = pooled;
-            self.facilitation_changed = true;
-        }
-        // The author's other tabs see them too.
-        let frame = Message::Custom(facilitation::PRIVATE, data).encode_v1();
-        let others: Vec<PeerId> = self
-            .peers
-            .iter()
-            .filter(|(id, o)| **id != peer && o.voter.as_deref() == Some(voter.as_str()))
-            .map(|(id, _)| *id)
-            .collect();
-        for other in others {
-            out.push(Target::One(other), frame.clone());
-        }
-    }
-
-    /// A view-only peer sent an update: it is not applied nor relayed. The
-    /// peer is told once (y-protocols' permission-denied message); an empty
-    /// SyncStep2 (a viewer with nothing of its own) is no attempt.
-    fn refuse_update(&mut self, peer: PeerId, bytes: &[u8], out: &mut Outbox) {
-        let empty = protocol::check_update_v1(bytes).is_ok()
-            && Update::decode_v1(bytes)
-                .is_ok_and(|u| u.state_vector().is_empty() && u.delete_set().is_empty());
-        if empty {
-            return;
-        }
-        self.rooms.metrics.updates_refused.inc();
-        let Some(p) = self.peers.get_mut(&peer) else {
-            return;
-        };
-        if !std::mem::replace(&mut p.told_read_only, true) {
-            debug!(board = %self.id, peer, "update from a view-only link refused");
-            out.push(
-                Target::One(peer),
-                Message::Auth(Some(crate::access::Refusal::ReadOnly.to_string())).encode_v1(),
-            );
-        }
     }
 
     /// Drops a peer (telling it why, when it did not leave by itself) and
@@ -1256,102 +652,6 @@ impl Room {
             Err(err) => warn!(board = %self.id, ?err, "could not announce departed awareness"),
         }
     }
-
-    /// Queues each frame to its peers; peers whose queue is full are
-    /// disconnected, and their departure is delivered in turn.
-    fn deliver(&mut self, mut out: Outbox) {
-        let metrics = self.rooms.metrics.clone();
-        while !out.frames.is_empty() {
-            let mut too_slow = Vec::new();
-            for (target, frame) in out.frames.drain(..) {
-                let mut send = |id: PeerId, peer: &Peer| match peer.out.try_send(&frame) {
-                    Ok(()) => {
-                        metrics.frames_out.inc();
-                        metrics.bytes_out.add(frame.len() as u64);
-                    }
-                    Err(crate::queue::Refused::Full) => too_slow.push(id),
-                    // Its connection ended; its Leave is on the way.
-                    Err(crate::queue::Refused::Closed) => {}
-                };
-                match target {
-                    Target::One(id) => {
-                        if let Some(peer) = self.peers.get(&id) {
-                            send(id, peer);
-                        }
-                    }
-                    Target::Answer(id) => {
-                        if let Some(peer) = self.peers.get_mut(&id) {
-                            send(id, peer);
-                            peer.answering = false;
-                            peer.answered = peer.out.position();
-                        }
-                    }
-                    Target::AllBut(origin) => {
-                        for (id, peer) in &self.peers {
-                            if *id != origin {
-                                send(*id, peer);
-                            }
-                        }
-                    }
-                    Target::All => {
-                        for (id, peer) in &self.peers {
-                            send(*id, peer);
-                        }
-                    }
-                    Target::Facilitated => {
-                        for (id, peer) in self.peers.iter().filter(|(_, p)| p.voter.is_some()) {
-                            send(*id, peer);
-                        }
-                    }
-                }
-            }
-            too_slow.sort_unstable();
-            too_slow.dedup();
-            for id in too_slow {
-                self.too_slow(id, &mut out);
-            }
-        }
-    }
-
-    fn maybe_compact(&mut self) {
-        let running = self.compaction.as_ref().is_some_and(|c| !c.is_finished());
-        if running || self.log_len < self.rooms.config.compact_after {
-            return;
-        }
-        let (snapshot, upto) = self.snapshot();
-        let (store, metrics, id) = (
-            self.rooms.store.clone(),
-            self.rooms.metrics.clone(),
-            self.id.clone(),
-        );
-        self.log_len = 0;
-        self.compaction = Some(tokio::spawn(async move {
-            match store.compact(&id, snapshot, upto).await {
-                Ok(()) => metrics.compactions.inc(),
-                Err(err) => {
-                    metrics.store_errors.inc();
-                    warn!(board = %id, ?err, "compaction failed; the log stays as it is");
-                }
-            }
-        }));
-    }
-
-    async fn compact_now(&mut self) {
-        let (snapshot, upto) = self.snapshot();
-        match self.rooms.store.compact(&self.id, snapshot, upto).await {
-            Ok(()) => {
-                self.rooms.metrics.compactions.inc();
-                self.log_len = 0;
-            }
-            Err(err) => warn!(board = %self.id, ?err, "compaction failed"),
-        }
-    }
-
-    /// The whole document as one update, and the last stored seq it covers.
-    fn snapshot(&self) -> (Vec<u8>, i64) {
-        let txn = self.awareness.doc().transact();
-        (txn.encode_diff_v1(&StateVector::default()), self.last_seq)
-    }
 }
 
 /// Resolves at `deadline`, or never.
@@ -1359,76 +659,5 @@ pub(crate) async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use yrs::{Doc, GetString, Text};
-
-    fn edit(doc: &Doc, text: &str) -> Vec<u8> {
-        let t = doc.get_or_insert_text("t");
-        let mut txn = doc.transact_mut();
-        let len = t.len(&txn);
-        t.insert(&mut txn, len, text);
-        txn.encode_update_v1()
-    }
-
-    fn update_of(frame: &Bytes) -> Vec<u8> {
-        match Message::decode_v1(frame).expect("a message") {
-            Message::Sync(SyncMessage::Update(update)) => update,
-            other => panic!("not an update: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn one_change_goes_to_its_target_in_its_place() {
-        let doc = Doc::new();
-        let mut out = Outbox::default();
-        out.push(Target::One(1), vec![1]);
-        out.change(Target::AllBut(7), edit(&doc, "a"));
-        out.push(Target::One(2), vec![2]);
-        let stored = out.seal();
-        assert_eq!(stored.len(), 1);
-        assert_eq!(out.frames.len(), 3);
-        assert!(matches!(out.frames[1].0, Target::AllBut(7)));
-        assert_eq!(update_of(&out.frames[1].1), stored[0]);
-    }
-
-    #[test]
-    fn a_batch_of_changes_goes_out_as_one_merged_update_to_everyone() {
-        let (a, b) = (Doc::with_client_id(1), Doc::with_client_id(2));
-        let mut out = Outbox::default();
-        out.push(Target::One(1), vec![1]);
-        out.change(Target::AllBut(1), edit(&a, "left "));
-        out.push(Target::One(2), vec![2]);
-        out.change(Target::AllBut(2), edit(&b, "right"));
-        out.change(Target::AllBut(1), edit(&a, "more"));
-        let stored = out.seal();
-        assert_eq!(stored.len(), 1, "one row for the batch");
-        assert_eq!(out.frames.len(), 3, "one frame for the three changes");
-        assert!(matches!(out.frames[1].0, Target::All));
-        let merged = update_of(&out.frames[1].1);
-        assert_eq!(merged, stored[0]);
-        // A client that has none of it gets all of it.
-        let c = Doc::new();
-        let t = c.get_or_insert_text("t");
-        c.transact_mut()
-            .apply_update(Update::decode_v1(&merged).unwrap())
-            .unwrap();
-        let text = t.get_string(&c.transact());
-        assert!(
-            text.contains("left more") && text.contains("right"),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn a_batch_without_changes_stores_nothing() {
-        let mut out = Outbox::default();
-        out.push(Target::All, vec![1]);
-        assert!(out.seal().is_empty());
-        assert_eq!(out.frames.len(), 1);
     }
 }

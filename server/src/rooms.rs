@@ -18,7 +18,7 @@ use tokio_util::task::TaskTracker;
 use crate::access::{Grant, Role};
 use crate::config::Config;
 use crate::metrics::Metrics;
-use crate::room::{CloseReason, PeerId, Room, RoomMsg};
+use crate::room::{CloseReason, PeerId, Registration, Room, RoomContext, RoomMsg};
 use crate::store::{Store, StoreError};
 
 /// Messages queued to one room before its senders wait.
@@ -32,17 +32,9 @@ pub(crate) struct Rooms {
     /// an administrator deletes or restores them (and the server restarts).
     unreadable: Mutex<HashMap<BoardId, String>>,
     next_generation: std::sync::atomic::AtomicU64,
-    pub(crate) store: Arc<dyn Store>,
-    pub(crate) config: Arc<Config>,
-    pub(crate) metrics: Arc<Metrics>,
-    pub(crate) shutdown: CancellationToken,
+    /// What every room is given.
+    pub(crate) ctx: RoomContext,
     pub(crate) tasks: TaskTracker,
-    /// The workshop scripts facilitators can run.
-    pub(crate) scripts: crate::scripts::Scripts,
-    /// Bytes queued to every peer, all boards together.
-    pub(crate) outgoing: crate::queue::Outgoing,
-    /// The server's key: voters' identities are made with it.
-    pub(crate) keys: crate::access::Keys,
 }
 
 struct Entry {
@@ -81,25 +73,27 @@ impl Rooms {
         (shutdown, tasks): (CancellationToken, TaskTracker),
         keys: crate::access::Keys,
     ) -> Rooms {
-        let scripts = crate::scripts::Scripts::load(config.scripts_dir.as_deref());
+        let scripts = Arc::new(crate::scripts::Scripts::load(config.scripts_dir.as_deref()));
         Rooms {
-            scripts,
             rooms: Mutex::new(HashMap::new()),
             unreadable: Mutex::new(HashMap::new()),
-            outgoing: Default::default(),
-            keys,
             next_generation: Default::default(),
-            store,
-            config,
-            metrics,
-            shutdown,
+            ctx: RoomContext {
+                store,
+                config,
+                metrics,
+                shutdown,
+                scripts,
+                outgoing: Default::default(),
+                keys,
+            },
             tasks,
         }
     }
 
     /// The inbox of `board`'s room, starting the room if it is not running.
     fn inbox(self: &Arc<Self>, board: &BoardId) -> Result<mpsc::Sender<RoomMsg>, RoomError> {
-        if self.shutdown.is_cancelled() {
+        if self.ctx.shutdown.is_cancelled() {
             return Err(RoomError::ShuttingDown);
         }
         if self.is_unreadable(board) {
@@ -122,8 +116,24 @@ impl Rooms {
                 inbox: tx.clone(),
             },
         );
+        // The room leaves the registry through a weak handle: a registry
+        // dropped first (tests) leaves nothing to do.
+        let (leaving, marking) = (Arc::downgrade(self), Arc::downgrade(self));
+        let (id, marked) = (board.clone(), board.clone());
+        let registration = Registration::new(
+            move || {
+                if let Some(rooms) = leaving.upgrade() {
+                    rooms.remove(&id, generation);
+                }
+            },
+            move |why| {
+                if let Some(rooms) = marking.upgrade() {
+                    rooms.mark_unreadable(&marked, why);
+                }
+            },
+        );
         self.tasks
-            .spawn(Room::run(board.clone(), generation, self.clone(), rx));
+            .spawn(Room::run(board.clone(), self.ctx.clone(), registration, rx));
         Ok(tx)
     }
 
@@ -201,9 +211,9 @@ impl Rooms {
         for _ in 0..ATTEMPTS {
             let inbox = self.inbox(board)?;
             let (frames_tx, frames) = crate::queue::queue(
-                self.config.peer_queue,
-                self.config.peer_queue_bytes,
-                self.outgoing.clone(),
+                self.ctx.config.peer_queue,
+                self.ctx.config.peer_queue_bytes,
+                self.ctx.outgoing.clone(),
             );
             let (close, closed) = oneshot::channel();
             let (joined_tx, joined) = oneshot::channel();

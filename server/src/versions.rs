@@ -39,7 +39,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// The workshop scripts (anyone may read them).
 async fn scripts(State(state): State<AppState>) -> Json<Vec<Script>> {
-    Json(state.rooms.scripts.all().to_vec())
+    Json(state.rooms.ctx.scripts.all().to_vec())
 }
 
 async fn list(
