@@ -16,40 +16,11 @@ use atelier_shared::BoardId;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// What a link lets its holder do on a board.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Viewer,
-    Editor,
-    Facilitator,
-}
-
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Facilitator, Role::Editor, Role::Viewer];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Facilitator => "facilitator",
-            Role::Editor => "editor",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    /// The role may change the board's document.
-    pub fn writes(self) -> bool {
-        self != Role::Viewer
-    }
-}
+pub use atelier_shared::Role;
 
 /// The current generation of each role's link on one board (0 until a link
 /// is first regenerated).

@@ -345,7 +345,12 @@ async fn create(
         let mut txn = doc.transact_mut();
         board.init(&mut txn, &meta);
         let mut n = 0u32;
-        let elements = templates::build(&meta.template, lang, (0.0, 0.0), 1.0, "", now, || {
+        let place = templates::Placement {
+            z: 1.0,
+            created: now,
+            ..templates::Placement::origin(lang)
+        };
+        let elements = templates::build(&meta.template, &place, || {
             n += 1;
             format!("t{n}")
         });

@@ -527,12 +527,16 @@ mod tests {
                 },
             );
             let mut n = 0;
-            for e in
-                crate::templates::build("empathy-map", Lang::En, (0.0, 0.0), 1.0, "", 1, || {
-                    n += 1;
-                    format!("t{n}")
-                })
-                .unwrap()
+            let place = crate::templates::Placement {
+                z: 1.0,
+                created: 1,
+                ..crate::templates::Placement::origin(Lang::En)
+            };
+            for e in crate::templates::build("empathy-map", &place, || {
+                n += 1;
+                format!("t{n}")
+            })
+            .unwrap()
             {
                 board.elements().insert(&mut txn, &e);
             }

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::Role;
 use crate::script::{Script, Text};
 
 /// Custom message tags.
@@ -263,17 +264,11 @@ fn valid_id(id: &str) -> bool {
 impl Facilitation {
     /// Applies `command` from someone whose link is `facilitator` (or an
     /// editor), at server time `now`.
-    pub fn apply(
-        &mut self,
-        command: Command,
-        facilitator: bool,
-        writes: bool,
-        now: i64,
-    ) -> Result<Outcome, Refused> {
-        if !writes && !matches!(command, Command::Hello { .. }) {
+    pub fn apply(&mut self, command: Command, role: Role, now: i64) -> Result<Outcome, Refused> {
+        if !role.writes() && !matches!(command, Command::Hello { .. }) {
             return Err(Refused::ReadOnly);
         }
-        if command.facilitator_only() && !facilitator {
+        if command.facilitator_only() && role != Role::Facilitator {
             return Err(Refused::NotFacilitator);
         }
         let before = self.clone();
@@ -503,7 +498,7 @@ impl Facilitation {
             self.shown.locked.remove(&id);
         }
         if self.shown.vote.as_ref().is_some_and(|v| v.open) {
-            let _ = self.apply(Command::VoteClose, true, true, 0);
+            let _ = self.apply(Command::VoteClose, Role::Facilitator, 0);
         }
         self.shown.private
     }
@@ -544,7 +539,12 @@ mod tests {
         facilitator: bool,
         now: i64,
     ) -> Result<Outcome, Refused> {
-        f.apply(c, facilitator, true, now)
+        let role = if facilitator {
+            Role::Facilitator
+        } else {
+            Role::Editor
+        };
+        f.apply(c, role, now)
     }
 
     #[test]
@@ -607,7 +607,7 @@ mod tests {
             run(&mut f, react.clone(), false, 0),
             Ok(Outcome::React(_))
         ));
-        assert_eq!(f.apply(react, false, false, 0), Err(Refused::ReadOnly));
+        assert_eq!(f.apply(react, Role::Viewer, 0), Err(Refused::ReadOnly));
         let odd = Command::React {
             emoji: "<script>".into(),
             name: "Eve".into(),

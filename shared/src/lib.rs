@@ -38,6 +38,7 @@ pub mod journey;
 pub mod names;
 pub mod persona;
 pub mod protocol;
+mod role;
 pub mod script;
 pub mod svg;
 pub mod templates;
@@ -46,6 +47,7 @@ pub use board::{Board, BoardInfo, BoardMeta};
 pub use board_id::{BoardId, BoardIdError};
 pub use element::{Element, Elements, Kind, MAX_COORD, NOTE_COLORS, Rect, diff, touched};
 pub use interview::{Origin, SOURCE_KEYS, Source, split_tags};
+pub use role::Role;
 
 #[cfg(test)]
 pub(crate) mod testing {

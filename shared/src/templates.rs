@@ -345,18 +345,49 @@ fn zones(id: &str) -> Option<(Rect, Vec<Zone>)> {
     })
 }
 
-/// The elements of template `id` in `lang`, its top-left corner at `at`,
-/// stacked from `z`; `id_of` makes element ids. The first element is the
-/// template's outer frame. `None` for an unknown template.
+/// Where a template is put and whose it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Placement<'a> {
+    /// The language of its titles and hints.
+    pub lang: Lang,
+    /// Its top-left corner on the board.
+    pub at: (f64, f64),
+    /// Its elements are stacked from this z up.
+    pub z: f64,
+    pub author: &'a str,
+    /// When, in ms since the Unix epoch.
+    pub created: i64,
+}
+
+impl Placement<'static> {
+    /// At the board's origin, at the bottom of the stack, nobody's: a new
+    /// board's template.
+    pub fn origin(lang: Lang) -> Placement<'static> {
+        Placement {
+            lang,
+            at: (0.0, 0.0),
+            z: 0.0,
+            author: "",
+            created: 0,
+        }
+    }
+}
+
+/// The elements of template `id`, placed as `place` says; `id_of` makes
+/// element ids. The first element is the template's outer frame. `None`
+/// for an unknown template.
 pub fn build(
     id: &str,
-    lang: Lang,
-    at: (f64, f64),
-    z: f64,
-    author: &str,
-    created: i64,
+    place: &Placement,
     mut id_of: impl FnMut() -> String,
 ) -> Option<Vec<Element>> {
+    let Placement {
+        lang,
+        at,
+        z,
+        author,
+        created,
+    } = *place;
     let template = find(id)?;
     if CARDS.contains(&id) {
         return Some(cards(id, lang, at, z, author, created, id_of));
@@ -480,7 +511,14 @@ mod tests {
 
     fn built(id: &str, lang: Lang) -> Vec<Element> {
         let mut n = 0;
-        build(id, lang, (100.0, 50.0), 1.0, "Ann", 5, || {
+        let place = Placement {
+            lang,
+            at: (100.0, 50.0),
+            z: 1.0,
+            author: "Ann",
+            created: 5,
+        };
+        build(id, &place, || {
             n += 1;
             format!("t{n}")
         })
@@ -550,7 +588,7 @@ mod tests {
             let ids: std::collections::HashSet<_> = elements.iter().map(|e| &e.id).collect();
             assert_eq!(ids.len(), elements.len());
         }
-        assert!(build("nope", Lang::En, (0.0, 0.0), 0.0, "", 0, String::new).is_none());
+        assert!(build("nope", &Placement::origin(Lang::En), String::new).is_none());
     }
 
     #[test]

@@ -487,11 +487,9 @@ async fn boards_start_from_templates_and_zones_take_notes() {
             ben.wait_for(".board-shell[data-sync='saved']").await?;
             let expected = atelier_shared::templates::build(
                 template,
-                atelier_shared::templates::Lang::En,
-                (0.0, 0.0),
-                0.0,
-                "",
-                0,
+                &atelier_shared::templates::Placement::origin(
+                    atelier_shared::templates::Lang::En,
+                ),
                 String::new,
             )
             .context("template")?;

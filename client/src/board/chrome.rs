@@ -413,7 +413,14 @@ pub(super) fn insert_template(id: &str, lang: Lang) {
     let author = model.author.clone();
     drop(model);
     let now = js_sys::Date::now() as i64;
-    let Some(elements) = templates::build(id, lang, at, hi + 1.0, &author, now, ops::new_id) else {
+    let place = templates::Placement {
+        lang,
+        at,
+        z: hi + 1.0,
+        author: &author,
+        created: now,
+    };
+    let Some(elements) = templates::build(id, &place, ops::new_id) else {
         return;
     };
     ops::insert(&elements);

@@ -95,10 +95,10 @@ impl Room {
         if matches!(command, Command::React { .. }) {
             p.reacted = Some(Instant::now());
         }
-        let (facilitator, writes) = (p.grant.role == Role::Facilitator, p.grant.role.writes());
+        let role = p.grant.role;
         match self
             .facilitation
-            .apply(command, facilitator, writes, crate::store::now_ms())
+            .apply(command, role, crate::store::now_ms())
         {
             Ok(Outcome::Changed) => self.facilitation_changed = true,
             Ok(Outcome::Reveal) => self.reveal(out),

@@ -4,7 +4,7 @@
 
 use atelier_shared::export::{self, Content};
 use atelier_shared::facilitation::{self, Command, Facilitation};
-use atelier_shared::{Board, import, protocol};
+use atelier_shared::{Board, Role, import, protocol};
 use yrs::sync::{Awareness, Message, SyncMessage};
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, Transact, Update};
@@ -16,18 +16,15 @@ fn board() -> (Doc, Board) {
     let mut n = 0u32;
     let mut txn = doc.transact_mut();
     for template in ["personas", "journey-map", "empathy-map"] {
-        let elements = atelier_shared::templates::build(
-            template,
-            atelier_shared::templates::Lang::Fr,
-            (0.0, 0.0),
-            1.0,
-            "fuzz",
-            0,
-            || {
-                n += 1;
-                format!("t{n}")
-            },
-        );
+        let place = atelier_shared::templates::Placement {
+            author: "fuzz",
+            z: 1.0,
+            ..atelier_shared::templates::Placement::origin(atelier_shared::templates::Lang::Fr)
+        };
+        let elements = atelier_shared::templates::build(template, &place, || {
+            n += 1;
+            format!("t{n}")
+        });
         for element in elements.iter().flatten() {
             board.elements().insert(&mut txn, element);
         }
@@ -126,9 +123,9 @@ pub fn command(data: &[u8]) {
     let Ok(command) = serde_json::from_slice::<Command>(data) else {
         return;
     };
-    for (facilitator, writes) in [(true, true), (false, true), (false, false)] {
+    for role in Role::ALL {
         let mut state = Facilitation::default();
-        let _ = state.apply(command.clone(), facilitator, writes, 1_000);
+        let _ = state.apply(command.clone(), role, 1_000);
         let _ = state.state_for(Some("v-1"), 2_000);
     }
 }

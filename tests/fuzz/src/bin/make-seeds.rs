@@ -27,18 +27,15 @@ fn main() {
     let template = {
         let mut txn = doc.transact_mut();
         for t in ["personas", "journey-map", "empathy-map"] {
-            let elements = atelier_shared::templates::build(
-                t,
-                atelier_shared::templates::Lang::En,
-                (0.0, 0.0),
-                1.0,
-                "seed",
-                0,
-                || {
-                    n += 1;
-                    format!("t{n}")
-                },
-            );
+            let place = atelier_shared::templates::Placement {
+                author: "seed",
+                z: 1.0,
+                ..atelier_shared::templates::Placement::origin(atelier_shared::templates::Lang::En)
+            };
+            let elements = atelier_shared::templates::build(t, &place, || {
+                n += 1;
+                format!("t{n}")
+            });
             for element in elements.iter().flatten() {
                 board.elements().insert(&mut txn, element);
             }
