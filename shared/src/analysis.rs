@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::import::fold;
 use crate::interview::Source;
-use crate::templates::Lang;
+use crate::interview::fold;
+use crate::lang::Lang;
 
 /// A need typology: its name (the tag prefix) and its needs, in English
 /// and French.

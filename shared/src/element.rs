@@ -7,7 +7,7 @@
 //! `docs/board-schema.md`.
 
 use yrs::types::text::TextPrelim;
-use yrs::{Any, GetString, Map, MapPrelim, MapRef, OffsetKind, Out, ReadTxn, Text, TransactionMut};
+use yrs::{Any, GetString, Map, MapPrelim, MapRef, Out, ReadTxn, TransactionMut};
 
 use crate::interview::Source;
 use crate::journey::Journey;
@@ -193,7 +193,7 @@ impl Element {
             to: opt("to"),
             zone: string("zone"),
             source: Source::read(txn, map),
-            cites: crate::persona::ids(txn, map.get(txn, "cites")),
+            cites: crate::ymap::ids(txn, map.get(txn, "cites")),
             persona: (string("type") == "persona").then(|| Box::new(Persona::read(txn, map))),
             journey: (string("type") == "journey").then(|| Box::new(Journey::read(txn, map))),
         }
@@ -389,7 +389,7 @@ impl Elements {
         let map = self.map.insert(txn, element.id.as_str(), prelim);
         map.insert(txn, "text", TextPrelim::new(element.text.as_str()));
         if !element.cites.is_empty() {
-            crate::persona::add_ids(txn, &map, "cites", &element.cites);
+            crate::ymap::add_ids(txn, &map, "cites", &element.cites);
         }
         if let Some(persona) = &element.persona {
             persona.write(txn, &map);
@@ -407,14 +407,14 @@ impl Elements {
     /// time).
     pub fn cite(&self, txn: &mut TransactionMut, id: &str, notes: &[String]) {
         if let Some(map) = self.entry(txn, id) {
-            crate::persona::add_ids(txn, &map, "cites", notes);
+            crate::ymap::add_ids(txn, &map, "cites", notes);
         }
     }
 
     /// Element `id` no longer cites `note`.
     pub fn uncite(&self, txn: &mut TransactionMut, id: &str, note: &str) {
         if let Some(map) = self.entry(txn, id) {
-            crate::persona::remove_id(txn, &map, "cites", note);
+            crate::ymap::remove_id(txn, &map, "cites", note);
         }
     }
 
@@ -472,48 +472,11 @@ impl Elements {
     /// a foreign client becomes a Y.Text.
     pub fn edit_text(&self, txn: &mut TransactionMut, id: &str, new: &str) {
         if let Some(map) = self.entry(txn, id) {
-            edit_text_in(txn, &map, "text", new);
+            crate::ymap::edit_text_in(txn, &map, "text", new);
         }
     }
 }
 
-/// Makes the Y.Text under `key` of `map` read `new` with the smallest edit
-/// (a plain string there, or nothing, becomes a Y.Text).
-pub(crate) fn edit_text_in(txn: &mut TransactionMut, map: &MapRef, key: &str, new: &str) {
-    let text = match map.get(txn, key) {
-        Some(Out::YText(text)) => text,
-        _ => {
-            map.insert(txn, key, TextPrelim::new(new));
-            return;
-        }
-    };
-    let old = text.get_string(txn);
-    if old == new {
-        return;
-    }
-    let kind = txn.doc().offset_kind();
-    let (start, removed, inserted) = diff(&old, new);
-    let index = offset(&old[..start], kind);
-    let len = offset(&old[start..start + removed], kind);
-    if len > 0 {
-        text.remove_range(txn, index, len);
-    }
-    if !inserted.is_empty() {
-        text.insert(txn, index, inserted);
-    }
-}
-
-/// The length of `s` in the document's offset unit.
-fn offset(s: &str, kind: OffsetKind) -> u32 {
-    match kind {
-        OffsetKind::Bytes => s.len() as u32,
-        OffsetKind::Utf16 => s.encode_utf16().count() as u32,
-    }
-}
-
-/// The single replacement that turns `old` into `new`: byte index in
-/// `old`, bytes removed from `old`, the text inserted (all on char
-/// boundaries).
 /// The element ids a transaction touched, from a deep observer's events on
 /// the `elements` map.
 pub fn touched(
@@ -538,27 +501,6 @@ pub fn touched(
     ids
 }
 
-pub fn diff<'a>(old: &str, new: &'a str) -> (usize, usize, &'a str) {
-    let prefix: usize = old
-        .chars()
-        .zip(new.chars())
-        .take_while(|(a, b)| a == b)
-        .map(|(a, _)| a.len_utf8())
-        .sum();
-    let suffix: usize = old[prefix..]
-        .chars()
-        .rev()
-        .zip(new[prefix..].chars().rev())
-        .take_while(|(a, b)| a == b)
-        .map(|(a, _)| a.len_utf8())
-        .sum();
-    (
-        prefix,
-        old.len() - prefix - suffix,
-        &new[prefix..new.len() - suffix],
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -567,7 +509,7 @@ mod tests {
     fn doc(client: u64) -> Doc {
         Doc::with_options(Options {
             client_id: yrs::block::ClientID::new(client),
-            offset_kind: OffsetKind::Utf16,
+            offset_kind: yrs::OffsetKind::Utf16,
             ..Options::default()
         })
     }
@@ -718,15 +660,6 @@ mod tests {
             panic!()
         };
         assert!(matches!(entry.get(&txn, "text"), Some(Out::YText(_))));
-    }
-
-    #[test]
-    fn diff_is_minimal_and_char_safe() {
-        assert_eq!(diff("abc", "abc"), (3, 0, ""));
-        assert_eq!(diff("abc", "abXc"), (2, 0, "X"));
-        assert_eq!(diff("aéc", "ac"), (1, 2, ""));
-        assert_eq!(diff("🙂", "🙃"), (0, 4, "🙃"));
-        assert_eq!(diff("", "new"), (0, 0, "new"));
     }
 
     #[test]

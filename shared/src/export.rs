@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::element::{Element, Kind};
+use crate::lang::Lang;
 use crate::persona::{Persona, SECTIONS, Support, title};
-use crate::templates::Lang;
 use crate::{Board, BoardMeta, Source};
 
 /// The JSON export's schema name and version.
@@ -437,30 +437,6 @@ pub fn from_json(
     Ok(elements)
 }
 
-/// Characters a spreadsheet reads as the start of a formula.
-const FORMULA: [char; 4] = ['=', '+', '-', '@'];
-
-/// A cell a spreadsheet will not run as a formula (OWASP's CSV injection
-/// advice): text whose first character, or first after blanks, is `=`,
-/// `+`, `-` or `@`, or that starts with a tab or a carriage return, gets a
-/// leading `'` (the import takes it off again: [`spreadsheet_plain`]). NUL
-/// bytes are dropped.
-pub fn spreadsheet_safe(text: &str) -> String {
-    let text = text.replace('\0', "");
-    let risky = text.starts_with(['\t', '\r']) || text.trim_start().starts_with(FORMULA);
-    if risky { format!("'{text}") } else { text }
-}
-
-/// A cell as it was before [`spreadsheet_safe`].
-pub fn spreadsheet_plain(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['\t', '\r']) || rest.trim_start().starts_with(FORMULA) => {
-            rest
-        }
-        _ => cell,
-    }
-}
-
 /// The notes as CSV, in the columns the notes import reads (so a CSV
 /// export is also an import), plus the zone each note is in.
 pub fn notes_csv(content: &Content) -> String {
@@ -500,7 +476,7 @@ pub fn notes_csv(content: &Content) -> String {
             &s.tags.join(";"),
             zone,
         ];
-        let _ = writer.write_record(cells.map(spreadsheet_safe));
+        let _ = writer.write_record(cells.map(crate::spreadsheet::safe));
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }

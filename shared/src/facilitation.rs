@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::Role;
+pub use crate::script::MAX_VOTES;
 use crate::script::{Script, Text};
 
 /// Custom message tags.
@@ -26,9 +27,9 @@ pub const PRIVATE: u8 = 93;
 
 /// The reactions people can send.
 pub const EMOJI: [&str; 6] = ["👍", "❤️", "😂", "😮", "🎉", "🤔"];
-/// Longest timer, and most votes per person.
+/// Longest timer.
 pub const MAX_TIMER_MS: i64 = 4 * 3600 * 1000;
-pub const MAX_VOTES: u8 = 20;
+
 /// Most locked elements kept (a board holds fewer), and most voters.
 const MAX_IDS: usize = 20_000;
 const MAX_VOTERS: usize = 1_000;

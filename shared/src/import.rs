@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::element::{Element, Kind, NOTE_COLORS, Rect};
-use crate::interview::{Origin, Source, split_tags};
-use crate::templates::Lang;
+use crate::interview::{Origin, Source, fold, split_tags};
+use crate::lang::Lang;
 
 /// Largest file (or paste) read, in bytes: a few thousand notes fit in a
 /// fraction of it.
@@ -444,7 +444,7 @@ pub fn notes_from_table(
         mapping
             .get(field)
             .and_then(|i| row.get(i))
-            .map(|c| crate::export::spreadsheet_plain(c).to_owned())
+            .map(|c| crate::spreadsheet::plain(c).to_owned())
             .unwrap_or_default()
     };
     let mut notes = Vec::new();
@@ -457,7 +457,7 @@ pub fn notes_from_table(
         }
         // (A `'` before a formula sign is how exports keep spreadsheets
         // from running it: not part of the note.)
-        let body = crate::export::spreadsheet_plain(body);
+        let body = crate::spreadsheet::plain(body);
         let (body, quoted) = unquote(body);
         let source = Source {
             origin: Origin::parse(&cell(row, Field::Origin)).or(quoted.then_some(Origin::Verbatim)),
@@ -639,26 +639,6 @@ fn unquote(text: &str) -> (&str, bool) {
         }
     }
     (text, false)
-}
-
-/// Lower case without accents, spaces collapsed: how header names and
-/// values are compared.
-pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.trim().chars().flat_map(char::to_lowercase) {
-        out.push(match c {
-            'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
-            'ç' => 'c',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            'ÿ' => 'y',
-            '_' | '-' | '·' => ' ',
-            c => c,
-        });
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The colour of each interviewer's notes: the palette in order of first

@@ -24,7 +24,7 @@ impl Origin {
 
     /// Reads the words spreadsheets use for it (English and French).
     pub fn parse(s: &str) -> Option<Origin> {
-        match crate::import::fold(s).as_str() {
+        match fold(s).as_str() {
             "verbatim" | "quote" | "citation" | "verbatims" | "v" => Some(Origin::Verbatim),
             "observation" | "obs" | "observed" | "o" | "constat" => Some(Origin::Observation),
             _ => None,
@@ -149,6 +149,26 @@ pub fn split_tags(s: &str) -> Vec<String> {
         .filter(|t| !t.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// Lower case without accents, spaces collapsed: how header names and
+/// values are compared.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.trim().chars().flat_map(char::to_lowercase) {
+        out.push(match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
+            'ç' => 'c',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ÿ' => 'y',
+            '_' | '-' | '·' => ' ',
+            c => c,
+        });
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -18,8 +18,8 @@ use yrs::{
     TransactionMut,
 };
 
-use crate::element::edit_text_in;
-use crate::templates::Lang;
+use crate::lang::Lang;
+use crate::ymap::{add_ids, edit_text_in, ids};
 
 type Said = (&'static str, &'static str);
 
@@ -219,7 +219,7 @@ impl Journey {
         let cites = match map.get(txn, "cites") {
             Some(Out::YMap(cites)) => cites
                 .iter(txn)
-                .map(|(k, v)| (k.to_owned(), crate::persona::ids(txn, Some(v))))
+                .map(|(k, v)| (k.to_owned(), ids(txn, Some(v))))
                 .filter(|(_, ids)| !ids.is_empty())
                 .collect(),
             _ => BTreeMap::new(),
@@ -257,7 +257,7 @@ impl Journey {
         }
         let cites = map.insert(txn, "cites", MapPrelim::default());
         for (k, ids) in &self.cites {
-            crate::persona::add_ids(txn, &cites, k, ids);
+            add_ids(txn, &cites, k, ids);
         }
     }
 
@@ -412,7 +412,7 @@ impl JourneyEdit<'_> {
     pub fn cite_cell(&self, txn: &mut TransactionMut, lane: &str, stage: &str, notes: &[String]) {
         let cites = self.child_map(txn, "cites");
         let key = cell_key(lane, stage);
-        crate::persona::add_ids(txn, &cites, &key, notes);
+        add_ids(txn, &cites, &key, notes);
     }
 
     /// Sets (or with `None` clears) the score of `persona` at `stage`.

@@ -35,19 +35,24 @@ pub mod history;
 pub mod import;
 mod interview;
 pub mod journey;
+mod lang;
 pub mod names;
 pub mod persona;
 pub mod protocol;
 mod role;
 pub mod script;
+pub mod spreadsheet;
 pub mod svg;
 pub mod templates;
+mod ymap;
 
 pub use board::{Board, BoardInfo, BoardMeta};
 pub use board_id::{BoardId, BoardIdError};
-pub use element::{Element, Elements, Kind, MAX_COORD, NOTE_COLORS, Rect, diff, touched};
+pub use element::{Element, Elements, Kind, MAX_COORD, NOTE_COLORS, Rect, touched};
 pub use interview::{Origin, SOURCE_KEYS, Source, split_tags};
+pub use lang::Lang;
 pub use role::Role;
+pub use ymap::diff;
 
 #[cfg(test)]
 pub(crate) mod testing {

@@ -17,9 +17,9 @@ use yrs::{
     TransactionMut,
 };
 
-use crate::element::edit_text_in;
 use crate::interview::Source;
-use crate::templates::Lang;
+use crate::lang::Lang;
+use crate::ymap::{add_ids, edit_text_in, ids, remove_id};
 
 /// The header fields that are texts, with their labels.
 pub const FIELDS: [(&str, (&str, &str)); 5] = [
@@ -178,74 +178,6 @@ fn read_line<T: ReadTxn>(txn: &T, map: &MapRef) -> Line {
             _ => String::new(),
         },
         cites: ids(txn, map.get(txn, "cites")),
-    }
-}
-
-/// Note ids stored as a Y.Array of strings (two people citing at once both
-/// keep their citations), or as a plain array (older or foreign writers);
-/// each id once, in order.
-pub(crate) fn ids<T: ReadTxn>(txn: &T, value: Option<Out>) -> Vec<String> {
-    let mut ids: Vec<String> = match value {
-        Some(Out::YArray(a)) => a
-            .iter(txn)
-            .filter_map(|id| match id {
-                Out::Any(Any::String(s)) => Some(s.to_string()),
-                _ => None,
-            })
-            .collect(),
-        Some(Out::Any(Any::Array(a))) => a
-            .iter()
-            .filter_map(|id| match id {
-                Any::String(s) => Some(s.to_string()),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let mut seen = HashSet::new();
-    ids.retain(|id| seen.insert(id.clone()));
-    ids
-}
-
-/// The Y.Array of ids under `key` of `map` (a plain array there becomes one).
-fn id_array(txn: &mut TransactionMut, map: &MapRef, key: &str) -> ArrayRef {
-    match map.get(txn, key) {
-        Some(Out::YArray(a)) => a,
-        other => {
-            let old = ids(txn, other);
-            let array = map.insert(txn, key, ArrayPrelim::default());
-            for id in old {
-                array.push_back(txn, id.as_str());
-            }
-            array
-        }
-    }
-}
-
-/// Adds the `notes` missing from the ids under `key` of `map`.
-pub(crate) fn add_ids(txn: &mut TransactionMut, map: &MapRef, key: &str, notes: &[String]) {
-    let array = id_array(txn, map, key);
-    let mut have: HashSet<String> = ids(txn, Some(Out::YArray(array.clone())))
-        .into_iter()
-        .collect();
-    for note in notes {
-        if have.insert(note.clone()) {
-            array.push_back(txn, note.as_str());
-        }
-    }
-}
-
-/// Removes `note` (every copy) from the ids under `key` of `map`.
-pub(crate) fn remove_id(txn: &mut TransactionMut, map: &MapRef, key: &str, note: &str) {
-    let array = id_array(txn, map, key);
-    let at: Vec<u32> = array
-        .iter(txn)
-        .enumerate()
-        .filter(|(_, id)| matches!(id, Out::Any(Any::String(s)) if &**s == note))
-        .map(|(i, _)| i as u32)
-        .collect();
-    for i in at.into_iter().rev() {
-        array.remove(txn, i);
     }
 }
 

@@ -8,6 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Most votes per person in a dot vote.
+pub const MAX_VOTES: u8 = 20;
+
 /// A text in the two languages of the interface.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Text {
@@ -106,10 +109,7 @@ impl Script {
             if phase.minutes.is_some_and(|m| !(1..=240).contains(&m)) {
                 return Err(ScriptError::Phase(n, "minutes: 1 to 240"));
             }
-            if phase
-                .vote
-                .is_some_and(|v| !(1..=crate::facilitation::MAX_VOTES).contains(&v))
-            {
+            if phase.vote.is_some_and(|v| !(1..=MAX_VOTES).contains(&v)) {
                 return Err(ScriptError::Phase(n, "vote: 1 to 20 votes a person"));
             }
             if phase.lock.len() > 8 {

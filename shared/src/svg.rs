@@ -10,8 +10,8 @@ use crate::element::{Element, Kind, Rect};
 use crate::export::Content;
 use crate::interview::Source;
 use crate::journey::{CURVES, Journey};
+use crate::lang::Lang;
 use crate::persona::{Persona, SECTIONS, Support, title};
-use crate::templates::Lang;
 
 const MARGIN: f64 = 40.0;
 
