@@ -34,11 +34,13 @@ mod context;
 mod facilitating;
 mod fanout;
 mod outbox;
+mod peers;
 mod pending;
 mod presence;
 
 use answers::Answers;
 use outbox::{Outbox, Target};
+use peers::Peer;
 use pending::{Pending, Verdict};
 use presence::{Link, Owners, PeerPresence};
 
@@ -91,37 +93,6 @@ pub(crate) enum RoomMsg {
     Delete {
         done: oneshot::Sender<()>,
     },
-}
-
-struct Peer {
-    /// What its link lets it do.
-    grant: Grant,
-    /// Who it votes as: it said hello, so it speaks facilitation (other
-    /// Yjs clients are never sent these custom messages).
-    voter: Option<String>,
-    /// When it last sent a reaction (they are rate-limited).
-    reacted: Option<Instant>,
-    /// It was told once that its updates are refused.
-    told_read_only: bool,
-    out: crate::queue::Sender,
-    close: oneshot::Sender<CloseReason>,
-    /// Its awareness: the client ids it holds (removed when it leaves),
-    /// what waits to be forwarded, its rates.
-    presence: PeerPresence,
-    /// Its SyncStep1 waiting in the room's `deferred`.
-    asked: usize,
-    /// An answer to its SyncStep1 is in this batch's outbox.
-    answering: bool,
-    /// The queue position of its last answer: the next waits until that
-    /// is written out.
-    answered: u64,
-}
-
-impl Peer {
-    /// Whether its last answer is out of the way (the next may go).
-    fn answer_written(&self) -> bool {
-        !self.answering && self.out.written(self.answered)
-    }
 }
 
 #[derive(Clone, Copy)]
@@ -527,52 +498,6 @@ impl Room {
         Ok(())
     }
 
-    fn join(
-        &mut self,
-        peer: PeerId,
-        grant: Grant,
-        tx: crate::queue::Sender,
-        close: oneshot::Sender<CloseReason>,
-        joined: oneshot::Sender<()>,
-        out: &mut Outbox,
-    ) {
-        // Authorised on a link that has since been regenerated (or the
-        // board deleted): it does not come in.
-        if grant
-            .generation
-            .is_some_and(|g| g != self.generations.of(grant.role))
-        {
-            info!(board = %self.id, peer, "a join on a revoked link refused");
-            let _ = close.send(CloseReason::Revoked);
-            let _ = joined.send(());
-            return;
-        }
-        self.peers.insert(
-            peer,
-            Peer {
-                grant,
-                voter: None,
-                reacted: None,
-                told_read_only: false,
-                out: tx,
-                close,
-                presence: PeerPresence::default(),
-                asked: 0,
-                answering: false,
-                answered: 0,
-            },
-        );
-        self.empty_since = None;
-        out.push(
-            Target::One(peer),
-            protocol::sync_step1(self.awareness.doc()),
-        );
-        if let Some(states) = protocol::awareness_states(&self.awareness) {
-            out.push(Target::One(peer), states);
-        }
-        let _ = joined.send(());
-    }
-
     fn handle(&mut self, peer: PeerId, message: Message, out: &mut Outbox) {
         match message {
             Message::Sync(SyncMessage::SyncStep1(sv)) => self.answer_step1(peer, &sv, out),
@@ -624,33 +549,6 @@ impl Room {
         self.last_seq = stored.last_seq;
         self.log_len = stored.updates.len();
         Ok(())
-    }
-
-    /// Drops a peer (telling it why, when it did not leave by itself) and
-    /// announces that the awareness states it had set are gone.
-    fn remove_peer(&mut self, peer: PeerId, reason: Option<CloseReason>, out: &mut Outbox) {
-        let Some(gone) = self.peers.remove(&peer) else {
-            return;
-        };
-        self.pending.forget(peer);
-        if let Some(reason) = reason {
-            let _ = gone.close.send(reason);
-        }
-        if self.peers.is_empty() {
-            self.empty_since = Some(tokio::time::Instant::now());
-        }
-        let clients = gone.presence.clients;
-        if clients.is_empty() {
-            return;
-        }
-        self.owners.release(&clients, Link::of(&gone.grant));
-        for client in &clients {
-            self.awareness.remove_state(*client);
-        }
-        match self.awareness.update_with_clients(clients) {
-            Ok(update) => out.push(Target::All, protocol::awareness(update)),
-            Err(err) => warn!(board = %self.id, ?err, "could not announce departed awareness"),
-        }
     }
 }
 

@@ -349,6 +349,33 @@ impl Browser {
     }
 }
 
+/// Runs `test` with `server` and one browser per language of `langs`
+/// (`"en-US"`, `"fr-FR"`), then closes every browser and stops the server,
+/// whatever `test` did: returned an error, or panicked (no Chromium is
+/// left behind). Then fails as `test` did.
+pub async fn with_browsers(
+    server: crate::TestServer,
+    langs: &[&str],
+    test: impl AsyncFnOnce(&crate::TestServer, &[Browser]) -> Result<()>,
+) {
+    use futures_util::FutureExt;
+    let mut browsers = Vec::new();
+    for lang in langs {
+        browsers.push(Browser::start_in(lang).await.expect("browser"));
+    }
+    let outcome = std::panic::AssertUnwindSafe(test(&server, &browsers))
+        .catch_unwind()
+        .await;
+    for browser in browsers {
+        browser.close().await;
+    }
+    server.stop().await;
+    match outcome {
+        Ok(result) => result.unwrap(),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
 /// Three browsers for a workshop: a facilitator, an editor, a viewer.
 pub async fn trio() -> (Browser, Browser, Browser) {
     (

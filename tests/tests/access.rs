@@ -282,14 +282,12 @@ async fn the_admin_lists_and_deletes_boards() {
 /// editor out, and a page without a link says why it cannot open.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn facilitator_editor_and_viewer_in_browsers() {
-    use atelier_tests::browser::Browser;
+    use atelier_tests::browser::with_browsers;
     let server = server().await;
-    let (fac, ed, view) = (
-        Browser::start().await.expect("browser"),
-        Browser::start().await.expect("browser"),
-        Browser::start().await.expect("browser"),
-    );
-    let run = async {
+    with_browsers(server, &["en-US", "en-US", "en-US"], async |server, browsers| {
+        let [fac, ed, view] = browsers else {
+            unreachable!()
+        };
         // The facilitator starts a board on the home page.
         fac.client.goto(&server.http("/")).await?;
         let title = fac.wait_for(".new-board input").await?;
@@ -380,14 +378,9 @@ async fn facilitator_editor_and_viewer_in_browsers() {
             "const p = document.querySelector('.empty-page.refused'); return !!p && p.dataset.status === '401';",
         )
         .await?;
-        Ok::<_, anyhow::Error>(())
-    }
+        Ok(())
+    })
     .await;
-    fac.close().await;
-    ed.close().await;
-    view.close().await;
-    server.stop().await;
-    run.unwrap();
 }
 
 /// The facilitator's controls are checked on the server: a participant's
@@ -557,7 +550,7 @@ async fn facilitation_commands_are_checked_on_the_server() {
 /// open to results; reactions float over every board.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_facilitated_session_in_three_browsers() {
-    use atelier_tests::browser::Browser;
+    use atelier_tests::browser::{Browser, with_browsers};
     let server = server().await;
     let (id, _, bot) = server.board_with_bot("Facilitated").await;
     bot.command(&atelier_shared::facilitation::Command::Hello { key: "bot".into() })
@@ -575,9 +568,11 @@ async fn a_facilitated_session_in_three_browsers() {
         note.text = text.into();
         bot.add(&note).await;
     }
-    let (fac, ed, view) = atelier_tests::browser::trio().await;
-    let run = async {
-        atelier_tests::browser::join_trio(&server, &id, (&fac, &ed, &view)).await?;
+    with_browsers(server, &["en-US"; 3], async |server, browsers| {
+        let [fac, ed, view] = browsers else {
+            unreachable!()
+        };
+        atelier_tests::browser::join_trio(server, &id, (fac, ed, view)).await?;
         // Only the facilitator has the controls.
         fac.wait_for("[data-fac='timer-set']").await?;
         for b in [&ed, &view] {
@@ -644,7 +639,7 @@ async fn a_facilitated_session_in_three_browsers() {
             }
         };
         fac.drag_with(1, (700.0, 400.0), (400.0, 250.0)).await?; // middle-button pan
-        let moved = camera(&fac).await?;
+        let moved = camera(fac).await?;
         // The same view, to the pixel (the view travels in whole units).
         let numbers = |t: &str| -> Vec<f64> {
             t.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
@@ -653,14 +648,14 @@ async fn a_facilitated_session_in_three_browsers() {
         };
         let mut followed = false;
         for _ in 0..50 {
-            let (a, b) = (numbers(&camera(&ed).await?), numbers(&moved));
+            let (a, b) = (numbers(&camera(ed).await?), numbers(&moved));
             if a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| (x - y).abs() <= 1.0) {
                 followed = true;
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        anyhow::ensure!(followed, "the editor's view did not follow: {} vs {moved}", camera(&ed).await?);
+        anyhow::ensure!(followed, "the editor's view did not follow: {} vs {moved}", camera(ed).await?);
         // The viewer stops following: the view stays where it is.
         view.click_css("[data-fac='follow-toggle']").await?;
         view.wait_for(".banner.follow.paused").await?;
@@ -734,35 +729,29 @@ async fn a_facilitated_session_in_three_browsers() {
             bot.facilitation().is_some_and(|s| s.locked.contains("n0")),
             "the lock"
         );
-        Ok::<_, anyhow::Error>(())
-    }
+        Ok(())
+    })
     .await;
-    fac.close().await;
-    ed.close().await;
-    view.close().await;
-    server.stop().await;
-    run.unwrap();
 }
 
 /// Comments in two browsers: Ann comments on a note, Ben sees the count,
 /// opens the thread and replies, Ann resolves it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn comments_with_replies_and_resolve() {
-    use atelier_tests::browser::Browser;
+    use atelier_tests::browser::with_browsers;
     let server = server().await;
     let (id, _, bot) = server.board_with_bot("Comments").await;
     let mut note = atelier_shared::Element::new("n1", atelier_shared::Kind::Note, 0.0, 0.0);
     note.text = "Refunds take weeks".into();
     bot.add(&note).await;
-    let (ann, ben) = (
-        Browser::start().await.expect("browser"),
-        Browser::start().await.expect("browser"),
-    );
     // (The root map is got before the transaction: getting it inside one
     // would wait for that transaction forever.)
     let comments = atelier_shared::comments::Comments::new(&bot.doc);
     let threads = || comments.all(&yrs::Transact::transact(&bot.doc));
-    let run = async {
+    with_browsers(server, &["en-US", "en-US"], async |server, browsers| {
+        let [ann, ben] = browsers else {
+            unreachable!()
+        };
         ann.join(&server.board_url_as(&id, Role::Editor), "Ann").await?;
         ben.join(&server.board_url_as(&id, Role::Editor), "Ben").await?;
         let (x, y) = ann.center_of("[data-id='n1']").await?;
@@ -806,11 +795,7 @@ async fn comments_with_replies_and_resolve() {
             "return !document.querySelector(\"[data-id='n1'] .el-comments\");",
         )
         .await?;
-        Ok::<_, anyhow::Error>(())
-    }
+        Ok(())
+    })
     .await;
-    ann.close().await;
-    ben.close().await;
-    server.stop().await;
-    run.unwrap();
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use atelier_server::Config;
-use atelier_tests::browser::Browser;
+use atelier_tests::browser::{Browser, with_browsers};
 use atelier_tests::{TestServer, YClient, eventually};
 use fantoccini::key::Key;
 
@@ -37,11 +37,10 @@ async fn two_people_build_a_board_together() {
     let server = TestServer::start(Config::default()).await;
     let (_, url, bot) = server.board_with_bot("Claims journey workshop").await;
 
-    let (ann, ben) = (
-        Browser::start().await.expect("browser"),
-        Browser::start().await.expect("browser"),
-    );
-    let run = async {
+    with_browsers(server, &["en-US", "en-US"], async |_server, browsers| {
+        let [ann, ben] = browsers else {
+            unreachable!()
+        };
         ann.join(&url, "Ann").await?;
         ben.join(&url, "Ben").await?;
         ann.wait_for(".avatar[title='Ben']").await?;
@@ -52,7 +51,7 @@ async fn two_people_build_a_board_together() {
         ann.editor_ready().await?;
         ann.type_text("Le formulaire est trop long").await?;
         ann.type_text("\u{e00c}").await?; // Escape
-        let note = note_id(&ben, "Le formulaire est trop long").await?;
+        let note = note_id(ben, "Le formulaire est trop long").await?;
         ensure!(
             eventually(Duration::from_secs(10), || bot.element(&note).is_some_and(
                 |e| e.text == "Le formulaire est trop long" && e.author == "Ann"
@@ -86,7 +85,7 @@ async fn two_people_build_a_board_together() {
         ben.editor_ready().await?;
         ben.type_text(" (3 pages)").await?;
         ben.type_text("\u{e00c}").await?;
-        note_id(&ann, "Le formulaire est trop long (3 pages)").await?;
+        note_id(ann, "Le formulaire est trop long (3 pages)").await?;
 
         // Ann's cursor is seen by Ben, with her name.
         ann.move_to(300.0, 420.0).await?;
@@ -101,7 +100,7 @@ async fn two_people_build_a_board_together() {
         ben.editor_ready().await?;
         ben.type_text("Rappeler trois fois").await?;
         ben.type_text("\u{e00c}").await?;
-        let bens = note_id(&ann, "Rappeler trois fois").await?;
+        let bens = note_id(ann, "Rappeler trois fois").await?;
         // Ben's note is still selected: Ann sees it outlined, with his name.
         ann.until(
             "Ann sees Ben's selection",
@@ -144,16 +143,12 @@ async fn two_people_build_a_board_together() {
         // A reload shows everything.
         ben.client.refresh().await?;
         ben.wait_for(".board-shell[data-sync='saved']").await?;
-        note_id(&ben, "Le formulaire est trop long (3 pages)").await?;
-        note_id(&ben, "Rappeler trois fois").await?;
+        note_id(ben, "Le formulaire est trop long (3 pages)").await?;
+        note_id(ben, "Rappeler trois fois").await?;
         ben.screenshot("board-after-reload").await?;
-        Ok::<_, anyhow::Error>(())
-    }
+        Ok(())
+    })
     .await;
-    ann.close().await;
-    ben.close().await;
-    server.stop().await;
-    run.unwrap();
 }
 
 /// A JavaScript `y-websocket` client and the browser share notes through
@@ -243,8 +238,8 @@ async fn the_tools_work_like_miro() {
     let id = server.new_board("Tools").await;
     let mut bot = YClient::connect(&server.ws(&id)).await.unwrap();
     bot.synced().await;
-    let b = Browser::start().await.expect("browser");
-    let run = async {
+    with_browsers(server, &["en-US"], async |server, browsers| {
+        let b = &browsers[0];
         b.join(&server.board_url(&id), "Ann").await?;
         let count = |bot: &YClient, kind: &str| {
             bot.all_elements()
@@ -259,8 +254,8 @@ async fn the_tools_work_like_miro() {
             b.type_text(text).await?;
             b.type_text("\u{e00c}").await?;
         }
-        let a = note_id(&b, "Attente").await?;
-        let r = note_id(&b, "Relances").await?;
+        let a = note_id(b, "Attente").await?;
+        let r = note_id(b, "Relances").await?;
 
         // T: a text box; left empty, it is not kept.
         b.type_text("t").await?;
@@ -405,13 +400,10 @@ async fn the_tools_work_like_miro() {
             .await?;
         b.type_text("!").await?;
         b.screenshot("board-tools").await?;
-        let _ = id_of(&b, ".el-frame .frame-title").await?;
-        Ok::<_, anyhow::Error>(())
-    }
+        let _ = id_of(b, ".el-frame .frame-title").await?;
+        Ok(())
+    })
     .await;
-    b.close().await;
-    server.stop().await;
-    run.unwrap();
 }
 
 fn note(id: &str, x: f64, y: f64, text: &str) -> atelier_shared::Element {

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use atelier_server::Config;
-use atelier_tests::browser::Browser;
+use atelier_tests::browser::with_browsers;
 use atelier_tests::{TestServer, YClient, eventually};
 use fantoccini::Locator;
 use yrs::Map;
@@ -37,8 +37,8 @@ async fn the_board_page_starts_connects_and_follows_the_document() {
     bot.set_awareness(serde_json::json!({"user": {"name": "Nadia", "color": "#2e86ab"}}))
         .await;
 
-    let browser = Browser::start().await.expect("browser");
-    let checks = async {
+    with_browsers(server, &["en-US"], async |server, browsers| {
+        let browser = &browsers[0];
         let c = &browser.client;
         browser.join(&server.board_url(&id), "Camille").await?;
         let title = c.find(Locator::Css(".board-title")).await?.text().await?;
@@ -82,12 +82,9 @@ async fn the_board_page_starts_connects_and_follows_the_document() {
             "board card: {card}"
         );
         browser.screenshot("home").await?;
-        Ok::<_, anyhow::Error>(())
-    }
+        Ok(())
+    })
     .await;
-    browser.close().await;
-    server.stop().await;
-    checks.unwrap();
 }
 
 /// A board whose saved data the server cannot read: whoever opens it is
@@ -129,8 +126,8 @@ async fn an_unreadable_board_says_so_in_the_browser() {
         assert_eq!(changed, 1, "the board was compacted");
     }
     let server = TestServer::start_in(&dir, config()).await;
-    let browser = Browser::start().await.expect("browser");
-    let checks = async {
+    with_browsers(server, &["en-US"], async |server, browsers| {
+        let browser = &browsers[0];
         let c = &browser.client;
         c.goto(&server.board_url(&id)).await?;
         browser.give_name_only("Camille").await?;
@@ -148,10 +145,7 @@ async fn an_unreadable_board_says_so_in_the_browser() {
             c.find(Locator::Css(".board-shell")).await.is_err(),
             "the board loaded behind the page"
         );
-        Ok::<_, anyhow::Error>(())
-    }
+        Ok(())
+    })
     .await;
-    browser.close().await;
-    server.stop().await;
-    checks.unwrap();
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use atelier_server::{Config, Role};
 use atelier_shared::facilitation::Command;
 use atelier_shared::{Board, Element, Kind, history};
+use atelier_tests::browser::with_browsers;
 use atelier_tests::{TestServer, YClient, eventually};
 use serde_json::Value;
 use yrs::updates::decoder::Decode;
@@ -467,9 +468,11 @@ async fn the_guided_method_private_notes_and_a_restore_in_three_browsers() {
     let server = TestServer::start(Config::default()).await;
     let (id, _, bot) = server.board_with_bot("Guided workshop").await;
     bot.add(&note("n0", 0.0, "Claims take weeks")).await;
-    let (fac, ed, view) = atelier_tests::browser::trio().await;
-    let run = async {
-        atelier_tests::browser::join_trio(&server, &id, (&fac, &ed, &view)).await?;
+    with_browsers(server, &["en-US"; 3], async |server, browsers| {
+        let [fac, ed, view] = browsers else {
+            unreachable!()
+        };
+        atelier_tests::browser::join_trio(server, &id, (fac, ed, view)).await?;
 
         // The facilitator runs the co-construction method: phase 1 is
         // private, 10 minutes, for everyone.
@@ -599,14 +602,9 @@ async fn the_guided_method_private_notes_and_a_restore_in_three_browsers() {
         .await?;
         // Nothing was lost: the board before the restore is a version too.
         fac.wait_for(".version[data-version^='Before restoring']").await?;
-        Ok::<_, anyhow::Error>(())
-    }
+        Ok(())
+    })
     .await;
-    fac.close().await;
-    ed.close().await;
-    view.close().await;
-    server.stop().await;
-    run.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, ensure};
 use atelier_server::Config;
 use atelier_shared::{Kind, Origin};
-use atelier_tests::browser::Browser;
+use atelier_tests::browser::{Browser, with_browsers};
 use atelier_tests::{TestServer, YClient, eventually};
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -78,11 +78,10 @@ async fn interview_notes_are_imported_into_a_pool() {
     let server = TestServer::start(Config::default()).await;
     let (_, url, bot) = server.board_with_bot("Sinistre auto").await;
     let dir = atelier_tests::temp_dir("import");
-    let (ann, ben) = (
-        Browser::start().await.expect("browser"),
-        Browser::start().await.expect("browser"),
-    );
-    let run = async {
+    with_browsers(server, &["en-US", "en-US"], async |_server, browsers| {
+        let [ann, ben] = browsers else {
+            unreachable!()
+        };
         ann.join(&url, "Ann").await?;
         ben.join(&url, "Ben").await?;
 
@@ -90,7 +89,7 @@ async fn interview_notes_are_imported_into_a_pool() {
         let garbage = dir.join("photo.csv");
         let bytes: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
         std::fs::write(&garbage, bytes)?;
-        choose_file(&ann, &garbage).await?;
+        choose_file(ann, &garbage).await?;
         ann.until(
             "garbage is refused",
             "const e = document.querySelector('.import-error'); return !!e && e.textContent.includes('not a text file');",
@@ -103,7 +102,7 @@ async fn interview_notes_are_imported_into_a_pool() {
         ann.screenshot("import-refused").await?;
 
         // The sample CSV: mapped by its headers, previewed, imported.
-        choose_file(&ann, &sample("interview-notes.csv")).await?;
+        choose_file(ann, &sample("interview-notes.csv")).await?;
         ann.until(
             "the preview counts the notes",
             "const s = document.querySelector('.import-summary'); return !!s && s.textContent.startsWith('30 notes');",
@@ -189,7 +188,7 @@ async fn interview_notes_are_imported_into_a_pool() {
             ),
         )
         .await?;
-        select(&ann, "select[data-filter='interviewer']", "Karim").await?;
+        select(ann, "select[data-filter='interviewer']", "Karim").await?;
         let karims = expected.iter().filter(|n| n.source.interviewer == "Karim").count();
         ann.until(
             "only Karim's notes stand out",
@@ -277,13 +276,13 @@ async fn interview_notes_are_imported_into_a_pool() {
         // Columns it cannot guess: it asks for the text column.
         let odd = dir.join("odd.csv");
         std::fs::write(&odd, "who;said\nAnn;Trop d'attente\nBob;\n")?;
-        choose_file(&ann, &odd).await?;
+        choose_file(ann, &odd).await?;
         ann.until(
             "the text column is asked for",
             "const e = document.querySelector('.import-error'); return !!e && e.textContent.includes('Choose it');",
         )
         .await?;
-        select(&ann, "select[data-field='text']", "1").await?;
+        select(ann, "select[data-field='text']", "1").await?;
         ann.until(
             "the chosen column is read",
             "const s = document.querySelector('.import-summary'); return !!s && s.textContent.startsWith('1 note') && s.textContent.includes('1 row without text');",
@@ -308,13 +307,9 @@ async fn interview_notes_are_imported_into_a_pool() {
         ann.click_css(".dialog-foot .button:not(.primary)").await?;
         tokio::time::sleep(Duration::from_millis(300)).await;
         ensure!(bot.all_elements().len() == before, "Cancel imported");
-        Ok::<_, anyhow::Error>(())
-    }
+        Ok(())
+    })
     .await;
-    ann.close().await;
-    ben.close().await;
-    server.stop().await;
-    run.unwrap();
 }
 
 /// A board made from a template on the home page (in French, by a French
@@ -324,10 +319,11 @@ async fn interview_notes_are_imported_into_a_pool() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn boards_start_from_templates_and_zones_take_notes() {
     let server = TestServer::start(Config::default()).await;
-    let b = Browser::start_in("fr-FR").await.expect("browser");
-    let ben = Browser::start().await.expect("browser");
     let mut bot = None;
-    let run = async {
+    with_browsers(server, &["fr-FR", "en-US"], async |server, browsers| {
+        let [b, ben] = browsers else {
+            unreachable!()
+        };
         // The home page: an empathy map, in French.
         b.client.goto(&server.http("/")).await?;
         b.until(
@@ -339,8 +335,8 @@ async fn boards_start_from_templates_and_zones_take_notes() {
         .await?;
         let title = b.wait_for(".new-board input").await?;
         title.send_keys("Persona Julie").await?;
-        select(&b, "select[name='template']", "empathy-map").await?;
-        select(&b, "select[name='lang']", "fr").await?;
+        select(b, "select[name='template']", "empathy-map").await?;
+        select(b, "select[name='lang']", "fr").await?;
         b.click_css(".new-board button[type='submit']").await?;
         b.give_name("Ann").await?;
         let url = b.client.current_url().await?;
@@ -481,8 +477,8 @@ async fn boards_start_from_templates_and_zones_take_notes() {
             ben.client.goto(&server.http("/")).await?;
             let title = ben.wait_for(".new-board input").await?;
             title.send_keys(template).await?;
-            select(&ben, "select[name='template']", template).await?;
-            select(&ben, "select[name='lang']", "en").await?;
+            select(ben, "select[name='template']", template).await?;
+            select(ben, "select[name='lang']", "en").await?;
             ben.click_css(".new-board button[type='submit']").await?;
             ben.wait_for(".board-shell[data-sync='saved']").await?;
             let expected = atelier_shared::templates::build(
@@ -509,13 +505,9 @@ async fn boards_start_from_templates_and_zones_take_notes() {
                 ben.screenshot(&format!("template-{template}")).await?;
             }
         }
-        Ok::<_, anyhow::Error>(())
-    }
+        Ok(())
+    })
     .await;
-    b.close().await;
-    ben.close().await;
-    server.stop().await;
-    run.unwrap();
 }
 
 /// A persona card written by two people at once, whose lines cite the
@@ -533,16 +525,15 @@ async fn a_persona_cites_the_notes_behind_it() {
         note.source.origin = Some(Origin::Verbatim);
         bot.add(&note).await;
     }
-    let (ann, ben) = (
-        Browser::start().await.expect("browser"),
-        Browser::start().await.expect("browser"),
-    );
     let persona = || {
         bot.all_elements()
             .into_iter()
             .find(|e| e.kind == Kind::Persona)
     };
-    let run = async {
+    with_browsers(server, &["en-US", "en-US"], async |_server, browsers| {
+        let [ann, ben] = browsers else {
+            unreachable!()
+        };
         ann.join(&url, "Ann").await?;
         ben.join(&url, "Ben").await?;
         ann.click_css("[data-action='templates']").await?;
@@ -624,7 +615,7 @@ async fn a_persona_cites_the_notes_behind_it() {
 
         // Export: the menu's report is the persona with its evidence.
         ann.click_css("[data-action='export']").await?;
-        let report = fetch_export(&ann, "personas.md").await?;
+        let report = fetch_export(ann, "personas.md").await?;
         let report = report.as_str().unwrap_or_default().to_owned();
         ensure!(report.contains("### Julie"), "{report}");
         ensure!(report.contains("*primary persona*"), "{report}");
@@ -634,7 +625,7 @@ async fn a_persona_cites_the_notes_behind_it() {
         );
         // The JSON export, imported again: a second persona citing copies
         // of the notes.
-        let json = fetch_export(&ann, "board.json").await?;
+        let json = fetch_export(ann, "board.json").await?;
         ann.click_css("[data-action='export']").await?;
         ann.click_css("[data-action='import']").await?;
         ann.wait_for(".import-paste").await?;
@@ -668,7 +659,7 @@ async fn a_persona_cites_the_notes_behind_it() {
         );
         // The board as a picture: the SVG, and a PNG made in the browser.
         ann.click_css("[data-action='export']").await?;
-        let svg = fetch_export(&ann, "board.svg").await?;
+        let svg = fetch_export(ann, "board.svg").await?;
         ensure!(
             svg.as_str().is_some_and(|s| s.starts_with("<svg") && s.contains("Julie") && s.contains("« Verbatim")),
             "{svg}"
@@ -679,13 +670,9 @@ async fn a_persona_cites_the_notes_behind_it() {
             "const t = document.querySelector('.toast'); return !!t && /^board.png downloaded \\(\\d+ KB\\)$/.test(t.textContent);",
         )
         .await?;
-        Ok::<_, anyhow::Error>(())
-    }
+        Ok(())
+    })
     .await;
-    ann.close().await;
-    ben.close().await;
-    server.stop().await;
-    run.unwrap();
 }
 
 /// A journey map built by two people: stages renamed, added, moved; a
@@ -702,16 +689,15 @@ async fn a_journey_map_with_its_emotion_curve() {
     heard.text = "I had to send the same photos three times".into();
     heard.source.interviewee = "C07".into();
     bot.add(&heard).await;
-    let (ann, ben) = (
-        Browser::start().await.expect("browser"),
-        Browser::start().await.expect("browser"),
-    );
     let journey = || {
         bot.all_elements()
             .into_iter()
             .find_map(|e| e.journey.map(|j| *j))
     };
-    let run = async {
+    with_browsers(server, &["en-US", "en-US"], async |_server, browsers| {
+        let [ann, ben] = browsers else {
+            unreachable!()
+        };
         ann.join(&url, "Ann").await?;
         ben.join(&url, "Ben").await?;
         ann.click_css("[data-action='templates']").await?;
@@ -751,7 +737,7 @@ async fn a_journey_map_with_its_emotion_curve() {
         for (stage, score) in stages.iter().zip(["1", "-1", "-2", "2"]) {
             ann.click_css(&format!(".journey-scores[data-stage='{stage}'] [data-score='{score}']")).await?;
         }
-        select(&ann, ".journey-scoring select", "julie").await?;
+        select(ann, ".journey-scoring select", "julie").await?;
         for (stage, score) in stages.iter().zip(["0", "1"]) {
             ann.click_css(&format!(".journey-scores[data-stage='{stage}'] [data-score='{score}']")).await?;
         }
@@ -787,13 +773,9 @@ async fn a_journey_map_with_its_emotion_curve() {
         ensure!(eventually(WAIT, || journey().is_some_and(|j| j.variant == "target")).await);
         ben.wait_for(".el-journey.target").await?;
         ann.screenshot("journey-map").await?;
-        Ok::<_, anyhow::Error>(())
-    }
+        Ok(())
+    })
     .await;
-    ann.close().await;
-    ben.close().await;
-    server.stop().await;
-    run.unwrap();
 }
 
 /// Notes dragged onto a persona line, an empathy-map item or a journey
@@ -843,10 +825,6 @@ async fn notes_dragged_onto_a_line_an_item_or_a_cell_are_cited() {
         item.parent = Some("z".into());
         bot.add(&item).await;
     }
-    let (ann, ben) = (
-        Browser::start().await.expect("browser"),
-        Browser::start().await.expect("browser"),
-    );
     let element = |id: &str| bot.element(id).expect("element");
     let line = || {
         element("p")
@@ -854,7 +832,10 @@ async fn notes_dragged_onto_a_line_an_item_or_a_cell_are_cited() {
             .and_then(|p| p.lines("motivational").first().cloned())
             .expect("line")
     };
-    let run = async {
+    with_browsers(server, &["en-US", "en-US"], async |_server, browsers| {
+        let [ann, ben] = browsers else {
+            unreachable!()
+        };
         ann.join(&url, "Ann").await?;
         ben.join(&url, "Ben").await?;
         for b in [&ann, &ben] {
@@ -988,11 +969,7 @@ async fn notes_dragged_onto_a_line_an_item_or_a_cell_are_cited() {
             "const s = document.querySelector(\"[data-cell='pains:st2'] .support\"); return !!s && s.textContent === '1 note · 1 interviewee';",
         )
         .await?;
-        Ok::<_, anyhow::Error>(())
-    }
+        Ok(())
+    })
     .await;
-    ann.close().await;
-    ben.close().await;
-    server.stop().await;
-    run.unwrap();
 }

@@ -48,6 +48,20 @@ struct Args {
     /// Loads of each kind per build, alternating between builds.
     #[arg(long, default_value_t = 7)]
     reps: usize,
+    /// Measure a live board instead: `--notes` notes (10,000 for the
+    /// target) while `--writers` other clients each edit
+    /// `--edits-per-second` notes: frame intervals while panning, and the
+    /// time from a remote edit's arrival in the page to the frame that
+    /// paints it; on this build and `--before`, side by side.
+    #[arg(long)]
+    live: bool,
+    #[arg(long, default_value_t = 20)]
+    writers: usize,
+    #[arg(long, default_value_t = 10)]
+    edits_per_second: u64,
+    /// Seconds of probing (one remote edit of a visible note every 200 ms).
+    #[arg(long, default_value_t = 30)]
+    probe_seconds: u64,
 }
 
 const TEXTS: [&str; 6] = [
@@ -180,6 +194,9 @@ fn main() -> Result<()> {
 async fn run(args: Args) -> Result<()> {
     if args.first_load {
         return first_load(&args).await;
+    }
+    if args.live {
+        return live(&args).await;
     }
     let web = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/web");
     let size = |ext: &str| -> Result<u64> {
@@ -385,4 +402,199 @@ async fn load(browser: &Browser, url: &str) -> Result<(f64, f64)> {
         v[0].as_f64().unwrap_or(f64::NAN),
         v[1].as_f64().unwrap_or(f64::NAN),
     ))
+}
+
+/// Put into every page before its own scripts (DevTools
+/// `Page.addScriptToEvaluateOnNewDocument`): notes when a websocket frame
+/// naming `probe-N` arrives, and the animation frame in which the probe
+/// note's text first reads `probe-N` in the DOM.
+const PROBE_SCRIPT: &str = r#"
+(() => {
+  const probe = { arrivals: {}, paints: {}, id: null, last: -1 };
+  window.__probe = probe;
+  const marker = [112, 114, 111, 98, 101, 45]; // "probe-"
+  const Native = window.WebSocket;
+  function Probed(url, protocols) {
+    const ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
+    ws.addEventListener('message', (e) => {
+      if (!(e.data instanceof ArrayBuffer)) return;
+      const t = performance.now();
+      const b = new Uint8Array(e.data);
+      outer: for (let i = 0; i + marker.length < b.length; i++) {
+        for (let j = 0; j < marker.length; j++) if (b[i + j] !== marker[j]) continue outer;
+        let n = 0, k = i + marker.length, digits = 0;
+        while (k < b.length && b[k] >= 48 && b[k] <= 57) { n = n * 10 + b[k] - 48; k++; digits++; }
+        if (digits > 0 && probe.arrivals[n] === undefined) probe.arrivals[n] = t;
+      }
+    });
+    return ws;
+  }
+  Probed.prototype = Native.prototype;
+  for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) Probed[k] = Native[k];
+  window.WebSocket = Probed;
+  const seen = () => {
+    if (probe.id === null) return;
+    const el = document.querySelector('.world [data-id="' + probe.id + '"]');
+    const m = el && /probe-(\d+)/.exec(el.textContent);
+    if (!m) return;
+    const n = Number(m[1]);
+    if (n === probe.last) return;
+    probe.last = n;
+    requestAnimationFrame((ts) => { if (probe.paints[n] === undefined) probe.paints[n] = ts; });
+  };
+  new MutationObserver(seen).observe(document, { subtree: true, childList: true, characterData: true });
+})();
+"#;
+
+/// The live case (see `Args::live`).
+async fn live(args: &Args) -> Result<()> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut builds = vec![("this build", root.join(&args.this))];
+    if let Some(before) = &args.before {
+        builds.push(("before", before.clone()));
+    }
+    println!(
+        "A {}-note board, {} other clients editing {} notes a second each; frames while panning, remote edits to paint:\n",
+        args.notes, args.writers, args.edits_per_second
+    );
+    println!(
+        "| build | gesture | interval median | interval p95 | edits seen | edit arrival to paint p50 | p99 | max |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for (name, binary) in &builds {
+        if !binary.exists() {
+            bail!(
+                "{} is missing (cargo build --release -p atelier-server)",
+                binary.display()
+            );
+        }
+        let server = TestServer::spawn_binary(binary, &[]).await;
+        let id = server
+            .new_board(&format!("{} notes, live", args.notes))
+            .await;
+        fill(&server, &id, args.notes).await?;
+        let url = server.board_url(&id);
+        let browser = Browser::start().await?;
+        browser
+            .client
+            .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+                Some(Duration::from_secs(300)),
+                None,
+                None,
+            ))
+            .await?;
+        browser
+            .cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                serde_json::json!({ "source": PROBE_SCRIPT }),
+            )
+            .await?;
+        browser.join(&url, "Bench").await?;
+        browser.wait_for(".board[data-ready-ms]").await?;
+        set_zoom(&browser, 100).await?;
+        // The probe: the note nearest the middle of the screen.
+        let probe_id = browser
+            .eval(
+                "const r = document.querySelector('.canvas').getBoundingClientRect(); \
+                 let best = null, d = Infinity; \
+                 for (const el of document.querySelectorAll('.world .el[data-id]')) { \
+                   const b = el.getBoundingClientRect(); \
+                   const dd = Math.hypot(b.x + b.width / 2 - r.x - r.width / 2, b.y + b.height / 2 - r.y - r.height / 2); \
+                   if (dd < d) { d = dd; best = el.dataset.id; } } \
+                 window.__probe.id = best; return best;",
+            )
+            .await?
+            .as_str()
+            .context("a note on screen")?
+            .to_owned();
+        // The writers, each on its own connection, editing random notes.
+        let stop = tokio_util::sync::CancellationToken::new();
+        let mut writers = Vec::new();
+        for w in 0..args.writers {
+            let mut client = YClient::connect(&server.ws(&id)).await?;
+            client.synced().await;
+            let (stop, n, rate) = (stop.clone(), args.notes, args.edits_per_second);
+            writers.push(tokio::spawn(async move {
+                let elements = Elements::new(client.elements());
+                let mut tick = tokio::time::interval(Duration::from_millis(1000 / rate.max(1)));
+                let mut i = 0u64;
+                while !stop.is_cancelled() {
+                    tick.tick().await;
+                    let note = format!("n{}", rand::random_range(0..n));
+                    let text = format!("{} edit {w}.{i}", TEXTS[i as usize % TEXTS.len()]);
+                    client
+                        .edit(|txn| elements.edit_text(txn, &note, &text))
+                        .await;
+                    i += 1;
+                }
+                client.close().await;
+            }));
+        }
+        let mut prober = YClient::connect(&server.ws(&id)).await?;
+        prober.synced().await;
+        let probes = args.probe_seconds * 5;
+        {
+            let elements = Elements::new(prober.elements());
+            let mut tick = tokio::time::interval(Duration::from_millis(200));
+            for n in 0..probes {
+                tick.tick().await;
+                let text = format!("probe-{n}");
+                prober
+                    .edit(|txn| elements.edit_text(txn, &probe_id, &text))
+                    .await;
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        let seen = browser
+            .eval(
+                "const p = window.__probe; const out = []; \
+                 for (const n in p.paints) if (p.arrivals[n] !== undefined) out.push(p.paints[n] - p.arrivals[n]); \
+                 return out;",
+            )
+            .await?;
+        let delays: Vec<f64> = seen
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+            .unwrap_or_default();
+        let edits = format!("{} of {probes}", delays.len());
+        let latency = |p: f64| percentile(&delays, p);
+        for (gesture, zoom) in [
+            ("pan at 100 %", Some(100)),
+            ("pan, whole board (fit)", None),
+        ] {
+            match zoom {
+                Some(z) => set_zoom(&browser, z).await?,
+                None => {
+                    browser.click_at(640.0, 300.0).await?;
+                    browser.chord(&[fantoccini::key::Key::Shift], '1').await?;
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+            }
+            let (_, interval, _) = gesture_frames(&browser, args.frames).await?;
+            println!(
+                "| {name} | {gesture} | {:.1} ms | {:.1} ms | {edits} | {:.1} ms | {:.1} ms | {:.1} ms |",
+                percentile(&interval, 0.5),
+                percentile(&interval, 0.95),
+                latency(0.5),
+                latency(0.99),
+                latency(1.0),
+            );
+        }
+        stop.cancel();
+        for w in writers {
+            let _ = w.await;
+        }
+        prober.close().await;
+        browser
+            .screenshot(&format!("bench-live-{}", name.replace(' ', "-")))
+            .await?;
+        browser.close().await;
+        server.stop().await;
+    }
+    Ok(())
+}
+
+/// A panning gesture of `frames` frames (see [`gesture`]).
+async fn gesture_frames(b: &Browser, frames: usize) -> Result<(Vec<f64>, Vec<f64>, u64)> {
+    gesture(b, frames, 14.0, 8.0, false).await
 }

@@ -1,0 +1,370 @@
+//! Persona cards and journey maps in the picture: titled cards with their
+//! sections, lines, support badges, cells and emotion curves.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use super::{escape, para};
+use crate::element::Rect;
+use crate::interview::Source;
+use crate::journey::{CURVES, Journey};
+use crate::lang::Lang;
+use crate::persona::{Persona, SECTIONS, Support, title};
+
+/// What persona cards and journey maps need from the rest of the board.
+pub(super) struct Cards<'a> {
+    pub(super) lang: Lang,
+    pub(super) sources: &'a HashMap<String, Source>,
+    /// Persona names by id (for the journey's curves).
+    pub(super) names: &'a HashMap<&'a str, &'a str>,
+}
+
+impl Cards<'_> {
+    /// A support badge ("3 notes · 2 interviewees", or "No support" in
+    /// red) at `(x, y)`; its height.
+    pub(super) fn badge(&self, out: &mut String, (x, y): (f64, f64), cites: &[String]) -> f64 {
+        let support = Support::of_notes(cites, self.sources);
+        let label = support.label_in(self.lang);
+        let (fill, ink) = if support.notes == 0 {
+            ("#fdecea", "#b42318")
+        } else {
+            ("#e3f4f1", "#1d7a6c")
+        };
+        let w = label.chars().count() as f64 * 5.6 + 14.0;
+        let _ = write!(
+            out,
+            r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="16" rx="8" fill="{fill}"/><text x="{:.1}" y="{:.1}" font-size="10" font-weight="600" fill="{ink}">{}</text>"##,
+            x + 7.0,
+            y + 11.5,
+            escape(&label)
+        );
+        20.0
+    }
+
+    /// A persona card as the board shows it: avatar, name, nickname, role,
+    /// primary and priority, quote, objective, then the six sections in two
+    /// columns, every line with its support.
+    pub(super) fn persona(&self, out: &mut String, r: Rect, p: &Persona, accent: &str) {
+        let lang = self.lang;
+        let (left, top) = (r.x + 28.0, r.y + 36.0);
+        let inner = r.w - 56.0;
+        let initial: String = p.name.trim().chars().take(1).collect();
+        let _ = write!(
+            out,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="38" fill="{accent}"/><text x="{:.1}" y="{:.1}" font-size="32" font-weight="700" fill="#ffffff" text-anchor="middle">{}</text>"##,
+            left + 38.0,
+            top + 38.0,
+            left + 38.0,
+            top + 50.0,
+            escape(&initial.to_uppercase())
+        );
+        let name = if p.name.trim().is_empty() {
+            "Persona"
+        } else {
+            p.name.trim()
+        };
+        let text_x = left + 96.0;
+        para(
+            out,
+            (text_x, top),
+            inner - 260.0,
+            28.0,
+            name,
+            "#1f2430",
+            r#" font-weight="700""#,
+            1,
+        );
+        let sub: Vec<&str> = [p.nickname.trim(), p.role.trim()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        para(
+            out,
+            (text_x, top + 42.0),
+            inner - 260.0,
+            15.0,
+            &sub.join(" · "),
+            "#5b6272",
+            "",
+            2,
+        );
+        let mut tags = Vec::new();
+        if p.primary {
+            tags.push(format!("★ {}", title(("Primary", "Principal"), lang)));
+        }
+        if p.priority > 0 {
+            tags.push(format!(
+                "{} {}",
+                title(("Priority", "Priorité"), lang),
+                p.priority
+            ));
+        }
+        let _ = write!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="600" fill="#5b6272" text-anchor="end">{}</text>"##,
+            r.right() - 28.0,
+            top + 16.0,
+            escape(&tags.join(" · "))
+        );
+        let mut y = top + 96.0;
+        if !p.quote.trim().is_empty() {
+            let mut quote = String::new();
+            let h = para(
+                &mut quote,
+                (left + 16.0, y + 10.0),
+                inner - 32.0,
+                16.0,
+                &format!("“{}”", p.quote.trim()),
+                "#1f2430",
+                r#" font-style="italic""#,
+                3,
+            );
+            let _ = write!(
+                out,
+                r##"<rect x="{left:.1}" y="{y:.1}" width="{inner:.1}" height="{:.1}" rx="6" fill="#f6f4ef"/>"##,
+                h + 20.0
+            );
+            out.push_str(&quote);
+            y += h + 32.0;
+        }
+        if !p.objective.trim().is_empty() {
+            let label = title(("Objective", "Objectif"), lang).to_uppercase();
+            let _ = write!(
+                out,
+                r##"<text x="{left:.1}" y="{:.1}" font-size="11" font-weight="700" fill="#5b6272">{}</text>"##,
+                y + 13.0,
+                escape(&label)
+            );
+            y += para(
+                out,
+                (left + 96.0, y),
+                inner - 96.0,
+                14.0,
+                &p.objective,
+                "#1f2430",
+                "",
+                3,
+            ) + 14.0;
+        }
+        // The sections, two by two.
+        let column = (inner - 24.0) / 2.0;
+        for pair in SECTIONS.chunks(2) {
+            if y > r.bottom() - 40.0 {
+                break;
+            }
+            let _ = write!(
+                out,
+                r##"<line x1="{left:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#ebe8e1"/>"##,
+                left + inner
+            );
+            let mut bottom = y;
+            for (i, (key, names)) in pair.iter().enumerate() {
+                let x = left + i as f64 * (column + 24.0);
+                let mut at = y + 12.0;
+                let _ = write!(
+                    out,
+                    r##"<text x="{x:.1}" y="{:.1}" font-size="11" font-weight="700" fill="{accent}" letter-spacing=".5">{}</text>"##,
+                    at + 11.0,
+                    escape(&title(*names, lang).to_uppercase())
+                );
+                at += 20.0;
+                for line in p.lines(key).iter().filter(|l| !l.text.trim().is_empty()) {
+                    if at > r.bottom() - 44.0 {
+                        break;
+                    }
+                    let h = para(
+                        out,
+                        (x + 10.0, at),
+                        column - 10.0,
+                        13.0,
+                        &line.text,
+                        "#1f2430",
+                        "",
+                        3,
+                    );
+                    let _ = write!(
+                        out,
+                        r##"<rect x="{x:.1}" y="{at:.1}" width="3" height="{:.1}" rx="1.5" fill="{}"/>"##,
+                        h + 20.0,
+                        if Support::of(line, self.sources).notes == 0 {
+                            "#f4b4ab"
+                        } else {
+                            "#2a9d8f"
+                        }
+                    );
+                    at += h + 2.0;
+                    at += self.badge(out, (x + 10.0, at), &line.cites) + 4.0;
+                }
+                bottom = bottom.max(at);
+            }
+            y = bottom + 8.0;
+        }
+    }
+
+    /// A journey map: its title, the stages (moments of truth flagged) by
+    /// the lanes, every cell with its text and support, the emotions lane
+    /// as a curve per persona.
+    pub(super) fn journey(&self, out: &mut String, r: Rect, j: &Journey) {
+        let lang = self.lang;
+        let variant = if j.variant == "target" {
+            title(("Target", "Cible"), lang)
+        } else {
+            title(("Current", "Actuel"), lang)
+        };
+        let heading = format!(
+            "{} · {variant}",
+            title(("Customer journey map", "Parcours client"), lang)
+        );
+        para(
+            out,
+            (r.x + 24.0, r.y + 24.0),
+            r.w - 48.0,
+            20.0,
+            &heading,
+            "#1f2430",
+            r#" font-weight="700""#,
+            1,
+        );
+        let (left, top) = (r.x + 24.0, r.y + 68.0);
+        let n = j.stages.len().max(1) as f64;
+        let names_w = 220.0_f64.min((r.w - 48.0) / 3.0);
+        let col = (r.w - 48.0 - names_w) / n;
+        let head = 48.0;
+        let others = j.lanes.iter().filter(|l| !l.emotions).count().max(1) as f64;
+        let curve_h = 150.0;
+        let emotions = if j.lanes.iter().any(|l| l.emotions) {
+            curve_h
+        } else {
+            0.0
+        };
+        let row = ((r.bottom() - 24.0 - top - head - emotions) / others).max(44.0);
+        // The stages.
+        let _ = write!(
+            out,
+            r##"<rect x="{left:.1}" y="{top:.1}" width="{names_w:.1}" height="{head:.1}" fill="#efede8"/><text x="{:.1}" y="{:.1}" font-size="11" font-weight="700" fill="#5b6272">{}</text>"##,
+            left + 10.0,
+            top + 20.0,
+            escape(title(("STAGES →", "ÉTAPES →"), lang))
+        );
+        for (i, stage) in j.stages.iter().enumerate() {
+            let x = left + names_w + i as f64 * col;
+            let fill = if stage.mot { "#fdf0c8" } else { "#e3f4f1" };
+            let _ = write!(
+                out,
+                r##"<rect x="{x:.1}" y="{top:.1}" width="{col:.1}" height="{head:.1}" fill="{fill}" stroke="#ffffff"/>"##
+            );
+            para(
+                out,
+                (x + 10.0, top + 6.0),
+                col - 20.0,
+                14.0,
+                &stage.name,
+                "#1f2430",
+                r#" font-weight="600""#,
+                1,
+            );
+            if stage.mot {
+                let _ = write!(
+                    out,
+                    r##"<text x="{:.1}" y="{:.1}" font-size="10" font-weight="700" fill="#8a5a00">◆ {}</text>"##,
+                    x + 10.0,
+                    top + 38.0,
+                    escape(title(("Moment of truth", "Moment de vérité"), lang))
+                );
+            }
+        }
+        // The lanes.
+        let mut y = top + head;
+        for lane in &j.lanes {
+            let h = if lane.emotions { curve_h } else { row };
+            let _ = write!(
+                out,
+                r##"<rect x="{left:.1}" y="{y:.1}" width="{names_w:.1}" height="{h:.1}" fill="#f8f7f3" stroke="#ebe8e1"/>"##
+            );
+            para(
+                out,
+                (left + 10.0, y + 8.0),
+                names_w - 20.0,
+                13.0,
+                &lane.name,
+                "#1f2430",
+                r#" font-weight="700""#,
+                2,
+            );
+            for (i, stage) in j.stages.iter().enumerate() {
+                let x = left + names_w + i as f64 * col;
+                let _ = write!(
+                    out,
+                    r##"<rect x="{x:.1}" y="{y:.1}" width="{col:.1}" height="{h:.1}" fill="#ffffff" stroke="#ebe8e1"/>"##
+                );
+                if lane.emotions {
+                    continue;
+                }
+                let lines = ((h - 30.0) / (13.0 * 1.3)).floor().max(1.0) as usize;
+                let used = para(
+                    out,
+                    (x + 8.0, y + 6.0),
+                    col - 16.0,
+                    13.0,
+                    j.cell(&lane.id, &stage.id),
+                    "#1f2430",
+                    "",
+                    lines,
+                );
+                let cites = j.cited(&lane.id, &stage.id);
+                if !cites.is_empty() {
+                    self.badge(out, (x + 8.0, (y + 10.0 + used).min(y + h - 20.0)), cites);
+                }
+            }
+            if lane.emotions {
+                self.curves(out, (left + names_w, y), col, curve_h, j);
+            }
+            y += h;
+        }
+    }
+
+    /// The emotion curves over the emotions lane at `(x, y)`, `h` high.
+    fn curves(&self, out: &mut String, (x, y): (f64, f64), col: f64, h: f64, j: &Journey) {
+        let at = |score: i8| y + h / 2.0 - score as f64 * (h / 2.0 - 16.0) / 2.0;
+        let _ = write!(
+            out,
+            r##"<line x1="{x:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#b8b4aa" stroke-dasharray="4 4"/>"##,
+            at(0),
+            x + col * j.stages.len() as f64,
+            at(0)
+        );
+        for (i, persona) in j.curves().iter().enumerate() {
+            let ink = CURVES[i % CURVES.len()];
+            let points: Vec<(f64, f64)> = j
+                .curve(persona)
+                .into_iter()
+                .map(|(stage, score)| (x + (stage as f64 + 0.5) * col, at(score)))
+                .collect();
+            let d: Vec<String> = points
+                .iter()
+                .map(|(px, py)| format!("{px:.1},{py:.1}"))
+                .collect();
+            let _ = write!(
+                out,
+                r##"<polyline points="{}" fill="none" stroke="{ink}" stroke-width="3" stroke-linejoin="round"/>"##,
+                d.join(" ")
+            );
+            for (px, py) in &points {
+                let _ = write!(
+                    out,
+                    r##"<circle cx="{px:.1}" cy="{py:.1}" r="5" fill="{ink}"/>"##
+                );
+            }
+            let name = self.names.get(persona.as_str()).copied().unwrap_or("");
+            if let (Some((px, py)), false) = (points.last(), name.is_empty()) {
+                let _ = write!(
+                    out,
+                    r##"<text x="{:.1}" y="{:.1}" font-size="12" font-weight="700" fill="{ink}">{}</text>"##,
+                    px + 9.0,
+                    py - 8.0,
+                    escape(name)
+                );
+            }
+        }
+    }
+}
