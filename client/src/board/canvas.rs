@@ -129,8 +129,12 @@ pub fn Canvas() -> impl IntoView {
     // What the far canvas draws (all but what the DOM shows), re-read only
     // when elements change; numbered so the bitmap knows when it is stale.
     let generation = StoredValue::new(0u64);
+    // Redrawing the whole board costs tens of ms on a big one: at most ten
+    // times a second, however busy the board (the selection and what is
+    // being edited are in the DOM, on top, at once).
+    let look = super::model::throttled(ui.look, std::time::Duration::from_millis(100));
     let shapes = Memo::new(move |_| {
-        ui.look.track();
+        look.track();
         generation.update_value(|g| *g += 1);
         let shapes = if far.get() {
             let except: HashSet<String> = visible.get().into_iter().collect();

@@ -481,9 +481,11 @@ pub fn Minimap() -> impl IntoView {
         minimap_area(content, view)
     });
     let scale = move |a: Rect| (MAP_W / a.w).min(MAP_H / a.h);
-    // Redrawn when elements move or the area changes, not on every pan.
+    // Redrawn when elements change (at most 4 times a second) or the area
+    // changes, not on every pan.
+    let look = super::model::throttled(ui.look, std::time::Duration::from_millis(250));
     Effect::new(move |_| {
-        ui.look.track();
+        look.track();
         let a = area.get();
         let Some(el) = canvas.get() else { return };
         let Ok(Some(ctx)) = el.get_context("2d") else {

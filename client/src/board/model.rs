@@ -419,6 +419,9 @@ pub struct Model {
     pub author: String,
     layout: RwSignal<u64>,
     look: RwSignal<u64>,
+    /// Changes from other people not yet announced (moved, changed): they
+    /// are announced once an animation frame, however many arrive.
+    remote: std::cell::Cell<(bool, bool)>,
 }
 
 impl Model {
@@ -432,6 +435,41 @@ impl Model {
         if moved || changed {
             self.look.update(|v| *v += 1);
         }
+    }
+
+    /// As [`Model::refresh_from`] for changes made by someone else: the
+    /// scene is read now, but what follows from it (views, the far
+    /// canvas, the minimap) runs once in the next animation frame for all
+    /// the changes that came before it. A busy board (dozens of remote
+    /// edits a second) so costs one update a frame, not one an edit.
+    pub fn refresh_remote<T: ReadTxn>(
+        &self,
+        txn: &T,
+        elements: &yrs::MapRef,
+        ids: HashSet<String>,
+    ) {
+        let (moved, changed) = self.scene.refresh(txn, elements, ids);
+        let (was_moved, was_changed) = self.remote.get();
+        if !(moved || changed) {
+            return;
+        }
+        self.remote
+            .set((was_moved || moved, was_changed || changed || moved));
+        if was_moved || was_changed {
+            return; // a frame is already asked for
+        }
+        request_animation_frame(|| {
+            let Some(model) = MODEL.with_borrow(|m| m.clone()) else {
+                return;
+            };
+            let (moved, changed) = model.remote.take();
+            if moved {
+                model.layout.update(|v| *v += 1);
+            }
+            if changed {
+                model.look.update(|v| *v += 1);
+            }
+        });
     }
 }
 
@@ -472,6 +510,7 @@ pub fn install(
         author,
         layout,
         look,
+        remote: Default::default(),
     });
     MODEL.with_borrow_mut(|m| *m = Some(model));
 
@@ -481,7 +520,14 @@ pub fn install(
         let Some(model) = MODEL.with_borrow(|m| m.clone()) else {
             return;
         };
-        model.refresh_from(txn, &observed, ids);
+        let local = txn
+            .origin()
+            .is_some_and(|o| *o == Origin::from(LOCAL) || *o == Origin::from(DRAG));
+        if local {
+            model.refresh_from(txn, &observed, ids);
+        } else {
+            model.refresh_remote(txn, &observed, ids);
+        }
     });
     let meta_board = board.clone();
     let mut last = None;
@@ -492,6 +538,30 @@ pub fn install(
             title.set(t);
         }
     });
+}
+
+/// `source`, followed at most once every `every`: a view that redraws the
+/// whole board (the minimap, the far canvas) keeps up with a busy board at
+/// a few redraws a second instead of one an edit. The last change always
+/// comes through.
+pub fn throttled(source: RwSignal<u64>, every: std::time::Duration) -> ReadSignal<u64> {
+    let (out, set_out) = signal(source.get_untracked());
+    let waiting = StoredValue::new(false);
+    Effect::new(move |_| {
+        source.track();
+        if waiting.get_value() {
+            return;
+        }
+        waiting.set_value(true);
+        set_timeout(
+            move || {
+                waiting.set_value(false);
+                set_out.set(source.get_untracked());
+            },
+            every,
+        );
+    });
+    out
 }
 
 /// UI state shared by the canvas and its panels (all `Copy` signals).

@@ -2,7 +2,12 @@
 //! notes; load-to-interactive time and frame times while panning and
 //! zooming. Prints a Markdown table (for BENCHMARKS.md).
 //!
-//!   cargo xtask web && cargo run --release -p atelier-tests --bin atelier-board-bench
+//!   cargo xtask web && cargo build --release -p atelier-server
+//!   cargo run -p atelier-tests --bin atelier-board-bench -- [--before OLD]
+//!
+//! Each build's `atelier` (this one's `target/release/atelier`, and an
+//! earlier one with `--before`) runs as a process of its own, side by
+//! side. `--first-load` and `--live` measure other cases (see `Args`).
 //!
 //! "Work" is what one frame of panning costs the page: the wheel event, the
 //! reactive updates it causes, style and layout (forced), measured in the
@@ -12,7 +17,6 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use atelier_server::Config;
 use atelier_shared::{Element, Elements, Kind, NOTE_COLORS};
 use atelier_tests::browser::Browser;
 use atelier_tests::{TestServer, YClient};
@@ -217,8 +221,24 @@ async fn run(args: Args) -> Result<()> {
         size(".wasm.gz")? / 1024,
         size(".wasm.br")? / 1024,
     );
-    let server = TestServer::start(Config::default()).await;
-    let browser = Browser::start().await?;
+    println!(
+        "| build | notes | load to interactive | gesture | elements in the DOM | work median | work p95 | interval median | interval p95 |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for (name, binary) in builds(&args)? {
+        let server = TestServer::spawn_binary(&binary, &[]).await;
+        let browser = Browser::start().await?;
+        let result = sizes(&args, name, &server, &browser).await;
+        browser.close().await;
+        server.stop().await;
+        result?;
+    }
+    Ok(())
+}
+
+/// The boards of `--sizes` on `server`, opened and panned in `browser`:
+/// one table row per gesture.
+async fn sizes(args: &Args, name: &str, server: &TestServer, browser: &Browser) -> Result<()> {
     browser
         .client
         .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
@@ -227,10 +247,6 @@ async fn run(args: Args) -> Result<()> {
             None,
         ))
         .await?;
-    println!(
-        "| notes | load to interactive | gesture | elements in the DOM | work median | work p95 | interval median | interval p95 |"
-    );
-    println!("|---|---|---|---|---|---|---|---|");
     let mut joined = false;
     for &n in &args.sizes {
         let body = serde_json::json!({ "title": format!("{n} notes") }).to_string();
@@ -239,7 +255,7 @@ async fn run(args: Args) -> Result<()> {
             .as_str()
             .context("board id")?
             .to_owned();
-        fill(&server, &id, n).await?;
+        fill(server, &id, n).await?;
         let url = server.board_url(&id);
         if joined {
             browser.client.goto(&url).await?;
@@ -265,7 +281,7 @@ async fn run(args: Args) -> Result<()> {
             .unwrap_or(f64::NAN);
         let row = |gesture: &str, (work, interval, rendered): (Vec<f64>, Vec<f64>, u64)| {
             println!(
-                "| {n} | {ready:.0} ms | {gesture} | {rendered} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
+                "| {name} | {n} | {ready:.0} ms | {gesture} | {rendered} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
                 percentile(&work, 0.5),
                 percentile(&work, 0.95),
                 percentile(&interval, 0.5),
@@ -274,27 +290,46 @@ async fn run(args: Args) -> Result<()> {
         };
         row(
             "pan, whole board (fit)",
-            gesture(&browser, args.frames, 14.0, 8.0, false).await?,
+            gesture(browser, args.frames, 14.0, 8.0, false).await?,
         );
-        set_zoom(&browser, 100).await?;
+        set_zoom(browser, 100).await?;
         row(
             "pan at 100 %",
-            gesture(&browser, args.frames, 14.0, 8.0, false).await?,
+            gesture(browser, args.frames, 14.0, 8.0, false).await?,
         );
-        set_zoom(&browser, 33).await?;
+        set_zoom(browser, 33).await?;
         row(
             "pan at 33 %",
-            gesture(&browser, args.frames, 14.0, 8.0, false).await?,
+            gesture(browser, args.frames, 14.0, 8.0, false).await?,
         );
         row(
             "zoom in and out",
-            gesture(&browser, args.frames, 0.0, 6.0, true).await?,
+            gesture(browser, args.frames, 0.0, 6.0, true).await?,
         );
-        browser.screenshot(&format!("bench-{n}")).await?;
+        browser
+            .screenshot(&format!("bench-{}-{n}", name.replace(' ', "-")))
+            .await?;
     }
-    browser.close().await;
-    server.stop().await;
     Ok(())
+}
+
+/// The `atelier` binaries to measure side by side: this build's, and the
+/// earlier one of `--before`.
+fn builds(args: &Args) -> Result<Vec<(&'static str, std::path::PathBuf)>> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut builds = vec![("this build", root.join(&args.this))];
+    if let Some(before) = &args.before {
+        builds.push(("before", before.clone()));
+    }
+    for (_, binary) in &builds {
+        if !binary.exists() {
+            bail!(
+                "{} is missing (cargo build --release -p atelier-server)",
+                binary.display()
+            );
+        }
+    }
+    Ok(builds)
 }
 
 /// 10 Mbit/s, in bytes a second.
@@ -302,11 +337,7 @@ const TEN_MBIT: u64 = 1_250_000;
 
 /// The first-load case (see `Args::first_load`).
 async fn first_load(args: &Args) -> Result<()> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut builds = vec![("this build", root.join(&args.this))];
-    if let Some(before) = &args.before {
-        builds.push(("before", before.clone()));
-    }
+    let builds = builds(args)?;
     let browser = Browser::start().await?;
     let mut boards = Vec::new();
     for (name, binary) in &builds {
@@ -412,7 +443,7 @@ const PROBE_SCRIPT: &str = r#"
 (() => {
   const probe = { arrivals: {}, paints: {}, id: null, last: -1 };
   window.__probe = probe;
-  const marker = [112, 114, 111, 98, 101, 45]; // "probe-"
+  const marker = [112, 114, 111, 98, 101, 45]; // "probe-", either case
   const Native = window.WebSocket;
   function Probed(url, protocols) {
     const ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
@@ -421,7 +452,7 @@ const PROBE_SCRIPT: &str = r#"
       const t = performance.now();
       const b = new Uint8Array(e.data);
       outer: for (let i = 0; i + marker.length < b.length; i++) {
-        for (let j = 0; j < marker.length; j++) if (b[i + j] !== marker[j]) continue outer;
+        for (let j = 0; j < marker.length; j++) if ((b[i + j] | 32) !== marker[j]) continue outer;
         let n = 0, k = i + marker.length, digits = 0;
         while (k < b.length && b[k] >= 48 && b[k] <= 57) { n = n * 10 + b[k] - 48; k++; digits++; }
         if (digits > 0 && probe.arrivals[n] === undefined) probe.arrivals[n] = t;
@@ -435,7 +466,7 @@ const PROBE_SCRIPT: &str = r#"
   const seen = () => {
     if (probe.id === null) return;
     const el = document.querySelector('.world [data-id="' + probe.id + '"]');
-    const m = el && /probe-(\d+)/.exec(el.textContent);
+    const m = el && /probe-(\d+)/i.exec(el.textContent);
     if (!m) return;
     const n = Number(m[1]);
     if (n === probe.last) return;
@@ -448,11 +479,7 @@ const PROBE_SCRIPT: &str = r#"
 
 /// The live case (see `Args::live`).
 async fn live(args: &Args) -> Result<()> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut builds = vec![("this build", root.join(&args.this))];
-    if let Some(before) = &args.before {
-        builds.push(("before", before.clone()));
-    }
+    let builds = builds(args)?;
     println!(
         "A {}-note board, {} other clients editing {} notes a second each; frames while panning, remote edits to paint:\n",
         args.notes, args.writers, args.edits_per_second
@@ -538,7 +565,14 @@ async fn live(args: &Args) -> Result<()> {
             let mut tick = tokio::time::interval(Duration::from_millis(200));
             for n in 0..probes {
                 tick.tick().await;
-                let text = format!("probe-{n}");
+                // Alternately upper and lower case: the edit rewrites the
+                // whole text (no common prefix or suffix with the last),
+                // so the update carries the marker the page looks for.
+                let text = if n % 2 == 0 {
+                    format!("probe-{n}")
+                } else {
+                    format!("PROBE-{n}")
+                };
                 prober
                     .edit(|txn| elements.edit_text(txn, &probe_id, &text))
                     .await;
