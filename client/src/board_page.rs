@@ -56,7 +56,7 @@ pub fn BoardPage(id: String) -> impl IntoView {
     };
     let who = RwSignal::new(remembered("atelier.name").map(|name| {
         let color = remembered("atelier.color")
-            .filter(|c| sync::is_css_color(c))
+            .filter(|c| atelier_shared::is_hex_color(c))
             .unwrap_or_else(|| PEOPLE_COLORS[0].to_owned());
         (name, color)
     }));
@@ -265,7 +265,11 @@ fn LiveBoard(id: String, name: String, color: String, role: String) -> impl Into
 }
 
 fn initial(name: &str) -> String {
-    crate::capital(name.chars().next().unwrap_or('?')).to_string()
+    name.chars()
+        .next()
+        .unwrap_or('?')
+        .to_uppercase()
+        .to_string()
 }
 
 /// The board title; click to rename (through the API, so the board list

@@ -86,17 +86,6 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if single { one } else { many })
 }
 
-/// `c` as a capital letter, for initials: ASCII and the Latin-1 letters of
-/// French names (the full Unicode tables cost the WASM more than they
-/// bring to an avatar).
-pub fn capital(c: char) -> char {
-    match c {
-        'a'..='z' => c.to_ascii_uppercase(),
-        'à'..='þ' if c != '÷' => char::from_u32(c as u32 - 0x20).unwrap_or(c),
-        _ => c,
-    }
-}
-
 /// The top bar's brand mark, shared by every page.
 #[component]
 fn Brand() -> impl IntoView {
@@ -108,21 +97,9 @@ fn Brand() -> impl IntoView {
     }
 }
 
-/// `s` made safe inside HTML text and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// `s` made safe inside HTML text and attribute values (the shared
+/// escape, for the lists still written as HTML).
+pub use atelier_shared::markup::escape as esc;
 
 /// What an event hit: the nearest element matching `css`, from its target
 /// up (for the handlers of lists written as HTML text).

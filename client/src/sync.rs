@@ -803,7 +803,7 @@ fn peers(awareness: &Awareness) -> Vec<Peer> {
                 color: user
                     .get("color")
                     .and_then(|c| c.as_str())
-                    .filter(|c| is_css_color(c))
+                    .map(|c| atelier_shared::color_or(c, "#64748b"))
                     .unwrap_or("#64748b")
                     .to_owned(),
                 cursor,
@@ -813,12 +813,4 @@ fn peers(awareness: &Awareness) -> Vec<Peer> {
         .collect();
     peers.sort_unstable_by(|a, b| a.name.cmp(&b.name).then(a.client.cmp(&b.client)));
     peers
-}
-
-/// A colour another client announced is used in inline styles: only
-/// `#rgb`/`#rrggbb` passes.
-pub fn is_css_color(c: &str) -> bool {
-    (c.len() == 4 || c.len() == 7)
-        && c.starts_with('#')
-        && c[1..].chars().all(|ch| ch.is_ascii_hexdigit())
 }

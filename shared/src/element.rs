@@ -242,6 +242,25 @@ impl Rect {
         (self.x + self.w / 2.0, self.y + self.h / 2.0)
     }
 
+    /// Where the segment from the centre towards `(tx, ty)` leaves the
+    /// rectangle (the target itself when it is inside): a connector's end,
+    /// the same on the live board and in the exported picture.
+    pub fn exit_towards(&self, tx: f64, ty: f64) -> (f64, f64) {
+        let (cx, cy) = self.center();
+        let (dx, dy) = (tx - cx, ty - cy);
+        let reach = |half: f64, d: f64| {
+            if d != 0.0 {
+                half / d.abs()
+            } else {
+                f64::INFINITY
+            }
+        };
+        let s = reach(self.w / 2.0, dx)
+            .min(reach(self.h / 2.0, dy))
+            .min(1.0);
+        (cx + dx * s, cy + dy * s)
+    }
+
     pub fn intersects(&self, other: &Rect) -> bool {
         self.x <= other.right()
             && other.x <= self.right()
@@ -298,6 +317,19 @@ impl Rect {
             h: self.h + 2.0 * by,
         }
     }
+}
+
+/// `c` if it is a plain hex colour (`#rgb` or `#rrggbb`), else `fallback`:
+/// what a document says is a colour goes into styles and pictures only
+/// when it is one.
+pub fn color_or<'a>(c: &'a str, fallback: &'a str) -> &'a str {
+    if is_hex_color(c) { c } else { fallback }
+}
+
+/// Whether `c` is a plain hex colour (`#rgb` or `#rrggbb`).
+pub fn is_hex_color(c: &str) -> bool {
+    let hex = c.strip_prefix('#').unwrap_or("");
+    matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 /// The sticky-note palette: (name, colour), the first is the default.
@@ -660,6 +692,29 @@ mod tests {
             panic!()
         };
         assert!(matches!(entry.get(&txn, "text"), Some(Out::YText(_))));
+    }
+
+    #[test]
+    fn a_connector_leaves_a_box_at_its_edge_or_ends_at_a_target_inside() {
+        let r = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 100.0,
+            h: 50.0,
+        };
+        assert_eq!(r.exit_towards(300.0, 25.0), (100.0, 25.0));
+        assert_eq!(r.exit_towards(50.0, -100.0), (50.0, 0.0));
+        assert_eq!(r.exit_towards(60.0, 30.0), (60.0, 30.0));
+        assert_eq!(r.exit_towards(50.0, 25.0), (50.0, 25.0));
+    }
+
+    #[test]
+    fn only_plain_hex_colours_pass() {
+        assert_eq!(color_or("#A0b", "x"), "#A0b");
+        assert_eq!(color_or("#a0b1c2", "x"), "#a0b1c2");
+        for bad in ["red", "#12", "#1234", "#ggg", "url(x)", "", "#a0b1c2;x"] {
+            assert_eq!(color_or(bad, "x"), "x", "{bad}");
+        }
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub mod import;
 mod interview;
 pub mod journey;
 mod lang;
+pub mod markup;
 pub mod names;
 pub mod persona;
 pub mod protocol;
@@ -48,7 +49,9 @@ mod ymap;
 
 pub use board::{Board, BoardInfo, BoardMeta};
 pub use board_id::{BoardId, BoardIdError};
-pub use element::{Element, Elements, Kind, MAX_COORD, NOTE_COLORS, Rect, touched};
+pub use element::{
+    Element, Elements, Kind, MAX_COORD, NOTE_COLORS, Rect, color_or, is_hex_color, touched,
+};
 pub use interview::{Origin, SOURCE_KEYS, Source, split_tags};
 pub use lang::Lang;
 pub use role::Role;

@@ -16,26 +16,12 @@ use cards::Cards;
 const MARGIN: f64 = 40.0;
 
 fn escape(s: &str) -> String {
-    s.chars()
-        .filter(|c| (!c.is_control() || *c == '\n') && !matches!(c, '\u{fffe}' | '\u{ffff}'))
-        .map(|c| match c {
-            '&' => "&amp;".to_owned(),
-            '<' => "&lt;".to_owned(),
-            '>' => "&gt;".to_owned(),
-            '"' => "&quot;".to_owned(),
-            c => c.to_string(),
-        })
-        .collect()
+    crate::markup::escape(s)
 }
 
 /// A colour safe to write into the picture (else `fallback`).
 fn color<'a>(c: &'a str, fallback: &'a str) -> &'a str {
-    let hex = c.strip_prefix('#').unwrap_or("");
-    if matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        c
-    } else {
-        fallback
-    }
+    crate::color_or(c, fallback)
 }
 
 /// `text` wrapped into lines of at most `per_line` characters, by words
@@ -168,16 +154,6 @@ fn para(
     }
     out.push_str("</text>");
     lines.len() as f64 * size * 1.3
-}
-
-fn exit_point(r: Rect, tx: f64, ty: f64) -> (f64, f64) {
-    let (cx, cy) = r.center();
-    let (dx, dy) = (tx - cx, ty - cy);
-    if dx == 0.0 && dy == 0.0 {
-        return (cx, cy);
-    }
-    let scale = (r.w / 2.0 / dx.abs().max(1e-9)).min(r.h / 2.0 / dy.abs().max(1e-9));
-    (cx + dx * scale, cy + dy * scale)
 }
 
 /// The picture of the board, or of frame `frame` and what it holds (its
@@ -349,8 +325,8 @@ pub fn svg(content: &Content, frame: Option<&str>) -> Option<String> {
                 if let Some((a, b)) = ends {
                     let (ra, rb) = (a.rect(), b.rect());
                     let (ca, cb) = (ra.center(), rb.center());
-                    let (x1, y1) = exit_point(ra, cb.0, cb.1);
-                    let (x2, y2) = exit_point(rb, ca.0, ca.1);
+                    let (x1, y1) = ra.exit_towards(cb.0, cb.1);
+                    let (x2, y2) = rb.exit_towards(ca.0, ca.1);
                     let _ = write!(
                         out,
                         r##"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{}" stroke-width="2.5" marker-end="url(#arrow)"/>"##,

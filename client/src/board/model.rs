@@ -305,8 +305,8 @@ impl Scene {
                         let rb = items.get(&ends.1)?.rect;
                         let (a, b) = (ra.center(), rb.center());
                         Shape::Line(
-                            crate::board::view::exit_point(ra, b.0, b.1),
-                            crate::board::view::exit_point(rb, a.0, a.1),
+                            ra.exit_towards(b.0, b.1),
+                            rb.exit_towards(a.0, a.1),
                             i.signal.with_untracked(|e| e.color.clone()),
                         )
                     }

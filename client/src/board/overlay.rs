@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::canvas::Preview;
 use super::model::{model, ui};
 use super::ops::{self, Align};
-use super::view::{exit_point, safe_color};
+use super::view::safe_color;
 use crate::tr;
 
 /// This user's selection, in screen space so handles keep their size.
@@ -203,7 +203,7 @@ pub fn Drawing(preview: RwSignal<Option<Preview>>) -> impl IntoView {
             }
             .into_any(),
             Preview::Connect { from, to } => {
-                let (x1, y1) = exit_point(from, to.0, to.1);
+                let (x1, y1) = from.exit_towards(to.0, to.1);
                 view! {
                     <svg class="el-connector drawing-line">
                         <path class="line" d=format!("M{x1} {y1} L{} {}", to.0, to.1)

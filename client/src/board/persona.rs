@@ -110,7 +110,7 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                 .split_whitespace()
                 .filter_map(|w| w.chars().next())
                 .take(2)
-                .map(crate::capital)
+                .flat_map(char::to_uppercase)
                 .collect::<String>();
             if initials.is_empty() {
                 "?".to_owned()

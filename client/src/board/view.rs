@@ -1,7 +1,7 @@
 //! How each kind of element is drawn, in board units inside the world
 //! layer (the camera's transform scales them).
 
-use atelier_shared::{Element, Kind, Rect, diff};
+use atelier_shared::{Element, Kind, diff};
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -487,27 +487,6 @@ fn follow_caret(current: &str, text: &str, a: u32, b: u32) -> (u32, u32) {
     (shift(a), shift(b))
 }
 
-/// Where the segment from the centre of `r` towards (`tx`, `ty`) leaves `r`.
-pub fn exit_point(r: Rect, tx: f64, ty: f64) -> (f64, f64) {
-    let (cx, cy) = r.center();
-    let (dx, dy) = (tx - cx, ty - cy);
-    if dx == 0.0 && dy == 0.0 {
-        return (cx, cy);
-    }
-    let sx = if dx != 0.0 {
-        (r.w / 2.0) / dx.abs()
-    } else {
-        f64::INFINITY
-    };
-    let sy = if dy != 0.0 {
-        (r.h / 2.0) / dy.abs()
-    } else {
-        f64::INFINITY
-    };
-    let s = sx.min(sy).min(1.0);
-    (cx + dx * s, cy + dy * s)
-}
-
 fn connector(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let ui = ui();
     let (from, to) = signal.with_untracked(|e| (e.from.clone(), e.to.clone()));
@@ -523,8 +502,8 @@ fn connector(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
         let rb = b.with(|e| e.rect());
         let (bx, by) = rb.center();
         let (ax, ay) = ra.center();
-        let (x1, y1) = exit_point(ra, bx, by);
-        let (x2, y2) = exit_point(rb, ax, ay);
+        let (x1, y1) = ra.exit_towards(bx, by);
+        let (x2, y2) = rb.exit_towards(ax, ay);
         format!("M{x1:.1} {y1:.1} L{x2:.1} {y2:.1}")
     };
     let sel_id = id.clone();
@@ -562,20 +541,12 @@ fn frame_z_index(w: f64, h: f64) -> i64 {
 /// A colour from the document goes into inline styles: anything but a
 /// plain hex colour falls back to the note yellow.
 pub fn safe_color(c: &str) -> &str {
-    if crate::sync::is_css_color(c) {
-        c
-    } else {
-        "#fff3a3"
-    }
+    atelier_shared::color_or(c, "#fff3a3")
 }
 
 /// A frame's fill: white unless it has a colour of its own.
 pub fn frame_color(c: &str) -> &str {
-    if crate::sync::is_css_color(c) {
-        c
-    } else {
-        "#ffffff"
-    }
+    atelier_shared::color_or(c, "#ffffff")
 }
 
 /// The element under a DOM event's target, if any.
