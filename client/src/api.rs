@@ -8,55 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
-/// A board as the API returns it: its metadata, the caller's role, and
-/// for its creator the facilitator's token.
-/// (Read by hand from JSON: a derived reader per type weighs on the WASM.)
-#[derive(Clone, Debug, PartialEq)]
-pub struct BoardView {
-    pub id: String,
-    pub title: String,
-    pub template: String,
-    pub created: i64,
-    pub updated: i64,
-    pub role: String,
-    pub token: Option<String>,
-}
-
-impl BoardView {
-    fn read(v: &serde_json::Value) -> Option<BoardView> {
-        let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
-        let int = |k: &str| v.get(k).and_then(|x| x.as_i64()).unwrap_or(0);
-        Some(BoardView {
-            id: text("id")?,
-            title: text("title").unwrap_or_default(),
-            template: text("template").unwrap_or_default(),
-            created: int("created"),
-            updated: int("updated"),
-            role: text("role")?,
-            token: text("token"),
-        })
-    }
-}
-
-impl BoardView {
-    pub fn info(self) -> BoardInfo {
-        BoardInfo {
-            id: self.id,
-            title: self.title,
-            template: self.template,
-            created: self.created,
-            updated: self.updated,
-        }
-    }
-}
-
-/// The three share links' tokens of a board.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Links {
-    pub facilitator: String,
-    pub editor: String,
-    pub viewer: String,
-}
+pub use atelier_shared::api::{BoardView, Links};
 
 thread_local! {
     /// Tokens of this page's boards (also kept in local storage, so a
@@ -126,14 +78,14 @@ pub fn with_token(board: &str, path: &str) -> String {
 /// no answer) and the server's reason.
 pub async fn board(id: &str) -> Result<BoardView, (u16, String)> {
     let v = call_status("GET", &format!("/api/boards/{id}"), None, token(id)).await?;
-    BoardView::read(&v).ok_or((0, "unexpected answer".to_owned()))
+    serde_json::from_value(v).map_err(|_| (0, "unexpected answer".to_owned()))
 }
 
 pub async fn create_board(title: &str, template: &str, lang: &str) -> Result<BoardView, String> {
     let body =
         serde_json::json!({ "title": title, "template": template, "lang": lang }).to_string();
     let v = call("POST", "/api/boards", Some(body), None).await?;
-    BoardView::read(&v).ok_or_else(|| "unexpected answer".to_owned())
+    serde_json::from_value(v).map_err(|_| "unexpected answer".to_owned())
 }
 
 pub async fn rename_board(id: &str, title: &str) -> Result<(), String> {
@@ -142,28 +94,18 @@ pub async fn rename_board(id: &str, title: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn read_links(v: &serde_json::Value) -> Result<Links, String> {
-    let text = |k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_str())
-            .map(str::to_owned)
-            .ok_or_else(|| "unexpected answer".to_owned())
-    };
-    Ok(Links {
-        facilitator: text("facilitator")?,
-        editor: text("editor")?,
-        viewer: text("viewer")?,
-    })
+fn read_links(v: serde_json::Value) -> Result<Links, String> {
+    serde_json::from_value(v).map_err(|_| "unexpected answer".to_owned())
 }
 
 pub async fn links(id: &str) -> Result<Links, String> {
-    read_links(&call("GET", &format!("/api/boards/{id}/links"), None, token(id)).await?)
+    read_links(call("GET", &format!("/api/boards/{id}/links"), None, token(id)).await?)
 }
 
 /// A new link for `role`, revoking the earlier ones.
 pub async fn regenerate(id: &str, role: &str) -> Result<Links, String> {
     let path = format!("/api/boards/{id}/links/{role}");
-    read_links(&call("POST", &path, None, token(id)).await?)
+    read_links(call("POST", &path, None, token(id)).await?)
 }
 
 async fn call(
@@ -281,15 +223,7 @@ fn describe(err: JsValue) -> String {
     err.as_string().unwrap_or_else(|| format!("{err:?}"))
 }
 
-/// A version of a board, as listed (read by hand: serde's derived readers
-/// weigh on the WASM).
-#[derive(Clone, PartialEq)]
-pub struct Version {
-    pub id: i64,
-    pub name: String,
-    pub created: i64,
-    pub auto: bool,
-}
+pub use atelier_shared::history::Version;
 
 /// The board's versions, newest first.
 pub async fn versions(board: &str) -> Result<Vec<Version>, String> {
@@ -300,18 +234,7 @@ pub async fn versions(board: &str) -> Result<Vec<Version>, String> {
         token(board),
     )
     .await?;
-    Ok(v.as_array()
-        .map(|a| a.iter().filter_map(read_version).collect())
-        .unwrap_or_default())
-}
-
-fn read_version(v: &serde_json::Value) -> Option<Version> {
-    Some(Version {
-        id: v.get("id")?.as_i64()?,
-        name: v.get("name")?.as_str()?.to_owned(),
-        created: v.get("created").and_then(|c| c.as_i64()).unwrap_or(0),
-        auto: v.get("auto").and_then(|a| a.as_bool()).unwrap_or(false),
-    })
+    serde_json::from_value(v).map_err(|_| "unexpected answer".to_owned())
 }
 
 /// Keeps the board as it is under `name`.
@@ -324,7 +247,7 @@ pub async fn save_version(board: &str, name: &str) -> Result<Version, String> {
         token(board),
     )
     .await?;
-    read_version(&v).ok_or_else(|| "unexpected answer".to_owned())
+    serde_json::from_value(v).map_err(|_| "unexpected answer".to_owned())
 }
 
 /// What changed from version `from` to `to` (a version's id, or `now`).
@@ -335,22 +258,7 @@ pub async fn changes(
 ) -> Result<atelier_shared::history::Changes, String> {
     let path = format!("/api/boards/{board}/versions/{from}/changes?to={to}");
     let v = call("GET", &path, None, token(board)).await?;
-    let ids = |key: &str| -> Vec<String> {
-        v.get(key)
-            .and_then(|a| a.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    Ok(atelier_shared::history::Changes {
-        added: ids("added"),
-        removed: ids("removed"),
-        moved: ids("moved"),
-        edited: ids("edited"),
-    })
+    serde_json::from_value(v).map_err(|_| "unexpected answer".to_owned())
 }
 
 /// The elements of version `id` (to restore them).
@@ -366,23 +274,18 @@ pub async fn version_elements(
 /// of phases).
 pub async fn scripts() -> Result<Vec<(String, String, usize)>, String> {
     let v = call("GET", "/api/scripts", None, None).await?;
+    let scripts: Vec<atelier_shared::script::Script> =
+        serde_json::from_value(v).map_err(|_| "unexpected answer".to_owned())?;
     let french = crate::ui_lang() == atelier_shared::templates::Lang::Fr;
-    Ok(v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| {
-                    let title = s.get("title")?;
-                    let fr = title
-                        .get("fr")
-                        .and_then(|t| t.as_str())
-                        .filter(|t| french && !t.is_empty());
-                    Some((
-                        s.get("id")?.as_str()?.to_owned(),
-                        fr.or(title.get("en")?.as_str())?.to_owned(),
-                        s.get("phases")?.as_array()?.len(),
-                    ))
-                })
-                .collect()
+    Ok(scripts
+        .into_iter()
+        .map(|s| {
+            let title = if french && !s.title.fr.is_empty() {
+                s.title.fr
+            } else {
+                s.title.en
+            };
+            (s.id, title, s.phases.len())
         })
-        .unwrap_or_default())
+        .collect())
 }

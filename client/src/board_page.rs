@@ -67,7 +67,7 @@ pub fn BoardPage(id: String) -> impl IntoView {
         Some(Ok(board)) => match who.get() {
             None => view! { <NamePrompt who=who/> }.into_any(),
             Some((name, color)) => {
-                view! { <LiveBoard id=id.clone() name=name color=color role=board.role/> }.into_any()
+                view! { <LiveBoard id=id.clone() name=name color=color role=board.role.as_str().to_owned()/> }.into_any()
             }
         },
     }

@@ -24,9 +24,11 @@ pub fn Home() -> impl IntoView {
             match api::create_board(name.trim(), &template, &lang).await {
                 Ok(board) => {
                     if let Some(token) = &board.token {
-                        api::remember(&board.id, token);
+                        api::remember(&board.info.id, token);
                     }
-                    let _ = window().location().set_href(&format!("/b/{}", board.id));
+                    let _ = window()
+                        .location()
+                        .set_href(&format!("/b/{}", board.info.id));
                 }
                 Err(err) => set_error.set(Some(err)),
             }
@@ -97,7 +99,7 @@ async fn my_boards() -> Result<Vec<BoardInfo>, String> {
     let mut boards = Vec::new();
     for id in api::known_boards() {
         match api::board(&id).await {
-            Ok(view) => boards.push(view.info()),
+            Ok(view) => boards.push(view.info),
             Err((401 | 403 | 404, _)) => api::forget(&id),
             Err((_, err)) => return Err(err),
         }

@@ -298,139 +298,16 @@ pub fn send_private(update: Vec<u8>) {
 }
 
 fn command_frame(command: &facilitation::Command) -> Vec<u8> {
-    Message::Custom(facilitation::COMMAND, command_json(command).into_bytes()).encode_v1()
+    let json = serde_json::to_vec(command).unwrap_or_default();
+    Message::Custom(facilitation::COMMAND, json).encode_v1()
 }
 
-/// A command as the server reads it (written by hand: serde's derived
-/// code for the whole enum, or `json!` for each, weighs on the WASM).
-fn command_json(command: &facilitation::Command) -> String {
-    use facilitation::Command as C;
-    let q = |s: &str| serde_json::Value::from(s).to_string();
-    let ids = |ids: &[String]| ids.iter().map(|i| q(i)).collect::<Vec<_>>().join(",");
-    let (name, rest) = match command {
-        C::TimerSet { ms } => ("timer-set", format!(",\"ms\":{ms}")),
-        C::TimerStart => ("timer-start", String::new()),
-        C::TimerPause => ("timer-pause", String::new()),
-        C::TimerAdd { ms } => ("timer-add", format!(",\"ms\":{ms}")),
-        C::TimerClear => ("timer-clear", String::new()),
-        C::Follow { client, name } => (
-            "follow",
-            format!(",\"client\":{client},\"name\":{}", q(name)),
-        ),
-        C::Unfollow => ("unfollow", String::new()),
-        C::Lock { ids: i } => ("lock", format!(",\"ids\":[{}]", ids(i))),
-        C::Unlock { ids: i } => ("unlock", format!(",\"ids\":[{}]", ids(i))),
-        C::VoteOpen { scope, per_person } => (
-            "vote-open",
-            format!(
-                ",\"scope\":{},\"per_person\":{per_person}",
-                scope.as_deref().map_or("null".to_owned(), q)
-            ),
-        ),
-        C::VoteClose => ("vote-close", String::new()),
-        C::VoteClear => ("vote-clear", String::new()),
-        C::Vote { voter, id } => ("vote", format!(",\"voter\":{},\"id\":{}", q(voter), q(id))),
-        C::Unvote { voter, id } => (
-            "unvote",
-            format!(",\"voter\":{},\"id\":{}", q(voter), q(id)),
-        ),
-        C::React { emoji, name } => (
-            "react",
-            format!(",\"emoji\":{},\"name\":{}", q(emoji), q(name)),
-        ),
-        C::Hello { key } => ("hello", format!(",\"key\":{}", q(key))),
-        C::PrivateOn => ("private-on", String::new()),
-        C::Reveal => ("reveal", String::new()),
-        C::Phase { script, index } => (
-            "phase",
-            format!(",\"script\":{},\"index\":{index}", q(script)),
-        ),
-        C::PhaseEnd => ("phase-end", String::new()),
-    };
-    format!("{{\"do\":\"{name}\"{rest}}}")
-}
-
-/// The state the server sent, read by hand (as [`command_json`]); its
-/// `now` becomes the offset of the server's clock from this browser's.
+/// The state the server sent; its `now` becomes the offset of the
+/// server's clock from this browser's.
 fn read_state(data: &[u8]) -> Option<facilitation::State> {
-    use serde_json::Value;
-    let v: Value = serde_json::from_slice(data).ok()?;
-    let int = |v: &Value, key: &str| v.get(key).and_then(Value::as_i64);
-    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
-    let strings = |v: Option<&Value>| -> Vec<String> {
-        v.and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let timer = v
-        .get("timer")
-        .filter(|t| t.is_object())
-        .map(|t| facilitation::Timer {
-            total_ms: int(t, "total_ms").unwrap_or(0),
-            ends_at: int(t, "ends_at"),
-            left_ms: int(t, "left_ms").unwrap_or(0),
-        });
-    let follow = v
-        .get("follow")
-        .filter(|f| f.is_object())
-        .map(|f| facilitation::Follow {
-            client: f.get("client").and_then(Value::as_u64).unwrap_or(0),
-            name: text(f, "name").unwrap_or_default(),
-        });
-    let vote = v
-        .get("vote")
-        .filter(|x| x.is_object())
-        .map(|x| facilitation::Vote {
-            scope: text(x, "scope"),
-            per_person: int(x, "per_person").unwrap_or(0).clamp(0, 255) as u8,
-            open: x.get("open").and_then(Value::as_bool).unwrap_or(false),
-            cast: int(x, "cast").unwrap_or(0).max(0) as u32,
-            voters: int(x, "voters").unwrap_or(0).max(0) as u32,
-            results: x
-                .get("results")
-                .and_then(Value::as_array)
-                .map(|r| {
-                    r.iter()
-                        .filter_map(|pair| {
-                            let pair = pair.as_array()?;
-                            Some((
-                                pair.first()?.as_str()?.to_owned(),
-                                pair.get(1)?.as_u64()? as u32,
-                            ))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-        });
-    Some(facilitation::State {
-        now: int(&v, "now")? - js_sys::Date::now() as i64,
-        timer,
-        follow,
-        locked: strings(v.get("locked")).into_iter().collect(),
-        vote,
-        mine: strings(v.get("mine")),
-        private: v.get("private").and_then(Value::as_bool).unwrap_or(false),
-        pooled: int(&v, "pooled").unwrap_or(0).max(0) as u32,
-        phase: v.get("phase").filter(|p| p.is_object()).map(|p| {
-            let words = |key: &str| atelier_shared::script::Text {
-                en: p.get(key).and_then(|t| text(t, "en")).unwrap_or_default(),
-                fr: p.get(key).and_then(|t| text(t, "fr")).unwrap_or_default(),
-            };
-            facilitation::Phase {
-                script: text(p, "script").unwrap_or_default(),
-                title: words("title"),
-                index: int(p, "index").unwrap_or(0).max(0) as u32,
-                count: int(p, "count").unwrap_or(0).max(0) as u32,
-                name: words("name"),
-                hint: words("hint"),
-                template: text(p, "template"),
-            }
-        }),
-    })
+    let mut state: facilitation::State = serde_json::from_slice(data).ok()?;
+    state.now -= js_sys::Date::now() as i64;
+    Some(state)
 }
 
 /// This user's awareness client id (what others follow).

@@ -1,6 +1,7 @@
 //! The JSON API: list, create, read, rename and delete boards, their share
 //! links and their exports. Every board route checks the caller's token.
 
+use atelier_shared::api::{BoardView, Links};
 use atelier_shared::export::{self, Content};
 use atelier_shared::templates::{self, Lang};
 use atelier_shared::{Board, BoardId, BoardMeta};
@@ -9,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tracing::info;
 use yrs::{Doc, Transact};
 
@@ -74,14 +75,6 @@ fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> 
             Err(Refusal::NotAdmin.into())
         }
     }
-}
-
-/// The share links of a board: one token per role, at its generation.
-#[derive(Serialize)]
-struct Links {
-    facilitator: String,
-    editor: String,
-    viewer: String,
 }
 
 fn links_of(state: &AppState, board: &BoardId, g: &Generations) -> Links {
@@ -277,17 +270,6 @@ async fn list(
 ) -> Result<Json<Vec<BoardInfo>>, AppError> {
     require_admin(&state, &headers)?;
     Ok(Json(state.store.list().await?))
-}
-
-/// A board as its API returns it: its metadata, the caller's role, and
-/// for the creator the facilitator's token.
-#[derive(Serialize)]
-struct BoardView {
-    #[serde(flatten)]
-    info: BoardInfo,
-    role: Role,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    token: Option<String>,
 }
 
 /// A new board; whoever creates it is its facilitator (the response

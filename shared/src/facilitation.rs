@@ -548,6 +548,92 @@ mod tests {
         f.apply(c, role, now)
     }
 
+    /// The messages both sides exchange, as JSON, read back the same:
+    /// every command a client sends, and the state the server sends.
+    #[test]
+    fn commands_and_states_round_trip_through_json() {
+        let ids = vec!["a".to_owned(), "b\"q".to_owned()];
+        let commands = [
+            Command::TimerSet { ms: 600_000 },
+            Command::TimerStart,
+            Command::TimerPause,
+            Command::TimerAdd { ms: 60_000 },
+            Command::TimerClear,
+            Command::Follow {
+                client: 42,
+                name: "Fatou « facilitatrice »".into(),
+            },
+            Command::Unfollow,
+            Command::Lock { ids: ids.clone() },
+            Command::Unlock { ids },
+            Command::VoteOpen {
+                scope: Some("frame-1".into()),
+                per_person: 3,
+            },
+            Command::VoteOpen {
+                scope: None,
+                per_person: 5,
+            },
+            Command::VoteClose,
+            Command::VoteClear,
+            Command::Vote {
+                voter: "v".into(),
+                id: "n1".into(),
+            },
+            Command::Unvote {
+                voter: "v".into(),
+                id: "n1".into(),
+            },
+            Command::React {
+                emoji: "👍".into(),
+                name: "Eve".into(),
+            },
+            Command::Hello { key: "k".into() },
+            Command::PrivateOn,
+            Command::Reveal,
+            Command::Phase {
+                script: "co-construction".into(),
+                index: 2,
+            },
+            Command::PhaseEnd,
+        ];
+        for command in commands {
+            let json = serde_json::to_string(&command).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Command>(&json).unwrap(),
+                command,
+                "{json}"
+            );
+        }
+        // What older clients send is still read.
+        let hello: Command = serde_json::from_str(r#"{"do":"hello","voter":"k"}"#).unwrap();
+        assert_eq!(hello, Command::Hello { key: "k".into() });
+        let mut f = Facilitation::default();
+        run(&mut f, Command::TimerSet { ms: 60_000 }, true, 0).unwrap();
+        run(
+            &mut f,
+            Command::VoteOpen {
+                scope: None,
+                per_person: 2,
+            },
+            true,
+            0,
+        )
+        .unwrap();
+        run(
+            &mut f,
+            Command::Lock {
+                ids: vec!["x".into()],
+            },
+            true,
+            0,
+        )
+        .unwrap();
+        let state = f.state_for(Some("ben"), 5);
+        let json = serde_json::to_string(&state).unwrap();
+        assert_eq!(serde_json::from_str::<State>(&json).unwrap(), state);
+    }
+
     #[test]
     fn the_timer_counts_down_pauses_and_takes_more_time() {
         let mut f = Facilitation::default();

@@ -24,6 +24,7 @@
 //! ```
 
 pub mod analysis;
+pub mod api;
 mod board;
 mod board_id;
 pub mod clip;
