@@ -82,14 +82,21 @@ pub async fn board(id: &str) -> Result<BoardView, (u16, String)> {
 }
 
 pub async fn create_board(title: &str, template: &str, lang: &str) -> Result<BoardView, String> {
-    let body =
-        serde_json::json!({ "title": title, "template": template, "lang": lang }).to_string();
+    let body = serde_json::to_string(&atelier_shared::api::NewBoard {
+        title: title.to_owned(),
+        template: Some(template.to_owned()),
+        lang: Some(lang.to_owned()),
+    })
+    .unwrap_or_default();
     let v = call("POST", "/api/boards", Some(body), None).await?;
     serde_json::from_value(v).map_err(|_| "unexpected answer".to_owned())
 }
 
 pub async fn rename_board(id: &str, title: &str) -> Result<(), String> {
-    let body = serde_json::json!({ "title": title }).to_string();
+    let body = serde_json::to_string(&atelier_shared::api::BoardPatch {
+        title: Some(title.to_owned()),
+    })
+    .unwrap_or_default();
     call("PATCH", &format!("/api/boards/{id}"), Some(body), token(id)).await?;
     Ok(())
 }
@@ -239,7 +246,10 @@ pub async fn versions(board: &str) -> Result<Vec<Version>, String> {
 
 /// Keeps the board as it is under `name`.
 pub async fn save_version(board: &str, name: &str) -> Result<Version, String> {
-    let body = serde_json::json!({ "name": name }).to_string();
+    let body = serde_json::to_string(&atelier_shared::api::NewVersion {
+        name: name.to_owned(),
+    })
+    .unwrap_or_default();
     let v = call(
         "POST",
         &format!("/api/boards/{board}/versions"),

@@ -1,7 +1,7 @@
 //! The JSON API: list, create, read, rename and delete boards, their share
 //! links and their exports. Every board route checks the caller's token.
 
-use atelier_shared::api::{BoardView, Links};
+use atelier_shared::api::{BoardPatch, BoardView, Links, NewBoard};
 use atelier_shared::export::{self, Content};
 use atelier_shared::templates::{self, Lang};
 use atelier_shared::{Board, BoardId, BoardMeta};
@@ -243,24 +243,6 @@ pub(crate) fn picture_policy(headers: &mut HeaderMap) {
             "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
         ),
     );
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewBoard {
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    template: Option<String>,
-    /// `en` or `fr`: the language of the template's texts.
-    #[serde(default)]
-    lang: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BoardPatch {
-    title: Option<String>,
 }
 
 /// Every board (instance admin only).

@@ -5,6 +5,7 @@
 //! its own: see `atelier_shared::history::restore`). Also the workshop
 //! scripts facilitators can run.
 
+use atelier_shared::api::NewVersion;
 use atelier_shared::export::Content;
 use atelier_shared::history::{self, Changes, Version};
 use atelier_shared::script::Script;
@@ -47,12 +48,6 @@ async fn list(
     BoardAccess { id, .. }: BoardAccess,
 ) -> Result<Json<Vec<Version>>, AppError> {
     Ok(Json(state.store.versions(&id).await?))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewVersion {
-    name: String,
 }
 
 /// Keeps the board as it is (everything stored) under a name (editors).

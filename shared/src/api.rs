@@ -1,5 +1,5 @@
-//! The JSON bodies of the server's API that the browser reads: one type
-//! each, serialised by the server and read by the client.
+//! The JSON bodies of the server's API that the browser sends and reads:
+//! one type each, used by the server and by the client.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,35 @@ pub struct Links {
     pub facilitator: String,
     pub editor: String,
     pub viewer: String,
+}
+
+/// A new board (`POST /api/boards`): its title, and the template and the
+/// language of its texts, if any.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewBoard {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// `en` or `fr`: the language of the template's texts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+}
+
+/// A change to a board's metadata (`PATCH /api/boards/{id}`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// A version to keep (`POST /api/boards/{id}/versions`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewVersion {
+    pub name: String,
 }
 
 #[cfg(test)]
@@ -62,5 +91,28 @@ mod tests {
         };
         let json = serde_json::to_string(&links).unwrap();
         assert_eq!(serde_json::from_str::<Links>(&json).unwrap(), links);
+        let new = NewBoard {
+            title: "Ateliers".into(),
+            template: Some("personas".into()),
+            lang: Some("fr".into()),
+        };
+        let json = serde_json::to_string(&new).unwrap();
+        assert_eq!(serde_json::from_str::<NewBoard>(&json).unwrap(), new);
+        // What the API has always taken: fields left out, nothing else.
+        assert_eq!(
+            serde_json::from_str::<NewBoard>("{}").unwrap(),
+            NewBoard::default()
+        );
+        assert!(serde_json::from_str::<NewBoard>(r#"{"owner":"x"}"#).is_err());
+        let patch = BoardPatch {
+            title: Some("Renamed".into()),
+        };
+        let json = serde_json::to_string(&patch).unwrap();
+        assert_eq!(serde_json::from_str::<BoardPatch>(&json).unwrap(), patch);
+        let version = NewVersion {
+            name: "Phase 2".into(),
+        };
+        let json = serde_json::to_string(&version).unwrap();
+        assert_eq!(serde_json::from_str::<NewVersion>(&json).unwrap(), version);
     }
 }
