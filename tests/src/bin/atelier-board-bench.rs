@@ -236,9 +236,9 @@ async fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// The boards of `--sizes` on `server`, opened and panned in `browser`:
-/// one table row per gesture.
-async fn sizes(args: &Args, name: &str, server: &TestServer, browser: &Browser) -> Result<()> {
+/// Lets scripts in `browser` run for up to 5 minutes (a gesture on a big
+/// board takes a while).
+async fn patient(browser: &Browser) -> Result<()> {
     browser
         .client
         .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
@@ -247,6 +247,13 @@ async fn sizes(args: &Args, name: &str, server: &TestServer, browser: &Browser) 
             None,
         ))
         .await?;
+    Ok(())
+}
+
+/// The boards of `--sizes` on `server`, opened and panned in `browser`:
+/// one table row per gesture.
+async fn sizes(args: &Args, name: &str, server: &TestServer, browser: &Browser) -> Result<()> {
+    patient(browser).await?;
     let mut joined = false;
     for &n in &args.sizes {
         let body = serde_json::json!({ "title": format!("{n} notes") }).to_string();
@@ -341,12 +348,6 @@ async fn first_load(args: &Args) -> Result<()> {
     let browser = Browser::start().await?;
     let mut boards = Vec::new();
     for (name, binary) in &builds {
-        if !binary.exists() {
-            bail!(
-                "{} is missing (cargo build --release -p atelier-server)",
-                binary.display()
-            );
-        }
         let server = TestServer::spawn_binary(binary, &[]).await;
         let id = server.new_board(&format!("{} notes", args.notes)).await;
         fill(&server, &id, args.notes).await?;
@@ -489,12 +490,6 @@ async fn live(args: &Args) -> Result<()> {
     );
     println!("|---|---|---|---|---|---|---|---|");
     for (name, binary) in &builds {
-        if !binary.exists() {
-            bail!(
-                "{} is missing (cargo build --release -p atelier-server)",
-                binary.display()
-            );
-        }
         let server = TestServer::spawn_binary(binary, &[]).await;
         let id = server
             .new_board(&format!("{} notes, live", args.notes))
@@ -502,14 +497,7 @@ async fn live(args: &Args) -> Result<()> {
         fill(&server, &id, args.notes).await?;
         let url = server.board_url(&id);
         let browser = Browser::start().await?;
-        browser
-            .client
-            .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
-                Some(Duration::from_secs(300)),
-                None,
-                None,
-            ))
-            .await?;
+        patient(&browser).await?;
         browser
             .cdp(
                 "Page.addScriptToEvaluateOnNewDocument",
