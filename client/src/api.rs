@@ -286,7 +286,7 @@ pub async fn scripts() -> Result<Vec<(String, String, usize)>, String> {
     let v = call("GET", "/api/scripts", None, None).await?;
     let scripts: Vec<atelier_shared::script::Script> =
         serde_json::from_value(v).map_err(|_| "unexpected answer".to_owned())?;
-    let french = crate::ui_lang() == atelier_shared::templates::Lang::Fr;
+    let french = crate::lang::ui_lang() == atelier_shared::templates::Lang::Fr;
     Ok(scripts
         .into_iter()
         .map(|s| {

@@ -4,12 +4,18 @@ mod camera;
 mod canvas;
 mod chrome;
 mod cite;
+mod commands;
 mod comments;
 mod facilitate;
+mod far;
+mod gesture;
 mod history;
+mod icons;
 mod import;
 mod journey;
 mod keys;
+mod look;
+mod method;
 mod model;
 mod notes_panel;
 mod ops;
@@ -17,7 +23,9 @@ mod overlay;
 mod persona;
 mod picture;
 mod private;
+mod scene;
 mod view;
+mod votes;
 
 use std::collections::HashSet;
 
@@ -78,7 +86,7 @@ pub fn Board(
                 .chain(scene.citing())
                 .filter_map(|id| scene.get(&id))
                 .collect();
-            atelier_shared::persona::places(&citing, crate::ui_lang())
+            atelier_shared::persona::places(&citing, crate::lang::ui_lang())
         }),
         filter: RwSignal::new(Default::default()),
     };
@@ -94,7 +102,7 @@ pub fn Board(
         let on = ui.facilitation.with(|s| s.private);
         private::set_on(on && ui.writes);
         if !on && private::any() {
-            private::reveal();
+            ops::reveal_private();
         }
     });
     let denied = live.denied;
@@ -117,7 +125,7 @@ pub fn Board(
             )
         {
             fitted.set_value(true);
-            keys::zoom_to_fit(ui);
+            commands::zoom_to_fit(ui);
             // For the browser benchmark: when the synced board was first
             // painted, in ms since navigation started.
             // (The second animation frame comes after that paint.)

@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::board::Board;
+use crate::home::Brand;
+use crate::lang::tr;
 use crate::sync;
-use crate::{Brand, tr};
 
 /// Colours people can pick for their cursor and avatar.
 const PEOPLE_COLORS: [&str; 8] = [
@@ -209,7 +210,11 @@ fn NamePrompt(who: RwSignal<Option<(String, String)>>) -> impl IntoView {
 fn LiveBoard(id: String, name: String, color: String, role: String) -> impl IntoView {
     let read_only = role == "viewer";
     let facilitator = role == "facilitator";
-    let live = sync::connect(sync::new_doc(), &id, &name, &color);
+    let private = sync::PrivateNotes {
+        state: crate::board::private_state,
+        receive: crate::board::receive_private,
+    };
+    let live = sync::connect(sync::new_doc(), &id, &name, &color, private);
     let (title, set_title) = signal(String::new());
     let shown_title = move || {
         let t = title.get();
@@ -365,75 +370,71 @@ fn share_links(id: String, open: RwSignal<bool>) -> impl IntoView {
         spawn_local(async move { links.set(Some(crate::api::links(&id).await)) });
     }
     let origin = window().location().origin().unwrap_or_default();
-    // The rows as HTML text, with one handler for their buttons (typed
-    // views cost the WASM far more).
-    let rows = {
-        let id = id.clone();
-        move || {
-            match links.get() {
-            None => format!("<p class=\"muted\">{}</p>", tr("Loading the links…", "Chargement des liens…")),
-            Some(Err(err)) => format!("<p class=\"error\">{}</p>", crate::esc(&err)),
-            Some(Ok(l)) => [
-                ("facilitator", tr("Facilitators", "Animateurs"), tr("Run the workshop: links, timer, votes", "Mènent l'atelier : liens, minuteur, votes"), l.facilitator.clone()),
-                ("editor", tr("Participants", "Participants"), tr("Add and edit notes, personas, maps", "Ajoutent et modifient notes, personas, parcours"), l.editor.clone()),
-                ("viewer", tr("Viewers", "Lecteurs"), tr("See the board live, change nothing", "Voient le tableau en direct, sans rien modifier"), l.viewer.clone()),
-            ]
-            .into_iter()
-            .map(|(role, name, about, token)| {
-                let url = crate::esc(&format!("{origin}/b/{id}?t={token}"));
-                format!(
-                    "<li class=\"share-row\" data-role=\"{role}\"><div class=\"share-who\"><strong>{name}</strong>\
-                     <span class=\"muted\">{about}</span></div><input class=\"share-url\" readonly value=\"{url}\">\
-                     <button class=\"button\" data-copy=\"{role}\" data-url=\"{url}\">{}</button>\
-                     <button class=\"link\" data-regenerate=\"{role}\" title=\"{}\">{}</button></li>",
-                    if copied.get() == Some(role) { tr("Copied", "Copié") } else { tr("Copy", "Copier") },
-                    tr("Make a new link: the old one stops working, and whoever came by it is disconnected",
-                        "Créer un nouveau lien : l'ancien ne marche plus, et qui l'utilisait est déconnecté"),
-                    tr("New link", "Nouveau lien"),
-                )
-            })
-            .collect::<String>(),
-        }
-        }
-    };
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = crate::hit(&ev, "button") else {
-            return;
-        };
-        let role = |attr| match button.get_attribute(attr).as_deref() {
-            Some("facilitator") => Some("facilitator"),
-            Some("editor") => Some("editor"),
-            Some("viewer") => Some("viewer"),
-            _ => None,
-        };
-        if let Some(role) = role("data-copy") {
-            copy(&button.get_attribute("data-url").unwrap_or_default());
-            copied.set(Some(role));
-        } else if let Some(role) = role("data-regenerate") {
+    let rows = move || {
+        match links.get() {
+        None => view! { <p class="muted">{tr("Loading the links…", "Chargement des liens…")}</p> }.into_any(),
+        Some(Err(err)) => view! { <p class="error">{err}</p> }.into_any(),
+        Some(Ok(l)) => [
+            ("facilitator", tr("Facilitators", "Animateurs"), tr("Run the workshop: links, timer, votes", "Mènent l'atelier : liens, minuteur, votes"), l.facilitator.clone()),
+            ("editor", tr("Participants", "Participants"), tr("Add and edit notes, personas, maps", "Ajoutent et modifient notes, personas, parcours"), l.editor.clone()),
+            ("viewer", tr("Viewers", "Lecteurs"), tr("See the board live, change nothing", "Voient le tableau en direct, sans rien modifier"), l.viewer.clone()),
+        ]
+        .into_iter()
+        .map(|(role, name, about, token)| {
+            let url = format!("{origin}/b/{id}?t={token}");
+            let copied_url = url.clone();
             let id = id.clone();
-            spawn_local(async move {
-                let fresh = crate::api::regenerate(&id, role).await;
-                if let Ok(l) = &fresh
-                    && role == "facilitator"
-                {
-                    // This page's own link was among them.
-                    crate::api::remember(&id, &l.facilitator);
-                }
-                copied.set(None);
-                links.set(Some(fresh));
-            });
-        }
+            let regenerate = move |_| {
+                let id = id.clone();
+                let ask = tr(
+                    "Make a new link? The old one stops working at once, and everyone who came by it is disconnected.",
+                    "Créer un nouveau lien ? L'ancien cesse aussitôt de marcher, et tous ceux qui l'utilisaient sont déconnectés.",
+                );
+                crate::dialog::confirm(ask.to_owned(), tr("New link", "Nouveau lien"), move || spawn_local(async move {
+                    let fresh = crate::api::regenerate(&id, role).await;
+                    if let Ok(l) = &fresh
+                        && role == "facilitator"
+                    {
+                        // This page's own link was among them.
+                        crate::api::remember(&id, &l.facilitator);
+                    }
+                    copied.set(None);
+                    links.set(Some(fresh));
+                }));
+            };
+            view! {
+                <li class="share-row" data-role=role>
+                    <div class="share-who"><strong>{name}</strong><span class="muted">{about}</span></div>
+                    <input class="share-url" readonly value=url on:focus=|ev| {
+                        if let Some(input) = ev
+                            .target()
+                            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+                        {
+                            input.select();
+                        }
+                    }/>
+                    <button class="button" data-copy=role on:click=move |_| {
+                        copy(&copied_url);
+                        copied.set(Some(role));
+                    }>
+                        {move || if copied.get() == Some(role) { tr("Copied", "Copié") } else { tr("Copy", "Copier") }}
+                    </button>
+                    <button class="link" data-regenerate=role on:click=regenerate
+                        title=tr("Make a new link: the old one stops working, and whoever came by it is disconnected",
+                            "Créer un nouveau lien : l'ancien ne marche plus, et qui l'utilisait est déconnecté")>
+                        {tr("New link", "Nouveau lien")}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view()
+        .into_any(),
+    }
     };
-    let on_focus = |ev: leptos::ev::FocusEvent| {
-        if let Some(input) = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
-        {
-            input.select();
-        }
-    };
+    let node = NodeRef::<leptos::html::Div>::new();
+    crate::dialog::behave(node, move || open.set(false));
     view! {
-        <div class="share-dialog" role="dialog" aria-label=tr("Share links", "Liens de partage")>
+        <div class="share-dialog" role="dialog" aria-label=tr("Share links", "Liens de partage") node_ref=node>
             <div class="share-head">
                 <h2>{tr("Share this board", "Partager ce tableau")}</h2>
                 <button class="dialog-close" title=tr("Close", "Fermer") aria-label=tr("Close", "Fermer") on:click=move |_| open.set(false)>"×"</button>
@@ -442,7 +443,7 @@ fn share_links(id: String, open: RwSignal<bool>) -> impl IntoView {
                 "Each link opens the board with its role. A new link revokes the old one.",
                 "Chaque lien ouvre le tableau avec son rôle. Un nouveau lien révoque l'ancien.",
             )}</p>
-            <ul class="share-list" on:click=on_click on:focusin=on_focus inner_html=rows></ul>
+            <ul class="share-list">{rows}</ul>
         </div>
     }
 }

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use atelier_shared::templates::{Lang, TEMPLATES, Template, find};
 
 use crate::api::{self, BoardInfo};
-use crate::{Brand, tr};
+use crate::lang::tr;
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -15,7 +15,7 @@ pub fn Home() -> impl IntoView {
     let (error, set_error) = signal(None::<String>);
     let (title, set_title) = signal(String::new());
     let template = RwSignal::new("blank".to_owned());
-    let lang = RwSignal::new(crate::browser_lang().code().to_owned());
+    let lang = RwSignal::new(crate::lang::browser_lang().code().to_owned());
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let name = title.get_untracked();
@@ -132,7 +132,7 @@ fn board_card(board: BoardInfo) -> impl IntoView {
 /// A template's name and what it is about, in the language of the
 /// interface.
 fn named(t: &Template) -> (&'static str, &'static str) {
-    match crate::ui_lang() {
+    match crate::lang::ui_lang() {
         Lang::En => (t.name.0, t.about.0),
         Lang::Fr => (t.name.1, t.about.1),
     }
@@ -142,7 +142,7 @@ fn named(t: &Template) -> (&'static str, &'static str) {
 /// than a week, the date.
 fn edited(then: f64, now: f64) -> String {
     let minutes = ((now - then) / 60_000.0).max(0.0).floor() as u64;
-    let fr = crate::ui_lang() == Lang::Fr;
+    let fr = crate::lang::ui_lang() == Lang::Fr;
     match (minutes, fr) {
         (0, _) => tr("edited just now", "modifié à l'instant").to_owned(),
         (1..=59, false) => format!("edited {minutes} min ago"),
@@ -163,5 +163,16 @@ fn edited(then: f64, now: f64) -> String {
                 format!("edited {day}")
             }
         }
+    }
+}
+
+/// The top bar's brand mark, shared by every page.
+#[component]
+pub fn Brand() -> impl IntoView {
+    view! {
+        <a class="brand" href="/">
+            <span class="brand-mark" aria-hidden="true"></span>
+            <span class="brand-name">"Atelier"</span>
+        </a>
     }
 }

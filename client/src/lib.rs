@@ -5,14 +5,15 @@
 mod api;
 mod board;
 mod board_page;
+mod dialog;
 mod home;
+mod lang;
 mod sync;
 
-use std::sync::OnceLock;
-
-use atelier_shared::templates::Lang;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
+
+use crate::lang::{tr, ui_lang};
 
 /// Which page a path shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,66 +47,21 @@ pub fn start() {
         let _ = root.set_attribute("lang", ui_lang().code());
     }
     let page = Page::from_path(&path);
-    leptos::mount::mount_to_body(move || match page.clone() {
-        Page::Home => home::Home().into_any(),
-        Page::Board(id) => view! { <board_page::BoardPage id=id/> }.into_any(),
-        Page::NotFound => view! {
-            <main class="empty-page">
-                <h1>{tr("This board does not exist", "Ce tableau n'existe pas")}</h1>
-                <a class="button" href="/">{tr("Back to boards", "Retour aux tableaux")}</a>
-            </main>
+    leptos::mount::mount_to_body(move || {
+        let page = match page.clone() {
+            Page::Home => home::Home().into_any(),
+            Page::Board(id) => view! { <board_page::BoardPage id=id/> }.into_any(),
+            Page::NotFound => view! {
+                <main class="empty-page">
+                    <h1>{tr("This board does not exist", "Ce tableau n'existe pas")}</h1>
+                    <a class="button" href="/">{tr("Back to boards", "Retour aux tableaux")}</a>
+                </main>
+            }
+            .into_any(),
+        };
+        view! {
+            {page}
+            <dialog::Confirmations/>
         }
-        .into_any(),
     });
-}
-
-/// The language the browser asks for (French or English).
-pub fn browser_lang() -> Lang {
-    Lang::parse(&window().navigator().language().unwrap_or_default())
-}
-
-/// The language of the interface: the browser's, read once. (A board's
-/// template texts have their own, chosen when it was created.)
-pub fn ui_lang() -> Lang {
-    static UI_LANG: OnceLock<Lang> = OnceLock::new();
-    *UI_LANG.get_or_init(browser_lang)
-}
-
-/// `en` or `fr`, in the language of the interface.
-pub fn tr(en: &'static str, fr: &'static str) -> &'static str {
-    match ui_lang() {
-        Lang::En => en,
-        Lang::Fr => fr,
-    }
-}
-
-/// `n` and the word for it in the language of the interface: "1 note",
-/// "2 notes"; in French 0 is singular too ("0 note").
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    let single = n == 1 || (n == 0 && ui_lang() == Lang::Fr);
-    format!("{n} {}", if single { one } else { many })
-}
-
-/// The top bar's brand mark, shared by every page.
-#[component]
-fn Brand() -> impl IntoView {
-    view! {
-        <a class="brand" href="/">
-            <span class="brand-mark" aria-hidden="true"></span>
-            <span class="brand-name">"Atelier"</span>
-        </a>
-    }
-}
-
-/// `s` made safe inside HTML text and attribute values (the shared
-/// escape, for the lists still written as HTML).
-pub use atelier_shared::markup::escape as esc;
-
-/// What an event hit: the nearest element matching `css`, from its target
-/// up (for the handlers of lists written as HTML text).
-pub fn hit(ev: &web_sys::Event, css: &str) -> Option<web_sys::Element> {
-    use wasm_bindgen::JsCast;
-    ev.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|t| t.closest(css).ok().flatten())
 }

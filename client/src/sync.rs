@@ -25,13 +25,15 @@ use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
 use yrs::{Doc, OffsetKind, Options, Origin, Transact, Update};
 
+mod presence;
+pub use presence::{Peer, set_cursor, set_selection, set_view};
+use presence::{peers, send_presence};
+
 /// Origin of transactions that apply what the server sent: not echoed back
 /// and never undone by the local undo manager.
 pub const REMOTE: &str = "remote";
 /// Longest wait between reconnection attempts, in ms.
 const MAX_BACKOFF_MS: f64 = 15_000.0;
-/// Presence (cursor, selection) goes out at most this often, in ms.
-const PRESENCE_INTERVAL_MS: f64 = 30.0;
 /// How long after a local change the provider asks whether it is stored.
 const SAVE_CHECK_DELAY_MS: i32 = 250;
 /// Awareness is renewed this often so other clients do not time us out.
@@ -69,22 +71,22 @@ impl Status {
 
     pub fn label(self) -> &'static str {
         match self {
-            Status::Connecting => crate::tr("Connecting…", "Connexion…"),
-            Status::Syncing => crate::tr("Syncing…", "Synchronisation…"),
-            Status::Saving => crate::tr("Saving…", "Enregistrement…"),
-            Status::Saved => crate::tr(
+            Status::Connecting => crate::lang::tr("Connecting…", "Connexion…"),
+            Status::Syncing => crate::lang::tr("Syncing…", "Synchronisation…"),
+            Status::Saving => crate::lang::tr("Saving…", "Enregistrement…"),
+            Status::Saved => crate::lang::tr(
                 "All changes saved",
                 "Toutes les modifications sont enregistrées",
             ),
-            Status::Offline => crate::tr(
+            Status::Offline => crate::lang::tr(
                 "Offline · edits kept",
                 "Hors ligne · modifications conservées",
             ),
-            Status::Refused => crate::tr(
+            Status::Refused => crate::lang::tr(
                 "This link no longer opens the board",
                 "Ce lien n'ouvre plus le tableau",
             ),
-            Status::Unreadable => crate::tr(
+            Status::Unreadable => crate::lang::tr(
                 "This board's saved data cannot be read",
                 "Les données enregistrées de ce tableau sont illisibles",
             ),
@@ -93,16 +95,13 @@ impl Status {
 }
 
 /// Someone else on the board, from their awareness state.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Peer {
-    pub client: u64,
-    pub name: String,
-    pub color: String,
-    /// Pointer position in board units, while it is over the board.
-    pub cursor: Option<(f64, f64)>,
-    pub selection: Vec<String>,
-    /// The part of the board they see (x, y, w, h), for those who follow.
-    pub view: Option<[f64; 4]>,
+/// What the provider asks of the page for this user's private notes
+/// (kept in a document of their own, see `board/private.rs`): their whole
+/// state, sent on every (re)connection, and where the server's copy goes.
+#[derive(Clone, Copy)]
+pub struct PrivateNotes {
+    pub state: fn() -> Option<Vec<u8>>,
+    pub receive: fn(&[u8]),
 }
 
 /// What the page shows of the board and the connection.
@@ -147,6 +146,7 @@ struct State {
     denied: WriteSignal<Option<String>>,
     /// Who this browser votes as (kept in local storage).
     voter: String,
+    private: PrivateNotes,
 }
 
 impl State {
@@ -187,7 +187,7 @@ pub fn new_doc() -> Doc {
 }
 
 /// Starts syncing `doc` as board `board`, as `name` shown in `color`.
-pub fn connect(doc: Doc, board: &str, name: &str, color: &str) -> Live {
+pub fn connect(doc: Doc, board: &str, name: &str, color: &str, private: PrivateNotes) -> Live {
     let (status, set_status) = signal(Status::Connecting);
     let (peers, set_peers) = signal(Vec::<Peer>::new());
     let (facilitation, set_facilitation) = signal(facilitation::State::default());
@@ -244,6 +244,7 @@ pub fn connect(doc: Doc, board: &str, name: &str, color: &str) -> Live {
             reactions: set_reactions,
             denied: set_denied,
             voter: voter(),
+            private,
         })
     });
     HANDLERS.with_borrow_mut(|h| *h = Some(handlers()));
@@ -319,85 +320,6 @@ pub fn my_client() -> u64 {
     })
 }
 
-/// Tells the others what part of the board this user sees (for those who
-/// follow them).
-pub fn set_view(view: [f64; 4]) {
-    set_presence_field("view", serde_json::json!(view.map(f64::round)));
-}
-
-/// Tells the others where this user's pointer is (in board units; `None`
-/// when it left the board). Sent at most every 30 ms, the latest wins.
-pub fn set_cursor(cursor: Option<(f64, f64)>) {
-    set_presence_field(
-        "cursor",
-        match cursor {
-            Some((x, y)) => serde_json::json!({ "x": x.round(), "y": y.round() }),
-            None => serde_json::Value::Null,
-        },
-    );
-}
-
-/// Tells the others what this user has selected.
-pub fn set_selection(ids: Vec<String>) {
-    set_presence_field("selection", serde_json::json!(ids));
-}
-
-fn set_presence_field(key: &str, value: serde_json::Value) {
-    STATE.with_borrow_mut(|state| {
-        let Some(state) = state.as_mut() else { return };
-        let mut json: serde_json::Value = state
-            .awareness
-            .local_state_raw()
-            .and_then(|raw| serde_json::from_str(&raw).ok())
-            .unwrap_or_else(|| serde_json::json!({}));
-        json[key] = value;
-        state.awareness.set_local_state_raw(json.to_string());
-    });
-    let wait = STATE.with_borrow_mut(|state| {
-        let state = state.as_mut()?;
-        if state.presence_scheduled {
-            return None;
-        }
-        let since = js_sys::Date::now() - state.presence_sent_at;
-        if since >= PRESENCE_INTERVAL_MS {
-            return Some(0.0);
-        }
-        state.presence_scheduled = true;
-        Some(PRESENCE_INTERVAL_MS - since)
-    });
-    match wait {
-        Some(0.0) => send_presence(),
-        Some(delay) => {
-            let later = Closure::once_into_js(|| {
-                STATE.with_borrow_mut(|s| {
-                    if let Some(s) = s.as_mut() {
-                        s.presence_scheduled = false;
-                    }
-                });
-                send_presence();
-            });
-            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
-                later.unchecked_ref(),
-                delay as i32,
-            );
-        }
-        None => {}
-    }
-}
-
-fn send_presence() {
-    let frame = STATE.with_borrow_mut(|state| {
-        let state = state.as_mut()?;
-        state.presence_sent_at = js_sys::Date::now();
-        let me = state.awareness.client_id();
-        let update = state.awareness.update_with_clients([me]).ok()?;
-        Some(protocol::awareness(update))
-    });
-    if let Some(frame) = frame {
-        send(frame);
-    }
-}
-
 fn schedule_save_check() {
     let schedule = STATE.with_borrow_mut(|state| {
         let state = state.as_mut()?;
@@ -454,7 +376,7 @@ fn handlers() -> Handlers {
                 }));
                 // Private notes written offline (the server keeps them, or
                 // puts them on the board if they were revealed meanwhile).
-                if let Some(notes) = crate::board::private_state() {
+                if let Some(notes) = (state.private.state)() {
                     frames.push(Message::Custom(facilitation::PRIVATE, notes).encode_v1());
                 }
                 Some(frames)
@@ -557,10 +479,12 @@ fn receive(frame: &[u8]) {
     };
     let mut check_saved = false;
     let mut private = Vec::new();
+    let mut receive_private: Option<fn(&[u8])> = None;
     let replies = STATE.with_borrow_mut(|state| {
         let Some(state) = state.as_mut() else {
             return Vec::new();
         };
+        receive_private = Some(state.private.receive);
         let mut replies = Vec::new();
         for message in messages {
             match message {
@@ -622,8 +546,10 @@ fn receive(frame: &[u8]) {
     for reply in replies {
         send(reply);
     }
-    for notes in private {
-        crate::board::receive_private(&notes);
+    if let Some(receive) = receive_private {
+        for notes in private {
+            receive(&notes);
+        }
     }
     if check_saved {
         schedule_save_check();
@@ -640,54 +566,4 @@ fn apply_remote(doc: &Doc, update: &[u8]) {
         }
         Err(err) => leptos::logging::warn!("could not decode an update: {err}"),
     }
-}
-
-fn peers(awareness: &Awareness) -> Vec<Peer> {
-    let me = awareness.client_id();
-    let mut peers: Vec<Peer> = awareness
-        .iter()
-        .filter(|(id, _)| *id != me)
-        .filter_map(|(id, state)| {
-            let json: serde_json::Value = serde_json::from_str(state.data.as_deref()?).ok()?;
-            let user = json.get("user")?;
-            let cursor = json
-                .get("cursor")
-                .and_then(|c| Some((c.get("x")?.as_f64()?, c.get("y")?.as_f64()?)));
-            let selection = json
-                .get("selection")
-                .and_then(|s| s.as_array())
-                .map(|ids| {
-                    ids.iter()
-                        .filter_map(|id| id.as_str().map(str::to_owned))
-                        .take(10_000)
-                        .collect()
-                })
-                .unwrap_or_default();
-            let view = json.get("view").and_then(|v| {
-                let v = v.as_array()?;
-                let n: Vec<f64> = v.iter().filter_map(|x| x.as_f64()).collect();
-                (n.len() == 4 && n.iter().all(|x| x.is_finite())).then(|| [n[0], n[1], n[2], n[3]])
-            });
-            Some(Peer {
-                client: id.get(),
-                view,
-                name: user
-                    .get("name")?
-                    .as_str()?
-                    .chars()
-                    .take(40)
-                    .collect::<String>(),
-                color: user
-                    .get("color")
-                    .and_then(|c| c.as_str())
-                    .map(|c| atelier_shared::color_or(c, "#64748b"))
-                    .unwrap_or("#64748b")
-                    .to_owned(),
-                cursor,
-                selection,
-            })
-        })
-        .collect();
-    peers.sort_unstable_by(|a, b| a.name.cmp(&b.name).then(a.client.cmp(&b.client)));
-    peers
 }

@@ -168,6 +168,9 @@ pub(crate) async fn board_doc(state: &AppState, id: &BoardId) -> Result<Doc, App
 struct ExportQuery {
     /// For `board.svg`: only this frame and what it holds.
     frame: Option<String>,
+    /// For `notes.csv`: `comma`, `semicolon` or `tab` (else the board's
+    /// language says).
+    sep: Option<String>,
 }
 
 async fn export(
@@ -182,6 +185,7 @@ async fn export(
     }
     let doc = board_doc(&state, &id).await?;
     let frame = query.frame;
+    let separator = query.sep;
     // Rendering a big board takes a while: never on the runtime's threads.
     let rendered = blocking(move || {
         let content = Content::read(&Board::new(&doc), &doc.transact());
@@ -192,7 +196,18 @@ async fn export(
                     .map_err(|e| AppError::BadRequest(e.to_string()))?,
                 "application/json",
             )),
-            "notes.csv" => Some((export::notes_csv(&content), "text/csv; charset=utf-8")),
+            "notes.csv" => {
+                let separator = match separator.as_deref() {
+                    Some("semicolon") => b';',
+                    Some("comma") => b',',
+                    Some("tab") => b'\t',
+                    _ => export::csv_separator(content.lang()),
+                };
+                Some((
+                    export::notes_csv(&content, separator),
+                    "text/csv; charset=utf-8",
+                ))
+            }
             "board.svg" => {
                 atelier_shared::svg::svg(&content, frame.as_deref()).map(|svg| (svg, SVG))
             }
@@ -202,22 +217,9 @@ async fn export(
     })
     .await?;
     let (body, mime, file) = rendered.ok_or(AppError::NotFound)?;
-    // The file is named after the board: letters, digits and dashes.
-    let stem: String = info
-        .title
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    let stem = if stem.is_empty() {
-        id.to_string()
-    } else {
-        stem
-    };
-    let disposition = format!("attachment; filename=\"{stem}-{file}\"");
+    // The file is named after the board.
+    let name = export::file_name(&info.title, id.as_ref(), &file);
+    let disposition = format!("attachment; filename=\"{name}\"");
     let mut response = (
         [
             (header::CONTENT_TYPE, mime.to_owned()),

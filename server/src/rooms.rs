@@ -267,7 +267,8 @@ mod tests {
 
     /// A join authorised on a link that was regenerated before it reached
     /// the room (loaded or not) is refused; one on the current link is not.
-    #[tokio::test]
+    /// (Time is paused: a wait ends once every task has run, at once.)
+    #[tokio::test(start_paused = true)]
     async fn a_join_on_a_link_revoked_meanwhile_is_refused() {
         let store = Arc::new(MemoryStore::new());
         let rooms = Arc::new(Rooms::new(

@@ -36,7 +36,8 @@ impl Content {
         }
     }
 
-    pub(crate) fn lang(&self) -> Lang {
+    /// The board's language (its templates' words).
+    pub fn lang(&self) -> Lang {
         Lang::parse(&self.meta.lang)
     }
 
@@ -87,9 +88,15 @@ pub fn markdown(content: &Content) -> String {
     if !personas.is_empty() {
         out.push_str("\n## Personas\n");
     }
+    let mut untitled = 0;
     for (_, p) in &personas {
-        let name = if p.name.is_empty() {
-            "?".to_owned()
+        // A card nobody filled in says nothing: it is left out.
+        if is_blank(p) {
+            continue;
+        }
+        let name = if p.name.trim().is_empty() {
+            untitled += 1;
+            format!("Persona {untitled}")
         } else {
             md(&p.name)
         };
@@ -142,6 +149,8 @@ pub fn markdown(content: &Content) -> String {
             for line in lines {
                 let evidence = evidence(&line.cites, &notes, &sources, fr);
                 out.push_str(&format!("- {}{evidence}\n", md(&line.text)));
+                // What the interviewees said, under the line it backs.
+                out.push_str(&quotes(&line.cites, &notes, fr));
             }
         }
     }
@@ -230,28 +239,19 @@ pub fn markdown(content: &Content) -> String {
                 .notes()
                 .filter(|n| n.parent.as_deref() == Some(zone.id.as_str()))
                 .collect();
-            out.push_str(&format!("\n### {}\n\n", md(&zone.text)));
+            // An empty zone is left out: the report holds what was found.
             if inside.is_empty() {
-                out.push_str(if fr { "_(vide)_\n" } else { "_(empty)_\n" });
+                continue;
             }
+            out.push_str(&format!("\n### {}\n\n", md(&zone.text)));
             for note in inside {
-                let text = md(&note.text);
-                let quoted = if note.source.origin == Some(crate::Origin::Verbatim) {
-                    format!("« {text} »")
-                } else {
-                    text
-                };
-                let code = md(&note.source.label());
                 // An item summing up what was said shows its evidence.
-                let evidence = if note.source.is_empty() {
-                    evidence(&note.cites, &notes, &sources, fr)
+                if note.source.is_empty() {
+                    let evidence = evidence(&note.cites, &notes, &sources, fr);
+                    out.push_str(&format!("- {}{evidence}\n", said(note)));
+                    out.push_str(&quotes(&note.cites, &notes, fr));
                 } else {
-                    String::new()
-                };
-                if code.is_empty() {
-                    out.push_str(&format!("- {quoted}{evidence}\n"));
-                } else {
-                    out.push_str(&format!("- {quoted} ({code})\n"));
+                    out.push_str(&format!("- {}\n", said(note)));
                 }
             }
         }
@@ -276,6 +276,59 @@ fn md(text: &str) -> String {
             }
             c => out.push(c),
         }
+    }
+    out
+}
+
+/// Whether nobody wrote anything on a persona card.
+fn is_blank(p: &Persona) -> bool {
+    [&p.name, &p.nickname, &p.role, &p.quote, &p.objective]
+        .iter()
+        .all(|f| f.trim().is_empty())
+        && p.sections
+            .iter()
+            .all(|(_, lines)| lines.iter().all(|l| l.text.trim().is_empty()))
+}
+
+/// A note as the report quotes it: a verbatim in quotes, then who said it
+/// (`« Where is my file? » (C01 · E00)`).
+fn said(note: &Element) -> String {
+    let text = md(&note.text);
+    let text = if note.source.origin == Some(crate::Origin::Verbatim) {
+        format!("« {text} »")
+    } else {
+        text
+    };
+    let code = md(&note.source.label());
+    if code.is_empty() {
+        text
+    } else {
+        format!("{text} ({code})")
+    }
+}
+
+/// At most this many notes are quoted under a line.
+const QUOTED: usize = 8;
+
+/// The notes a line cites, quoted as a list under it (the first
+/// [`QUOTED`], then how many more).
+fn quotes(cites: &[String], notes: &HashMap<&str, &Element>, fr: bool) -> String {
+    let cited: Vec<&Element> = cites
+        .iter()
+        .filter_map(|id| notes.get(id.as_str()).copied())
+        .filter(|n| !n.text.trim().is_empty())
+        .collect();
+    let mut out = String::new();
+    for note in cited.iter().take(QUOTED) {
+        out.push_str(&format!("  - {}\n", said(note)));
+    }
+    if cited.len() > QUOTED {
+        let more = cited.len() - QUOTED;
+        out.push_str(&if fr {
+            format!("  - … et {more} autre{}\n", if more > 1 { "s" } else { "" })
+        } else {
+            format!("  - … and {more} more\n")
+        });
     }
     out
 }
@@ -437,16 +490,43 @@ pub fn from_json(
     Ok(elements)
 }
 
+/// The CSV separator a spreadsheet in `lang` expects: French Excel reads
+/// `;` (its decimal mark is the comma), others `,`.
+pub fn csv_separator(lang: Lang) -> u8 {
+    match lang {
+        Lang::Fr => b';',
+        Lang::En => b',',
+    }
+}
+
+/// The name a download of `file` from a board takes: the board's title in
+/// lower-case letters without accents, digits and dashes (its id when that
+/// leaves nothing), then the file (`claims-workshop-board.png`).
+pub fn file_name(title: &str, id: &str, file: &str) -> String {
+    let folded = crate::interview::fold(title);
+    let stem = folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let stem = if stem.is_empty() { id } else { &stem };
+    format!("{stem}-{file}")
+}
+
 /// The notes as CSV, in the columns the notes import reads (so a CSV
-/// export is also an import), plus the zone each note is in.
-pub fn notes_csv(content: &Content) -> String {
+/// export is also an import), plus the zone each note is in; UTF-8 with a
+/// byte order mark (so Excel reads it as UTF-8), cells split by
+/// `separator` (see [`csv_separator`]).
+pub fn notes_csv(content: &Content, separator: u8) -> String {
     let frames: HashMap<&str, &Element> = content
         .elements
         .iter()
         .filter(|e| e.kind == Kind::Frame)
         .map(|e| (e.id.as_str(), e))
         .collect();
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(separator)
+        .from_writer("\u{feff}".as_bytes().to_vec());
     let _ = writer.write_record([
         "interviewer",
         "interviewee",
@@ -619,8 +699,12 @@ mod tests {
         assert!(md.contains("*primary persona · priority 1*"), "{md}");
         assert!(md.contains("> Just tell me where it stands"), "{md}");
         assert!(md.contains("#### Motivational"), "{md}");
+        // Each line quotes what was said behind it.
         assert!(
-            md.contains("- Wants to follow her claim _(2 notes: C01, C02)_"),
+            md.contains(
+                "- Wants to follow her claim _(2 notes: C01, C02)_\n  \
+                 - « Where is my file? » (C01 · E00)\n  - « Nobody calls back » (C02 · E01)\n"
+            ),
             "{md}"
         );
         assert!(
@@ -632,14 +716,16 @@ mod tests {
             "{md}"
         );
         assert!(
-            md.contains("- Lost in the process _(2 notes: C01, C02)_\n"),
+            md.contains("- Lost in the process _(2 notes: C01, C02)_\n  - « Where is my file? »"),
             "{md}"
         );
         assert!(
             md.contains("- Angry at the insurer _(no supporting note)_\n"),
             "{md}"
         );
-        assert!(md.contains("### Thinks\n\n_(empty)_"), "{md}");
+        // Empty zones and empty cards are left out, no placeholder.
+        assert!(!md.contains("### Thinks"), "{md}");
+        assert!(!md.contains("_(empty)_") && !md.contains("### ?"), "{md}");
         assert!(md.contains("## Customer journey map (current)"), "{md}");
         assert!(
             md.contains("| Stage | Before purchase | Purchase ◆ | After purchase |"),
@@ -762,7 +848,8 @@ mod tests {
     #[test]
     fn the_notes_csv_reads_back_as_an_import() {
         let (doc, board) = board();
-        let csv = notes_csv(&Content::read(&board, &doc.transact()));
+        let csv = notes_csv(&Content::read(&board, &doc.transact()), b',');
+        assert!(csv.starts_with("\u{feff}interviewer,"), "{csv}");
         let table = crate::import::parse_table(&csv).unwrap();
         let mapping = crate::import::Mapping::guess(&table.headers);
         let (notes, _) = crate::import::notes_from_table(&table, &mapping).unwrap();
@@ -780,12 +867,62 @@ mod tests {
             .find(|e| e.id == "n0")
             .unwrap()
             .text = "=1+1".into();
-        let csv = notes_csv(&content);
+        let csv = notes_csv(&content, b',');
         assert!(csv.contains(",'=1+1,"), "{csv}");
         let table = crate::import::parse_table(&csv).unwrap();
         let mapping = crate::import::Mapping::guess(&table.headers);
         let (notes, _) = crate::import::notes_from_table(&table, &mapping).unwrap();
         assert_eq!(notes[0].text, "=1+1");
+    }
+
+    #[test]
+    fn the_notes_csv_for_a_french_excel() {
+        let (doc, board) = board();
+        let csv = notes_csv(
+            &Content::read(&board, &doc.transact()),
+            csv_separator(Lang::Fr),
+        );
+        assert!(csv.starts_with("\u{feff}interviewer;interviewee;"), "{csv}");
+        // The import reads it back, separator and mark included.
+        let table = crate::import::parse_table(&csv).unwrap();
+        assert_eq!(table.headers[0], "interviewer");
+        let mapping = crate::import::Mapping::guess(&table.headers);
+        let (notes, _) = crate::import::notes_from_table(&table, &mapping).unwrap();
+        assert_eq!(notes.len(), 4);
+        assert_eq!(notes[0].source.tags, ["SPECIFIC:Confort", "irritant"]);
+    }
+
+    #[test]
+    fn a_report_leaves_out_blank_cards_and_names_untitled_ones() {
+        let (doc, board) = board();
+        let mut content = Content::read(&board, &doc.transact());
+        let mut blank = Element::new("blank", Kind::Persona, 3000.0, 0.0);
+        blank.persona = Some(Box::new(Persona::blank()));
+        let mut untitled = Element::new("untitled", Kind::Persona, 4000.0, 0.0);
+        let mut p = Persona::blank();
+        p.quote = "I want it simple".into();
+        untitled.persona = Some(Box::new(p));
+        content.elements.extend([blank, untitled]);
+        let md = markdown(&content);
+        assert!(md.contains("### Persona 1\n\n> I want it simple"), "{md}");
+        assert_eq!(
+            md.matches("\n### ").count(),
+            3,
+            "Julie, Persona 1, Says: {md}"
+        );
+    }
+
+    #[test]
+    fn download_names_say_the_board() {
+        assert_eq!(
+            file_name("Claims workshop", "b1", "board.png"),
+            "claims-workshop-board.png"
+        );
+        assert_eq!(
+            file_name("Sinistre auto — été", "b1", "notes.csv"),
+            "sinistre-auto-ete-notes.csv"
+        );
+        assert_eq!(file_name("", "b1", "personas.md"), "b1-personas.md");
     }
 
     #[test]
@@ -799,7 +936,7 @@ mod tests {
         note.source.interview = "-2+3".into();
         note.source.tags = vec!["\t=1+2".into()];
         note.text = " \r=1+1\0".into();
-        let csv = notes_csv(&content);
+        let csv = notes_csv(&content, b';');
         let table = crate::import::parse_table(&csv).unwrap();
         let row = &table.rows[0];
         for cell in row {

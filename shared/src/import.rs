@@ -11,7 +11,9 @@ use std::fmt;
 
 use crate::element::{Element, Kind, NOTE_COLORS, Rect};
 use crate::interview::Source;
+use crate::interview::fold;
 use crate::lang::Lang;
+use crate::templates::Placement;
 
 mod markdown;
 mod table;
@@ -113,23 +115,59 @@ fn check_count(notes: usize) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// The colour of each interviewer's notes: the palette in order of first
-/// appearance (grey, the last, for notes without an interviewer).
-pub fn interviewer_colors(notes: &[Note]) -> HashMap<String, &'static str> {
-    let mut colors = HashMap::new();
+/// The colour of each interviewer's notes: an interviewer `known` on the
+/// board (from an earlier import) keeps theirs; a new one takes the first
+/// colour no interviewer has yet, in [`NOTE_COLORS`]' order (grey for notes
+/// nobody is named as having taken).
+pub fn interviewer_colors(
+    notes: &[Note],
+    known: &HashMap<String, String>,
+) -> HashMap<String, String> {
+    let mut colors: HashMap<String, String> = HashMap::new();
+    let mut taken: Vec<String> = known.values().cloned().collect();
+    let mut next = 0;
     for note in notes {
-        let n = colors.len();
-        colors
-            .entry(note.source.interviewer.clone())
-            .or_insert_with(|| {
-                if note.source.interviewer.is_empty() {
-                    NOTE_COLORS[7].1
-                } else {
-                    NOTE_COLORS[n % 7].1
-                }
+        let who = &note.source.interviewer;
+        if colors.contains_key(who) {
+            continue;
+        }
+        let color = if who.is_empty() {
+            NOTE_COLORS[7].1.to_owned()
+        } else if let Some(c) = known.get(who) {
+            c.clone()
+        } else {
+            // The first colour nobody has, else round again.
+            let free = NOTE_COLORS[..7]
+                .iter()
+                .map(|(_, c)| *c)
+                .find(|c| !taken.iter().any(|t| t == c));
+            let c = free.unwrap_or_else(|| {
+                next += 1;
+                NOTE_COLORS[(next - 1) % 7].1
             });
+            c.to_owned()
+        };
+        taken.push(color.clone());
+        colors.insert(who.clone(), color);
     }
     colors
+}
+
+/// Which of `notes` the board holds already: the same text (whatever its
+/// case, accents and spaces) from the same interviewee, among `board`'s
+/// (text, interviewee) pairs.
+pub fn already_there<'a>(
+    notes: &[Note],
+    board: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<bool> {
+    let held: std::collections::HashSet<(String, String)> = board
+        .into_iter()
+        .map(|(text, who)| (fold(text), fold(who)))
+        .collect();
+    notes
+        .iter()
+        .map(|n| held.contains(&(fold(&n.text), fold(&n.source.interviewee))))
+        .collect()
 }
 
 /// Notes a pool row holds.
@@ -142,15 +180,14 @@ pub const POOL_COLUMNS: usize = 10;
 pub fn pool(
     notes: &[Note],
     title: &str,
-    at: (f64, f64),
-    z: f64,
-    author: &str,
-    created: i64,
+    place: &Placement,
+    known: &HashMap<String, String>,
     mut id: impl FnMut() -> String,
 ) -> Vec<Element> {
     const GAP: f64 = 20.0;
     const PAD: f64 = 40.0;
-    let colors = interviewer_colors(notes);
+    let (at, z, author, created) = (place.at, place.z, place.author, place.created);
+    let colors = interviewer_colors(notes, known);
     let first_seen = |key: &dyn Fn(&Note) -> &str| {
         let mut order: HashMap<String, usize> = HashMap::new();
         for note in notes {
@@ -189,7 +226,7 @@ pub fn pool(
             at.1 + PAD + row * cell,
         );
         element.z = z + 1.0 + i as f64;
-        element.color = colors[&note.source.interviewer].to_owned();
+        element.color = colors[&note.source.interviewer].clone();
         element.text = note.text.clone();
         element.parent = Some(frame_id.clone());
         element.author = author.to_owned();
@@ -273,6 +310,33 @@ mod tests {
         assert_eq!(notes[0].source.tags, ["CIVILE:Considération"]);
         assert_eq!(notes[1].text, "Trop de papiers");
         assert_eq!(notes[1].source.origin, Some(Origin::Verbatim));
+    }
+
+    #[test]
+    fn numbered_columns_and_a_byte_order_mark_are_mapped() {
+        // French Excel: "N° entretien", with a BOM before the first header.
+        let text = "\u{feff}N° entretien;Interviewé;Intervieweur;Verbatim\nE01;C01;Claire;Je veux savoir\n";
+        let table = parse_table(text).unwrap();
+        assert_eq!(table.headers[0], "N° entretien");
+        let mapping = Mapping::guess(&table.headers);
+        assert_eq!(mapping.get(Field::Interview), Some(0));
+        assert_eq!(mapping.get(Field::Interviewee), Some(1));
+        assert_eq!(mapping.get(Field::Interviewer), Some(2));
+        assert_eq!(mapping.get(Field::Text), Some(3));
+        let (notes, _) = notes_from_table(&table, &mapping).unwrap();
+        assert_eq!(notes[0].source.interview, "E01");
+        assert_eq!(notes[0].source.interviewee, "C01");
+        assert_eq!(notes[0].source.interviewer, "Claire");
+        for (header, field) in [
+            ("No. interview", Field::Interview),
+            ("# entretien", Field::Interview),
+            ("Numéro entretien", Field::Interview),
+            ("ID interview", Field::Interview),
+            ("N° client", Field::Interviewee),
+        ] {
+            let mapping = Mapping::guess(&[header.to_owned(), "text".to_owned()]);
+            assert_eq!(mapping.get(field), Some(0), "{header}");
+        }
     }
 
     #[test]
@@ -393,21 +457,56 @@ mod tests {
     }
 
     #[test]
+    fn an_interviewer_keeps_a_colour_across_imports() {
+        let note = |who: &str| Note {
+            text: "x".into(),
+            source: Source {
+                interviewer: who.into(),
+                ..Source::default()
+            },
+        };
+        // Claire has yellow from a first import; Karim comes new.
+        let known = HashMap::from([("Claire".to_owned(), NOTE_COLORS[0].1.to_owned())]);
+        let colors = interviewer_colors(&[note("Karim"), note("Claire"), note("")], &known);
+        assert_eq!(colors["Claire"], NOTE_COLORS[0].1);
+        assert_eq!(
+            colors["Karim"], NOTE_COLORS[1].1,
+            "the first colour nobody has"
+        );
+        assert_eq!(colors[""], NOTE_COLORS[7].1);
+    }
+
+    #[test]
+    fn notes_the_board_holds_already_are_found() {
+        let (notes, _) = read_table(SAMPLE_CSV);
+        let board = [
+            (
+                notes[0].text.to_uppercase(),
+                notes[0].source.interviewee.clone(),
+            ),
+            (notes[1].text.clone(), "someone else".to_owned()),
+        ];
+        let there = already_there(&notes, board.iter().map(|(t, w)| (t.as_str(), w.as_str())));
+        assert!(there[0], "the same words, another case");
+        assert!(!there[1], "the same words from someone else");
+        assert_eq!(there.iter().filter(|t| **t).count(), 1);
+    }
+
+    #[test]
     fn the_pool_is_a_frame_of_notes_grouped_and_coloured_by_interviewer() {
         let (notes, _) = read_table(SAMPLE_CSV);
         let mut n = 0;
-        let elements = pool(
-            &notes,
-            "Interview notes",
-            (1000.0, 0.0),
-            5.0,
-            "Ann",
-            7,
-            || {
-                n += 1;
-                format!("e{n}")
-            },
-        );
+        let place = Placement {
+            lang: Lang::En,
+            at: (1000.0, 0.0),
+            z: 5.0,
+            author: "Ann",
+            created: 7,
+        };
+        let elements = pool(&notes, "Interview notes", &place, &HashMap::new(), || {
+            n += 1;
+            format!("e{n}")
+        });
         let frame = &elements[0];
         assert_eq!(frame.kind, Kind::Frame);
         assert_eq!(frame.text, "Interview notes");

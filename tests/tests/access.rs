@@ -312,6 +312,21 @@ async fn facilitator_editor_and_viewer_in_browsers() {
         let viewer_link = fac.eval(&link("viewer")).await?.as_str().unwrap_or_default().to_owned();
         anyhow::ensure!(editor_link.contains(&format!("/b/{id}?t=editor.")), "{editor_link}");
         fac.screenshot("share-dialog").await?;
+        // The dialog took the focus; Esc closes it and gives it back.
+        fac.until(
+            "the dialog has the focus",
+            "return !!document.activeElement?.closest('.share-dialog');",
+        )
+        .await?;
+        fac.type_text("\u{e00c}").await?; // Escape
+        fac.until(
+            "Esc closed the dialog, the focus is back on Share",
+            "return !document.querySelector('.share-dialog')
+                && document.activeElement?.dataset.action === 'share';",
+        )
+        .await?;
+        fac.click_css("[data-action='share']").await?;
+        fac.wait_for(".share-row[data-role='editor'] .share-url").await?;
 
         // The viewer: read only, says so, no tools to change anything.
         view.join(&viewer_link, "Victor").await?;
@@ -356,8 +371,11 @@ async fn facilitator_editor_and_viewer_in_browsers() {
         );
         view.screenshot("viewer").await?;
 
-        // A new editors' link: Eve is out, and her page says why.
+        // A new editors' link, asked first in the page (it disconnects
+        // people): Eve is out, and her page says why.
         fac.click_css("[data-regenerate='editor']").await?;
+        fac.wait_for(".confirm-dialog").await?;
+        fac.click_css(".confirm-dialog [data-confirm='yes']").await?;
         ed.wait_for(".status-refused").await?;
         ed.client.refresh().await?;
         ed.until(
@@ -676,6 +694,23 @@ async fn a_facilitated_session_in_three_browsers() {
         ed.drag((x, y), (x + 150.0, y + 120.0)).await?;
         tokio::time::sleep(Duration::from_millis(400)).await;
         anyhow::ensure!(bot.element("n0").map(|e| (e.x, e.y)) == before, "a locked note moved");
+        // It says so: why it did not move; selected, no handles, nothing
+        // that would change it, a "Locked" label.
+        ed.until(
+            "the refusal says why",
+            "const t = document.querySelector('.toast'); return !!t && t.textContent.startsWith('Locked by the facilitator');",
+        )
+        .await?;
+        ed.until(
+            "a locked selection offers nothing that changes it",
+            "return !!document.querySelector('.context-bar [data-locked]')
+                && !document.querySelector('.selection-box .handle')
+                && !document.querySelector('.context-bar .danger')
+                && !document.querySelector('.context-bar .swatch');",
+        )
+        .await?;
+        ed.screenshot("locked-selection").await?;
+        ed.type_text("\u{e00c}").await?;
         fac.type_text("\u{e00c}").await?;
 
         // A dot vote: open, two votes from Eve, closed: results for all.
@@ -712,12 +747,20 @@ async fn a_facilitated_session_in_three_browsers() {
         }
         fac.screenshot("facilitation-vote").await?;
 
-        // Reactions: Eve's applause floats over everyone's board.
+        // Reactions: Eve's applause floats over everyone's board, drawn
+        // (a desktop without an emoji font shows it too).
+        anyhow::ensure!(
+            ed.eval("const b = document.querySelector('.reaction-bar');
+                return b.textContent.trim() === '' && b.querySelectorAll('button svg.reaction-icon').length === 6;")
+                .await?
+                == true,
+            "the reaction buttons are not drawn"
+        );
         ed.click_css("[data-react='🎉']").await?;
         for b in [&fac, &view] {
             b.until(
                 "the reaction",
-                "return [...document.querySelectorAll('.reaction')].some(r => r.textContent.includes('🎉') && r.textContent.includes('Eve'));",
+                "return [...document.querySelectorAll('.reaction')].some(r => !!r.querySelector('svg.reaction-icon') && r.textContent.trim() === 'Eve');",
             )
             .await?;
         }
@@ -734,8 +777,9 @@ async fn a_facilitated_session_in_three_browsers() {
     .await;
 }
 
-/// Comments in two browsers: Ann comments on a note, Ben sees the count,
-/// opens the thread and replies, Ann resolves it.
+/// Comments in two browsers: Ann comments on a note (Enter posts,
+/// Shift+Enter breaks the line), Ben sees the count, opens the thread and
+/// replies, Ann resolves it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn comments_with_replies_and_resolve() {
     use atelier_tests::browser::with_browsers;
@@ -758,13 +802,22 @@ async fn comments_with_replies_and_resolve() {
         ann.click_at(x, y).await?;
         ann.click_css("[data-action='comment']").await?;
         let field = ann.wait_for(".comment-new").await?;
-        field.send_keys("Is this from C03?").await?;
-        ann.click_css(".comment-post").await?;
+        // Shift+Enter breaks the line, Enter posts (as in Miro).
+        field
+            .send_keys("Is this from C03?\u{e008}\u{e007}\u{e000}Or C04?\u{e007}")
+            .await?;
         anyhow::ensure!(
             eventually(WAIT, || threads().len() == 1).await,
             "{:?}",
             threads()
         );
+        anyhow::ensure!(
+            threads()[0].text == "Is this from C03?\nOr C04?",
+            "posted: {:?}",
+            threads()
+        );
+        ann.until("the field is empty again", "return document.querySelector('.comment-new').value === '';")
+            .await?;
         // Ben sees one open thread on the note, opens it, replies.
         ben.wait_for("[data-id='n1'] .el-comments").await?;
         ben.click_css("[data-id='n1'] .el-comments").await?;

@@ -274,9 +274,20 @@ async fn boards_export_as_markdown_json_and_csv() {
         .get(&format!("/api/boards/{id}/export/notes.csv?t={t}"))
         .await;
     assert_eq!(status, 200);
+    // UTF-8 with a byte order mark (Excel reads it so), the separator of
+    // the board's language (English: a comma) or the one asked for.
     assert!(
-        csv.starts_with("interviewer,interviewee,segment,interview,kind,text,tags,zone"),
+        csv.starts_with("\u{feff}interviewer,interviewee,segment,interview,kind,text,tags,zone"),
         "{csv}"
+    );
+    let (_, semicolons) = server
+        .get(&format!(
+            "/api/boards/{id}/export/notes.csv?sep=semicolon&t={t}"
+        ))
+        .await;
+    assert!(
+        semicolons.starts_with("\u{feff}interviewer;interviewee;segment;"),
+        "{semicolons}"
     );
     assert!(
         csv.contains("C01,,,verbatim,Where is my file?,,Says"),

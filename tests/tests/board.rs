@@ -288,12 +288,28 @@ async fn the_tools_work_like_miro() {
             "no connector from {a} to {r}"
         );
 
-        // F: a frame drawn around both notes takes them in.
+        // F: a frame drawn around both notes takes them in; what is typed
+        // right after names it.
         b.type_text("f").await?;
         b.drag((300.0, 150.0), (900.0, 430.0)).await?;
         ensure!(
             eventually(Duration::from_secs(10), || count(&bot, "frame") == 1).await,
             "no frame"
+        );
+        b.until(
+            "the frame's title has the focus",
+            "return !!document.activeElement?.classList.contains('frame-title-editor');",
+        )
+        .await?;
+        b.type_text("Claims").await?;
+        b.type_text("\u{e007}").await?; // Enter
+        ensure!(
+            eventually(Duration::from_secs(10), || bot
+                .all_elements()
+                .iter()
+                .any(|e| e.kind.as_str() == "frame" && e.text == "Claims"))
+            .await,
+            "the frame was not named by typing"
         );
         let frame = bot
             .all_elements()
@@ -335,6 +351,17 @@ async fn the_tools_work_like_miro() {
                 .any(|e| e.kind.as_str() == "shape" && (e.w - 150.0).abs() <= 12.0))
             .await,
             "no 150-wide shape"
+        );
+        b.editor_ready().await?;
+        b.type_text("Refund").await?;
+        b.type_text("\u{e00c}").await?; // Escape
+        ensure!(
+            eventually(Duration::from_secs(10), || bot
+                .all_elements()
+                .iter()
+                .any(|e| e.kind.as_str() == "shape" && e.text == "Refund"))
+            .await,
+            "the shape did not take the text typed after it was drawn"
         );
 
         // Resize a note by its corner handle.

@@ -589,8 +589,22 @@ async fn the_guided_method_private_notes_and_a_restore_in_three_browsers() {
             eventually(WAIT, || bot.element(&revealed).is_none()).await
         };
         ensure!(gone, "the note was not deleted");
-        fac.eval("window.confirm = () => true; return true;").await?;
+        // Restoring asks first, in the page (no native dialog): Esc says no.
         fac.click_css(".version[data-version='Phase 2 · Reveal and cluster'] [data-history='restore']").await?;
+        fac.wait_for(".confirm-dialog").await?;
+        fac.screenshot("method-restore-confirm").await?;
+        fac.type_text("\u{e00c}").await?; // Escape
+        fac.until("the question goes", "return !document.querySelector('.confirm-dialog');").await?;
+        ensure!(
+            bot.element(&revealed).is_none(),
+            "a restore declined restored the note"
+        );
+        ensure!(
+            fac.eval("return !!document.querySelector('.history-panel');").await? == true,
+            "Esc on the question closed the history panel too"
+        );
+        fac.click_css(".version[data-version='Phase 2 · Reveal and cluster'] [data-history='restore']").await?;
+        fac.click_css(".confirm-dialog [data-confirm='yes']").await?;
         ensure!(
             eventually(Duration::from_secs(10), || bot.element(&revealed).is_some()).await,
             "the restore did not bring the note back"

@@ -128,7 +128,12 @@ async fn interview_notes_are_imported_into_a_pool() {
             .iter()
             .find(|e| e.kind == Kind::Frame)
             .context("no pool frame")?;
-        ensure!(frame.text == "Interview notes");
+        // Named after what it holds, where it came from and when.
+        ensure!(
+            frame.text.starts_with("Interview notes · interview-notes.csv · 20"),
+            "{}",
+            frame.text
+        );
         let notes: Vec<_> = all.iter().filter(|e| e.kind == Kind::Note).collect();
         ensure!(notes.len() == 30);
         ensure!(notes.iter().all(|n| n.parent.as_deref() == Some(frame.id.as_str())));
@@ -174,6 +179,29 @@ async fn interview_notes_are_imported_into_a_pool() {
         );
         ann.chord(&[fantoccini::key::Key::Control], 'y').await?;
         ensure!(eventually(WAIT, || bot.all_elements().len() == 31).await);
+
+        // The same file again: the dialog says they are all there already
+        // and leaves them out (nothing to import), unless asked.
+        choose_file(ann, &sample("interview-notes.csv")).await?;
+        ann.until(
+            "the repeats are found",
+            "const d = document.querySelector('.import-duplicates'); return !!d && d.dataset.repeated === '30'
+                && d.textContent.startsWith('30 of these 30 notes are on the board already');",
+        )
+        .await?;
+        ensure!(
+            ann.eval("return document.querySelector('.import-confirm').disabled;").await? == true,
+            "the repeats would land again"
+        );
+        ann.screenshot("import-repeats").await?;
+        ann.click_css(".import-duplicates input").await?;
+        ann.until(
+            "unticked, they can be imported",
+            "return !document.querySelector('.import-confirm').disabled;",
+        )
+        .await?;
+        ann.click_css(".dialog-foot .button:not(.primary)").await?;
+        ensure!(bot.all_elements().len() == 31, "Cancel imported");
 
         // The notes panel: highlight one interviewer's notes (for Ann only).
         let expected = sample_notes();
@@ -626,7 +654,13 @@ async fn a_persona_cites_the_notes_behind_it() {
         // The JSON export, imported again: a second persona citing copies
         // of the notes.
         let json = fetch_export(ann, "board.json").await?;
-        ann.click_css("[data-action='export']").await?;
+        // Esc closes the menu; so does a click anywhere else.
+        ann.type_text("\u{e00c}").await?;
+        ann.until("Esc closed the menu", "return !document.querySelector('.export-menu');").await?;
+        ann.click_css("[data-action='templates']").await?;
+        ann.wait_for(".template-menu").await?;
+        ann.click_at(90.0, 600.0).await?; // the board, beside the tool bar
+        ann.until("a click away closed the menu", "return !document.querySelector('.template-menu');").await?;
         ann.click_css("[data-action='import']").await?;
         ann.wait_for(".import-paste").await?;
         ann.eval(&format!(
@@ -665,9 +699,30 @@ async fn a_persona_cites_the_notes_behind_it() {
             "{svg}"
         );
         ann.click_css("[data-export='board.png']").await?;
+        // Named after the board, as every download.
         ann.until(
             "the PNG is made",
-            "const t = document.querySelector('.toast'); return !!t && /^board.png downloaded \\(\\d+ KB\\)$/.test(t.textContent);",
+            "const t = document.querySelector('.toast'); return !!t && /^[a-z0-9-]+-board\\.png downloaded \\(\\d+ KB\\)$/.test(t.textContent);",
+        )
+        .await?;
+        // Each frame can be exported on its own.
+        let shown = "return Number(document.querySelector('.board').dataset.elements);";
+        let before = ann.eval(shown).await?.as_u64().unwrap_or_default();
+        let mut frame = atelier_shared::Element::new("evidence", Kind::Frame, -900.0, 0.0);
+        frame.text = "Evidence".into();
+        bot.add(&frame).await;
+        ann.until(
+            "the frame reached the page",
+            &format!("return Number(document.querySelector('.board').dataset.elements) === {};", before + 1),
+        )
+        .await?;
+        ann.click_css("[data-action='export']").await?;
+        ann.wait_for(".export-frame[data-frame='evidence'] [data-export='frame.png']").await?;
+        ann.screenshot("export-menu").await?;
+        ann.click_css(".export-frame[data-frame='evidence'] [data-export='frame.png']").await?;
+        ann.until(
+            "the frame's PNG is made",
+            "const t = document.querySelector('.toast'); return !!t && /-frame\\.png downloaded \\(\\d+ KB\\)$/.test(t.textContent);",
         )
         .await?;
         Ok(())

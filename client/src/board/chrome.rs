@@ -3,16 +3,19 @@
 
 use std::collections::HashSet;
 
+use atelier_shared::export;
 use atelier_shared::templates::{self, Lang, TEMPLATES};
 use atelier_shared::{Kind, NOTE_COLORS, Rect};
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
 
-use super::keys::{zoom_to, zoom_to_fit};
+use super::commands::{self, zoom_to, zoom_to_fit};
+use super::look::{self, board_lang, color_name};
 use super::model::{Shape, Tool, model, ui};
 use super::ops;
-use crate::tr;
+use crate::lang::tr;
 
 /// Each tool: its name (English, French), key and icon.
 const TOOLS: [(Tool, (&str, &str), &str, &str); 7] = [
@@ -63,6 +66,40 @@ const TOOLS: [(Tool, (&str, &str), &str, &str); 7] = [
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let ui = ui();
+    // A click anywhere but in an open menu (or on its button) closes it.
+    // (Seen before anything else: many parts of the page keep their
+    // presses to themselves.)
+    let away = Closure::<dyn FnMut(web_sys::PointerEvent)>::new(move |e: web_sys::PointerEvent| {
+        if !(ui.templates.get_untracked() || ui.exports.get_untracked()) {
+            return;
+        }
+        let inside = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| {
+                el.closest(".template-menu, [data-action='templates'], [data-action='export']")
+                    .ok()
+                    .flatten()
+            })
+            .is_some();
+        if !inside {
+            ui.templates.set(false);
+            ui.exports.set(false);
+        }
+    });
+    let _ = window().add_event_listener_with_callback_and_bool(
+        "pointerdown",
+        away.as_ref().unchecked_ref(),
+        true,
+    );
+    let away = send_wrapper::SendWrapper::new(away);
+    on_cleanup(move || {
+        let _ = window().remove_event_listener_with_callback_and_bool(
+            "pointerdown",
+            away.as_ref().unchecked_ref(),
+            true,
+        );
+    });
     view! {
         <nav class="toolbar" aria-label=tr("Tools", "Outils") on:pointerdown=|ev| ev.stop_propagation()>
             {TOOLS.map(|(tool, (en, fr), key, d)| { let name = tr(en, fr); view! {
@@ -122,89 +159,73 @@ pub fn Toolbar() -> impl IntoView {
     }
 }
 
-/// One menu item as HTML: a button (or a link when `href` is set) with
-/// its name and what it is.
-fn menu_item(attr: &str, value: &str, name: &str, about: &str, href: Option<&str>) -> String {
-    let (name, about) = (crate::esc(name), crate::esc(about));
-    match href {
-        Some(href) => format!(
-            "<a class=\"template-item\" role=\"menuitem\" {attr}=\"{value}\" download=\"\" href=\"{}\">\
-             <span class=\"template-name\">{name}</span><span class=\"template-about\">{about}</span></a>",
-            crate::esc(href)
-        ),
-        None => format!(
-            "<button class=\"template-item\" role=\"menuitem\" {attr}=\"{value}\">\
-             <span class=\"template-name\">{name}</span><span class=\"template-about\">{about}</span></button>"
-        ),
+/// A menu item's two lines: its name and what it is.
+fn item_text(name: String, about: String) -> impl IntoView {
+    view! {
+        <span class="template-name">{name}</span>
+        <span class="template-about">{about}</span>
     }
 }
 
-/// The value of attribute `attr` on what a click hit (or its item).
-fn clicked(ev: &leptos::ev::MouseEvent, attr: &str) -> Option<String> {
-    crate::hit(ev, &format!("[{attr}]")).and_then(|t| t.get_attribute(attr))
-}
-
-/// The templates the toolbar inserts, in the board's language (HTML text
-/// and one click handler: typed views of static lists weigh on the WASM).
+/// The templates the toolbar inserts, in the board's language.
 #[component]
 fn TemplateMenu() -> impl IntoView {
     let ui = ui();
     let lang = board_lang();
     let fr = lang == Lang::Fr;
-    let mut html = format!(
-        "<p class=\"template-menu-title\">{}</p>",
-        tr("Insert a template", "Insérer un modèle")
+    let mut items = vec![
+        (
+            "persona",
+            if fr { "Fiche persona" } else { "Persona" },
+            if fr {
+                "Identité, citation, objectif et six rubriques, chaque ligne étayée par des notes"
+            } else {
+                "Identity, quote, objective and six sections, every line backed by notes"
+            },
+        ),
+        (
+            "journey",
+            if fr {
+                "Parcours client"
+            } else {
+                "Customer journey map"
+            },
+            if fr {
+                "Étapes et lignes, la courbe des émotions par persona, les moments de vérité"
+            } else {
+                "Stages by lanes, the emotion curve of each persona, moments of truth"
+            },
+        ),
+    ];
+    items.extend(
+        TEMPLATES
+            .iter()
+            .filter(|t| !templates::CARDS.contains(&t.id))
+            .map(|t| {
+                if fr {
+                    (t.id, t.name.1, t.about.1)
+                } else {
+                    (t.id, t.name.0, t.about.0)
+                }
+            }),
     );
-    html += &menu_item(
-        "data-template",
-        "persona",
-        if fr { "Fiche persona" } else { "Persona" },
-        if fr {
-            "Identité, citation, objectif et six rubriques, chaque ligne étayée par des notes"
-        } else {
-            "Identity, quote, objective and six sections, every line backed by notes"
-        },
-        None,
-    );
-    html += &menu_item(
-        "data-template",
-        "journey",
-        if fr {
-            "Parcours client"
-        } else {
-            "Customer journey map"
-        },
-        if fr {
-            "Étapes et lignes, la courbe des émotions par persona, les moments de vérité"
-        } else {
-            "Stages by lanes, the emotion curve of each persona, moments of truth"
-        },
-        None,
-    );
-    for t in TEMPLATES
-        .iter()
-        .filter(|t| !templates::CARDS.contains(&t.id))
-    {
-        let (name, about) = if fr {
-            (t.name.1, t.about.1)
-        } else {
-            (t.name.0, t.about.0)
-        };
-        html += &menu_item("data-template", t.id, name, about, None);
-    }
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(id) = clicked(&ev, "data-template") else {
-            return;
-        };
-        match id.as_str() {
-            "persona" => insert_persona(),
-            "journey" => insert_journey(lang),
-            id => insert_template(id, lang),
+    let insert = move |id: &str| {
+        match id {
+            "persona" => commands::insert_persona(),
+            "journey" => commands::insert_journey(lang),
+            id => commands::insert_template(id, lang),
         }
         ui.templates.set(false);
     };
     view! {
-        <div class="template-menu" role="menu" aria-label=tr("Templates", "Modèles") on:click=on_click inner_html=html></div>
+        <div class="template-menu" role="menu" aria-label=tr("Templates", "Modèles")>
+            <p class="template-menu-title">{tr("Insert a template", "Insérer un modèle")}</p>
+            {items.into_iter().map(|(id, name, about)| view! {
+                <button class="template-item" role="menuitem" data-template=id on:click=move |_| insert(id)>
+                    {item_text(name.to_owned(), about.to_owned())}
+                </button>
+            }).collect_view()}
+        </div>
     }
 }
 
@@ -224,15 +245,17 @@ fn toggle(
     }
 }
 
-/// Downloads of the board, from the JSON API (HTML text and one click
-/// handler, as the templates menu).
+/// Downloads of the board, from the JSON API: the files as links, the
+/// pictures of the whole board (or the selected frame) and of each frame,
+/// the PNGs drawn here from the SVG. Every file is named after the board.
 #[component]
 fn ExportMenu() -> impl IntoView {
     let ui = ui();
     let path = window().location().pathname().unwrap_or_default();
     let id = path.rsplit('/').next().unwrap_or_default().to_owned();
+    let title = look::board_title();
     // One selected frame: the pictures are of it, else of the whole board.
-    let frame = {
+    let selected = {
         let selected = ui.selected();
         let scene = &model().scene;
         (selected.len() == 1)
@@ -240,32 +263,53 @@ fn ExportMenu() -> impl IntoView {
             .flatten()
             .filter(|f| scene.kind(f) == Some(Kind::Frame))
     };
-    let what = if frame.is_some() {
+    let what = if selected.is_some() {
         tr("The selected frame", "Le cadre sélectionné")
     } else {
         tr("The whole board", "Tout le tableau")
     };
-    let svg_url = match &frame {
-        Some(f) => format!("/api/boards/{id}/export/board.svg?frame={f}"),
-        None => format!("/api/boards/{id}/export/board.svg"),
-    };
     // Downloads carry the board's link (a link cannot send a header).
-    let svg_url = crate::api::with_token(&id, &svg_url);
-    let mut html = format!(
-        "<p class=\"template-menu-title\">{}</p>",
-        tr("Export", "Exporter")
-    );
-    for (file, name, about) in [
+    let url = {
+        let id = id.clone();
+        move |file: &str| crate::api::with_token(&id, &format!("/api/boards/{id}/export/{file}"))
+    };
+    let svg_of = {
+        let url = url.clone();
+        move |frame: Option<&str>| match frame {
+            Some(f) => url(&format!("board.svg?frame={f}")),
+            None => url("board.svg"),
+        }
+    };
+    // The other separator than the board's language's, for another Excel.
+    let (other_sep, other_about) = match look::board_lang() {
+        Lang::Fr => (
+            "comma",
+            tr(
+                "CSV with commas (an English Excel)",
+                "CSV avec virgules (Excel en anglais)",
+            ),
+        ),
+        Lang::En => (
+            "semicolon",
+            tr(
+                "CSV with semicolons (a French Excel)",
+                "CSV avec points-virgules (Excel en français)",
+            ),
+        ),
+    };
+    let files = [
         (
             "personas.md",
+            url("personas.md"),
             tr("Personas report", "Rapport personas"),
             tr(
-                "Markdown, with the evidence behind every line",
-                "Markdown, chaque ligne avec ses preuves",
+                "Markdown, each line with the verbatims behind it",
+                "Markdown, chaque ligne avec les verbatims qui l'étayent",
             ),
         ),
         (
             "board.json",
+            url("board.json"),
             tr("Personas and notes", "Personas et notes"),
             tr(
                 "JSON, to import into another board",
@@ -274,44 +318,36 @@ fn ExportMenu() -> impl IntoView {
         ),
         (
             "notes.csv",
+            url("notes.csv"),
             tr("Interview notes", "Notes d'entretien"),
             tr(
-                "CSV, with the zone each note is in",
-                "CSV, avec la zone de chaque note",
+                "CSV for Excel, with the zone each note is in",
+                "CSV pour Excel, avec la zone de chaque note",
             ),
         ),
-    ] {
-        let href = crate::api::with_token(&id, &format!("/api/boards/{id}/export/{file}"));
-        html += &menu_item("data-export", file, name, about, Some(&href));
-    }
-    html += &menu_item(
-        "data-export",
-        "board.svg",
-        tr("Picture (SVG)", "Image (SVG)"),
-        what,
-        Some(&svg_url),
-    );
-    html += &menu_item(
-        "data-export",
-        "board.png",
-        tr("Picture (PNG)", "Image (PNG)"),
-        what,
-        None,
-    );
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(file) = clicked(&ev, "data-export") else {
-            return;
-        };
-        ui.exports.set(false);
-        if file != "board.png" {
-            return;
+        (
+            "notes-other.csv",
+            url(&format!("notes.csv?sep={other_sep}")),
+            tr("Interview notes", "Notes d'entretien"),
+            other_about,
+        ),
+    ];
+    let link = move |file: &'static str, href: String, name: &'static str, about: &'static str| {
+        view! {
+            <a class="template-item" role="menuitem" data-export=file download="" href=href
+                on:click=move |_| ui.exports.set(false)>
+                {item_text(name.to_owned(), about.to_owned())}
+            </a>
         }
-        let url = svg_url.clone();
+    };
+    // A PNG of the board or one frame, drawn from its SVG, saved as `name`.
+    let png = move |svg: String, name: String| {
+        ui.exports.set(false);
         leptos::task::spawn_local(async move {
-            let message = match super::picture::download_png(&url, "board.png").await {
-                Ok(kb) => match crate::ui_lang() {
-                    Lang::En => format!("board.png downloaded ({kb} KB)"),
-                    Lang::Fr => format!("board.png téléchargé ({kb} Ko)"),
+            let message = match super::picture::download_png(&svg, &name).await {
+                Ok(kb) => match crate::lang::ui_lang() {
+                    Lang::En => format!("{name} downloaded ({kb} KB)"),
+                    Lang::Fr => format!("{name} téléchargé ({kb} Ko)"),
                 },
                 Err(_) => tr(
                     "The picture could not be made.",
@@ -322,112 +358,70 @@ fn ExportMenu() -> impl IntoView {
             ui.toast.set(Some(message));
         });
     };
-    view! {
-        <div class="template-menu export-menu" role="menu" aria-label=tr("Export", "Exporter") on:click=on_click inner_html=html></div>
-    }
-}
-
-/// A note colour of [`NOTE_COLORS`] in the language of the interface: its
-/// name, and what its notes are called ("Yellow", "Yellow notes").
-pub(super) fn color_name(en: &'static str) -> (&'static str, String) {
-    let fr = match en {
-        "Yellow" => ("Jaune", "Notes jaunes"),
-        "Orange" => ("Orange", "Notes orange"),
-        "Pink" => ("Rose", "Notes roses"),
-        "Violet" => ("Violet", "Notes violettes"),
-        "Blue" => ("Bleu", "Notes bleues"),
-        "Teal" => ("Turquoise", "Notes turquoise"),
-        "Green" => ("Vert", "Notes vertes"),
-        "Grey" => ("Gris", "Notes grises"),
-        _ => return (en, format!("{en} notes")),
+    let picture_name = {
+        let (title, id) = (title.clone(), id.clone());
+        move |frame: Option<&str>| {
+            let frame = frame.and_then(|f| model().scene.get(f)).map(|f| f.text);
+            match frame {
+                Some(f) => export::file_name(&format!("{title} {f}"), &id, "frame.png"),
+                None => export::file_name(&title, &id, "board.png"),
+            }
+        }
     };
-    match crate::ui_lang() {
-        Lang::En => (en, format!("{en} notes")),
-        Lang::Fr => (fr.0, fr.1.to_owned()),
-    }
-}
-
-/// The board's template language (chosen at its creation), else the
-/// browser's.
-pub(super) fn board_lang() -> Lang {
-    let model = model();
-    let lang = model.board.meta(&yrs::Transact::transact(&model.doc)).lang;
-    if lang.is_empty() {
-        crate::browser_lang()
-    } else {
-        Lang::parse(&lang)
-    }
-}
-
-/// Adds a persona card beside the last one (personas share one layout,
-/// side by side), or beside the board.
-fn insert_persona() {
-    let ui = ui();
-    let model = model();
-    let last = model
-        .scene
-        .of_kind(Kind::Persona)
+    let board_png = {
+        let (svg, name) = (
+            svg_of(selected.as_deref()),
+            picture_name(selected.as_deref()),
+        );
+        move |_| png(svg.clone(), name.clone())
+    };
+    // Each frame on its own (the top-level ones, top to bottom).
+    let frames = {
+        let scene = &model().scene;
+        let mut frames: Vec<(String, String, f64, f64)> = scene
+            .of_kind(Kind::Frame)
+            .into_iter()
+            .filter_map(|f| scene.get(&f))
+            .filter(|f| f.parent.is_none())
+            .map(|f| (f.id, f.text, f.y, f.x))
+            .collect();
+        frames.sort_by(|a, b| {
+            (a.2, a.3)
+                .partial_cmp(&(b.2, b.3))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        frames.truncate(30);
+        frames
+    };
+    let frame_rows = frames
         .into_iter()
-        .filter_map(|id| model.scene.rect(&id))
-        .max_by(|a, b| a.x.total_cmp(&b.x));
-    let (x, y) = match last {
-        Some(r) => (r.right() + 60.0, r.y),
-        None => atelier_shared::import::pool_origin(model.scene.bounds()),
-    };
-    drop(model);
-    let mut persona = atelier_shared::Element::new(ops::new_id(), Kind::Persona, x, y);
-    persona.color = "#e4572e".into();
-    let id = ops::add(vec![persona]).remove(0);
-    let (w, h) = ui.viewport.get_untracked();
-    if let Some(r) = super::model::model().scene.rect(&id) {
-        ui.camera.set(super::camera::Camera::fit(r, w, h));
+        .map(|(f, text, ..)| {
+            let name = if text.trim().is_empty() { tr("Frame", "Cadre").to_owned() } else { text };
+            let (svg, png_svg, png_name) = (svg_of(Some(&f)), svg_of(Some(&f)), picture_name(Some(&f)));
+            view! {
+                <li class="export-frame" data-frame=f.clone()>
+                    <span class="export-frame-name">{name}</span>
+                    <a class="link" data-export="frame.svg" download="" href=svg on:click=move |_| ui.exports.set(false)>"SVG"</a>
+                    <button class="link" data-export="frame.png" on:click=move |_| png(png_svg.clone(), png_name.clone())>"PNG"</button>
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    let has_frames = !frame_rows.is_empty();
+    view! {
+        <div class="template-menu export-menu" role="menu" aria-label=tr("Export", "Exporter")>
+            <p class="template-menu-title">{tr("Export", "Exporter")}</p>
+            {files.into_iter().map(|(file, href, name, about)| link(file, href, name, about)).collect_view()}
+            {link("board.svg", svg_of(selected.as_deref()), tr("Picture (SVG)", "Image (SVG)"), what)}
+            <button class="template-item" role="menuitem" data-export="board.png" on:click=board_png>
+                {item_text(tr("Picture (PNG)", "Image (PNG)").to_owned(), what.to_owned())}
+            </button>
+            {has_frames.then(|| view! {
+                <p class="template-menu-title">{tr("Each frame", "Chaque cadre")}</p>
+                <ul class="export-frames">{frame_rows}</ul>
+            })}
+        </div>
     }
-    ui.select([id]);
-}
-
-/// Adds a journey map (current) beside the board.
-fn insert_journey(lang: Lang) {
-    let ui = ui();
-    let at = atelier_shared::import::pool_origin(model().scene.bounds());
-    let mut map = atelier_shared::Element::new(ops::new_id(), Kind::Journey, at.0, at.1);
-    map.journey = Some(Box::new(atelier_shared::journey::Journey::new(
-        lang,
-        "current",
-        ops::new_id,
-    )));
-    let id = ops::add(vec![map]).remove(0);
-    let (w, h) = ui.viewport.get_untracked();
-    if let Some(r) = model().scene.rect(&id) {
-        ui.camera.set(super::camera::Camera::fit(r, w, h));
-    }
-    ui.select([id]);
-}
-
-/// Inserts template `id` beside what the board holds, in one undo step,
-/// and shows it.
-pub(super) fn insert_template(id: &str, lang: Lang) {
-    let ui = ui();
-    let model = model();
-    let at = atelier_shared::import::pool_origin(model.scene.bounds());
-    let (_, hi) = model.scene.z_range();
-    let author = model.author.clone();
-    drop(model);
-    let now = js_sys::Date::now() as i64;
-    let place = templates::Placement {
-        lang,
-        at,
-        z: hi + 1.0,
-        author: &author,
-        created: now,
-    };
-    let Some(elements) = templates::build(id, &place, ops::new_id) else {
-        return;
-    };
-    ops::insert(&elements);
-    let (w, h) = ui.viewport.get_untracked();
-    ui.camera
-        .set(super::camera::Camera::fit(elements[0].rect(), w, h));
-    ui.select([elements[0].id.clone()]);
 }
 
 #[component]
@@ -511,7 +505,7 @@ pub fn Minimap() -> impl IntoView {
                     let color = if look.kind == Kind::Text {
                         "#b9bcc4"
                     } else {
-                        super::view::safe_color(&look.color)
+                        look::safe_color(&look.color)
                     };
                     ctx.set_fill_style_str(color);
                     ctx.fill_rect(

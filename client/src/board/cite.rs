@@ -230,7 +230,7 @@ pub fn cite(target: &Target, notes: &[String]) {
     }
     ops::end_step();
     let n = notes.len();
-    ui().toast.set(Some(match crate::ui_lang() {
+    ui().toast.set(Some(match crate::lang::ui_lang() {
         atelier_shared::templates::Lang::Fr => {
             format!("{n} note{} citée{} comme appui", s(n), s(n))
         }

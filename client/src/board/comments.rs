@@ -5,21 +5,9 @@ use atelier_shared::comments::{Comment, Comments, Reply};
 use leptos::prelude::*;
 use yrs::Transact;
 
-use super::model::{LOCAL, model, ui};
+use super::model::{model, ui};
 use super::ops;
-use crate::tr;
-
-/// Writes to the `comments` map in one local transaction (nothing with a
-/// view-only link).
-fn edit(f: impl FnOnce(&mut yrs::TransactionMut, &Comments)) {
-    if ops::read_only() {
-        return;
-    }
-    let model = model();
-    let comments = Comments::new(&model.doc);
-    let mut txn = model.doc.transact_mut_with(LOCAL);
-    f(&mut txn, &comments);
-}
+use crate::lang::tr;
 
 /// The board's threads, read again whenever one changes (`rev` is bumped
 /// by the `comments` map's observer).
@@ -108,12 +96,14 @@ pub fn panel() -> impl IntoView {
             text,
             ..Comment::default()
         };
-        edit(|txn, c| c.add(txn, &comment));
+        ops::comment(&comment);
         draft.set(String::new());
     };
+    let node = NodeRef::<leptos::html::Aside>::new();
+    crate::dialog::behave(node, move || ui.commenting.set(None));
     view! {
-        <aside class="comments-panel" aria-label=tr("Comments", "Commentaires")
-            on:pointerdown=|ev| ev.stop_propagation() on:keydown=|ev| ev.stop_propagation()>
+        <aside class="comments-panel" aria-label=tr("Comments", "Commentaires") node_ref=node
+            on:pointerdown=|ev| ev.stop_propagation()>
             <div class="panel-head">
                 <h3>{tr("Comments", "Commentaires")}</h3>
                 <button class="dialog-close" title=tr("Close", "Fermer") aria-label=tr("Close", "Fermer")
@@ -124,8 +114,15 @@ pub fn panel() -> impl IntoView {
                 {move || threads().into_iter().map(thread).collect_view()}
             </ul>
             {ui.writes.then(|| view! {
-                <textarea class="comment-new" rows="3" placeholder=tr("Add a comment…", "Ajouter un commentaire…")
-                    prop:value=draft on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+                <textarea class="comment-new" rows="3" placeholder=tr("Add a comment… (Enter to post, Shift+Enter for a new line)", "Ajouter un commentaire… (Entrée pour publier, Maj+Entrée pour aller à la ligne)")
+                    prop:value=draft on:input=move |ev| draft.set(event_target_value(&ev))
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                        // Enter posts, as in Miro; Shift+Enter breaks the line.
+                        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                            ev.prevent_default();
+                            post();
+                        }
+                    }></textarea>
                 <button class="button primary comment-post" on:click=move |_| post()>{tr("Comment", "Commenter")}</button>
             })}
         </aside>
@@ -148,7 +145,7 @@ fn thread(c: Comment) -> impl IntoView {
             created: js_sys::Date::now() as i64,
             text,
         };
-        edit(|txn, comments| comments.reply(txn, &id, &r));
+        ops::reply(&id, &r);
         reply.set(String::new());
     };
     let lines = std::iter::once((c.author.clone(), c.created, c.text.clone()))
@@ -174,7 +171,7 @@ fn thread(c: Comment) -> impl IntoView {
             })}
             {ui.writes.then(|| view! {
                 <button class="link" data-resolve=id2.clone()
-                    on:click=move |_| edit(|txn, c| c.set_resolved(txn, &id2, !resolved))>
+                    on:click=move |_| ops::resolve(&id2, !resolved)>
                     {if resolved { tr("Reopen", "Rouvrir") } else { tr("Resolve", "Résoudre") }}
                 </button>
             })}

@@ -1,18 +1,19 @@
 //! The facilitator's controls and what everyone sees of them: the timer,
-//! follow me, locks, dot votes, and reactions. The server keeps the state
+//! follow me, locks and reactions (dot votes in [`super::votes`], the
+//! guided method in [`super::method`]). The server keeps the state
 //! and checks every command against the sender's link; this module sends
 //! commands and draws the state.
 
 use std::collections::HashSet;
 
-use atelier_shared::Kind;
 use atelier_shared::facilitation::{Command, EMOJI, State};
 use leptos::prelude::*;
 
 use super::camera::Camera;
+use super::icons;
 use super::model::{model, ui};
+use crate::lang::tr;
 use crate::sync;
-use crate::tr;
 
 /// The timer's presets, in minutes.
 const PRESETS: [i64; 7] = [1, 3, 5, 10, 15, 20, 30];
@@ -122,8 +123,8 @@ pub fn facilitation_bar() -> impl IntoView {
                     {if following { tr("Stop follow me", "Arrêter « suivez-moi »") } else { tr("Follow me", "Suivez-moi") }}
                 </button>
                 <span class="fac-sep"></span>
-                {vote_control()}
-                {method_controls()}
+                {super::votes::control()}
+                {super::method::controls()}
             }
         })
     };
@@ -132,208 +133,9 @@ pub fn facilitation_bar() -> impl IntoView {
             {timer}
             {controls}
             {follow_banner()}
-            {vote_banner()}
-            {method_banners()}
+            {super::votes::banner()}
+            {super::method::banners()}
         </div>
-    }
-}
-
-/// The facilitator's private mode button ("Reveal · N" while it is on: N
-/// participants hold private notes) and the guided method (pick a script,
-/// then step through its phases, each setting the timer, private mode,
-/// vote and locks). Written as HTML text with one click and one change
-/// handler (by `data-fac`): typed views cost the WASM far more.
-fn method_controls() -> impl IntoView {
-    let ui = ui();
-    let scripts = RwSignal::new(Vec::<(String, String, usize)>::new());
-    leptos::task::spawn_local(async move {
-        if let Ok(s) = crate::api::scripts().await {
-            scripts.set(s);
-        }
-    });
-    let html = move || {
-        let (on, pooled, phase) = ui
-            .facilitation
-            .with(|s| (s.private, s.pooled, s.phase.clone()));
-        let mut h = String::from("<span class=\"fac-sep\"></span>");
-        h += &if on {
-            format!(
-                "<button class=\"fac-btn wide on\" data-fac=\"reveal\" title=\"{}\">{} · {pooled}</button>",
-                tr(
-                    "Put everyone's private notes on the board",
-                    "Mettre les notes privées de tous sur le tableau"
-                ),
-                tr("Reveal", "Révéler")
-            )
-        } else {
-            format!(
-                "<button class=\"fac-btn wide\" data-fac=\"private\" title=\"{}\">{}</button>",
-                tr(
-                    "New notes are seen only by their author until you reveal them",
-                    "Les nouvelles notes ne sont vues que par leur auteur jusqu'à ce que vous les révéliez"
-                ),
-                tr("Private mode", "Mode privé")
-            )
-        };
-        h += "<span class=\"fac-sep\"></span>";
-        match phase {
-            None => {
-                h += &format!(
-                    "<select class=\"fac-select\" data-fac=\"script\" aria-label=\"{}\"><option value=\"\" selected>{}</option>",
-                    tr("Run a workshop method", "Conduire une méthode d'atelier"),
-                    tr("Method", "Méthode")
-                );
-                for (id, title, n) in scripts.get() {
-                    h += &format!(
-                        "<option value=\"{}\">{} ({n})</option>",
-                        crate::esc(&id),
-                        crate::esc(&title)
-                    );
-                }
-                h += "</select>";
-            }
-            Some(p) => {
-                h += &format!(
-                    "<span class=\"method-steps\"><button class=\"fac-btn\" data-fac=\"phase-prev\" title=\"{}\"{}>‹</button>\
-                     <span class=\"phase-step\">{}/{}</span>\
-                     <button class=\"fac-btn\" data-fac=\"phase-next\" title=\"{}\"{}>›</button>\
-                     <button class=\"fac-btn\" data-fac=\"phase-end\" title=\"{}\">✕</button></span>",
-                    tr("Previous phase", "Étape précédente"),
-                    if p.index == 0 { " disabled" } else { "" },
-                    p.index + 1,
-                    p.count,
-                    tr("Next phase", "Étape suivante"),
-                    if p.index + 1 >= p.count {
-                        " disabled"
-                    } else {
-                        ""
-                    },
-                    tr("End the method", "Terminer la méthode"),
-                );
-            }
-        }
-        h
-    };
-    let phase_to = move |step: i64| {
-        if let Some(p) = ui.facilitation.with_untracked(|s| s.phase.clone()) {
-            let index = (p.index as i64 + step).clamp(0, p.count as i64 - 1) as u32;
-            sync::command(&Command::Phase {
-                script: p.script,
-                index,
-            });
-        }
-    };
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let action = crate::hit(&ev, "button[data-fac]").and_then(|t| t.get_attribute("data-fac"));
-        match action.as_deref() {
-            Some("reveal") => sync::command(&Command::Reveal),
-            Some("private") => sync::command(&Command::PrivateOn),
-            Some("phase-prev") => phase_to(-1),
-            Some("phase-next") => phase_to(1),
-            Some("phase-end") => sync::command(&Command::PhaseEnd),
-            _ => {}
-        }
-    };
-    let on_change = move |ev: leptos::ev::Event| {
-        let script = event_target_value(&ev);
-        if !script.is_empty() {
-            sync::command(&Command::Phase { script, index: 0 });
-        }
-    };
-    view! { <span class="fac-html" on:click=on_click on:change=on_change inner_html=html></span> }
-}
-
-/// For everyone: the phase of the method under way and what to do in it
-/// (for the facilitator, the template it works on), and private mode.
-fn method_banners() -> impl IntoView {
-    let ui = ui();
-    let html = move || {
-        let (private, phase) = ui.facilitation.with(|s| (s.private, s.phase.clone()));
-        let mut h = String::new();
-        if let Some(p) = phase {
-            let french = crate::ui_lang() == atelier_shared::templates::Lang::Fr;
-            h += &format!(
-                "<div class=\"banner phase-banner\" data-phase=\"{}\"><span class=\"phase-count\">{}/{}</span>\
-                 <div class=\"phase-text\"><strong>{}</strong><span class=\"phase-hint\">{}</span></div>{}</div>",
-                p.index,
-                p.index + 1,
-                p.count,
-                crate::esc(p.name.get(french)),
-                crate::esc(p.hint.get(french)),
-                match p.template.filter(|_| ui.facilitator) {
-                    Some(t) => format!(
-                        "<button class=\"fac-btn wide\" data-template=\"{}\">{}</button>",
-                        crate::esc(&t),
-                        tr("Add the template", "Ajouter le modèle")
-                    ),
-                    None => String::new(),
-                }
-            );
-        }
-        if private {
-            h += &format!(
-                "<div class=\"banner private-banner\" data-private=\"on\"><svg viewBox=\"0 0 20 20\" aria-hidden=\"true\">\
-                 <rect x=\"4.5\" y=\"9\" width=\"11\" height=\"8\" rx=\"1.5\"/><path d=\"M7 9V6.5a3 3 0 0 1 6 0V9\"/></svg>{}</div>",
-                if ui.writes {
-                    tr(
-                        "Private mode: your new notes are seen only by you until the facilitator reveals them",
-                        "Mode privé : vos nouvelles notes ne sont visibles que par vous jusqu'à ce que l'animateur les révèle",
-                    )
-                } else {
-                    tr(
-                        "Participants are writing privately",
-                        "Les participants écrivent en privé",
-                    )
-                }
-            );
-        }
-        h
-    };
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let template =
-            crate::hit(&ev, "[data-template]").and_then(|t| t.get_attribute("data-template"));
-        if let Some(t) = template {
-            super::chrome::insert_template(&t, super::chrome::board_lang());
-        }
-    };
-    view! { <span class="fac-html" on:click=on_click inner_html=html></span> }
-}
-
-/// The facilitator's vote button: open (on the selected frame, or the
-/// board), close, clear.
-fn vote_control() -> impl IntoView {
-    let ui = ui();
-    let vote = move || ui.facilitation.with(|s| s.vote.clone());
-    move || {
-        match vote() {
-        Some(v) if v.open => view! {
-            <button class="fac-btn wide on" data-fac="vote-close" on:click=|_| sync::command(&Command::VoteClose)>
-                {format!("{} · {}", tr("Close the vote", "Clore le vote"), v.cast)}
-            </button>
-        }
-        .into_any(),
-        Some(_) => view! {
-            <button class="fac-btn wide" data-fac="vote-clear" on:click=|_| sync::command(&Command::VoteClear)>
-                {tr("Clear the results", "Effacer les résultats")}
-            </button>
-        }
-        .into_any(),
-        None => view! {
-            <button class="fac-btn wide" data-fac="vote-open"
-                title=tr("A dot vote on the selected frame, or the board: 3 votes each", "Un vote par gommettes sur le cadre sélectionné, ou le tableau : 3 votes chacun")
-                on:click=move |_| {
-                    let selection = ui.selected();
-                    let scope = (selection.len() == 1)
-                        .then(|| selection.into_iter().next())
-                        .flatten()
-                        .filter(|id| model().scene.kind(id) == Some(Kind::Frame));
-                    sync::command(&Command::VoteOpen { scope, per_person: 3 });
-                }>
-                {tr("Dot vote", "Vote")}
-            </button>
-        }
-        .into_any(),
-    }
     }
 }
 
@@ -393,139 +195,23 @@ fn follow_banner() -> impl IntoView {
             sync::set_view([x, y, w / camera.zoom, h / camera.zoom]);
         }
     });
-    // (HTML text and one click handler, as the method's controls.)
-    let html = move || {
-        leader().map_or_else(String::new, |f| {
-            let on = ui.following.get();
-            let name = crate::esc(&f.name);
-            format!(
-                "<span class=\"banner follow{}\">{}<button class=\"link\" data-fac=\"follow-toggle\">{}</button></span>",
-                if on { "" } else { " paused" },
-                if on {
-                    format!("{} {name}", tr("Following", "Vous suivez"))
-                } else {
-                    format!("{name} {}", tr("leads the way", "guide la visite"))
-                },
-                if on { tr("Stop following", "Ne plus suivre") } else { tr("Follow", "Suivre") }
-            )
-        })
-    };
-    let toggle = move |ev: leptos::ev::MouseEvent| {
-        let on_button = crate::hit(&ev, "[data-fac='follow-toggle']").is_some();
-        if on_button {
-            ui.following.update(|on| *on = !*on);
-        }
-    };
-    view! { <span class="fac-html" on:click=toggle inner_html=html></span> }
-}
-
-/// "Dot vote · 2 of 3 votes left", or the results once closed (HTML text).
-fn vote_banner() -> impl IntoView {
-    let ui = ui();
-    let html = move || {
-        let (vote, mine) = ui.facilitation.with(|s| (s.vote.clone(), s.mine.len()));
-        let Some(vote) = vote else {
-            return String::new();
-        };
-        if vote.open {
-            let left = (vote.per_person as usize).saturating_sub(mine);
-            return format!(
-                "<span class=\"banner vote\" data-votes-left=\"{left}\">{}</span>",
-                match crate::ui_lang() {
-                    atelier_shared::templates::Lang::En => format!(
-                        "Dot vote · {left} of {} votes left: click ＋ on a note",
-                        vote.per_person
-                    ),
-                    atelier_shared::templates::Lang::Fr => format!(
-                        "Vote · {left} sur {} restants : cliquez ＋ sur une note",
-                        vote.per_person
-                    ),
-                }
-            );
-        }
-        let scene = &model().scene;
-        let rows: String = vote
-            .results
-            .iter()
-            .take(5)
-            .enumerate()
-            .map(|(i, (id, n))| {
-                let text: String = scene
-                    .get(id)
-                    .map(|e| e.text.chars().take(40).collect())
-                    .unwrap_or_else(|| "…".to_owned());
-                format!(
-                    "<li><b>{}.</b> {}<span class=\"vote-count\">● {n}</span></li>",
-                    i + 1,
-                    crate::esc(&text)
-                )
-            })
-            .collect();
-        format!(
-            "<div class=\"banner results\"><strong>{}</strong><ol>{rows}</ol></div>",
-            tr("Vote results", "Résultats du vote")
-        )
-    };
-    view! { <span class="fac-html" inner_html=html></span> }
-}
-
-/// On a note: its dots. While a vote is open, a ＋ to vote (when in the
-/// vote's frame) and this user's dots, each one click to take back; once
-/// closed, the count.
-pub fn vote_marks(id: String) -> impl IntoView {
-    let ui = ui();
     move || {
-        let (vote, mine) = ui
-            .facilitation
-            .with(|s| (s.vote.clone(), s.mine.iter().filter(|m| **m == id).count()));
-        let vote = vote?;
-        if !vote.open {
-            let n = vote
-                .results
-                .iter()
-                .find(|(v, _)| *v == id)
-                .map(|(_, n)| *n)?;
-            return Some(view! { <span class="el-votes" title=tr("Votes", "Votes")>{format!("● {n}")}</span> }.into_any());
-        }
-        if !ui.writes || !in_scope(&id, vote.scope.as_deref()) {
-            return None;
-        }
-        let (add, take) = (id.clone(), id.clone());
-        Some(
-            view! {
-                <span class="el-vote" on:pointerdown=|ev| ev.stop_propagation()>
-                    {(0..mine).map(|_| {
-                        let take = take.clone();
-                        view! {
-                            <button class="dot mine" title=tr("Take this vote back", "Reprendre ce vote")
-                                on:click=move |_| sync::command(&Command::Unvote { voter: sync::my_voter(), id: take.clone() })>"●"</button>
-                        }
-                    }).collect_view()}
-                    <button class="dot add" data-vote=add.clone() title=tr("Vote for this", "Voter pour")
-                        on:click=move |_| sync::command(&Command::Vote { voter: sync::my_voter(), id: add.clone() })>"＋"</button>
-                </span>
-            }
-            .into_any(),
-        )
+        let f = leader()?;
+        let on = ui.following.get();
+        let said = if on {
+            format!("{} {}", tr("Following", "Vous suivez"), f.name)
+        } else {
+            format!("{} {}", f.name, tr("leads the way", "guide la visite"))
+        };
+        Some(view! {
+            <span class="banner follow" class:paused=!on>
+                {said}
+                <button class="link" data-fac="follow-toggle" on:click=move |_| ui.following.update(|on| *on = !*on)>
+                    {if on { tr("Stop following", "Ne plus suivre") } else { tr("Follow", "Suivre") }}
+                </button>
+            </span>
+        })
     }
-}
-
-/// Whether element `id` is in the vote's frame (any element when the vote
-/// is on the whole board).
-fn in_scope(id: &str, scope: Option<&str>) -> bool {
-    let Some(frame) = scope else {
-        return true;
-    };
-    let scene = &model().scene;
-    let mut at = scene.get(id).and_then(|e| e.parent);
-    for _ in 0..16 {
-        match at {
-            Some(p) if p == frame => return true,
-            Some(p) => at = scene.get(&p).and_then(|e| e.parent),
-            None => return false,
-        }
-    }
-    false
 }
 
 /// The facilitator's lock button for the selection (frames with what they
@@ -544,59 +230,47 @@ pub fn lock_button(selection: &HashSet<String>) -> impl IntoView + use<> {
             <button class="bar-btn" data-action=if locked { "unlock" } else { "lock" }
                 title=if locked { tr("Unlock", "Déverrouiller") } else { tr("Lock: nobody can move or edit it", "Verrouiller : personne ne peut le déplacer ni le modifier") }
                 on:click=move |_| sync::command(&if locked { Command::Unlock { ids: ids.clone() } } else { Command::Lock { ids: ids.clone() } })>
-                {if locked { "🔓" } else { "🔒" }}
+                {icons::lock(!locked)}
             </button>
             <span class="bar-sep"></span>
         }
     })
 }
 
-/// The reactions bar (anyone who can write) and the reactions floating up.
+/// The reactions bar (anyone who can write) and the reactions floating up
+/// (each drawn once as it arrives; gone from sight when its animation ends,
+/// from the page when it falls off the short list `sync` keeps).
 pub fn reactions() -> impl IntoView {
     let ui = ui();
-    // Each new reaction is added to the layer once and removed when it has
-    // floated away (plain DOM: a keyed list would cost the WASM more).
-    let layer = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |seen: Option<u32>| {
-        let mut seen = seen.unwrap_or(0);
-        let Some(layer) = layer.get() else {
-            return seen;
-        };
-        for (n, reaction) in ui.reactions.get() {
-            if n < seen {
-                continue;
-            }
-            seen = n + 1;
-            let Ok(el) = document().create_element("span") else {
-                continue;
-            };
-            el.set_class_name("reaction");
-            // Spread over the width, the same place for everyone.
-            let _ = el.set_attribute("style", &format!("left:{}%", 15 + (n * 37) % 70));
-            el.set_inner_html(
-                "<span class=\"reaction-emoji\"></span><span class=\"reaction-name\"></span>",
-            );
-            if let (Some(emoji), Some(name)) = (el.first_element_child(), el.last_element_child()) {
-                emoji.set_text_content(Some(&reaction.emoji));
-                name.set_text_content(Some(&reaction.name));
-            }
-            let _ = layer.append_child(&el);
-            set_timeout(move || el.remove(), std::time::Duration::from_millis(3000));
-        }
-        seen
-    });
     let send = move |emoji: &'static str| {
         sync::command(&Command::React {
             emoji: emoji.to_owned(),
             name: model().author.clone(),
         })
     };
+    // Only those that arrived since the page opened float up.
+    let shown_from = ui
+        .reactions
+        .with_untracked(|r| r.last().map_or(0, |(n, _)| n + 1));
     view! {
         {ui.writes.then(|| view! {
             <div class="reaction-bar" role="group" aria-label=tr("Reactions", "Réactions") on:pointerdown=|ev| ev.stop_propagation()>
-                {EMOJI.map(|e| view! { <button class="reaction-btn" data-react=e on:click=move |_| send(e)>{e}</button> }).collect_view()}
+                {EMOJI.map(|e| view! {
+                    <button class="reaction-btn" data-react=e title=icons::reaction_name(e) aria-label=icons::reaction_name(e)
+                        on:click=move |_| send(e)>{icons::reaction(e)}</button>
+                }).collect_view()}
             </div>
         })}
-        <div class="reactions" aria-hidden="true" node_ref=layer></div>
+        <div class="reactions" aria-hidden="true">
+            <For each=move || ui.reactions.get().into_iter().filter(move |(n, _)| *n >= shown_from)
+                key=|(n, _)| *n
+                children=|(n, reaction)| view! {
+                    // Spread over the width, the same place for everyone.
+                    <span class="reaction" style=format!("left:{}%", 15 + (n * 37) % 70)>
+                        {icons::reaction(&reaction.emoji)}
+                        <span class="reaction-name">{reaction.name}</span>
+                    </span>
+                }/>
+        </div>
     }
 }

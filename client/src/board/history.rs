@@ -4,19 +4,15 @@
 //! highlight of what changed), and restored as a new change: the board as
 //! it was just before is saved as a version first, and the restore is one
 //! undo step.
-//!
-//! The panel is written as HTML text with one click handler that reads the
-//! `data-history` action of what was clicked: a tree of typed views for a
-//! list this simple would cost the WASM more than all the rest of it.
 
 use atelier_shared::history::Changes;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::model::{model, ui};
+use super::model::ui;
 use super::ops;
 use crate::api::{self, Version};
-use crate::{esc, plural, tr};
+use crate::lang::{plural, tr};
 
 fn board_id() -> String {
     let path = window().location().pathname().unwrap_or_default();
@@ -43,162 +39,6 @@ struct Shown {
     /// The version viewed as a picture: (name, picture URL).
     viewing: Option<(String, String)>,
     busy: bool,
-}
-
-/// The panel's HTML.
-fn render(s: &Shown, board: &str, writes: bool) -> String {
-    let mut h = String::with_capacity(4096);
-    let close = tr("Close", "Fermer");
-    h += &format!(
-        "<aside class=\"history-panel\" aria-label=\"{title}\"><header class=\"panel-head\"><h3>{title}</h3>\
-         <button class=\"dialog-close\" data-history=\"close\" title=\"{close}\" aria-label=\"{close}\">×</button></header>",
-        title = tr("History", "Historique"),
-    );
-    if writes {
-        h += &format!(
-            "<form class=\"history-save\"><input class=\"history-name\" name=\"name\" maxlength=\"120\" placeholder=\"{}\">\
-             <button class=\"button primary\" type=\"submit\">{}</button></form>",
-            tr("Name this version", "Nommer cette version"),
-            tr("Save", "Enregistrer"),
-        );
-    }
-    let (from, to) = s
-        .changes
-        .as_ref()
-        .map(|(f, t, _)| (f.as_str(), t.as_str()))
-        .unwrap_or(("", "now"));
-    let options = |selected: &str| {
-        let mut o = format!(
-            "<option value=\"now\"{}>{}</option>",
-            if selected == "now" { " selected" } else { "" },
-            tr("The board now", "Le tableau actuel")
-        );
-        for v in &s.versions {
-            let id = v.id.to_string();
-            o += &format!(
-                "<option value=\"{id}\"{}>{} · {}</option>",
-                if selected == id { " selected" } else { "" },
-                esc(&v.name),
-                when(v.created)
-            );
-        }
-        o
-    };
-    h += &format!(
-        "<section class=\"panel-section history-compare\"><h4>{}</h4><div class=\"panel-filters\">\
-         <label class=\"panel-field\">{}<select data-history-select=\"from\">{}</select></label>\
-         <label class=\"panel-field\">{}<select data-history-select=\"to\">{}</select></label></div>\
-         <button class=\"button\" data-history=\"compare\">{}</button>",
-        tr("Compare", "Comparer"),
-        tr("From", "De"),
-        options(
-            if from.is_empty() {
-                s.versions
-                    .first()
-                    .map(|v| v.id.to_string())
-                    .unwrap_or_default()
-            } else {
-                from.to_owned()
-            }
-            .as_str()
-        ),
-        tr("To", "À"),
-        options(to),
-        tr("Show the changes", "Voir les changements"),
-    );
-    if let Some((_, _, c)) = &s.changes {
-        let counts = format!(
-            "{} {} {} {}",
-            c.added.len(),
-            c.removed.len(),
-            c.moved.len(),
-            c.edited.len()
-        );
-        let text = if c.is_empty() {
-            tr("No change", "Aucun changement").to_owned()
-        } else {
-            [
-                (c.added.len(), tr("added", "ajouté(s)")),
-                (c.removed.len(), tr("removed", "supprimé(s)")),
-                (c.moved.len(), tr("moved", "déplacé(s)")),
-                (c.edited.len(), tr("edited", "modifié(s)")),
-            ]
-            .iter()
-            .map(|(n, what)| format!("{n} {what}"))
-            .collect::<Vec<_>>()
-            .join(" · ")
-        };
-        h += &format!(
-            "<p class=\"history-changes\" data-changes=\"{counts}\">{text}\
-             <button class=\"link\" data-history=\"clear\">{}</button></p>",
-            tr("Clear", "Effacer")
-        );
-    }
-    h += &format!(
-        "</section><section class=\"panel-section\"><h4>{}</h4><ul class=\"versions\">",
-        plural(
-            s.versions.len(),
-            tr("version", "version"),
-            tr("versions", "versions")
-        )
-    );
-    for v in &s.versions {
-        let name = esc(&v.name);
-        h += &format!(
-            "<li class=\"version\" data-version=\"{name}\"><div class=\"version-name\"><span>{name}</span>{}</div>\
-             <div class=\"version-meta\">{}</div><div class=\"version-actions\">\
-             <button class=\"link\" data-history=\"view\" data-id=\"{id}\">{}</button>\
-             <button class=\"link\" data-history=\"since\" data-id=\"{id}\">{}</button>{}</div></li>",
-            if v.auto {
-                format!(
-                    "<span class=\"version-auto\">{}</span>",
-                    tr("phase", "étape")
-                )
-            } else {
-                String::new()
-            },
-            when(v.created),
-            tr("View", "Voir"),
-            tr("Changes since", "Changements depuis"),
-            if writes {
-                format!(
-                    "<button class=\"link\" data-history=\"restore\" data-id=\"{}\"{}>{}</button>",
-                    v.id,
-                    if s.busy { " disabled" } else { "" },
-                    tr("Restore", "Restaurer")
-                )
-            } else {
-                String::new()
-            },
-            id = v.id,
-        );
-    }
-    h += "</ul></section></aside>";
-    if let Some((name, _)) = &s.viewing {
-        h += &format!(
-            "<div class=\"version-view\" role=\"dialog\"><header><strong>{}</strong><span class=\"version-readonly\">{}</span>\
-             <button class=\"dialog-close\" data-history=\"unview\" title=\"{close}\" aria-label=\"{close}\">×</button></header>\
-             <img alt=\"\" src=\"{}\"></div>",
-            esc(name),
-            tr("Read-only", "Lecture seule"),
-            esc(&api::with_token(
-                board,
-                &s.viewing.as_ref().map(|v| v.1.clone()).unwrap_or_default()
-            )),
-        );
-    }
-    h
-}
-
-/// The value of the `<select>` or `<input>` matching `css` in the panel.
-fn field(css: &str) -> String {
-    document()
-        .query_selector(css)
-        .ok()
-        .flatten()
-        .and_then(|e| js_sys::Reflect::get(&e, &"value".into()).ok())
-        .and_then(|v| v.as_string())
-        .unwrap_or_default()
 }
 
 pub fn panel() -> impl IntoView {
@@ -243,81 +83,59 @@ pub fn panel() -> impl IntoView {
     let restore = {
         let (board, load) = (board.clone(), load.clone());
         move |v: Version| {
-            let ask = format!(
-                "{} « {} » ?",
-                tr("Restore the version", "Restaurer la version"),
-                v.name
-            );
-            if !window().confirm_with_message(&ask).unwrap_or(false) {
-                return;
-            }
-            let (board, load) = (board.clone(), load.clone());
-            shown.update(|s| s.busy = true);
-            spawn_local(async move {
-                let before = format!(
-                    "{} « {} »",
-                    tr("Before restoring", "Avant de restaurer"),
+            let ask = match crate::lang::ui_lang() {
+                atelier_shared::templates::Lang::En => format!(
+                    "Restore the version “{}”? The board as it is now is saved as a version first.",
                     v.name
-                );
-                let done = match api::save_version(&board, &before).await {
-                    Ok(_) => api::version_elements(&board, v.id).await,
-                    Err(e) => Err(e),
-                };
-                shown.update(|s| s.busy = false);
-                match done {
-                    Ok(elements) => {
-                        ops::restore(&elements);
-                        ui.toast.set(Some(format!(
-                            "{} « {} »",
-                            tr("Restored", "Restauré"),
-                            v.name
-                        )));
-                        load();
+                ),
+                atelier_shared::templates::Lang::Fr => format!(
+                    "Restaurer la version «\u{a0}{}\u{a0}» ? Le tableau tel qu'il est est d'abord enregistré comme version.",
+                    v.name
+                ),
+            };
+            let (board, load) = (board.clone(), load.clone());
+            crate::dialog::confirm(ask, tr("Restore", "Restaurer"), move || {
+                let (board, load) = (board.clone(), load.clone());
+                shown.update(|s| s.busy = true);
+                spawn_local(async move {
+                    let before = format!(
+                        "{} « {} »",
+                        tr("Before restoring", "Avant de restaurer"),
+                        v.name
+                    );
+                    let done = match api::save_version(&board, &before).await {
+                        Ok(_) => api::version_elements(&board, v.id).await,
+                        Err(e) => Err(e),
+                    };
+                    shown.update(|s| s.busy = false);
+                    match done {
+                        Ok(elements) => {
+                            ops::restore(&elements);
+                            ui.toast.set(Some(format!(
+                                "{} « {} »",
+                                tr("Restored", "Restauré"),
+                                v.name
+                            )));
+                            load();
+                        }
+                        Err(e) => ui.toast.set(Some(e)),
                     }
-                    Err(e) => ui.toast.set(Some(e)),
-                }
+                });
             });
         }
     };
-    let on_click = {
-        let board = board.clone();
-        move |ev: leptos::ev::MouseEvent| {
-            let Some(target) = crate::hit(&ev, "[data-history]") else {
-                return;
-            };
-            let action = target.get_attribute("data-history").unwrap_or_default();
-            let id = target.get_attribute("data-id").unwrap_or_default();
-            let version = shown
-                .with_untracked(|s| s.versions.iter().find(|v| v.id.to_string() == id).cloned());
-            match (action.as_str(), version) {
-                ("close", _) => {
-                    ui.history.set(false);
-                    ui.highlight.set(None);
-                }
-                ("compare", _) => compare(
-                    field("[data-history-select=from]"),
-                    field("[data-history-select=to]"),
-                ),
-                ("clear", _) => {
-                    ui.highlight.set(None);
-                    shown.update(|s| s.changes = None);
-                }
-                ("unview", _) => shown.update(|s| s.viewing = None),
-                ("view", Some(v)) => {
-                    let url = format!("/api/boards/{board}/versions/{}/board.svg", v.id);
-                    shown.update(|s| s.viewing = Some((v.name, url)));
-                }
-                ("since", Some(v)) => compare(v.id.to_string(), "now".into()),
-                ("restore", Some(v)) => restore(v),
-                _ => {}
-            }
-        }
-    };
+    let writes = ui.writes;
+    let from = NodeRef::<leptos::html::Select>::new();
+    let to = NodeRef::<leptos::html::Select>::new();
+    let name = NodeRef::<leptos::html::Input>::new();
     let on_submit = {
         let (board, load) = (board.clone(), load.clone());
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            let name = field(".history-name").trim().to_owned();
+            let Some(input) = name.get_untracked() else {
+                return;
+            };
+            let name = input.value().trim().to_owned();
             if name.is_empty() {
                 return;
             }
@@ -330,16 +148,180 @@ pub fn panel() -> impl IntoView {
             });
         }
     };
-    let writes = ui.writes;
+    let close = move || {
+        ui.history.set(false);
+        ui.highlight.set(None);
+    };
+    let compare_picked = {
+        let compare = compare.clone();
+        move |_| {
+            let value = |r: NodeRef<leptos::html::Select>| r.get_untracked().map(|s| s.value());
+            if let (Some(from), Some(to)) = (value(from), value(to)) {
+                compare(from, to);
+            }
+        }
+    };
+    // The versions to compare, and the board now; `selected` is chosen.
+    let options = move |selected: String| {
+        let versions = shown.with(|s| s.versions.clone());
+        view! {
+            <option value="now" selected=selected == "now">{tr("The board now", "Le tableau actuel")}</option>
+            {versions.into_iter().map(|v| {
+                let id = v.id.to_string();
+                let chosen = selected == id;
+                view! { <option value=id selected=chosen>{format!("{} · {}", v.name, when(v.created))}</option> }
+            }).collect_view()}
+        }
+    };
+    let picked = move || {
+        shown.with(|s| match &s.changes {
+            Some((f, t, _)) => (f.clone(), t.clone()),
+            None => (
+                s.versions
+                    .first()
+                    .map(|v| v.id.to_string())
+                    .unwrap_or_default(),
+                "now".to_owned(),
+            ),
+        })
+    };
+    let changes = move || {
+        shown
+            .with(|s| s.changes.as_ref().map(|(_, _, c)| summary(c)))
+            .map(|(counts, text)| {
+                view! {
+                    <p class="history-changes" data-changes=counts>
+                        {text}
+                        <button class="link" data-history="clear" on:click=move |_| {
+                            ui.highlight.set(None);
+                            shown.update(|s| s.changes = None);
+                        }>{tr("Clear", "Effacer")}</button>
+                    </p>
+                }
+            })
+    };
+    let versions = {
+        let board = board.clone();
+        move || {
+            let (list, busy) = shown.with(|s| (s.versions.clone(), s.busy));
+            list.into_iter()
+                .map(|v| {
+                    let picture = format!("/api/boards/{board}/versions/{}/board.svg", v.id);
+                    let (viewed, since, restored) = (v.name.clone(), v.id.to_string(), v.clone());
+                    let (compare, restore) = (compare.clone(), restore.clone());
+                    view! {
+                        <li class="version" data-version=v.name.clone()>
+                            <div class="version-name">
+                                <span>{v.name.clone()}</span>
+                                {v.auto.then(|| view! { <span class="version-auto">{tr("phase", "étape")}</span> })}
+                            </div>
+                            <div class="version-meta">{when(v.created)}</div>
+                            <div class="version-actions">
+                                <button class="link" data-history="view"
+                                    on:click=move |_| shown.update(|s| s.viewing = Some((viewed.clone(), picture.clone())))>
+                                    {tr("View", "Voir")}
+                                </button>
+                                <button class="link" data-history="since" on:click=move |_| compare(since.clone(), "now".into())>
+                                    {tr("Changes since", "Changements depuis")}
+                                </button>
+                                {writes.then(|| view! {
+                                    <button class="link" data-history="restore" disabled=busy on:click=move |_| restore(restored.clone())>
+                                        {tr("Restore", "Restaurer")}
+                                    </button>
+                                })}
+                            </div>
+                        </li>
+                    }
+                })
+                .collect_view()
+        }
+    };
+    let count = move || {
+        plural(
+            shown.with(|s| s.versions.len()),
+            tr("version", "version"),
+            tr("versions", "versions"),
+        )
+    };
+    let viewing = move || {
+        shown.with(|s| s.viewing.clone()).map(|(name, url)| {
+            let node = NodeRef::<leptos::html::Div>::new();
+            crate::dialog::behave(node, move || shown.update(|s| s.viewing = None));
+            let label = name.clone();
+            view! {
+                <div class="version-view" role="dialog" aria-label=label node_ref=node>
+                    <header>
+                        <strong>{name}</strong>
+                        <span class="version-readonly">{tr("Read-only", "Lecture seule")}</span>
+                        <button class="dialog-close" data-history="unview" title=tr("Close", "Fermer") aria-label=tr("Close", "Fermer")
+                            on:click=move |_| shown.update(|s| s.viewing = None)>"×"</button>
+                    </header>
+                    <img alt="" src=api::with_token(&board_id(), &url)/>
+                </div>
+            }
+        })
+    };
+    let panel = NodeRef::<leptos::html::Aside>::new();
+    crate::dialog::behave(panel, close);
     view! {
-        <div class="history" on:pointerdown=|ev| ev.stop_propagation() on:click=on_click on:submit=on_submit
-            inner_html=move || shown.with(|s| render(s, &board, writes))></div>
+        <div class="history" on:pointerdown=|ev| ev.stop_propagation()>
+            <aside class="history-panel" aria-label=tr("History", "Historique") node_ref=panel>
+                <header class="panel-head">
+                    <h3>{tr("History", "Historique")}</h3>
+                    <button class="dialog-close" data-history="close" title=tr("Close", "Fermer") aria-label=tr("Close", "Fermer") on:click=move |_| close()>"×"</button>
+                </header>
+                {writes.then(|| view! {
+                    <form class="history-save" on:submit=on_submit>
+                        <input class="history-name" name="name" maxlength="120" node_ref=name
+                            placeholder=tr("Name this version", "Nommer cette version")/>
+                        <button class="button primary" type="submit">{tr("Save", "Enregistrer")}</button>
+                    </form>
+                })}
+                <section class="panel-section history-compare">
+                    <h4>{tr("Compare", "Comparer")}</h4>
+                    <div class="panel-filters">
+                        <label class="panel-field">{tr("From", "De")}
+                            <select data-history-select="from" node_ref=from>{move || options(picked().0)}</select>
+                        </label>
+                        <label class="panel-field">{tr("To", "À")}
+                            <select data-history-select="to" node_ref=to>{move || options(picked().1)}</select>
+                        </label>
+                    </div>
+                    <button class="button" data-history="compare" on:click=compare_picked>{tr("Show the changes", "Voir les changements")}</button>
+                    {changes}
+                </section>
+                <section class="panel-section">
+                    <h4>{count}</h4>
+                    <ul class="versions">{versions}</ul>
+                </section>
+            </aside>
+            {viewing}
+        </div>
     }
 }
 
-/// The board's elements as they are now (for a restore).
-pub fn current() -> Vec<atelier_shared::Element> {
-    let m = model();
-    let txn = yrs::Transact::transact(&m.doc);
-    m.board.elements().all(&txn)
+/// What a comparison found: the four counts (for tests), and in words.
+fn summary(c: &Changes) -> (String, String) {
+    let counts = format!(
+        "{} {} {} {}",
+        c.added.len(),
+        c.removed.len(),
+        c.moved.len(),
+        c.edited.len()
+    );
+    let text = if c.is_empty() {
+        tr("No change", "Aucun changement").to_owned()
+    } else {
+        [
+            (c.added.len(), tr("added", "ajouté(s)")),
+            (c.removed.len(), tr("removed", "supprimé(s)")),
+            (c.moved.len(), tr("moved", "déplacé(s)")),
+            (c.edited.len(), tr("edited", "modifié(s)")),
+        ]
+        .iter()
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
+    };
+    (counts, text)
 }

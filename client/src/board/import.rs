@@ -3,11 +3,13 @@
 //! a preview), and on confirmation lays the notes out in a pool frame, in
 //! one undo step. A file it cannot read is reported and changes nothing.
 
-use atelier_shared::Element;
+use std::collections::HashMap;
+
 use atelier_shared::import::{
     self, Field, Format, ImportError, Mapping, Note, Table, interviewer_colors,
 };
 use atelier_shared::templates::Lang;
+use atelier_shared::{Element, Kind};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -15,7 +17,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::camera::Camera;
 use super::model::{model, ui};
 use super::ops;
-use crate::{plural, tr, ui_lang};
+use crate::lang::{plural, tr, ui_lang};
 
 /// Notes the preview shows.
 const PREVIEW: usize = 6;
@@ -50,6 +52,51 @@ fn place_beside(mut elements: Vec<Element>) {
     ops::insert(&elements);
     let (w, h) = ui.viewport.get_untracked();
     ui.camera.set(Camera::fit(bounds.at(at.0, at.1), w, h));
+}
+
+/// The notes on the board now.
+fn board_notes() -> Vec<Element> {
+    let scene = &model().scene;
+    scene
+        .of_kind(Kind::Note)
+        .into_iter()
+        .filter_map(|id| scene.get(&id))
+        .collect()
+}
+
+/// The colour each interviewer's notes have on the board (from earlier
+/// imports): they keep it.
+fn known_colors() -> HashMap<String, String> {
+    let mut known = HashMap::new();
+    for note in board_notes() {
+        if !note.source.interviewer.is_empty() {
+            known.entry(note.source.interviewer).or_insert(note.color);
+        }
+    }
+    known
+}
+
+/// The pool frame's title, in the board's language: what it holds, where
+/// it came from and when (`Interview notes · notes.csv · 2026-12-02 14:05`).
+fn pool_title(lang: Lang, source: &str) -> String {
+    let (what, pasted) = match lang {
+        Lang::En => ("Interview notes", "pasted text"),
+        Lang::Fr => ("Notes d'entretien", "texte collé"),
+    };
+    let source = if source.trim().is_empty() {
+        pasted
+    } else {
+        source
+    };
+    let d = js_sys::Date::new_0();
+    format!(
+        "{what} · {source} · {}-{:02}-{:02} {:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
 }
 
 #[component]
@@ -133,6 +180,31 @@ pub fn ImportDialog() -> impl IntoView {
         Some(Ok((notes, _))) => notes,
         _ => Vec::new(),
     };
+    // Which notes the board holds already (a second import of the same
+    // file says so before anything lands, and leaves them out).
+    let there = Memo::new(move |_| {
+        let notes = notes();
+        let held = board_notes();
+        import::already_there(
+            &notes,
+            held.iter()
+                .map(|e| (e.text.as_str(), e.source.interviewee.as_str())),
+        )
+    });
+    let leave_out = RwSignal::new(true);
+    let to_import = move || {
+        let notes = notes();
+        if !leave_out.get() {
+            return notes;
+        }
+        let there = there.get();
+        notes
+            .into_iter()
+            .zip(there)
+            .filter(|(_, there)| !there)
+            .map(|(n, _)| n)
+            .collect::<Vec<_>>()
+    };
     let error = move || {
         if let Some(Err(e)) = json.get() {
             return Some(e);
@@ -214,6 +286,8 @@ pub fn ImportDialog() -> impl IntoView {
     let close = move || {
         ui.importing.set(false);
     };
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    crate::dialog::behave(dialog, close);
     let confirm = move |_| {
         if let Some(Ok(elements)) = json.get_untracked() {
             let count = elements.len();
@@ -225,7 +299,7 @@ pub fn ImportDialog() -> impl IntoView {
             close();
             return;
         }
-        let notes = notes();
+        let notes = to_import();
         if notes.is_empty() {
             return;
         }
@@ -235,13 +309,20 @@ pub fn ImportDialog() -> impl IntoView {
         let (_, hi) = model.scene.z_range();
         let author = model.author.clone();
         drop(model);
+        let lang = super::look::board_lang();
+        let source = input.get_untracked().map(|i| i.name).unwrap_or_default();
+        let place = atelier_shared::templates::Placement {
+            lang,
+            at,
+            z: hi + 1.0,
+            author: &author,
+            created: js_sys::Date::now() as i64,
+        };
         let elements = import::pool(
             &notes,
-            tr("Interview notes", "Notes d'entretien"),
-            at,
-            hi + 1.0,
-            &author,
-            js_sys::Date::now() as i64,
+            &pool_title(lang, &source),
+            &place,
+            &known_colors(),
             ops::new_id,
         );
         let frame = elements[0].rect();
@@ -313,7 +394,30 @@ pub fn ImportDialog() -> impl IntoView {
         if notes.is_empty() {
             return None;
         }
-        let colors = interviewer_colors(&notes);
+        let colors = interviewer_colors(&notes, &known_colors());
+        let repeated = there.get().iter().filter(|t| **t).count();
+        let repeated = (repeated > 0).then(|| {
+            let said = match ui_lang() {
+                Lang::En => format!(
+                    "{repeated} of these {} notes are on the board already (the same words from the same interviewee).",
+                    notes.len()
+                ),
+                Lang::Fr => format!(
+                    "{repeated} de ces {} notes sont déjà sur le tableau (les mêmes mots, de la même personne interviewée).",
+                    notes.len()
+                ),
+            };
+            view! {
+                <div class="import-duplicates" role="status" data-repeated=repeated>
+                    <p>{said}</p>
+                    <label>
+                        <input type="checkbox" prop:checked=move || leave_out.get()
+                            on:change=move |ev| leave_out.set(event_target_checked(&ev))/>
+                        {tr("Leave them out", "Ne pas les importer à nouveau")}
+                    </label>
+                </div>
+            }
+        });
         let distinct = |f: fn(&Note) -> &str| {
             let set: std::collections::HashSet<&str> =
                 notes.iter().map(f).filter(|s| !s.is_empty()).collect();
@@ -355,7 +459,7 @@ pub fn ImportDialog() -> impl IntoView {
             .iter()
             .take(PREVIEW)
             .map(|note| {
-                let color = colors[&note.source.interviewer];
+                let color = colors[&note.source.interviewer].clone();
                 let verbatim = note.source.origin == Some(atelier_shared::Origin::Verbatim);
                 let meta = [
                     note.source.interviewee.as_str(),
@@ -383,6 +487,7 @@ pub fn ImportDialog() -> impl IntoView {
         Some(view! {
             <div class="import-preview">
                 <p class="import-summary">{summary}</p>
+                {repeated}
                 <ul class="import-cards">{cards}</ul>
             </div>
         })
@@ -390,7 +495,7 @@ pub fn ImportDialog() -> impl IntoView {
     let count = move || match json.get() {
         Some(Ok(elements)) => elements.len(),
         Some(Err(_)) => 0,
-        None => notes().len(),
+        None => to_import().len(),
     };
     let json_summary = move || {
         let Some(Ok(elements)) = json.get() else {
@@ -412,13 +517,8 @@ pub fn ImportDialog() -> impl IntoView {
     };
 
     view! {
-        <div class="dialog-backdrop" on:pointerdown=|ev| ev.stop_propagation()
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                if ev.key() == "Escape" {
-                    close();
-                }
-            }>
-            <div class="dialog import-dialog" role="dialog" aria-modal="true" aria-labelledby="import-title">
+        <div class="dialog-backdrop" on:pointerdown=|ev| ev.stop_propagation()>
+            <div class="dialog import-dialog" role="dialog" aria-modal="true" aria-labelledby="import-title" node_ref=dialog>
                 <header class="dialog-head">
                     <h2 id="import-title">{tr("Import interview notes", "Importer des notes d'entretien")}</h2>
                     <button class="dialog-close" title=tr("Close (Esc)", "Fermer (Esc)") aria-label=tr("Close", "Fermer") on:click=move |_| close()>"×"</button>

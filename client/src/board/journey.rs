@@ -9,10 +9,10 @@ use atelier_shared::templates::Lang;
 use atelier_shared::{Element, Kind};
 use leptos::prelude::*;
 
+use super::look::{self, z_index};
 use super::model::{model, ui};
 use super::ops;
 use super::persona::field;
-use super::view::z_index;
 
 /// Board units: the lane names' column, a stage's column, the curve's height.
 const NAMES: f64 = 220.0;
@@ -50,7 +50,7 @@ fn edit(id: &str, f: impl FnOnce(&mut yrs::TransactionMut, &JourneyEdit)) {
 
 pub fn journey(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let ui = ui();
-    let lang = super::chrome::board_lang();
+    let lang = look::board_lang();
     let data = {
         let s = signal.clone();
         Memo::new(move |_| s.with(|e| e.journey.as_deref().cloned().unwrap_or_default()))
@@ -305,17 +305,17 @@ fn lane_row(
                         {field("journey-cell-field", String::new(), text, move |t| edit(&jid, |txn, j| j.set_cell(txn, &lid, &sid, &t)))}
                         <div class="journey-cell-evidence">
                             {move || (support.get().notes > 0).then(|| view! {
-                                <button class="support" title=crate::tr("Highlight the notes this cell cites", "Mettre en évidence les notes citées par cette case")
+                                <button class="support" title=crate::lang::tr("Highlight the notes this cell cites", "Mettre en évidence les notes citées par cette case")
                                     on:click=move |_| {
                                         let ids: std::collections::HashSet<String> = cites.get_untracked().into_iter().collect();
                                         ui().highlight.set(Some(ids));
-                                    }>{move || support.get().label_in(crate::ui_lang())}</button>
+                                    }>{move || support.get().label_in(crate::lang::ui_lang())}</button>
                             })}
-                            <button class="line-btn cite" title=crate::tr("Cite the selected notes", "Citer les notes sélectionnées")
+                            <button class="line-btn cite" title=crate::lang::tr("Cite the selected notes", "Citer les notes sélectionnées")
                                 on:click=move |_| {
-                                    let notes = ops::selected_notes();
+                                    let notes = ui().selected_notes();
                                     if notes.is_empty() {
-                                        ui().toast.set(Some(crate::tr("Select the notes to cite first, then cite them here.", "Sélectionnez d'abord les notes à citer, puis citez-les ici.").into()));
+                                        ui().toast.set(Some(crate::lang::tr("Select the notes to cite first, then cite them here.", "Sélectionnez d'abord les notes à citer, puis citez-les ici.").into()));
                                         return;
                                     }
                                     edit(&cite_id, |txn, j| j.cite_cell(txn, &cite_lane, &cite_stage, &notes));

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use super::model::{model, ui};
 use super::ops;
-use crate::{plural, tr, ui_lang};
+use crate::lang::{plural, tr, ui_lang};
 
 /// Every interview note of the board (notes with a source), by id.
 fn interview_notes() -> Vec<Element> {
@@ -174,9 +174,18 @@ pub fn NotesPanel() -> impl IntoView {
         });
         (label, counts)
     });
-    // The needs and tags as HTML text, with one click handler (by
-    // `data-need` / `data-tag`): typed views of these lists weigh on the WASM.
-    let needs_html = move || {
+    // The needs of each typology, then the other tags, each a button that
+    // highlights its notes (a second click clears it).
+    let toggle_need = move |tag: String| {
+        ui.filter.update(|f| {
+            let same = f
+                .tag
+                .as_deref()
+                .is_some_and(|have| analysis::classify(have) == analysis::classify(&tag));
+            f.tag = (!same).then_some(tag);
+        });
+    };
+    let needs = move || {
         let (_, counts) = counts.get();
         let active = ui.filter.with(|f| f.tag.clone());
         let is_active = |tag: &str| {
@@ -184,69 +193,62 @@ pub fn NotesPanel() -> impl IntoView {
                 .as_deref()
                 .is_some_and(|have| analysis::classify(have) == analysis::classify(tag))
         };
-        let mut h = String::new();
-        for (t, typology) in TYPOLOGIES.iter().enumerate() {
-            let max = counts.needs[t].iter().copied().max().unwrap_or(0).max(1);
-            h += &format!(
-                "<section class=\"typology\" data-typology=\"{0}\"><h4>{0}<small>{1}</small></h4><ul>",
-                typology.name,
-                crate::esc(typology.about_in(ui_lang()))
-            );
-            for (i, (en, _)) in typology.needs.iter().enumerate() {
-                let name = typology.need_in(i, ui_lang()).unwrap_or(en);
-                let n = counts.needs[t][i];
-                let tag = crate::esc(&format!("{}:{en}", typology.name));
-                h += &format!(
-                    "<li><button class=\"need{}\" data-need=\"{tag}\" title=\"{}\"><span class=\"need-name\">{}</span>\
-                     <span class=\"need-bar\"><span style=\"width:{}%\"></span></span><span class=\"need-count\">{n}</span></button></li>",
-                    if is_active(&format!("{}:{en}", typology.name)) {
-                        " active"
-                    } else {
-                        ""
-                    },
-                    tr(
-                        "Highlight the notes tagged with this need",
-                        "Mettre en évidence les notes étiquetées avec ce besoin"
-                    ),
-                    crate::esc(name),
-                    n * 100 / max,
-                );
-            }
-            h += "</ul></section>";
-        }
-        if !counts.other.is_empty() {
-            h += "<div class=\"other-tags\">";
-            for (tag, n) in counts.other {
-                h += &format!(
-                    "<button class=\"tag-chip{}\" data-tag=\"{1}\">{1}<span>{n}</span></button>",
-                    if active.as_deref() == Some(tag.as_str()) {
-                        " active"
-                    } else {
-                        ""
-                    },
-                    crate::esc(&tag),
-                );
-            }
-            h += "</div>";
-        }
-        h
-    };
-    let on_need = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = crate::hit(&ev, "[data-need],[data-tag]") else {
-            return;
-        };
-        if let Some(tag) = button.get_attribute("data-need") {
-            ui.filter.update(|f| {
-                let same = f
-                    .tag
-                    .as_deref()
-                    .is_some_and(|have| analysis::classify(have) == analysis::classify(&tag));
-                f.tag = (!same).then_some(tag);
-            });
-        } else if let Some(tag) = button.get_attribute("data-tag") {
-            ui.filter
-                .update(|f| f.tag = (f.tag.as_deref() != Some(&tag)).then_some(tag));
-        }
+        let typologies = TYPOLOGIES
+            .iter()
+            .enumerate()
+            .map(|(t, typology)| {
+                let max = counts.needs[t].iter().copied().max().unwrap_or(0).max(1);
+                let rows = typology
+                    .needs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (en, _))| {
+                        let name = typology.need_in(i, ui_lang()).unwrap_or(en).to_owned();
+                        let n = counts.needs[t][i];
+                        let tag = format!("{}:{en}", typology.name);
+                        let active = is_active(&tag);
+                        let chosen = tag.clone();
+                        view! {
+                            <li>
+                                <button class="need" class:active=active data-need=tag
+                                    title=tr("Highlight the notes tagged with this need", "Mettre en évidence les notes étiquetées avec ce besoin")
+                                    on:click=move |_| toggle_need(chosen.clone())>
+                                    <span class="need-name">{name}</span>
+                                    <span class="need-bar"><span style=format!("width:{}%", n * 100 / max)></span></span>
+                                    <span class="need-count">{n}</span>
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <section class="typology" data-typology=typology.name>
+                        <h4>{typology.name}<small>{typology.about_in(ui_lang())}</small></h4>
+                        <ul>{rows}</ul>
+                    </section>
+                }
+            })
+            .collect_view();
+        let others = (!counts.other.is_empty()).then(|| {
+            let chips = counts
+                .other
+                .into_iter()
+                .map(|(tag, n)| {
+                    let on = active.as_deref() == Some(tag.as_str());
+                    let (chosen, label) = (tag.clone(), tag.clone());
+                    view! {
+                        <button class="tag-chip" class:active=on data-tag=tag
+                            on:click=move |_| ui.filter.update(|f| {
+                                f.tag = (f.tag.as_deref() != Some(&chosen)).then(|| chosen.clone());
+                            })>
+                            {label}<span>{n}</span>
+                        </button>
+                    }
+                })
+                .collect_view();
+            view! { <div class="other-tags">{chips}</div> }
+        });
+        view! { {typologies} {others} }
     };
 
     // Near-identical notes: among every note of the board, not only the
@@ -276,44 +278,30 @@ pub fn NotesPanel() -> impl IntoView {
     let duplicate_rows = move || {
         let groups = duplicates.get();
         if groups.is_empty() {
-            return format!(
-                "<p class=\"panel-empty\">{}</p>",
-                tr(
-                    "No two notes say the same thing.",
-                    "Aucune note n'en répète une autre."
-                )
-            );
+            return view! {
+                <p class="panel-empty">{tr("No two notes say the same thing.", "Aucune note n'en répète une autre.")}</p>
+            }
+            .into_any();
         }
         groups
-            .iter()
-            .enumerate()
-            .map(|(i, (text, ids))| {
-                format!(
-                    "<li class=\"duplicate\"><span class=\"duplicate-text\">{}</span><span class=\"duplicate-count\">×{}</span>\
-                     <span class=\"duplicate-actions\"><button class=\"link\" data-select=\"{i}\">{}</button>\
-                     <button class=\"link\" data-stack=\"{i}\" title=\"{}\">{}</button></span></li>",
-                    crate::esc(text),
-                    ids.len(),
-                    tr("Select", "Sélectionner"),
-                    tr("Pile them up where the first one is", "Les empiler là où est la première"),
-                    tr("Stack", "Empiler"),
-                )
+            .into_iter()
+            .map(|(text, ids)| {
+                let count = format!("×{}", ids.len());
+                let stacked = ids.clone();
+                view! {
+                    <li class="duplicate">
+                        <span class="duplicate-text">{text}</span>
+                        <span class="duplicate-count">{count}</span>
+                        <span class="duplicate-actions">
+                            <button class="link" on:click=move |_| ui.select(ids.clone())>{tr("Select", "Sélectionner")}</button>
+                            <button class="link" title=tr("Pile them up where the first one is", "Les empiler là où est la première")
+                                on:click=move |_| ops::stack(&stacked)>{tr("Stack", "Empiler")}</button>
+                        </span>
+                    </li>
+                }
             })
-            .collect()
-    };
-    let on_duplicate = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = crate::hit(&ev, "button") else {
-            return;
-        };
-        let group = |attr| {
-            let i: usize = button.get_attribute(attr)?.parse().ok()?;
-            duplicates.with_untracked(|g| g.get(i).map(|(_, ids)| ids.clone()))
-        };
-        if let Some(ids) = group("data-select") {
-            ui.select(ids);
-        } else if let Some(ids) = group("data-stack") {
-            ops::stack(&ids);
-        }
+            .collect_view()
+            .into_any()
     };
     let duplicate_title = move || {
         let n = duplicates.with(Vec::len);
@@ -328,8 +316,10 @@ pub fn NotesPanel() -> impl IntoView {
         }
     };
 
+    let node = NodeRef::<leptos::html::Aside>::new();
+    crate::dialog::behave(node, move || ui.panel.set(false));
     view! {
-        <aside class="notes-panel" aria-label=tr("Interview notes", "Notes d'entretien") on:pointerdown=|ev| ev.stop_propagation()
+        <aside class="notes-panel" aria-label=tr("Interview notes", "Notes d'entretien") node_ref=node on:pointerdown=|ev| ev.stop_propagation()
             on:wheel=|ev| ev.stop_propagation()>
             <header class="panel-head">
                 <h3>{tr("Interview notes", "Notes d'entretien")}</h3>
@@ -352,11 +342,11 @@ pub fn NotesPanel() -> impl IntoView {
             </section>
             <section class="panel-section">
                 <h4>{tr("Needs", "Besoins")} <small class="panel-scope">{move || counts.with(|(label, _)| label.clone())}</small></h4>
-                <div class="needs" on:click=on_need inner_html=needs_html></div>
+                <div class="needs">{needs}</div>
             </section>
             <section class="panel-section">
                 <h4>{duplicate_title}</h4>
-                <ul class="duplicates" on:click=on_duplicate inner_html=duplicate_rows></ul>
+                <ul class="duplicates">{duplicate_rows}</ul>
             </section>
         </aside>
     }

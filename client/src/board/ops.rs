@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
+use atelier_shared::comments::{Comment, Comments, Reply};
 use atelier_shared::persona::{Line, PersonaEdit};
 use atelier_shared::{Element, Elements, Kind, Rect};
 use leptos::prelude::Set;
@@ -77,9 +78,34 @@ pub fn is_locked(id: &str) -> bool {
     LOCKED.with_borrow(|l| l.contains(id))
 }
 
-/// `ids` without the locked ones.
+/// `ids` without the locked ones; when some were, the user is told why
+/// they did not change.
 fn unlocked<'a>(ids: impl IntoIterator<Item = &'a String>) -> Vec<&'a String> {
-    LOCKED.with_borrow(|l| ids.into_iter().filter(|id| !l.contains(*id)).collect())
+    let mut refused = false;
+    let kept = LOCKED.with_borrow(|l| {
+        ids.into_iter()
+            .filter(|id| {
+                let locked = l.contains(*id);
+                refused |= locked;
+                !locked
+            })
+            .collect()
+    });
+    if refused {
+        say_locked();
+    }
+    kept
+}
+
+/// Tells the user that what they tried to change is locked.
+pub fn say_locked() {
+    super::model::ui().toast.set(Some(
+        crate::lang::tr(
+            "Locked by the facilitator: it cannot be moved or changed.",
+            "Verrouillé par l'animateur : impossible de le déplacer ou de le modifier.",
+        )
+        .into(),
+    ));
 }
 
 /// This page holds a view-only link: no change leaves it.
@@ -121,7 +147,7 @@ pub fn create(kind: Kind, at: Rect, color: Option<&str>) -> String {
     element.author = model.author.clone();
     element.created = js_sys::Date::now() as i64;
     if kind == Kind::Frame {
-        element.text = crate::tr("Frame", "Cadre").into();
+        element.text = crate::lang::tr("Frame", "Cadre").into();
     }
     if kind != Kind::Frame {
         let (cx, cy) = element.rect().center();
@@ -224,22 +250,12 @@ pub fn persona_remove_line(id: &str, section: &str, line: &str) {
     end_step();
 }
 
-/// The notes among the selection.
-pub fn selected_notes() -> Vec<String> {
-    let model = model();
-    super::model::ui()
-        .selected()
-        .into_iter()
-        .filter(|n| model.scene.kind(n) == Some(Kind::Note))
-        .collect()
-}
-
 /// The selected notes become sources of the line.
 pub fn persona_cite(id: &str, section: &str, line: &str) {
-    let notes = selected_notes();
+    let notes = super::model::ui().selected_notes();
     if notes.is_empty() {
         super::model::ui().toast.set(Some(
-            crate::tr(
+            crate::lang::tr(
                 "Select the notes to cite first, then cite them here.",
                 "Sélectionnez d'abord les notes à citer, puis citez-les ici.",
             )
@@ -321,7 +337,12 @@ pub fn place_untracked(rects: &[(String, Rect)]) {
     });
 }
 
+/// Moves or resizes elements to `rects`, as one change (the end of a
+/// drag, a nudge); what is locked stays, and the user is told why.
 pub fn place(rects: &[(String, Rect)]) {
+    if rects.iter().any(|(id, _)| is_locked(id)) {
+        say_locked();
+    }
     edit(|txn, elements| {
         for (id, rect) in rects.iter().filter(|(id, _)| !is_locked(id)) {
             elements.set_rect(txn, id, *rect);
@@ -483,27 +504,6 @@ pub fn align(ids: &HashSet<String>, how: Align) {
     end_step();
 }
 
-/// The elements `ids` stand for when copied: them, their frames' content
-/// and the connectors between them.
-pub fn copy_set(ids: &HashSet<String>) -> Vec<Element> {
-    let model = model();
-    let mut all = ids.clone();
-    all.extend(model.scene.children(ids));
-    let links = model.scene.connectors_of(&all);
-    all.extend(links);
-    let mut elements: Vec<Element> = all.iter().filter_map(|id| model.scene.get(id)).collect();
-    // A connector comes along only with both of its ends.
-    let present: HashSet<String> = elements.iter().map(|e| e.id.clone()).collect();
-    elements.retain(|e| match (&e.from, &e.to) {
-        (Some(a), Some(b)) if e.kind == Kind::Connector => {
-            present.contains(a) && present.contains(b)
-        }
-        _ => true,
-    });
-    elements.sort_unstable_by(|a, b| a.z.total_cmp(&b.z).then_with(|| a.id.cmp(&b.id)));
-    elements
-}
-
 /// Adds copies of `elements` moved by (`dx`, `dy`), with fresh ids, on top;
 /// returns the new ids of what was selected (not frame content).
 pub fn paste(elements: &[Element], dx: f64, dy: f64) -> Vec<String> {
@@ -547,7 +547,11 @@ pub fn paste(elements: &[Element], dx: f64, dy: f64) -> Vec<String> {
 /// Makes the board's elements those of a version, as one change and one
 /// undo step.
 pub fn restore(version: &[Element]) {
-    let current = super::history::current();
+    let current = {
+        let m = model();
+        let txn = yrs::Transact::transact(&m.doc);
+        m.board.elements().all(&txn)
+    };
     edit_main(|txn, els| atelier_shared::history::restore(txn, els, &current, version));
     end_step();
 }
@@ -567,4 +571,57 @@ pub fn redo() -> bool {
     let model = model();
     let mut undo = model.undo.borrow_mut();
     undo.redo_blocking()
+}
+
+/// Writes to the `comments` map in one local transaction (nothing with a
+/// view-only link).
+fn edit_comments(f: impl FnOnce(&mut TransactionMut, &Comments)) {
+    if read_only() {
+        return;
+    }
+    let model = model();
+    let comments = Comments::new(&model.doc);
+    let mut txn = model.doc.transact_mut_with(LOCAL);
+    f(&mut txn, &comments);
+}
+
+/// A new comment thread.
+pub fn comment(comment: &Comment) {
+    edit_comments(|txn, c| c.add(txn, comment));
+}
+
+/// A reply to thread `thread`.
+pub fn reply(thread: &str, reply: &Reply) {
+    edit_comments(|txn, c| c.reply(txn, thread, reply));
+}
+
+/// Thread `thread` resolved, or reopened.
+pub fn resolve(thread: &str, resolved: bool) {
+    edit_comments(|txn, c| c.set_resolved(txn, thread, resolved));
+}
+
+/// Origin of the merge of this user's private notes into the board: sent,
+/// but not an undo step (it is not a change the user made just now).
+const REVEAL: &str = "reveal";
+
+/// Merges this user's private notes into the board at the reveal (the
+/// server has put them there too: the same changes, nothing doubled).
+pub fn reveal_private() {
+    let Some((update, ids)) = super::private::take() else {
+        return;
+    };
+    let m = model();
+    if let Some(update) = update {
+        let mut txn = m.doc.transact_mut_with(REVEAL);
+        if let Err(err) = txn.apply_update(update) {
+            leptos::logging::warn!("could not reveal private notes: {err}");
+        }
+    }
+    // Notes that are not on the board after all (deleted meanwhile) leave
+    // the scene. The undo history goes: its private steps would act on a
+    // document that is no more.
+    m.undo.borrow_mut().clear_all();
+    let elements = m.board.elements().map().clone();
+    m.refresh_from(&m.doc.transact(), &elements, ids);
+    super::private::revealed();
 }

@@ -7,11 +7,18 @@ use std::collections::HashSet;
 use atelier_shared::{Kind, NOTE_COLORS, Rect};
 use leptos::prelude::*;
 
-use super::canvas::Preview;
+use super::look::{color_name, safe_color};
 use super::model::{model, ui};
 use super::ops::{self, Align};
-use super::view::safe_color;
-use crate::tr;
+use crate::lang::tr;
+
+/// A rectangle or line drawn while a gesture runs (board units).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Preview {
+    Marquee(Rect),
+    Draw(Kind, Rect),
+    Connect { from: Rect, to: (f64, f64) },
+}
 
 /// This user's selection, in screen space so handles keep their size.
 #[component]
@@ -26,6 +33,13 @@ pub fn Selection() -> impl IntoView {
     let single_box = Memo::new(move |_| {
         let selection = ui.selection.get();
         if selection.len() != 1 {
+            return false;
+        }
+        // A locked element cannot be resized: no handles.
+        if ui
+            .facilitation
+            .with(|f| selection.iter().any(|id| f.locked.contains(id)))
+        {
             return false;
         }
         let id = selection.iter().next().cloned().unwrap_or_default();
@@ -63,20 +77,30 @@ fn ContextBar(rect: Rect) -> impl IntoView {
         .filter_map(|id| model().scene.kind(id))
         .map(|k| k.as_str().to_owned())
         .collect();
-    let colorable = kinds.iter().all(|k| k == "note" || k == "shape");
-    let shapes = kinds.len() == 1 && kinds.contains("shape");
-    let many = selection.len() > 1;
+    // Locked: nothing that would change it is offered, and it says so.
+    let locked = selection.iter().any(|id| ops::is_locked(id));
+    let colorable = !locked && kinds.iter().all(|k| k == "note" || k == "shape");
+    let shapes = !locked && kinds.len() == 1 && kinds.contains("shape");
+    let many = !locked && selection.len() > 1;
     let top = (rect.y - 56.0).max(8.0);
     let left = rect.x + rect.w / 2.0;
     let style = format!("transform:translate({left}px,{top}px) translateX(-50%)");
     let sel = move || ui.selected();
     view! {
         <div class="context-bar" style=style on:pointerdown=|ev| ev.stop_propagation()>
+            {locked.then(|| view! {
+                <span class="bar-locked" data-locked="" title=tr("Locked by the facilitator: nobody can move or change it",
+                    "Verrouillé par l'animateur : personne ne peut le déplacer ni le modifier")>
+                    {super::icons::lock(true)}
+                    {tr("Locked", "Verrouillé")}
+                </span>
+                <span class="bar-sep"></span>
+            })}
             {colorable.then(|| view! {
                 <div class="swatches" role="group" aria-label=tr("Colour", "Couleur")>
                     {NOTE_COLORS.iter().map(|(name, color)| {
                         let color = *color;
-                        let name = super::chrome::color_name(name).0;
+                        let name = color_name(name).0;
                         view! {
                             <button class="swatch" title=name aria-label=name style=format!("background:{color}")
                                 on:click=move |_| ops::set_string(&sel(), "color", color)></button>
@@ -110,7 +134,7 @@ fn ContextBar(rect: Rect) -> impl IntoView {
             })}
             {super::cite::picked(&selection).map(|(item, notes)| {
                 let n = notes.len();
-                let title = match crate::ui_lang() {
+                let title = match crate::lang::ui_lang() {
                     atelier_shared::templates::Lang::En => format!("Cite the {n} selected note{} in this item", if n > 1 { "s" } else { "" }),
                     atelier_shared::templates::Lang::Fr => if n > 1 { format!("Citer les {n} notes sélectionnées dans cet élément") } else { "Citer la note sélectionnée dans cet élément".to_owned() },
                 };
@@ -130,16 +154,17 @@ fn ContextBar(rect: Rect) -> impl IntoView {
                         on:click=move |_| ui.commenting.set(Some(id.clone()))>
                         <svg viewBox="0 0 20 20"><path d="M4 4h12v9H8l-4 3z"/></svg>
                     </button>
-                    <span class="bar-sep"></span>
+                    {(!locked).then(|| view! { <span class="bar-sep"></span> })}
                 }
             })}
+            {(!locked).then(|| view! {
             <button class="bar-btn" title=tr("Bring to front (PgUp)", "Mettre au premier plan (PgUp)") on:click=move |_| ops::restack(&sel(), true)>
                 <svg viewBox="0 0 20 20"><rect x="7" y="3" width="10" height="10" rx="1.5" class="filled"/><path d="M3 7v10h10"/></svg>
             </button>
             <button class="bar-btn" title=tr("Send to back (PgDn)", "Mettre à l'arrière-plan (PgDn)") on:click=move |_| ops::restack(&sel(), false)>
                 <svg viewBox="0 0 20 20"><rect x="3" y="7" width="10" height="10" rx="1.5"/><path d="M7 3h10v10" /></svg>
             </button>
-            <button class="bar-btn" title=tr("Duplicate (Ctrl+D)", "Dupliquer (Ctrl+D)") on:click=move |_| super::keys::duplicate(ui)>
+            <button class="bar-btn" title=tr("Duplicate (Ctrl+D)", "Dupliquer (Ctrl+D)") on:click=move |_| super::commands::duplicate(ui)>
                 <svg viewBox="0 0 20 20"><rect x="7" y="7" width="10" height="10" rx="1.5"/><path d="M13 4H5a1 1 0 0 0-1 1v8"/></svg>
             </button>
             <button class="bar-btn danger" title=tr("Delete (Del)", "Supprimer (Suppr)") on:click=move |_| {
@@ -148,6 +173,7 @@ fn ContextBar(rect: Rect) -> impl IntoView {
             }>
                 <svg viewBox="0 0 20 20"><path d="M4 6h12M8 6V4h4v2M6 6l1 11h6l1-11"/></svg>
             </button>
+            })}
         </div>
     }
     .into_any()

@@ -10,9 +10,9 @@ use atelier_shared::{Element, Kind, Source};
 use leptos::html;
 use leptos::prelude::*;
 
+use super::look::{self, take_remote, z_index};
 use super::model::{model, ui};
 use super::ops;
-use super::view::{take_remote, z_index};
 
 /// The board's notes, by id, with where they come from (for support
 /// counts: a deleted note no longer counts).
@@ -62,7 +62,7 @@ pub(super) fn field(
 
 pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let ui = ui();
-    let lang = super::chrome::board_lang();
+    let lang = look::board_lang();
     let s = signal.clone();
     let sel_id = id.clone();
     let class = move || {
@@ -85,7 +85,7 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                 e.w,
                 e.h,
                 z_index(e.z),
-                super::view::safe_color(&e.color)
+                look::safe_color(&e.color)
             )
         })
     };
@@ -178,12 +178,12 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                     {input("role", "persona-role")}
                 </div>
                 <div class="persona-flags" on:pointerdown=|ev| ev.stop_propagation()>
-                    <button class="persona-primary" class:on=move || primary.get() title=crate::tr("The primary persona (one per board)", "Le persona principal (un par tableau)")
+                    <button class="persona-primary" class:on=move || primary.get() title=crate::lang::tr("The primary persona (one per board)", "Le persona principal (un par tableau)")
                         on:click=move |_| ops::persona_primary(&pid, !primary.get_untracked())>
-                        {move || if primary.get() { crate::tr("★ Primary", "★ Principal") } else { crate::tr("☆ Primary", "☆ Principal") }}
+                        {move || if primary.get() { crate::lang::tr("★ Primary", "★ Principal") } else { crate::lang::tr("☆ Primary", "☆ Principal") }}
                     </button>
                     <label class="persona-priority">
-                        <span>{crate::tr("Priority", "Priorité")}</span>
+                        <span>{crate::lang::tr("Priority", "Priorité")}</span>
                         <select on:change=move |ev| {
                             let p = event_target_value(&ev).parse().unwrap_or(0);
                             ops::persona_priority(&qid, p);
@@ -258,18 +258,18 @@ fn line_view(
         <li class="persona-line" class:unsupported=move || support.get().notes == 0 data-line=line_id.clone()>
             {field("persona-line-field", String::new(), text, move |t| ops::persona_line(&p1, section, &l1, &t))}
             <button class="support" class:none=move || support.get().notes == 0
-                title=crate::tr("Highlight the notes this line cites", "Mettre en évidence les notes citées par cette ligne")
+                title=crate::lang::tr("Highlight the notes this line cites", "Mettre en évidence les notes citées par cette ligne")
                 on:pointerdown=|ev| ev.stop_propagation()
                 on:click=move |_| {
                     let ids: HashSet<String> = cited().into_iter().collect();
                     ui.highlight.set((!ids.is_empty()).then_some(ids));
                 }>
-                {move || support.get().label_in(crate::ui_lang())}
+                {move || support.get().label_in(crate::lang::ui_lang())}
             </button>
-            <button class="line-btn cite" title=crate::tr("Cite the selected notes", "Citer les notes sélectionnées")
+            <button class="line-btn cite" title=crate::lang::tr("Cite the selected notes", "Citer les notes sélectionnées")
                 on:pointerdown=|ev| ev.stop_propagation()
                 on:click=move |_| ops::persona_cite(&p2, section, &l2)>"❝+"</button>
-            <button class="line-btn" title=crate::tr("Remove the line", "Supprimer la ligne")
+            <button class="line-btn" title=crate::lang::tr("Remove the line", "Supprimer la ligne")
                 on:pointerdown=|ev| ev.stop_propagation()
                 on:click=move |_| ops::persona_remove_line(&p3, section, &l3)>"×"</button>
         </li>

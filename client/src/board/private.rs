@@ -33,10 +33,6 @@ thread_local! {
     static CHANGED: RwSignal<u64> = RwSignal::new(0);
 }
 
-/// Origin of the merge of this user's private notes into the board: sent,
-/// but not an undo step (it is not a change the user made just now).
-const REVEAL: &str = "reveal";
-
 pub fn set_on(on: bool) {
     ON.set(on);
 }
@@ -149,30 +145,20 @@ pub fn full_state() -> Option<Vec<u8>> {
     })
 }
 
-/// Private mode is over: this user's notes go onto the board (the server
-/// did the same: nothing is doubled) and the next private notes start in
-/// a fresh document.
-pub fn reveal() {
-    let Some((doc, _)) = PRIVATE.with_borrow_mut(Option::take) else {
-        return;
-    };
+/// Ends this round of private notes: hands over everything they hold (as
+/// one update, for [`super::ops::reveal_private`] to merge into the board)
+/// and the ids they held; a fresh private document comes with the next
+/// private note.
+pub fn take() -> Option<(Option<Update>, HashSet<String>)> {
+    let (doc, _) = PRIVATE.with_borrow_mut(Option::take)?;
     let state = doc
         .transact()
         .encode_state_as_update_v1(&StateVector::default());
     let ids = IDS.take();
-    if let Ok(update) = Update::decode_v1(&state) {
-        let m = model();
-        let mut txn = m.doc.transact_mut_with(REVEAL);
-        if let Err(err) = txn.apply_update(update) {
-            leptos::logging::warn!("could not reveal private notes: {err}");
-        }
-    }
-    // Notes that are not on the board after all (deleted meanwhile) leave
-    // the scene. The undo history goes: its private steps would act on a
-    // document that is no more.
-    let m = model();
-    m.undo.borrow_mut().clear_all();
-    let elements = m.board.elements().map().clone();
-    m.refresh_from(&m.doc.transact(), &elements, ids);
+    Some((Update::decode_v1(&state).ok(), ids))
+}
+
+/// The revealed notes are the board's now: their look changes.
+pub fn revealed() {
     CHANGED.with(|c| c.update(|v| *v += 1));
 }

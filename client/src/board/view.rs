@@ -1,11 +1,11 @@
 //! How each kind of element is drawn, in board units inside the world
 //! layer (the camera's transform scales them).
 
-use atelier_shared::{Element, Kind, diff};
+use atelier_shared::{Element, Kind};
 use leptos::html;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
+use super::look::{follow_field, frame_color, label_font, safe_color, z_index};
 use super::model::{model, ui};
 use super::ops;
 
@@ -23,64 +23,6 @@ pub fn element(id: String) -> AnyView {
         Kind::Journey => super::journey::journey(id, signal).into_any(),
         Kind::Other(_) => ().into_any(),
     }
-}
-
-/// The largest font size of an element's text (board units).
-pub fn max_font(kind: &Kind) -> f64 {
-    match kind {
-        Kind::Text => 40.0,
-        Kind::Shape => 22.0,
-        _ => 24.0,
-    }
-}
-
-/// The font size of an element's label, as its view draws it: a note keeps
-/// its bottom line free for who said or wrote it, and a verbatim is shown
-/// in quotes.
-pub fn label_font(kind: &Kind, text: &str, w: f64, h: f64, verbatim: bool) -> f64 {
-    let max = max_font(kind);
-    match (kind, verbatim) {
-        (Kind::Note, true) => fit_font(&format!("« {text} »"), w, h - 12.0, max),
-        (Kind::Note, false) => fit_font(text, w, h - 12.0, max),
-        _ => fit_font(text, w, h, max),
-    }
-}
-
-/// The font size that lets `text` fill a `w` × `h` box without overflowing
-/// (an estimate from average glyph width, no layout pass).
-pub fn fit_font(text: &str, w: f64, h: f64, max: f64) -> f64 {
-    let (w, h) = ((w - 20.0).max(10.0), (h - 20.0).max(10.0));
-    let mut size = max;
-    while size > 8.0 {
-        if wrapped_lines(text, w / (size * 0.6)) * size * 1.3 <= h {
-            break;
-        }
-        size -= 1.0;
-    }
-    size
-}
-
-/// Lines `text` takes when wrapped at `per_line` characters, word by word.
-fn wrapped_lines(text: &str, per_line: f64) -> f64 {
-    let per_line = per_line.floor().max(1.0) as usize;
-    let mut lines = 0usize;
-    for paragraph in text.split('\n') {
-        let mut used = 0usize;
-        lines += 1;
-        for word in paragraph.split(' ') {
-            let len = word.chars().count();
-            if used > 0 && used + 1 + len > per_line {
-                lines += 1;
-                used = 0;
-            }
-            used += if used > 0 { len + 1 } else { len };
-            while used > per_line {
-                lines += 1;
-                used -= per_line;
-            }
-        }
-    }
-    lines as f64
 }
 
 fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
@@ -215,7 +157,7 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                     let n = places.len();
                     let title = format!(
                         "{}\n{}",
-                        crate::tr("Cited by (click to show):", "Citée par (cliquer pour voir) :"),
+                        crate::lang::tr("Cited by (click to show):", "Citée par (cliquer pour voir) :"),
                         places.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("\n")
                     );
                     let by: Vec<String> = places.into_iter().map(|(id, _)| id).collect();
@@ -230,13 +172,13 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             }}
             {move || support.get().map(|support| {
                 let none = support.notes == 0;
-                let label = support.label_in(crate::ui_lang());
+                let label = support.label_in(crate::lang::ui_lang());
                 view! {
                     <button class="el-support" class:none=none
                         title=if none {
-                            crate::tr("Nothing backs this item yet: drag interview notes onto it", "Rien n'appuie encore cet élément : glissez-y des notes d'entretien")
+                            crate::lang::tr("Nothing backs this item yet: drag interview notes onto it", "Rien n'appuie encore cet élément : glissez-y des notes d'entretien")
                         } else {
-                            crate::tr("Highlight the notes it cites", "Mettre en évidence les notes citées")
+                            crate::lang::tr("Highlight the notes it cites", "Mettre en évidence les notes citées")
                         }
                         on:pointerdown=|ev| ev.stop_propagation()
                         on:click=move |_| {
@@ -250,7 +192,7 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                 }
             })}
             <span class="el-author">{author}</span>
-            {super::facilitate::vote_marks(vote_id)}
+            {super::votes::marks(vote_id)}
             {super::comments::badge(comment_id)}
         </div>
     }
@@ -336,7 +278,7 @@ fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                 } else {
                     let s = s.clone();
                     view! {
-                        <span>{move || s.with(|e| if e.text.is_empty() { crate::tr("Frame", "Cadre").to_owned() } else { e.text.clone() })}</span>
+                        <span>{move || s.with(|e| if e.text.is_empty() { crate::lang::tr("Frame", "Cadre").to_owned() } else { e.text.clone() })}</span>
                     }.into_any()
                 }}
             </div>
@@ -383,110 +325,6 @@ fn frame_title_editor(id: String, signal: ArcRwSignal<Element>) -> impl IntoView
     }
 }
 
-/// A text field the user may be typing in: the textarea of an element or
-/// the input of a frame title.
-pub(super) trait TextField {
-    fn value(&self) -> String;
-    fn set_value(&self, value: &str);
-    fn selection(&self) -> (u32, u32);
-    fn select(&self, a: u32, b: u32);
-    fn focus_field(&self);
-    fn select_all(&self);
-}
-
-macro_rules! text_field {
-    ($t:ty) => {
-        impl TextField for $t {
-            fn value(&self) -> String {
-                <$t>::value(self)
-            }
-            fn set_value(&self, value: &str) {
-                <$t>::set_value(self, value)
-            }
-            fn selection(&self) -> (u32, u32) {
-                (
-                    self.selection_start().ok().flatten().unwrap_or(0),
-                    self.selection_end().ok().flatten().unwrap_or(0),
-                )
-            }
-            fn select(&self, a: u32, b: u32) {
-                let _ = self.set_selection_range(a, b);
-            }
-            fn focus_field(&self) {
-                let _ = self.focus();
-            }
-            fn select_all(&self) {
-                <$t>::select(self)
-            }
-        }
-    };
-}
-text_field!(web_sys::HtmlTextAreaElement);
-text_field!(web_sys::HtmlInputElement);
-
-/// Wires the text field `get` returns (`get(true)` tracks it) to the
-/// element in `signal`: focused once it is in the page (a node ref is set
-/// before that), caret at the end or everything selected; others' edits
-/// come in without moving this user's caret.
-fn follow_field<T: TextField + 'static>(
-    get: impl Fn(bool) -> Option<T> + Copy + 'static,
-    signal: ArcRwSignal<Element>,
-    select_all: bool,
-) {
-    Effect::new(move |_| {
-        if get(true).is_some() {
-            request_animation_frame(move || {
-                if let Some(el) = get(false) {
-                    el.focus_field();
-                    if select_all {
-                        el.select_all();
-                    } else {
-                        let end = el.value().encode_utf16().count() as u32;
-                        el.select(end, end);
-                    }
-                }
-            });
-        }
-    });
-    Effect::new(move |_| {
-        let text = signal.with(|e| e.text.clone());
-        if let Some(el) = get(false) {
-            take_remote(&el, &text);
-        }
-    });
-}
-
-/// Shows `text` (changed by someone else) in `field` without moving this
-/// user's caret or selection.
-pub(super) fn take_remote(field: &impl TextField, text: &str) {
-    let current = field.value();
-    if current != text {
-        let (a, b) = field.selection();
-        let (a, b) = follow_caret(&current, text, a, b);
-        field.set_value(text);
-        field.select(a, b);
-    }
-}
-
-/// Where a selection (`a`, `b`, UTF-16 offsets) in a field showing
-/// `current` goes when someone else's edit turns it into `text`.
-fn follow_caret(current: &str, text: &str, a: u32, b: u32) -> (u32, u32) {
-    let (start, removed, inserted) = diff(current, text);
-    let at = current[..start].encode_utf16().count() as u32;
-    let removed = current[start..start + removed].encode_utf16().count() as u32;
-    let inserted = inserted.encode_utf16().count() as u32;
-    let shift = |pos: u32| {
-        if pos <= at {
-            pos
-        } else if pos <= at + removed {
-            at + inserted
-        } else {
-            pos - removed + inserted
-        }
-    };
-    (shift(a), shift(b))
-}
-
 fn connector(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let ui = ui();
     let (from, to) = signal.with_untracked(|e| (e.from.clone(), e.to.clone()));
@@ -527,30 +365,8 @@ fn connector(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     .into_any()
 }
 
-/// Stacking order as a CSS z-index (frames may go below zero).
-pub(super) fn z_index(z: f64) -> i64 {
-    (z.round() as i64).clamp(-1_000_000, 1_000_000)
-}
-
 /// Frames stack below every other element, and a smaller frame above a
 /// larger one (so a frame drawn inside another, or around it, shows).
 fn frame_z_index(w: f64, h: f64) -> i64 {
     -2_000_000 - ((w * h / 1000.0).round() as i64).clamp(0, 1_000_000)
-}
-
-/// A colour from the document goes into inline styles: anything but a
-/// plain hex colour falls back to the note yellow.
-pub fn safe_color(c: &str) -> &str {
-    atelier_shared::color_or(c, "#fff3a3")
-}
-
-/// A frame's fill: white unless it has a colour of its own.
-pub fn frame_color(c: &str) -> &str {
-    atelier_shared::color_or(c, "#ffffff")
-}
-
-/// The element under a DOM event's target, if any.
-pub fn target_id(target: Option<web_sys::EventTarget>) -> Option<String> {
-    let el: web_sys::Element = target?.dyn_into().ok()?;
-    el.closest("[data-id]").ok()??.get_attribute("data-id")
 }

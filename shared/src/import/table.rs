@@ -34,6 +34,8 @@ pub struct Table {
 /// Reads a table: separator found by [`delimiter`], quoted fields (with
 /// separators and line breaks inside), rows of any length.
 pub fn parse_table(text: &str) -> Result<Table, ImportError> {
+    // A byte order mark (Excel writes one) is not part of the first header.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter(text))
         .flexible(true)
@@ -181,6 +183,23 @@ impl Field {
     }
 }
 
+/// A folded header without the "number of" before its name: French Excel
+/// exports say `N° entretien`, others `No. interview`, `# interview`,
+/// `Numéro entretien` or `ID interview`.
+fn unnumbered(header: &str) -> String {
+    for mark in [
+        "n°", "nº", "no.", "no ", "num.", "num ", "numero ", "number ", "#", "id ",
+    ] {
+        if let Some(rest) = header.strip_prefix(mark) {
+            let rest = rest.trim_start();
+            if !rest.is_empty() {
+                return rest.to_owned();
+            }
+        }
+    }
+    header.to_owned()
+}
+
 /// Which column (by index) holds each field.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Mapping(pub HashMap<Field, usize>);
@@ -189,7 +208,7 @@ impl Mapping {
     /// The mapping the headers suggest: exact names first, then names that
     /// start with one of a field's words.
     pub fn guess(headers: &[String]) -> Mapping {
-        let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
+        let folded: Vec<String> = headers.iter().map(|h| unnumbered(&fold(h))).collect();
         let mut mapping = HashMap::new();
         for exact in [true, false] {
             for field in Field::ALL {

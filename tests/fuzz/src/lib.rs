@@ -77,7 +77,7 @@ fn apply(doc: &Doc, bytes: &[u8]) -> bool {
 fn read_all(doc: &Doc, board: &Board) {
     let content = Content::read(board, &doc.transact());
     let _ = export::markdown(&content);
-    let _ = export::notes_csv(&content);
+    let _ = export::notes_csv(&content, b';');
     let _ = export::to_json(&content);
     let _ = atelier_shared::svg::svg(&content, None);
 }
@@ -146,7 +146,9 @@ pub fn import(data: &[u8]) {
     };
     if let Some(notes) = notes {
         let mut n = 0u32;
-        let _ = import::pool(&notes, "pool", (0.0, 0.0), 1.0, "fuzz", 0, || {
+        let place = atelier_shared::templates::Placement::origin(atelier_shared::Lang::En);
+        let known = std::collections::HashMap::new();
+        let _ = import::pool(&notes, "pool", &place, &known, || {
             n += 1;
             format!("p{n}")
         });
