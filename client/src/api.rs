@@ -78,7 +78,7 @@ pub fn with_token(board: &str, path: &str) -> String {
 /// no answer) and the server's reason.
 pub async fn board(id: &str) -> Result<BoardView, (u16, String)> {
     let v = call_status("GET", &format!("/api/boards/{id}"), None, token(id)).await?;
-    serde_json::from_value(v).map_err(|_| (0, "unexpected answer".to_owned()))
+    serde_json::from_value(v).map_err(|_| (0, unexpected()))
 }
 
 pub async fn create_board(title: &str, template: &str, lang: &str) -> Result<BoardView, String> {
@@ -89,7 +89,7 @@ pub async fn create_board(title: &str, template: &str, lang: &str) -> Result<Boa
     })
     .unwrap_or_default();
     let v = call("POST", "/api/boards", Some(body), None).await?;
-    serde_json::from_value(v).map_err(|_| "unexpected answer".to_owned())
+    serde_json::from_value(v).map_err(|_| unexpected())
 }
 
 pub async fn rename_board(id: &str, title: &str) -> Result<(), String> {
@@ -102,7 +102,7 @@ pub async fn rename_board(id: &str, title: &str) -> Result<(), String> {
 }
 
 fn read_links(v: serde_json::Value) -> Result<Links, String> {
-    serde_json::from_value(v).map_err(|_| "unexpected answer".to_owned())
+    serde_json::from_value(v).map_err(|_| unexpected())
 }
 
 pub async fn links(id: &str) -> Result<Links, String> {
@@ -123,7 +123,43 @@ async fn call(
 ) -> Result<serde_json::Value, String> {
     call_status(method, url, body, token)
         .await
-        .map_err(|(_, message)| message)
+        .map_err(|(status, message)| worded(status, message))
+}
+
+/// What a person reads of a failed request, in their language: the
+/// server's English reason only for a request it found malformed (what
+/// was wrong in it).
+fn worded(status: u16, message: String) -> String {
+    use crate::lang::tr;
+    match status {
+        0 => tr(
+            "No answer from the server: check the connection and try again",
+            "Pas de réponse du serveur : vérifiez la connexion et réessayez",
+        ),
+        400 if !message.is_empty() => return message,
+        401 | 403 => tr(
+            "Your link does not allow this",
+            "Votre lien ne permet pas cela",
+        ),
+        404 => tr("This board no longer exists", "Ce tableau n'existe plus"),
+        413 => tr(
+            "This is too large for the server",
+            "C'est trop volumineux pour le serveur",
+        ),
+        429 => tr(
+            "Too many requests: try again in a minute",
+            "Trop de demandes : réessayez dans une minute",
+        ),
+        503 => tr(
+            "The server is busy or restarting: try again in a moment",
+            "Le serveur est occupé ou redémarre : réessayez dans un instant",
+        ),
+        _ => tr(
+            "The server could not do this; nothing was changed",
+            "Le serveur n'a pas pu le faire ; rien n'a été modifié",
+        ),
+    }
+    .to_owned()
 }
 
 async fn call_status(
@@ -166,12 +202,14 @@ async fn elements_at(
     body: Option<String>,
     token: Option<String>,
 ) -> Result<Vec<atelier_shared::Element>, String> {
-    let response = send(method, url, body, token).await.map_err(|(_, e)| e)?;
+    let response = send(method, url, body, token)
+        .await
+        .map_err(|(status, e)| worded(status, e))?;
     let buffer = JsFuture::from(response.array_buffer().map_err(describe)?)
         .await
         .map_err(describe)?;
     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    atelier_shared::clip::from_update(&bytes).ok_or_else(|| "unexpected answer".to_owned())
+    atelier_shared::clip::from_update(&bytes).ok_or_else(unexpected)
 }
 
 /// One request; a response that is not a success becomes its status and
@@ -226,6 +264,15 @@ async fn read_text(response: &Response) -> Result<String, (u16, String)> {
         .unwrap_or_default())
 }
 
+/// An answer the client cannot read (a server of another version).
+fn unexpected() -> String {
+    crate::lang::tr(
+        "Unexpected answer from the server: reload the page",
+        "Réponse inattendue du serveur : rechargez la page",
+    )
+    .to_owned()
+}
+
 fn describe(err: JsValue) -> String {
     err.as_string().unwrap_or_else(|| format!("{err:?}"))
 }
@@ -241,7 +288,7 @@ pub async fn versions(board: &str) -> Result<Vec<Version>, String> {
         token(board),
     )
     .await?;
-    serde_json::from_value(v).map_err(|_| "unexpected answer".to_owned())
+    serde_json::from_value(v).map_err(|_| unexpected())
 }
 
 /// Keeps the board as it is under `name`.
@@ -257,7 +304,7 @@ pub async fn save_version(board: &str, name: &str) -> Result<Version, String> {
         token(board),
     )
     .await?;
-    serde_json::from_value(v).map_err(|_| "unexpected answer".to_owned())
+    serde_json::from_value(v).map_err(|_| unexpected())
 }
 
 /// What changed from version `from` to `to` (a version's id, or `now`).
@@ -268,7 +315,7 @@ pub async fn changes(
 ) -> Result<atelier_shared::history::Changes, String> {
     let path = format!("/api/boards/{board}/versions/{from}/changes?to={to}");
     let v = call("GET", &path, None, token(board)).await?;
-    serde_json::from_value(v).map_err(|_| "unexpected answer".to_owned())
+    serde_json::from_value(v).map_err(|_| unexpected())
 }
 
 /// The elements of version `id` (to restore them).
@@ -285,7 +332,7 @@ pub async fn version_elements(
 pub async fn scripts() -> Result<Vec<(String, String, usize)>, String> {
     let v = call("GET", "/api/scripts", None, None).await?;
     let scripts: Vec<atelier_shared::script::Script> =
-        serde_json::from_value(v).map_err(|_| "unexpected answer".to_owned())?;
+        serde_json::from_value(v).map_err(|_| unexpected())?;
     let french = crate::lang::ui_lang() == atelier_shared::templates::Lang::Fr;
     Ok(scripts
         .into_iter()

@@ -74,6 +74,8 @@ pub fn Board(
         history: RwSignal::new(false),
         templates: RwSignal::new(false),
         exports: RwSignal::new(false),
+        results_open: RwSignal::new(true),
+        banners_open: RwSignal::new(true),
         highlight: RwSignal::new(None),
         cited: Memo::new(move |_| {
             look.track();
@@ -107,8 +109,13 @@ pub fn Board(
     });
     let denied = live.denied;
     Effect::new(move |_| {
+        // The server says a code; it is worded in this person's language.
         if let Some(reason) = denied.get() {
-            ui.toast.set(Some(reason));
+            let text = match atelier_shared::notice::Notice::read(&reason) {
+                Some(notice) => notice.text(crate::lang::ui_lang()).to_owned(),
+                None => reason,
+            };
+            ui.toast.set(Some(text));
         }
     });
 
@@ -190,6 +197,7 @@ pub fn Board(
             <canvas::Canvas/>
             <chrome::Toolbar/>
             {facilitate::facilitation_bar()}
+            {votes::results()}
             {facilitate::reactions()}
             <div class="bottom-right">
                 <chrome::Minimap/>

@@ -229,6 +229,14 @@ fn LiveBoard(id: String, name: String, color: String, role: String) -> impl Into
     });
     let status = live.status;
     let peers = live.peers;
+    let ended = Memo::new(move |_| match status.get() {
+        sync::Status::Refused => Some((403, "revoked")),
+        sync::Status::Expired => Some((403, "expired")),
+        sync::Status::Deleted => Some((404, "")),
+        sync::Status::Unreadable => Some((500, "cannot be read")),
+        _ => None,
+    });
+    let author = name.clone();
     view! {
         <div class="board-shell" class:read-only=read_only data-sync=move || status.get().key() data-role=role.clone()>
             <header class="topbar">
@@ -261,10 +269,12 @@ fn LiveBoard(id: String, name: String, color: String, role: String) -> impl Into
                     <ShareButton id=id.clone() facilitator=facilitator/>
                 </div>
             </header>
-            <Board live=live.clone() author=name.clone() title=set_title read_only=read_only facilitator=facilitator/>
-            {move || (status.get() == sync::Status::Unreadable).then(|| view! {
-                <div class="refusal-cover">{refusal(500, "cannot be read")}</div>
-            })}
+            // A link revoked or expired, a board deleted or unreadable: the
+            // board goes (its timers and sockets with it), a page says why.
+            {move || match ended.get() {
+                None => view! { <Board live=live.clone() author=author.clone() title=set_title read_only=read_only facilitator=facilitator/> }.into_any(),
+                Some((status, reason)) => view! { <div class="refusal-cover">{refusal(status, reason)}</div> }.into_any(),
+            }}
         </div>
     }
 }
@@ -405,7 +415,7 @@ fn share_links(id: String, open: RwSignal<bool>) -> impl IntoView {
             view! {
                 <li class="share-row" data-role=role>
                     <div class="share-who"><strong>{name}</strong><span class="muted">{about}</span></div>
-                    <input class="share-url" readonly value=url on:focus=|ev| {
+                    <input class="share-url" readonly value=url aria-label=format!("{} · {}", tr("Link", "Lien"), name) on:focus=|ev| {
                         if let Some(input) = ev
                             .target()
                             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())

@@ -50,6 +50,10 @@ pub enum Status {
     Offline,
     /// The link was revoked or the board deleted while connected.
     Refused,
+    /// The link expired while connected.
+    Expired,
+    /// The board was deleted while connected.
+    Deleted,
     /// The board's saved data cannot be read on the server (it is kept,
     /// unchanged, for whoever runs the server).
     Unreadable,
@@ -64,7 +68,7 @@ impl Status {
             Status::Saving => "saving",
             Status::Saved => "saved",
             Status::Offline => "offline",
-            Status::Refused => "refused",
+            Status::Refused | Status::Expired | Status::Deleted => "refused",
             Status::Unreadable => "unreadable",
         }
     }
@@ -82,7 +86,7 @@ impl Status {
                 "Offline · edits kept",
                 "Hors ligne · modifications conservées",
             ),
-            Status::Refused => crate::lang::tr(
+            Status::Refused | Status::Expired | Status::Deleted => crate::lang::tr(
                 "This link no longer opens the board",
                 "Ce lien n'ouvre plus le tableau",
             ),
@@ -127,6 +131,8 @@ struct State {
     /// The server closed for good: the link was revoked or the board
     /// deleted. No more reconnecting.
     refused: bool,
+    /// The close code and reason that ended it.
+    ended: Option<(u16, String)>,
     /// The server cannot read the board's saved data
     /// (`close::BOARD_UNREADABLE`).
     unreadable: bool,
@@ -153,7 +159,11 @@ impl State {
     fn publish_status(&self) {
         let status = match (self.connected, self.synced) {
             _ if self.unreadable => Status::Unreadable,
-            _ if self.refused => Status::Refused,
+            _ if self.refused => match &self.ended {
+                Some((close::BOARD_DELETED, _)) => Status::Deleted,
+                Some((_, reason)) if reason.contains("expired") => Status::Expired,
+                _ => Status::Refused,
+            },
             (false, _) if self.attempts == 0 => Status::Connecting,
             (false, _) => Status::Offline,
             (true, false) => Status::Syncing,
@@ -230,6 +240,7 @@ pub fn connect(doc: Doc, board: &str, name: &str, color: &str, private: PrivateN
             connected: false,
             synced: false,
             refused: false,
+            ended: None,
             unreadable: false,
             board: board.to_owned(),
             local_seq: 0,
@@ -399,7 +410,10 @@ fn handlers() -> Handlers {
                 state.attempts += 1;
                 // The link was revoked, the board deleted, or its saved
                 // data cannot be read: no reconnecting.
-                state.refused |= close::is_final(event.code());
+                if close::is_final(event.code()) && !state.refused {
+                    state.refused = true;
+                    state.ended = Some((event.code(), event.reason()));
+                }
                 state.unreadable |= event.code() == close::BOARD_UNREADABLE;
                 state.publish_status();
                 // Everyone else is gone from our view until we are back (the

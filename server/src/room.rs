@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use atelier_shared::facilitation::{self, Command, Facilitation, Outcome, Refused};
+use atelier_shared::notice::Notice;
 use atelier_shared::{Board, BoardId, protocol};
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};

@@ -322,6 +322,13 @@ impl Rect {
 /// `c` if it is a plain hex colour (`#rgb` or `#rrggbb`), else `fallback`:
 /// what a document says is a colour goes into styles and pictures only
 /// when it is one.
+/// The readable font size of a note `w` × `h` (board units): 18 on a
+/// default note, larger on larger ones. Every view starts from it and
+/// shrinks it only for a long text.
+pub fn note_font(w: f64, h: f64) -> f64 {
+    (w.min(h) / 9.0).round().clamp(14.0, 28.0)
+}
+
 pub fn color_or<'a>(c: &'a str, fallback: &'a str) -> &'a str {
     if is_hex_color(c) { c } else { fallback }
 }

@@ -204,7 +204,14 @@ pub fn markdown(content: &Content) -> String {
                         .join(", ")
                 } else {
                     let support = Support::of_notes(j.cited(&lane.id, &stage.id), &sources);
-                    let text = cell(j.cell(&lane.id, &stage.id));
+                    // A cell's entries, one a line on the board, in one table cell.
+                    let text = j
+                        .cell(&lane.id, &stage.id)
+                        .lines()
+                        .filter(|l| !l.trim().is_empty())
+                        .map(cell)
+                        .collect::<Vec<_>>()
+                        .join(" · ");
                     if support.notes > 0 {
                         let n = support.notes;
                         format!("{text} _({n} note{})_", if n == 1 { "" } else { "s" })

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::Role;
+use crate::notice::Notice;
 pub use crate::script::MAX_VOTES;
 use crate::script::{Script, Text};
 
@@ -75,6 +76,10 @@ pub struct Vote {
     #[serde(default)]
     pub scope: Option<String>,
     pub per_person: u8,
+    /// The kinds of element it takes votes on (`note`, `frame`): a vote
+    /// on clusters takes frames. None named: notes and frames.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on: Vec<String>,
     pub open: bool,
     /// While open: how many votes were cast in all (not on what).
     #[serde(default)]
@@ -169,6 +174,9 @@ pub enum Command {
         #[serde(default)]
         scope: Option<String>,
         per_person: u8,
+        /// The kinds voted on (see [`Vote::on`]).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        on: Vec<String>,
     },
     VoteClose,
     VoteClear,
@@ -226,7 +234,7 @@ impl Command {
 pub enum Refused {
     NotFacilitator,
     ReadOnly,
-    Invalid(&'static str),
+    Invalid(Notice),
 }
 
 /// What applying a command calls for.
@@ -262,6 +270,20 @@ fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64
 }
 
+/// The kinds of element a vote may be on.
+pub const VOTABLE: [&str; 4] = ["note", "frame", "persona", "shape"];
+
+impl Vote {
+    /// Whether an element of kind `kind` takes votes in this vote.
+    pub fn takes(&self, kind: &str) -> bool {
+        if self.on.is_empty() {
+            kind == "note" || kind == "frame"
+        } else {
+            self.on.iter().any(|k| k == kind)
+        }
+    }
+}
+
 impl Facilitation {
     /// Applies `command` from someone whose link is `facilitator` (or an
     /// editor), at server time `now`.
@@ -276,7 +298,7 @@ impl Facilitation {
         match command {
             Command::TimerSet { ms } => {
                 if !(1000..=MAX_TIMER_MS).contains(&ms) {
-                    return Err(Refused::Invalid("timer: 1 s to 4 h"));
+                    return Err(Refused::Invalid(Notice::TimerRange));
                 }
                 self.shown.timer = Some(Timer {
                     total_ms: ms,
@@ -302,7 +324,7 @@ impl Facilitation {
             }
             Command::TimerAdd { ms } => {
                 if !(-MAX_TIMER_MS..=MAX_TIMER_MS).contains(&ms) {
-                    return Err(Refused::Invalid("timer: at most 4 h"));
+                    return Err(Refused::Invalid(Notice::TimerTooLong));
                 }
                 if let Some(t) = &mut self.shown.timer {
                     let left = (t.left(now) + ms).clamp(0, MAX_TIMER_MS);
@@ -324,7 +346,7 @@ impl Facilitation {
             Command::Lock { ids } => {
                 if self.shown.locked.len() + ids.len() > MAX_IDS || !ids.iter().all(|i| valid_id(i))
                 {
-                    return Err(Refused::Invalid("lock: element ids"));
+                    return Err(Refused::Invalid(Notice::LockIds));
                 }
                 self.shown.locked.extend(ids);
             }
@@ -333,17 +355,25 @@ impl Facilitation {
                     self.shown.locked.remove(&id);
                 }
             }
-            Command::VoteOpen { scope, per_person } => {
+            Command::VoteOpen {
+                scope,
+                per_person,
+                on,
+            } => {
                 if !(1..=MAX_VOTES).contains(&per_person) {
-                    return Err(Refused::Invalid("vote: 1 to 20 votes a person"));
+                    return Err(Refused::Invalid(Notice::VoteBudget));
                 }
-                if scope.as_deref().is_some_and(|s| !valid_id(s)) {
-                    return Err(Refused::Invalid("vote: scope"));
+                if scope.as_deref().is_some_and(|s| !valid_id(s))
+                    || on.len() > 4
+                    || !on.iter().all(|k| VOTABLE.contains(&k.as_str()))
+                {
+                    return Err(Refused::Invalid(Notice::VoteScope));
                 }
                 self.ballots.clear();
                 self.shown.vote = Some(Vote {
                     scope,
                     per_person,
+                    on,
                     open: true,
                     ..Vote::default()
                 });
@@ -370,18 +400,18 @@ impl Facilitation {
             }
             Command::Vote { voter, id } => {
                 let Some(vote) = self.shown.vote.as_ref().filter(|v| v.open) else {
-                    return Err(Refused::Invalid("no vote is open"));
+                    return Err(Refused::Invalid(Notice::NoVoteOpen));
                 };
                 if !valid_id(&voter) || !valid_id(&id) {
-                    return Err(Refused::Invalid("vote: ids"));
+                    return Err(Refused::Invalid(Notice::VoteIds));
                 }
                 let per_person = vote.per_person as usize;
                 if !self.ballots.contains_key(&voter) && self.ballots.len() >= MAX_VOTERS {
-                    return Err(Refused::Invalid("vote: too many voters"));
+                    return Err(Refused::Invalid(Notice::TooManyVoters));
                 }
                 let ballot = self.ballots.entry(voter).or_default();
                 if ballot.len() >= per_person {
-                    return Err(Refused::Invalid("no votes left"));
+                    return Err(Refused::Invalid(Notice::NoVotesLeft));
                 }
                 ballot.push(id);
             }
@@ -404,7 +434,7 @@ impl Facilitation {
             }
             // Entering a phase needs the script and the board: see
             // `enter_phase`.
-            Command::Phase { .. } => return Err(Refused::Invalid("phase: unknown script")),
+            Command::Phase { .. } => return Err(Refused::Invalid(Notice::UnknownScript)),
             Command::PhaseEnd => {
                 let reveal = self.leave_phase();
                 self.shown.phase = None;
@@ -416,7 +446,7 @@ impl Facilitation {
             }
             Command::React { emoji, name } => {
                 if !EMOJI.contains(&emoji.as_str()) {
-                    return Err(Refused::Invalid("reaction: not one of the offered emoji"));
+                    return Err(Refused::Invalid(Notice::NotAnEmoji));
                 }
                 return Ok(Outcome::React(Reaction {
                     emoji,
@@ -448,7 +478,7 @@ impl Facilitation {
         ids_of_kinds: impl FnOnce(&[String]) -> Vec<String>,
     ) -> Result<bool, Refused> {
         let Some(def) = script.phases.get(index) else {
-            return Err(Refused::Invalid("phase: no such phase"));
+            return Err(Refused::Invalid(Notice::NoSuchPhase));
         };
         let was_private = self.leave_phase_but_private();
         let reveal = (was_private || self.shown.pooled > 0) && !def.private;
@@ -466,6 +496,7 @@ impl Facilitation {
             self.shown.vote = Some(Vote {
                 scope: None,
                 per_person,
+                on: def.vote_on.clone(),
                 open: true,
                 ..Vote::default()
             });
@@ -569,10 +600,12 @@ mod tests {
             Command::VoteOpen {
                 scope: Some("frame-1".into()),
                 per_person: 3,
+                on: Vec::new(),
             },
             Command::VoteOpen {
                 scope: None,
                 per_person: 5,
+                on: Vec::new(),
             },
             Command::VoteClose,
             Command::VoteClear,
@@ -615,6 +648,7 @@ mod tests {
             Command::VoteOpen {
                 scope: None,
                 per_person: 2,
+                on: Vec::new(),
             },
             true,
             0,
@@ -677,6 +711,7 @@ mod tests {
             Command::VoteOpen {
                 scope: None,
                 per_person: 3,
+                on: Vec::new(),
             },
             Command::Follow {
                 client: 1,
@@ -710,6 +745,7 @@ mod tests {
             Command::VoteOpen {
                 scope: Some("frame".into()),
                 per_person: 2,
+                on: Vec::new(),
             },
             true,
             0,
@@ -723,7 +759,7 @@ mod tests {
         run(&mut f, vote("ann", "x"), false, 0).unwrap();
         assert_eq!(
             run(&mut f, vote("ann", "y"), false, 0),
-            Err(Refused::Invalid("no votes left"))
+            Err(Refused::Invalid(Notice::NoVotesLeft))
         );
         run(&mut f, vote("ben", "y"), false, 0).unwrap();
         run(
@@ -759,7 +795,8 @@ mod tests {
             c,
             Command::VoteOpen {
                 scope: None,
-                per_person: 3
+                per_person: 3,
+                on: Vec::new(),
             }
         );
     }

@@ -21,6 +21,35 @@ pub struct Version {
     pub auto: bool,
 }
 
+/// Between the English and the French name of a version named by
+/// Atelier rather than by someone (a method's phase, a restore).
+const BETWEEN: &str = " ‖ ";
+
+/// A version name in both languages, each reader seeing theirs.
+pub fn both_names(en: &str, fr: &str) -> String {
+    format!("{en}{BETWEEN}{fr}")
+}
+
+/// The name of the version kept when a method enters phase `index` (from
+/// 0) named `name`.
+pub fn phase_version_name(index: u32, name: &crate::script::Text) -> String {
+    let n = index + 1;
+    both_names(
+        &format!("Phase {n} · {}", name.get(false)),
+        &format!("Étape {n} · {}", name.get(true)),
+    )
+}
+
+/// A version's name as a reader of `lang` reads it: the part in their
+/// language of a name in both, any other name as it is.
+pub fn version_name(name: &str, lang: crate::Lang) -> &str {
+    match (name.split_once(BETWEEN), lang) {
+        (Some((en, _)), crate::Lang::En) => en,
+        (Some((_, fr)), crate::Lang::Fr) => fr,
+        (None, _) => name,
+    }
+}
+
 /// What changed from one version to another, by element id.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Changes {
@@ -115,6 +144,27 @@ mod tests {
     use super::*;
     use crate::{Board, Kind};
     use yrs::{Doc, Transact};
+
+    #[test]
+    fn a_phase_version_is_named_in_each_readers_language() {
+        let name = crate::script::Text {
+            en: "Reveal and cluster".into(),
+            fr: "Révéler et regrouper".into(),
+        };
+        let both = phase_version_name(1, &name);
+        assert_eq!(
+            version_name(&both, crate::Lang::En),
+            "Phase 2 · Reveal and cluster"
+        );
+        assert_eq!(
+            version_name(&both, crate::Lang::Fr),
+            "Étape 2 · Révéler et regrouper"
+        );
+        assert_eq!(
+            version_name("Before the vote", crate::Lang::Fr),
+            "Before the vote"
+        );
+    }
 
     fn note(id: &str, x: f64, text: &str) -> Element {
         let mut e = Element::new(id, Kind::Note, x, 0.0);

@@ -39,6 +39,7 @@ pub mod journey;
 mod lang;
 pub mod markup;
 pub mod names;
+pub mod notice;
 pub mod persona;
 pub mod protocol;
 mod role;
@@ -51,7 +52,8 @@ mod ymap;
 pub use board::{Board, BoardInfo, BoardMeta};
 pub use board_id::{BoardId, BoardIdError};
 pub use element::{
-    Element, Elements, Kind, MAX_COORD, NOTE_COLORS, Rect, color_or, is_hex_color, touched,
+    Element, Elements, Kind, MAX_COORD, NOTE_COLORS, Rect, color_or, is_hex_color, note_font,
+    touched,
 };
 pub use interview::{Origin, SOURCE_KEYS, Source, split_tags};
 pub use lang::Lang;

@@ -183,9 +183,13 @@ fn read_line<T: ReadTxn>(txn: &T, map: &MapRef) -> Line {
 
 fn push_line(txn: &mut TransactionMut, lines: &ArrayRef, line: &Line) {
     let map = lines.push_back(txn, MapPrelim::default());
+    fill_line(txn, &map, line);
+}
+
+fn fill_line(txn: &mut TransactionMut, map: &MapRef, line: &Line) {
     map.insert(txn, "id", Any::from(line.id.as_str()));
     map.insert(txn, "text", TextPrelim::new(line.text.as_str()));
-    set_cites_in(txn, &map, &line.cites);
+    set_cites_in(txn, map, &line.cites);
 }
 
 fn set_cites_in(txn: &mut TransactionMut, map: &MapRef, cites: &[String]) {
@@ -240,6 +244,23 @@ impl PersonaEdit<'_> {
     pub fn add_line(&self, txn: &mut TransactionMut, section: &str, line: &Line) {
         let lines = self.lines(txn, section);
         push_line(txn, &lines, line);
+    }
+
+    /// `line` right after line `after` of `section` (at its end when there
+    /// is no such line).
+    pub fn add_line_after(
+        &self,
+        txn: &mut TransactionMut,
+        section: &str,
+        line: &Line,
+        after: Option<&str>,
+    ) {
+        let Some((index, _)) = after.and_then(|a| self.line(txn, section, a)) else {
+            return self.add_line(txn, section, line);
+        };
+        let lines = self.lines(txn, section);
+        let map = lines.insert(txn, index + 1, MapPrelim::default());
+        fill_line(txn, &map, line);
     }
 
     pub fn edit_line(&self, txn: &mut TransactionMut, section: &str, id: &str, text: &str) {

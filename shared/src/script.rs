@@ -49,6 +49,10 @@ pub struct PhaseDef {
     /// (results shown) when the phase ends.
     #[serde(default)]
     pub vote: Option<u8>,
+    /// The kinds of element the vote is on (`frame`: the clusters); none
+    /// named, notes and frames.
+    #[serde(default)]
+    pub vote_on: Vec<String>,
     /// Kinds of element locked while the phase runs (`note`, `frame`, …).
     #[serde(default)]
     pub lock: Vec<String>,
@@ -111,6 +115,17 @@ impl Script {
             }
             if phase.vote.is_some_and(|v| !(1..=MAX_VOTES).contains(&v)) {
                 return Err(ScriptError::Phase(n, "vote: 1 to 20 votes a person"));
+            }
+            if phase.vote_on.len() > 4
+                || !phase
+                    .vote_on
+                    .iter()
+                    .all(|k| crate::facilitation::VOTABLE.contains(&k.as_str()))
+            {
+                return Err(ScriptError::Phase(
+                    n,
+                    "vote_on: note, frame, persona, shape",
+                ));
             }
             if phase.lock.len() > 8 {
                 return Err(ScriptError::Phase(n, "lock: at most 8 kinds"));

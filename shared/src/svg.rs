@@ -36,7 +36,11 @@ fn wrap(text: &str, per_line: usize, max_lines: usize) -> (Vec<String>, bool) {
     let mut count = 0;
     let mut paragraphs = text.split('\n');
     while let Some(paragraph) = paragraphs.next() {
-        for word in paragraph.split_whitespace() {
+        // (A no-break space keeps a closing quote with its word.)
+        for word in paragraph
+            .split(|c: char| c.is_whitespace() && c != '\u{a0}')
+            .filter(|w| !w.is_empty())
+        {
             let mut chars = word.chars().peekable();
             while chars.peek().is_some() {
                 let left = per_line - count.min(per_line);
@@ -119,6 +123,15 @@ fn text_block(
     out.push_str("</text>");
 }
 
+/// The height [`para`] takes for `text` in `w` at `size`.
+fn height(text: &str, w: f64, size: f64, max_lines: usize) -> f64 {
+    let text = text.trim();
+    if text.is_empty() {
+        return 0.0;
+    }
+    wrap(text, (w / (size * 0.55)) as usize, max_lines).0.len() as f64 * size * 1.3
+}
+
 /// Text from the top left at `(x, y)` wrapped into `w` at `size`, at most
 /// `max_lines` lines (the last cut with "…"); the height it took.
 #[allow(clippy::too_many_arguments)]
@@ -198,21 +211,6 @@ pub fn svg(content: &Content, frame: Option<&str>) -> Option<String> {
         .iter()
         .filter(|e| keep.contains(e.id.as_str()) && !matches!(e.kind, Kind::Other(_)))
         .collect();
-    let bounds = drawn
-        .iter()
-        .filter(|e| e.kind != Kind::Connector)
-        .map(|e| e.rect())
-        .reduce(|a, b| a.union(&b))?
-        .grow(MARGIN);
-    // Frames below (larger first), then the rest by stacking order.
-    let mut order = drawn.clone();
-    order.sort_by(|a, b| {
-        let key = |e: &Element| match e.kind {
-            Kind::Frame => (0, -(e.w * e.h)),
-            _ => (1, e.z),
-        };
-        key(a).0.cmp(&key(b).0).then(key(a).1.total_cmp(&key(b).1))
-    });
     let sources = content.sources();
     let names: HashMap<&str, &str> = content
         .elements
@@ -224,6 +222,39 @@ pub fn svg(content: &Content, frame: Option<&str>) -> Option<String> {
         sources: &sources,
         names: &names,
     };
+    // Persona cards and journey maps first: they grow with their text.
+    let mut grown: HashMap<&str, (String, f64)> = HashMap::new();
+    for e in &drawn {
+        let r = e.rect();
+        let mut inner = String::new();
+        let bottom = match (&e.kind, &e.persona, &e.journey) {
+            (Kind::Persona, Some(p), _) => {
+                cards.persona(&mut inner, r, p, color(&e.color, "#e4572e"))
+            }
+            (Kind::Journey, _, Some(j)) => cards.journey(&mut inner, r, j),
+            _ => continue,
+        };
+        grown.insert(e.id.as_str(), (inner, r.h.max(bottom - r.y + 26.0)));
+    }
+    let rect_of = |e: &Element| match grown.get(e.id.as_str()) {
+        Some((_, h)) => Rect { h: *h, ..e.rect() },
+        None => e.rect(),
+    };
+    let bounds = drawn
+        .iter()
+        .filter(|e| e.kind != Kind::Connector)
+        .map(|e| rect_of(e))
+        .reduce(|a, b| a.union(&b))?
+        .grow(MARGIN);
+    // Frames below (larger first), then the rest by stacking order.
+    let mut order = drawn.clone();
+    order.sort_by(|a, b| {
+        let key = |e: &Element| match e.kind {
+            Kind::Frame => (0, -(e.w * e.h)),
+            _ => (1, e.z),
+        };
+        key(a).0.cmp(&key(b).0).then(key(a).1.total_cmp(&key(b).1))
+    });
     let mut out = String::new();
     let _ = write!(
         out,
@@ -234,7 +265,7 @@ pub fn svg(content: &Content, frame: Option<&str>) -> Option<String> {
         h = bounds.h
     );
     for e in order {
-        let r = e.rect();
+        let r = rect_of(e);
         match &e.kind {
             Kind::Frame => {
                 let _ = write!(
@@ -262,7 +293,7 @@ pub fn svg(content: &Content, frame: Option<&str>) -> Option<String> {
                 );
                 let verbatim = e.source.origin == Some(crate::Origin::Verbatim);
                 let text = if verbatim {
-                    format!("« {} »", e.text)
+                    format!("«\u{a0}{}\u{a0}»", e.text)
                 } else {
                     e.text.clone()
                 };
@@ -270,7 +301,7 @@ pub fn svg(content: &Content, frame: Option<&str>) -> Option<String> {
                     &mut out,
                     Rect { h: r.h - 12.0, ..r },
                     &text,
-                    24.0,
+                    crate::note_font(r.w, r.h),
                     true,
                     "#1f2430",
                     verbatim,
@@ -347,10 +378,8 @@ pub fn svg(content: &Content, frame: Option<&str>) -> Option<String> {
                     r.w - 28.0,
                     color(&e.color, "#e4572e"),
                 );
-                match (&e.persona, &e.journey) {
-                    (Some(p), _) => cards.persona(&mut out, r, p, color(&e.color, "#e4572e")),
-                    (_, Some(j)) => cards.journey(&mut out, r, j),
-                    _ => {}
+                if let Some((inner, _)) = grown.get(e.id.as_str()) {
+                    out.push_str(inner);
                 }
             }
             Kind::Other(_) => {}
@@ -386,6 +415,77 @@ mod tests {
 
     fn element(id: &str, kind: Kind, x: f64, y: f64) -> Element {
         Element::new(id, kind, x, y)
+    }
+
+    /// The words of the picture's text, in order.
+    fn words(svg: &str) -> String {
+        svg.split("<tspan")
+            .skip(1)
+            .filter_map(|t| t.split('>').nth(1)?.split('<').next())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn cards_and_maps_hold_their_whole_text_and_grow_with_it() {
+        let long = "Artisan, travaille seul, toujours sur chantier, fait ses devis le soir \
+            après le dîner et ne répond au téléphone qu'entre deux interventions urgentes fin";
+        let mut persona = crate::persona::Persona::blank();
+        persona.name = "Julien".into();
+        persona.quote = long.into();
+        persona.sections[0].1 = (0..12)
+            .map(|i| crate::persona::Line {
+                id: format!("l{i}"),
+                text: format!("{long} {i}"),
+                cites: vec![],
+            })
+            .collect();
+        let mut card = element("p", Kind::Persona, 0.0, 0.0);
+        (card.w, card.h) = (900.0, 600.0);
+        card.persona = Some(Box::new(persona));
+        let mut journey = crate::journey::Journey::new(crate::Lang::En, "current", {
+            let mut n = 0;
+            move || {
+                n += 1;
+                format!("j{n}")
+            }
+        });
+        let (lane, stage) = (journey.lanes[0].id.clone(), journey.stages[0].id.clone());
+        journey.stages[0].name = long.into();
+        journey.cells.insert(
+            crate::journey::cell_key(&lane, &stage),
+            format!("Calls the agency\n{long}"),
+        );
+        let mut map = element("j", Kind::Journey, 0.0, 2000.0);
+        (map.w, map.h) = (1400.0, 500.0);
+        map.journey = Some(Box::new(journey));
+        let content = Content {
+            meta: BoardMeta::default(),
+            elements: vec![card, map],
+        };
+        let picture = svg(&content, None).unwrap();
+        let text = words(&picture);
+        // Every line whole, to its last word, and the cell's entries bulleted.
+        for i in 0..12 {
+            assert!(
+                text.contains(&format!("urgentes fin {i}")),
+                "line {i}: {text}"
+            );
+        }
+        assert!(text.contains("• Calls the agency"), "{text}");
+        assert_eq!(
+            text.matches("urgentes fin").count(),
+            12 + 1 + 1 + 1,
+            "{text}"
+        );
+        assert!(!text.contains('…'), "nothing cut: {text}");
+        // The card grew past its stored height, and the picture with it.
+        let height: f64 = picture
+            .split("height=\"")
+            .nth(1)
+            .and_then(|h| h.split('"').next()?.parse().ok())
+            .unwrap();
+        assert!(height > 2000.0 + 500.0 + 100.0, "{height}");
     }
 
     #[test]

@@ -259,7 +259,18 @@ impl TestServer {
 
     /// Creates a board titled `title` through the API; returns its id.
     pub async fn new_board(&self, title: &str) -> String {
-        let body = serde_json::json!({ "title": title }).to_string();
+        self.create_board(serde_json::json!({ "title": title }))
+            .await
+    }
+
+    /// Creates a board from `template`, its texts in `lang`; returns its id.
+    pub async fn new_board_from(&self, title: &str, template: &str, lang: &str) -> String {
+        self.create_board(serde_json::json!({ "title": title, "template": template, "lang": lang }))
+            .await
+    }
+
+    async fn create_board(&self, body: serde_json::Value) -> String {
+        let body = body.to_string();
         let (status, body) = self.request("POST", "/api/boards", Some(&body)).await;
         assert_eq!(status, 201, "{body}");
         serde_json::from_str::<serde_json::Value>(&body).expect("board JSON")["id"]

@@ -58,7 +58,7 @@ async fn a_viewer_reads_but_its_updates_never_reach_the_board() {
         "the viewer is told"
     );
     assert!(
-        viewer.denied()[0].contains("only lets you view"),
+        viewer.denied()[0].starts_with("read-only: "),
         "{:?}",
         viewer.denied()
     );
@@ -434,6 +434,7 @@ async fn facilitation_commands_are_checked_on_the_server() {
         Command::VoteOpen {
             scope: None,
             per_person: 3,
+            on: Vec::new(),
         },
         Command::Follow {
             client: ed.client_id().get(),
@@ -450,7 +451,7 @@ async fn facilitation_commands_are_checked_on_the_server() {
     assert!(
         ed.denied()
             .iter()
-            .all(|d| d.contains("only the board's facilitator"))
+            .all(|d| d.starts_with("not-facilitator: Only the board's facilitator"))
     );
     ed.command(&Command::Hello { key: "eve".into() }).await;
 
@@ -464,6 +465,7 @@ async fn facilitation_commands_are_checked_on_the_server() {
     fac.command(&Command::VoteOpen {
         scope: None,
         per_person: 2,
+        on: Vec::new(),
     })
     .await;
     for c in [&fac, &ed, &view] {
@@ -725,11 +727,20 @@ async fn a_facilitated_session_in_three_browsers() {
         ed.wait_for(".banner.vote[data-votes-left='2']").await?;
         ed.click_css("[data-vote='n1']").await?;
         ed.wait_for(".banner.vote[data-votes-left='1']").await?;
+        ed.click_css("[data-vote='n2']").await?;
+        ed.wait_for(".banner.vote[data-votes-left='0']").await?;
+        // One more: the server refuses, and says why in her words.
+        ed.click_css("[data-vote='n2']").await?;
+        ed.until(
+            "no votes left, said",
+            "const t = document.querySelector('.toast'); return !!t && t.textContent === 'You have no votes left: take one back first';",
+        )
+        .await?;
         fac.click_css("[data-vote='n2']").await?;
         // Nobody sees others' ballots: the facilitator sees counts only.
         fac.until(
-            "two voters, three votes",
-            "return /· 3$/.test(document.querySelector(\"[data-fac='vote-close']\").textContent.trim());",
+            "two voters, four votes",
+            "return /· 4$/.test(document.querySelector(\"[data-fac='vote-close']\").textContent.trim());",
         )
         .await?;
         anyhow::ensure!(
@@ -740,7 +751,7 @@ async fn a_facilitated_session_in_three_browsers() {
         for b in [&fac, &ed, &view] {
             b.until(
                 "the results",
-                "const r = document.querySelector('.banner.results'); return !!r && r.textContent.includes('1. No call back')
+                "const r = document.querySelector('.vote-results .result'); return !!r && r.dataset.result === 'n1' && r.textContent.includes('No call back')
                     && document.querySelector(\"[data-id='n1'] .el-votes\").textContent === '● 2';",
             )
             .await?;

@@ -617,6 +617,7 @@ async fn identities_cannot_be_chosen_from_the_wire() {
     fac.command(&Command::VoteOpen {
         scope: None,
         per_person: 1,
+        on: Vec::new(),
     })
     .await;
     assert!(

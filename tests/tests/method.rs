@@ -185,7 +185,7 @@ async fn a_workshop_script_steps_through_phases_and_keeps_a_version_of_each() {
         eventually(WAIT, || fac
             .denied()
             .iter()
-            .any(|d| d.contains("unknown script")))
+            .any(|d| d.starts_with("unknown-script: ")))
         .await
     );
 
@@ -215,7 +215,10 @@ async fn a_workshop_script_steps_through_phases_and_keeps_a_version_of_each() {
     fac.command(&phase(1)).await;
     assert!(eventually(WAIT, || fac.element("p1").is_some()).await);
     fac.put_note("n2", "The app is slow").await;
-    // 3. Vote: 3 dots each, the notes locked.
+    // The participants cluster the notes into a frame.
+    fac.add(&Element::new("f1", Kind::Frame, -40.0, -40.0))
+        .await;
+    // 3. Vote: 3 dots each on the clusters, the notes locked.
     fac.command(&phase(2)).await;
     assert!(
         eventually(WAIT, || ann
@@ -229,9 +232,26 @@ async fn a_workshop_script_steps_through_phases_and_keeps_a_version_of_each() {
         Some((true, 3))
     );
     assert!(s.locked.contains("p1") && s.locked.contains("n2"));
+    assert_eq!(
+        s.vote.as_ref().map(|v| v.on.clone()),
+        Some(vec!["frame".to_owned()])
+    );
+    // A note is not a cluster: refused, and said why.
     ann.command(&Command::Vote {
         voter: String::new(),
         id: "p1".into(),
+    })
+    .await;
+    assert!(
+        eventually(WAIT, || ann
+            .denied()
+            .iter()
+            .any(|d| d.starts_with("vote-not-in-scope: ")))
+        .await
+    );
+    ann.command(&Command::Vote {
+        voter: String::new(),
+        id: "f1".into(),
     })
     .await;
     assert!(
@@ -249,7 +269,7 @@ async fn a_workshop_script_steps_through_phases_and_keeps_a_version_of_each() {
         .await
     );
     let s = ann.facilitation().unwrap();
-    assert_eq!(s.vote.unwrap().results, [("p1".to_owned(), 1)]);
+    assert_eq!(s.vote.unwrap().results, [("f1".to_owned(), 1)]);
     assert!(s.locked.is_empty());
     assert_eq!(s.phase.unwrap().template.as_deref(), Some("personas"));
 
@@ -259,7 +279,15 @@ async fn a_workshop_script_steps_through_phases_and_keeps_a_version_of_each() {
         .request_with(&token, "GET", &format!("/api/boards/{id}/versions"), None)
         .await;
     let versions: Vec<history::Version> = serde_json::from_str(&body).unwrap();
-    let names: Vec<&str> = versions.iter().map(|v| v.name.as_str()).collect();
+    let names: Vec<&str> = versions
+        .iter()
+        .map(|v| history::version_name(&v.name, atelier_shared::Lang::En))
+        .collect();
+    let french: Vec<&str> = versions
+        .iter()
+        .map(|v| history::version_name(&v.name, atelier_shared::Lang::Fr))
+        .collect();
+    assert_eq!(french[0], "Étape 4 · Esquisser les personas");
     assert_eq!(
         names,
         [
@@ -468,7 +496,8 @@ async fn the_guided_method_private_notes_and_a_restore_in_three_browsers() {
     let server = TestServer::start(Config::default()).await;
     let (id, _, bot) = server.board_with_bot("Guided workshop").await;
     bot.add(&note("n0", 0.0, "Claims take weeks")).await;
-    with_browsers(server, &["en-US"; 3], async |server, browsers| {
+    // Eve reads French: what the server names, she reads in French.
+    with_browsers(server, &["en-US", "fr-FR", "en-US"], async |server, browsers| {
         let [fac, ed, view] = browsers else {
             unreachable!()
         };
@@ -557,6 +586,13 @@ async fn the_guided_method_private_notes_and_a_restore_in_three_browsers() {
             view.eval("return !document.querySelector('.private-banner');").await? == true,
             "private mode still shown"
         );
+
+        // The versions the server kept are named in each reader's language.
+        ed.click_css("[data-action='history']").await?;
+        ed.wait_for(".version[data-version='Étape 2 · Révéler et regrouper']").await?;
+        ed.wait_for(".version[data-version='Étape 1 · Déposer ses notes en privé']").await?;
+        ed.type_text("\u{e00c}").await?; // Escape
+        ed.until("the history closes", "return !document.querySelector('.history-panel');").await?;
 
         // History: each phase kept a version; what changed since phase 1.
         fac.click_css("[data-action='history']").await?;

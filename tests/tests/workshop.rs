@@ -584,9 +584,14 @@ async fn a_persona_cites_the_notes_behind_it() {
         .await?;
 
         // A line in Motivational, unsupported until it cites notes.
+        // "+ Add a line" puts the caret in the new line.
         ann.click_css("[data-section='motivational'] .add-line").await?;
-        let field = ann.wait_for("[data-section='motivational'] .persona-line-field").await?;
-        field.click().await?;
+        ann.wait_for("[data-section='motivational'] .persona-line-field").await?;
+        ann.until(
+            "the caret is in the new line",
+            "return !!document.activeElement && document.activeElement.classList.contains('persona-line-field');",
+        )
+        .await?;
         ann.type_text("Wants to know where her claim stands").await?;
         ann.wait_for("[data-section='motivational'] .persona-line.unsupported").await?;
         let line = || {
@@ -599,6 +604,35 @@ async fn a_persona_cites_the_notes_behind_it() {
             "the line is not in the document: {:?}",
             line()
         );
+        // Enter: the next line, the caret in it; a long text wraps whole,
+        // and the card (as stored) grows with it.
+        ann.type_text("\u{e007}").await?;
+        let long = "Artisan, works alone, always on a building site, writes her quotes at night after dinner and answers the phone only between two urgent jobs";
+        ann.type_text(long).await?;
+        ensure!(
+            eventually(WAIT, || persona()
+                .and_then(|p| p.persona)
+                .is_some_and(|p| p.lines("motivational").len() == 2 && p.lines("motivational")[1].text == long))
+            .await,
+            "Enter did not start the next line"
+        );
+        ann.until(
+            "the long line wraps, whole",
+            "const f = document.querySelectorAll(\"[data-section='motivational'] .persona-line-field\")[1];
+             return f.scrollHeight <= f.clientHeight + 1 && f.clientHeight > 40;",
+        )
+        .await?;
+        let drawn = ann
+            .eval("return document.querySelector('.el-persona').offsetHeight;")
+            .await?
+            .as_f64()
+            .unwrap_or_default();
+        ensure!(
+            eventually(WAIT, || persona().is_some_and(|p| p.h + 1.0 >= drawn)).await,
+            "the card is drawn {drawn} high, stored {:?}",
+            persona().map(|p| p.h)
+        );
+        ann.screenshot("persona-long-line").await?;
 
         // Select every note (and the card), cite them from the line.
         ann.type_text("\u{e00c}").await?;
@@ -695,7 +729,7 @@ async fn a_persona_cites_the_notes_behind_it() {
         ann.click_css("[data-action='export']").await?;
         let svg = fetch_export(ann, "board.svg").await?;
         ensure!(
-            svg.as_str().is_some_and(|s| s.starts_with("<svg") && s.contains("Julie") && s.contains("« Verbatim")),
+            svg.as_str().is_some_and(|s| s.starts_with("<svg") && s.contains("Julie") && s.contains("«\u{a0}Verbatim")),
             "{svg}"
         );
         ann.click_css("[data-export='board.png']").await?;
@@ -782,10 +816,17 @@ async fn a_journey_map_with_its_emotion_curve() {
             journey().map(|j| j.stages)
         );
         // A cell.
-        let cell = ann.wait_for(&format!("[data-cell='actions:{first}'] input")).await?;
+        let cell = ann.wait_for(&format!("[data-cell='actions:{first}'] textarea")).await?;
         cell.click().await?;
         ann.type_text("Compares quotes online").await?;
         ensure!(eventually(WAIT, || journey().is_some_and(|j| j.cell("actions", &first) == "Compares quotes online")).await);
+        // Several entries in a cell, one a line.
+        ann.type_text("\u{e007}Asks a neighbour").await?;
+        ensure!(
+            eventually(WAIT, || journey().is_some_and(|j| j.cell("actions", &first) == "Compares quotes online\nAsks a neighbour")).await,
+            "the second entry: {:?}",
+            journey().map(|j| j.cell("actions", &first).to_owned())
+        );
 
         // Scores for the map, then for Julie: two curves.
         let stages: Vec<String> = journey().unwrap().stages.into_iter().map(|s| s.id).collect();

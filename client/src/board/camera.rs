@@ -79,6 +79,22 @@ impl Camera {
         }
     }
 
+    /// Shows `r` whole in the part `area` of the canvas (the part no
+    /// chrome covers), with a small margin, at most 100 %.
+    pub fn fit_within(r: Rect, area: Rect) -> Camera {
+        let margin = 24.0;
+        let zoom = ((area.w - 2.0 * margin) / r.w.max(1.0))
+            .min((area.h - 2.0 * margin) / r.h.max(1.0))
+            .clamp(MIN_ZOOM, 1.0);
+        let (cx, cy) = r.center();
+        let (sx, sy) = area.center();
+        Camera {
+            x: sx - cx * zoom,
+            y: sy - cy * zoom,
+            zoom,
+        }
+    }
+
     /// Centres board point (`bx`, `by`) in a `w` × `h` canvas.
     pub fn centered_on(self, bx: f64, by: f64, w: f64, h: f64) -> Camera {
         Camera {

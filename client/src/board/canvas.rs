@@ -66,6 +66,18 @@ pub fn Canvas() -> impl IntoView {
             let mut ids: Vec<String> = ui.selection.with(|s| s.iter().cloned().collect());
             ids.extend(ui.editing.get());
             ids.extend(scene.cards_in(cull.get()));
+            // While a vote is open, what it takes (clusters, notes) stays
+            // in the DOM with its + (a few hundred at most).
+            let vote = ui.facilitation.with(|s| s.vote.clone().filter(|v| v.open));
+            if let Some(vote) = vote.filter(|_| ui.writes) {
+                ids.extend(
+                    scene
+                        .visible(cull.get())
+                        .into_iter()
+                        .filter(|id| scene.kind(id).is_some_and(|k| vote.takes(k.as_str())))
+                        .take(300),
+                );
+            }
             ids.retain(|id| scene.rect(id).is_some());
             ids.sort();
             ids.dedup();
@@ -96,9 +108,15 @@ pub fn Canvas() -> impl IntoView {
         look.track();
         generation.update_value(|g| *g += 1);
         let shapes = if far.get() {
-            let except: HashSet<String> = visible.get().into_iter().collect();
-            ui.filter
-                .with(|filter| model().scene.shapes(&except, filter))
+            // Frames are drawn here even when in the DOM too (there, they
+            // only take clicks and votes): their fill is below what they hold.
+            let scene = &model().scene;
+            let except: HashSet<String> = visible
+                .get()
+                .into_iter()
+                .filter(|id| scene.kind(id) != Some(Kind::Frame))
+                .collect();
+            ui.filter.with(|filter| scene.shapes(&except, filter))
         } else {
             Vec::new()
         };
@@ -298,7 +316,7 @@ pub fn Canvas() -> impl IntoView {
                 </defs>
             </svg>
             <canvas class="far-layer" node_ref=far_layer style:display=move || if far.get() { "block" } else { "none" }></canvas>
-            <div class="world" style=world_style>
+            <div class="world" class:far=move || far.get() style=world_style>
                 <For each=move || rendered.get() key=|id| id.clone() children=view::element/>
                 <overlay::RemoteSelections/>
                 <overlay::Drawing preview=preview/>

@@ -27,7 +27,7 @@ pub fn zoom_to(ui: Ui, zoom: f64) {
 pub fn zoom_to_fit(ui: Ui) {
     let (w, h) = ui.viewport.get_untracked();
     let camera = match model().scene.bounds() {
-        Some(bounds) => Camera::fit(bounds, w, h),
+        Some(bounds) => Camera::fit_within(bounds, free_area(ui)),
         None => Camera::default().centered_on(0.0, 0.0, w, h),
     };
     ui.camera.set(camera);
@@ -35,11 +35,101 @@ pub fn zoom_to_fit(ui: Ui) {
 
 /// Shows the selection (Shift+2, as in Miro), or the whole board.
 pub fn zoom_to_selection(ui: Ui) {
-    let (w, h) = ui.viewport.get_untracked();
     match model().scene.bounds_of(ui.selected().iter()) {
-        Some(bounds) => ui.camera.set(Camera::fit(bounds, w, h)),
+        Some(bounds) => ui.camera.set(Camera::fit_within(bounds, free_area(ui))),
         None => zoom_to_fit(ui),
     }
+}
+
+/// The screen boxes of what matches `css`, relative to the board's
+/// top-left corner (hidden ones left out).
+fn boxes(css: &str) -> Vec<Rect> {
+    let doc = document();
+    let origin = doc
+        .query_selector(".board")
+        .ok()
+        .flatten()
+        .map(|b| b.get_bounding_client_rect());
+    let (ox, oy) = origin.map(|r| (r.left(), r.top())).unwrap_or_default();
+    let Ok(list) = doc.query_selector_all(css) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+        .map(|e| e.get_bounding_client_rect())
+        .filter(|r| r.width() > 0.0 && r.height() > 0.0)
+        .map(|r| Rect {
+            x: r.left() - ox,
+            y: r.top() - oy,
+            w: r.width(),
+            h: r.height(),
+        })
+        .collect()
+}
+
+/// The lowest edge of the chrome along the top (the facilitation bar and
+/// its banners), in canvas pixels: what lies above it is covered.
+pub fn chrome_top() -> f64 {
+    boxes(".facilitation > *, .vote-results")
+        .iter()
+        .filter(|r| r.y < 200.0)
+        .map(Rect::bottom)
+        .fold(0.0, f64::max)
+}
+
+/// The highest edge of the chrome along the bottom (the reactions), in
+/// canvas pixels.
+pub fn chrome_bottom(ui: Ui) -> f64 {
+    let (_, h) = ui.viewport.get_untracked();
+    boxes(".reaction-bar").iter().map(|r| r.y).fold(h, f64::min)
+}
+
+/// The part of the canvas no chrome covers: below the facilitation bar,
+/// right of the toolbar, above the reactions, left of an open panel. The
+/// board is fitted there, so nothing of it starts under the chrome.
+pub fn free_area(ui: Ui) -> Rect {
+    let (w, h) = ui.viewport.get_untracked();
+    let top = chrome_top() + 8.0;
+    let left = boxes(".toolbar")
+        .iter()
+        .map(Rect::right)
+        .fold(0.0, f64::max)
+        + 8.0;
+    let right = boxes(".notes-panel, .history-panel, .vote-results")
+        .iter()
+        .map(|r| r.x)
+        .fold(w, f64::min)
+        - 8.0;
+    let bottom = chrome_bottom(ui) - 8.0;
+    if right - left < 200.0 || bottom - top < 160.0 {
+        return Rect {
+            x: 0.0,
+            y: 0.0,
+            w,
+            h,
+        };
+    }
+    Rect::spanning(left, top, right, bottom)
+}
+
+/// Selects element `id` and brings it to the middle of the view, whole,
+/// at 100 % at most.
+pub fn show(ui: Ui, id: &str) {
+    let Some(r) = model().scene.rect(id) else {
+        return;
+    };
+    ui.select([id.to_owned()]);
+    let (w, h) = ui.viewport.get_untracked();
+    let zoom = Camera::fit(r.grow(r.w.max(r.h) / 2.0), w, h).zoom.min(1.0);
+    let (cx, cy) = r.center();
+    ui.camera.set(
+        Camera {
+            zoom,
+            ..Camera::default()
+        }
+        .centered_on(cx, cy, w, h),
+    );
 }
 
 pub fn nudge(ui: Ui, dx: f64, dy: f64) {

@@ -130,11 +130,21 @@ pub fn facilitation_bar() -> impl IntoView {
     };
     view! {
         <div class="facilitation" on:pointerdown=|ev| ev.stop_propagation()>
-            {timer}
-            {controls}
-            {follow_banner()}
-            {super::votes::banner()}
-            {super::method::banners()}
+            <div class="fac-row">
+                {timer}
+                {controls}
+            </div>
+            <div class="fac-banners" class:folded=move || !ui.banners_open.get()>
+                {follow_banner()}
+                {super::votes::banner()}
+                {super::method::banners()}
+                <button class="fac-fold" aria-expanded=move || ui.banners_open.get().to_string()
+                    title=move || if ui.banners_open.get() { tr("Fold the banners", "Replier les bandeaux") } else { tr("Unfold the banners", "Déplier les bandeaux") }
+                    aria-label=move || if ui.banners_open.get() { tr("Fold the banners", "Replier les bandeaux") } else { tr("Unfold the banners", "Déplier les bandeaux") }
+                    on:click=move |_| ui.banners_open.update(|o| *o = !*o)>
+                    <svg viewBox="0 0 20 20" aria-hidden="true"><path d=move || if ui.banners_open.get() { "M5 12.5l5-5 5 5" } else { "M5 7.5l5 5 5-5" }/></svg>
+                </button>
+            </div>
         </div>
     }
 }

@@ -183,7 +183,7 @@ fn paint_text(ctx: &web_sys::CanvasRenderingContext2d, r: Rect, look: &Look, sca
     };
     let quoted;
     let text = if look.verbatim {
-        quoted = format!("« {} »", look.text);
+        quoted = format!("«\u{a0}{}\u{a0}»", look.text);
         &quoted
     } else {
         &look.text

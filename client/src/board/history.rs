@@ -5,7 +5,8 @@
 //! it was just before is saved as a version first, and the restore is one
 //! undo step.
 
-use atelier_shared::history::Changes;
+use atelier_shared::history::{self, Changes};
+use atelier_shared::templates::Lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -17,6 +18,11 @@ use crate::lang::{plural, tr};
 fn board_id() -> String {
     let path = window().location().pathname().unwrap_or_default();
     path.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
+/// A version's name in the reader's language.
+fn named(name: &str) -> String {
+    history::version_name(name, crate::lang::ui_lang()).to_owned()
 }
 
 /// `ms` since the epoch as the local time, with the day when not today.
@@ -84,13 +90,13 @@ pub fn panel() -> impl IntoView {
         let (board, load) = (board.clone(), load.clone());
         move |v: Version| {
             let ask = match crate::lang::ui_lang() {
-                atelier_shared::templates::Lang::En => format!(
+                Lang::En => format!(
                     "Restore the version “{}”? The board as it is now is saved as a version first.",
-                    v.name
+                    named(&v.name)
                 ),
-                atelier_shared::templates::Lang::Fr => format!(
+                Lang::Fr => format!(
                     "Restaurer la version «\u{a0}{}\u{a0}» ? Le tableau tel qu'il est est d'abord enregistré comme version.",
-                    v.name
+                    named(&v.name)
                 ),
             };
             let (board, load) = (board.clone(), load.clone());
@@ -98,10 +104,16 @@ pub fn panel() -> impl IntoView {
                 let (board, load) = (board.clone(), load.clone());
                 shown.update(|s| s.busy = true);
                 spawn_local(async move {
-                    let before = format!(
-                        "{} « {} »",
-                        tr("Before restoring", "Avant de restaurer"),
-                        v.name
+                    // Named for the readers of both languages.
+                    let before = history::both_names(
+                        &format!(
+                            "Before restoring “{}”",
+                            history::version_name(&v.name, Lang::En)
+                        ),
+                        &format!(
+                            "Avant de restaurer «\u{a0}{}\u{a0}»",
+                            history::version_name(&v.name, Lang::Fr)
+                        ),
                     );
                     let done = match api::save_version(&board, &before).await {
                         Ok(_) => api::version_elements(&board, v.id).await,
@@ -114,7 +126,7 @@ pub fn panel() -> impl IntoView {
                             ui.toast.set(Some(format!(
                                 "{} « {} »",
                                 tr("Restored", "Restauré"),
-                                v.name
+                                named(&v.name)
                             )));
                             load();
                         }
@@ -169,7 +181,7 @@ pub fn panel() -> impl IntoView {
             {versions.into_iter().map(|v| {
                 let id = v.id.to_string();
                 let chosen = selected == id;
-                view! { <option value=id selected=chosen>{format!("{} · {}", v.name, when(v.created))}</option> }
+                view! { <option value=id selected=chosen>{format!("{} · {}", named(&v.name), when(v.created))}</option> }
             }).collect_view()}
         }
     };
@@ -207,12 +219,12 @@ pub fn panel() -> impl IntoView {
             list.into_iter()
                 .map(|v| {
                     let picture = format!("/api/boards/{board}/versions/{}/board.svg", v.id);
-                    let (viewed, since, restored) = (v.name.clone(), v.id.to_string(), v.clone());
+                    let (viewed, since, restored) = (named(&v.name), v.id.to_string(), v.clone());
                     let (compare, restore) = (compare.clone(), restore.clone());
                     view! {
-                        <li class="version" data-version=v.name.clone()>
+                        <li class="version" data-version=named(&v.name)>
                             <div class="version-name">
-                                <span>{v.name.clone()}</span>
+                                <span>{named(&v.name)}</span>
                                 {v.auto.then(|| view! { <span class="version-auto">{tr("phase", "étape")}</span> })}
                             </div>
                             <div class="version-meta">{when(v.created)}</div>

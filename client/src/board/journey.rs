@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use super::look::{self, z_index};
 use super::model::{model, ui};
 use super::ops;
-use super::persona::field;
+use super::persona::{Enter, field, field_with};
 
 /// Board units: the lane names' column, a stage's column, the curve's height.
 const NAMES: f64 = 220.0;
@@ -302,7 +302,7 @@ fn lane_row(
                 let (cite_id, cite_lane, cite_stage) = (id.clone(), lid.clone(), sid.clone());
                 view! {
                     <div class="journey-cell" data-cell=key on:pointerdown=|ev| ev.stop_propagation()>
-                        {field("journey-cell-field", String::new(), text, move |t| edit(&jid, |txn, j| j.set_cell(txn, &lid, &sid, &t)))}
+                        {field_with("journey-cell-field", fr(lang, "One entry a line", "Une entrée par ligne").to_owned(), text, move |t| edit(&jid, |txn, j| j.set_cell(txn, &lid, &sid, &t)), Enter::NewLine, None)}
                         <div class="journey-cell-evidence">
                             {move || (support.get().notes > 0).then(|| view! {
                                 <button class="support" title=crate::lang::tr("Highlight the notes this cell cites", "Mettre en évidence les notes citées par cette case")

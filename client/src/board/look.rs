@@ -84,10 +84,23 @@ pub fn max_font(kind: &Kind) -> f64 {
 pub fn label_font(kind: &Kind, text: &str, w: f64, h: f64, verbatim: bool) -> f64 {
     let max = max_font(kind);
     match (kind, verbatim) {
-        (Kind::Note, true) => fit_font(&format!("« {text} »"), w, h - 12.0, max),
-        (Kind::Note, false) => fit_font(text, w, h - 12.0, max),
+        (Kind::Note, true) => note_font(&format!("«\u{a0}{text}\u{a0}»"), w, h),
+        (Kind::Note, false) => note_font(text, w, h),
         _ => fit_font(text, w, h, max),
     }
+}
+
+/// A note's font size: one readable size for its size (18 on a default
+/// note), the same on every note of that size; a long text shrinks it, a
+/// few steps down, never below 9.
+pub fn note_font(text: &str, w: f64, h: f64) -> f64 {
+    let base = atelier_shared::note_font(w, h);
+    let (tw, th) = ((w - 20.0).max(10.0), (h - 32.0).max(10.0));
+    [1.0, 0.85, 0.72, 0.6, 0.5]
+        .into_iter()
+        .map(|scale| (base * scale).round().max(9.0))
+        .find(|size| wrapped_lines(text, tw / (size * 0.6)) * size * 1.3 <= th)
+        .unwrap_or(9.0)
 }
 
 /// The font size that lets `text` fill a `w` × `h` box without overflowing

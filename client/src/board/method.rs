@@ -113,7 +113,7 @@ pub fn banners() -> impl IntoView {
                 <span class="phase-count">{format!("{}/{}", p.index + 1, p.count)}</span>
                 <div class="phase-text">
                     <strong>{p.name.get(french).to_owned()}</strong>
-                    <span class="phase-hint">{p.hint.get(french).to_owned()}</span>
+                    <span class="phase-hint banner-detail">{p.hint.get(french).to_owned()}</span>
                 </div>
                 {template.map(|t| view! {
                     <button class="fac-btn wide" data-template=t.clone()
@@ -131,14 +131,15 @@ pub fn banners() -> impl IntoView {
                     <svg viewBox="0 0 20 20" aria-hidden="true">
                         <rect x="4.5" y="9" width="11" height="8" rx="1.5"/><path d="M7 9V6.5a3 3 0 0 1 6 0V9"/>
                     </svg>
-                    {if ui.writes {
+                    <strong>{tr("Private mode", "Mode privé")}</strong>
+                    <span class="banner-detail">{if ui.writes {
                         tr(
-                            "Private mode: your new notes are seen only by you until the facilitator reveals them",
-                            "Mode privé : vos nouvelles notes ne sont visibles que par vous jusqu'à ce que l'animateur les révèle",
+                            "your new notes are seen only by you until the facilitator reveals them",
+                            "vos nouvelles notes ne sont visibles que par vous jusqu'à ce que l'animateur les révèle",
                         )
                     } else {
-                        tr("Participants are writing privately", "Les participants écrivent en privé")
-                    }}
+                        tr("participants are writing privately", "les participants écrivent en privé")
+                    }}</span>
                 </div>
             }
         })

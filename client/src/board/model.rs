@@ -234,6 +234,10 @@ pub struct Ui {
     pub templates: RwSignal<bool>,
     /// The export menu is open.
     pub exports: RwSignal<bool>,
+    /// The vote results panel is unfolded.
+    pub results_open: RwSignal<bool>,
+    /// The facilitation banners show their details (folded: one line each).
+    pub banners_open: RwSignal<bool>,
     /// The notes a persona line cites, highlighted (the others dimmed).
     pub highlight: RwSignal<Option<HashSet<String>>>,
     /// Where each note is cited: (the citing element, what cites it, as

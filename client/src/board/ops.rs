@@ -236,13 +236,16 @@ pub fn persona_line(id: &str, section: &str, line: &str, text: &str) {
     persona_edit(id, |txn, p| p.edit_line(txn, section, line, text));
 }
 
-pub fn persona_add_line(id: &str, section: &str) {
+/// A new empty line in `section` of persona `id`, after line `after` (at
+/// the end without it); its id.
+pub fn persona_add_line(id: &str, section: &str, after: Option<&str>) -> String {
     let line = Line {
         id: new_id(),
         ..Line::default()
     };
-    persona_edit(id, |txn, p| p.add_line(txn, section, &line));
+    persona_edit(id, |txn, p| p.add_line_after(txn, section, &line, after));
     end_step();
+    line.id
 }
 
 pub fn persona_remove_line(id: &str, section: &str, line: &str) {
@@ -335,6 +338,19 @@ pub fn place_untracked(rects: &[(String, Rect)]) {
             elements.set_rect(txn, id, *rect);
         }
     });
+}
+
+/// A card or a map grew with its text past its stored height: it is
+/// stored so (selection, fitting, exports and others' minimaps follow);
+/// never shrunk, never for a locked one.
+pub fn grow_to(id: &str, h: f64) {
+    let Some(r) = model().scene.rect(id) else {
+        return;
+    };
+    if h <= r.h + 1.0 || is_locked(id) || read_only() {
+        return;
+    }
+    edit(|txn, elements| elements.set_rect(txn, id, Rect { h: h.ceil(), ..r }));
 }
 
 /// Moves or resizes elements to `rects`, as one change (the end of a

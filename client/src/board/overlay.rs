@@ -82,7 +82,15 @@ fn ContextBar(rect: Rect) -> impl IntoView {
     let colorable = !locked && kinds.iter().all(|k| k == "note" || k == "shape");
     let shapes = !locked && kinds.len() == 1 && kinds.contains("shape");
     let many = !locked && selection.len() > 1;
-    let top = (rect.y - 56.0).max(8.0);
+    // Above the selection, or below it when the chrome at the top is there.
+    let floor = super::commands::chrome_top() + 8.0;
+    let top = if rect.y - 56.0 >= floor {
+        rect.y - 56.0
+    } else if rect.bottom() + 64.0 < super::commands::chrome_bottom(ui) {
+        rect.bottom() + 12.0
+    } else {
+        floor.max(8.0)
+    };
     let left = rect.x + rect.w / 2.0;
     let style = format!("transform:translate({left}px,{top}px) translateX(-50%)");
     let sel = move || ui.selected();

@@ -27,15 +27,41 @@ pub(super) fn sources() -> HashMap<String, Source> {
         .collect()
 }
 
-/// A one-line field of the persona: typed changes go to the document as
-/// the smallest edit; others' edits come in without moving the caret.
+/// What Enter does in a field.
+#[derive(Clone, Copy)]
+pub(super) enum Enter {
+    /// Ends the edit (a name, a title).
+    Done,
+    /// Starts a new entry in the text (a journey cell's next line).
+    NewLine,
+    /// Adds the next line of a persona section after this one.
+    NextLine(&'static str),
+}
+
+/// A field of a card or a map: its text wraps and the field grows with it
+/// (and the card or the map with the field); typed changes go to the
+/// document as the smallest edit; others' edits come in without moving
+/// the caret.
 pub(super) fn field(
     class: &'static str,
     placeholder: String,
     value: impl Fn() -> String + Clone + Send + Sync + 'static,
     write: impl Fn(String) + 'static,
 ) -> impl IntoView {
-    let node = NodeRef::<html::Input>::new();
+    field_with(class, placeholder, value, write, Enter::Done, None)
+}
+
+/// [`field`], with what Enter does and, for a persona line, the new line
+/// Enter adds: (persona, line).
+pub(super) fn field_with(
+    class: &'static str,
+    placeholder: String,
+    value: impl Fn() -> String + Clone + Send + Sync + 'static,
+    write: impl Fn(String) + 'static,
+    enter: Enter,
+    line: Option<(String, String)>,
+) -> impl IntoView {
+    let node = NodeRef::<html::Textarea>::new();
     let initial = untrack(value.clone());
     Effect::new(move |_| {
         let text = value();
@@ -43,21 +69,86 @@ pub(super) fn field(
             take_remote(&input, &text);
         }
     });
+    let label = placeholder.clone();
     view! {
-        <input class=class type="text" placeholder=placeholder node_ref=node
+        <textarea class=format!("{class} grow") rows="1" placeholder=placeholder aria-label=label node_ref=node
             prop:value=initial
-            on:input=move |ev| write(event_target_value(&ev))
+            on:input=move |ev| {
+                write(event_target_value(&ev));
+                grow_card(node);
+            }
             on:blur=|_| ops::end_step()
-            on:keydown=|ev: leptos::ev::KeyboardEvent| {
-                if (ev.key() == "Enter" || ev.key() == "Escape")
-                    && let Some(el) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
-                {
-                    let _ = el.blur();
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                let Some(el) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok()) else {
+                    return;
+                };
+                match (ev.key().as_str(), enter) {
+                    ("Escape", _) => {
+                        let _ = el.blur();
+                    }
+                    ("Enter", _) if ev.shift_key() || ev.is_composing() => {}
+                    ("Enter", Enter::NewLine) => {}
+                    ("Enter", Enter::Done) => {
+                        ev.prevent_default();
+                        let _ = el.blur();
+                    }
+                    ("Enter", Enter::NextLine(section)) => {
+                        ev.prevent_default();
+                        if let Some((persona, after)) = &line {
+                            let new = ops::persona_add_line(persona, section, Some(after));
+                            focus_line(persona, &new);
+                        }
+                    }
+                    _ => {}
                 }
             }
             on:pointerdown=|ev| ev.stop_propagation()
-            on:dblclick=|ev| ev.stop_propagation()/>
+            on:dblclick=|ev| ev.stop_propagation()></textarea>
     }
+}
+
+/// Once drawn, the card or map holding `field` keeps the height its text
+/// takes (see [`ops::grow_to`]).
+fn grow_card(field: NodeRef<html::Textarea>) {
+    request_animation_frame(move || {
+        let Some(card) = field
+            .get_untracked()
+            .and_then(|f| f.closest(".el-persona, .el-journey").ok().flatten())
+        else {
+            return;
+        };
+        let Ok(card) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(card) else {
+            return;
+        };
+        if let Some(id) = card.get_attribute("data-id") {
+            ops::grow_to(&id, card.offset_height() as f64);
+        }
+    });
+}
+
+/// Puts the caret in line `line` of persona `persona` once it is drawn.
+fn focus_line(persona: &str, line: &str) {
+    let css = format!(".el-persona[data-id='{persona}'] [data-line='{line}'] textarea");
+    let card = format!(".el-persona[data-id='{persona}']");
+    let persona = persona.to_owned();
+    request_animation_frame(move || {
+        if let Some(card) = document()
+            .query_selector(&card)
+            .ok()
+            .flatten()
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            ops::grow_to(&persona, card.offset_height() as f64);
+        }
+        if let Some(el) = document()
+            .query_selector(&css)
+            .ok()
+            .flatten()
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = el.focus();
+        }
+    });
 }
 
 pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
@@ -161,7 +252,10 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                         <For each=ids key=|l| l.clone() children=line/>
                     </ul>
                     <button class="add-line" on:pointerdown=|ev| ev.stop_propagation()
-                        on:click=move |_| ops::persona_add_line(&add_id, key)>
+                        on:click=move |_| {
+                            let new = ops::persona_add_line(&add_id, key, None);
+                            focus_line(&add_id, &new);
+                        }>
                         {match lang { atelier_shared::templates::Lang::Fr => "+ Ajouter une ligne", _ => "+ Add a line" }}
                     </button>
                 </section>
@@ -256,7 +350,8 @@ fn line_view(
     };
     view! {
         <li class="persona-line" class:unsupported=move || support.get().notes == 0 data-line=line_id.clone()>
-            {field("persona-line-field", String::new(), text, move |t| ops::persona_line(&p1, section, &l1, &t))}
+            {field_with("persona-line-field", crate::lang::tr("A line", "Une ligne").to_owned(), text, move |t| ops::persona_line(&p1, section, &l1, &t),
+                Enter::NextLine(section), Some((persona.clone(), line_id.clone())))}
             <button class="support" class:none=move || support.get().notes == 0
                 title=crate::lang::tr("Highlight the notes this line cites", "Mettre en évidence les notes citées par cette ligne")
                 on:pointerdown=|ev| ev.stop_propagation()

@@ -270,8 +270,10 @@ fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     };
     let s = signal.clone();
     let title_id = id.clone();
+    let vote_id = id.clone();
     view! {
-        <div class=class style=style>
+        <div class=class style=style data-frame=id.clone()>
+            {super::votes::marks(vote_id)}
             <div class="frame-title" data-id=id.clone()>
                 {move || if is_editing.get() {
                     frame_title_editor(title_id.clone(), s.clone()).into_any()

@@ -40,7 +40,7 @@ pub fn control() -> impl IntoView {
                         .then(|| selection.into_iter().next())
                         .flatten()
                         .filter(|id| model().scene.kind(id) == Some(Kind::Frame));
-                    sync::command(&Command::VoteOpen { scope, per_person: 3 });
+                    sync::command(&Command::VoteOpen { scope, per_person: 3, on: Vec::new() });
                 }>
                 {tr("Dot vote", "Vote")}
             </button>
@@ -50,7 +50,7 @@ pub fn control() -> impl IntoView {
     }
 }
 
-/// "Dot vote · 2 of 3 votes left", or the results once closed.
+/// "Dot vote · 2 of 3 votes left" while a vote is open.
 pub fn banner() -> impl IntoView {
     let ui = ui();
     move || {
@@ -58,13 +58,19 @@ pub fn banner() -> impl IntoView {
         let vote = vote?;
         if vote.open {
             let left = (vote.per_person as usize).saturating_sub(mine);
+            let (notes, clusters) = (vote.takes("note"), vote.takes("frame"));
+            let on = match (notes, clusters) {
+                (true, true) => tr("a note or a cluster", "une note ou un groupe"),
+                (false, true) => tr("a cluster", "un groupe"),
+                _ => tr("a note", "une note"),
+            };
             let text = match crate::lang::ui_lang() {
                 Lang::En => format!(
-                    "Dot vote · {left} of {} votes left: click + on a note",
+                    "Dot vote · {left} of {} votes left: click + on {on}",
                     vote.per_person
                 ),
                 Lang::Fr => format!(
-                    "Vote · {left} sur {} restants : cliquez + sur une note",
+                    "Vote · {left} sur {} restants : cliquez + sur {on}",
                     vote.per_person
                 ),
             };
@@ -72,35 +78,66 @@ pub fn banner() -> impl IntoView {
                 view! { <span class="banner vote" data-votes-left=left>{text}</span> }.into_any(),
             );
         }
+        None
+    }
+}
+
+/// Once a vote is closed: its results, a panel of its own (folded or not)
+/// with every voted text whole.
+pub fn results() -> impl IntoView {
+    let ui = ui();
+    move || {
+        let vote = ui.facilitation.with(|s| s.vote.clone())?;
+        if vote.open || vote.results.is_empty() {
+            return None;
+        }
         let scene = &model().scene;
         let rows = vote
             .results
             .iter()
-            .take(5)
+            .take(10)
             .enumerate()
             .map(|(i, (id, n))| {
+                // The whole text (the panel wraps it); a cluster by its name.
                 let text: String = scene
                     .get(id)
-                    .map(|e| e.text.chars().take(40).collect())
-                    .unwrap_or_else(|| "…".to_owned());
+                    .map(|e| match (e.kind, e.text.trim().is_empty()) {
+                        (Kind::Frame, true) => tr("Untitled cluster", "Groupe sans titre").to_owned(),
+                        (_, true) => "…".to_owned(),
+                        (_, false) => e.text.clone(),
+                    })
+                    .unwrap_or_else(|| tr("(deleted)", "(supprimé)").to_owned());
+                let jump = id.clone();
                 view! {
-                    <li><b>{format!("{}.", i + 1)}</b>" "{text}<span class="vote-count">{format!("● {n}")}</span></li>
+                    <li>
+                        <button class="result" data-result=id.clone() title=tr("Show it on the board", "Le montrer sur le tableau")
+                            on:click=move |_| super::commands::show(ui, &jump)>
+                            <b>{format!("{}.", i + 1)}</b>
+                            <span class="result-text">{text}</span>
+                            <span class="vote-count">{format!("● {n}")}</span>
+                        </button>
+                    </li>
                 }
             })
             .collect_view();
+        let open = ui.results_open;
         Some(
             view! {
-                <div class="banner results">
-                    <strong>{tr("Vote results", "Résultats du vote")}</strong>
-                    <ol>{rows}</ol>
-                </div>
+                <aside class="vote-results" class:collapsed=move || !open.get() aria-label=tr("Vote results", "Résultats du vote")>
+                    <button class="panel-toggle" aria-expanded=move || open.get().to_string()
+                        on:click=move |_| open.update(|o| *o = !*o)>
+                        <strong>{tr("Vote results", "Résultats du vote")}</strong>
+                        <span aria-hidden="true">{move || if open.get() { "▾" } else { "▸" }}</span>
+                    </button>
+                    <ol hidden=move || !open.get()>{rows}</ol>
+                </aside>
             }
             .into_any(),
         )
     }
 }
 
-/// On a note: its dots. While a vote is open, a + to vote (when in the
+/// On a note or a cluster (a frame), as the vote takes them: its dots. While a vote is open, a + to vote (when in the
 /// vote's frame) and this user's dots, each one click to take back; once
 /// closed, the count.
 pub fn marks(id: String) -> impl IntoView {
@@ -118,7 +155,11 @@ pub fn marks(id: String) -> impl IntoView {
                 .map(|(_, n)| *n)?;
             return Some(view! { <span class="el-votes" title=tr("Votes", "Votes")>{format!("● {n}")}</span> }.into_any());
         }
-        if !ui.writes || !in_scope(&id, vote.scope.as_deref()) {
+        let takes = model()
+            .scene
+            .kind(&id)
+            .is_some_and(|k| vote.takes(k.as_str()));
+        if !ui.writes || !takes || !in_scope(&id, vote.scope.as_deref()) {
             return None;
         }
         let (add, take) = (id.clone(), id.clone());

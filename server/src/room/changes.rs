@@ -152,10 +152,7 @@ impl Room {
             self.ctx.metrics.access_refused.inc();
             out.push(
                 Target::One(peer),
-                Message::Auth(Some(
-                    "locked: only the facilitator can change a locked element".into(),
-                ))
-                .encode_v1(),
+                Message::Auth(Some(Notice::Locked.wire())).encode_v1(),
             );
         }
         self.drop_pending(verdict, out);
@@ -194,7 +191,7 @@ impl Room {
             debug!(board = %self.id, peer, "update from a view-only link refused");
             out.push(
                 Target::One(peer),
-                Message::Auth(Some(crate::access::Refusal::ReadOnly.to_string())).encode_v1(),
+                Message::Auth(Some(Notice::ReadOnly.wire())).encode_v1(),
             );
         }
     }

@@ -35,7 +35,7 @@ impl Room {
                 debug!(board = %self.id, peer, %err, "unreadable facilitation command");
                 out.push(
                     Target::One(peer),
-                    Message::Auth(Some(format!("unreadable command: {err}"))).encode_v1(),
+                    Message::Auth(Some(Notice::UnreadableCommand.wire())).encode_v1(),
                 );
                 return;
             }
@@ -48,7 +48,7 @@ impl Room {
                 if p.voter.as_ref().is_some_and(|v| *v != voter) {
                     out.push(
                         Target::One(peer),
-                        Message::Auth(Some("one hello a connection".into())).encode_v1(),
+                        Message::Auth(Some(Notice::OneHello.wire())).encode_v1(),
                     );
                     return;
                 }
@@ -71,14 +71,32 @@ impl Room {
             Command::Vote { .. } | Command::Unvote { .. } if p.voter.is_none() => {
                 out.push(
                     Target::One(peer),
-                    Message::Auth(Some("say hello before voting".into())).encode_v1(),
+                    Message::Auth(Some(Notice::HelloBeforeVoting.wire())).encode_v1(),
                 );
                 return;
             }
-            Command::Vote { id, .. } => Command::Vote {
-                voter: p.voter.clone().unwrap_or_default(),
-                id,
-            },
+            // A vote goes on what the open vote takes (notes, clusters).
+            Command::Vote { id, .. } => {
+                let kind = self
+                    .board
+                    .elements()
+                    .get(&self.awareness.doc().transact(), &id)
+                    .map(|e| e.kind);
+                let vote = self.facilitation.shown.vote.as_ref().filter(|v| v.open);
+                if let (Some(vote), Some(kind)) = (vote, &kind)
+                    && !vote.takes(kind.as_str())
+                {
+                    return self.refuse_command(
+                        peer,
+                        Refused::Invalid(Notice::VoteNotInScope),
+                        out,
+                    );
+                }
+                Command::Vote {
+                    voter: p.voter.clone().unwrap_or_default(),
+                    id,
+                }
+            }
             Command::Unvote { id, .. } => Command::Unvote {
                 voter: p.voter.clone().unwrap_or_default(),
                 id,
@@ -119,10 +137,11 @@ impl Room {
     pub(super) fn refuse_command(&self, peer: PeerId, refused: Refused, out: &mut Outbox) {
         self.ctx.metrics.access_refused.inc();
         let reason = match refused {
-            Refused::NotFacilitator => crate::access::Refusal::NotFacilitator.to_string(),
-            Refused::ReadOnly => crate::access::Refusal::ReadOnly.to_string(),
-            Refused::Invalid(why) => why.to_owned(),
-        };
+            Refused::NotFacilitator => Notice::NotFacilitator,
+            Refused::ReadOnly => Notice::ReadOnly,
+            Refused::Invalid(why) => why,
+        }
+        .wire();
         debug!(board = %self.id, peer, %reason, "facilitation command refused");
         out.push(Target::One(peer), Message::Auth(Some(reason)).encode_v1());
     }
@@ -150,15 +169,9 @@ impl Room {
             .find(|s| s.id == script)
             .cloned()
         else {
-            return self.refuse_command(peer, Refused::Invalid("phase: unknown script"), out);
+            return self.refuse_command(peer, Refused::Invalid(Notice::UnknownScript), out);
         };
-        let (french, elements) = {
-            let txn = self.awareness.doc().transact();
-            (
-                self.board.meta(&txn).lang == "fr",
-                self.board.elements().all(&txn),
-            )
-        };
+        let elements = self.board.elements().all(&self.awareness.doc().transact());
         let ids_of_kinds = |kinds: &[String]| {
             elements
                 .into_iter()
@@ -176,9 +189,9 @@ impl Room {
                     self.reveal(out);
                 }
                 self.facilitation_changed = true;
-                let name = script.phases[index as usize].name.get(french);
-                let word = if french { "Étape" } else { "Phase" };
-                self.version_due = Some(format!("{word} {} · {name}", index + 1));
+                // Named in both languages: each reader sees theirs.
+                let name = &script.phases[index as usize].name;
+                self.version_due = Some(atelier_shared::history::phase_version_name(index, name));
                 info!(board = %self.id, script = %script.id, index, "workshop phase");
             }
             Err(refused) => self.refuse_command(peer, refused, out),
@@ -215,7 +228,7 @@ impl Room {
         let Some(voter) = p.voter.clone() else {
             out.push(
                 Target::One(peer),
-                Message::Auth(Some("say hello before private notes".into())).encode_v1(),
+                Message::Auth(Some(Notice::HelloBeforePrivate.wire())).encode_v1(),
             );
             return;
         };
@@ -244,12 +257,12 @@ impl Room {
                 self.ctx.metrics.protocol_errors.inc();
                 return self.remove_peer(peer, Some(CloseReason::Malformed), out);
             }
-            Ok(m) if m.len() > MAX_PRIVATE_BYTES => Some("private notes: too many (1 MiB at most)"),
+            Ok(m) if m.len() > MAX_PRIVATE_BYTES => Some(Notice::PrivateTooBig),
             Ok(_)
                 if !self.privates.contains_key(&voter)
                     && self.privates.len() >= MAX_PRIVATE_AUTHORS =>
             {
-                Some("private notes: too many participants")
+                Some(Notice::PrivateTooMany)
             }
             Ok(merged) => {
                 self.privates.insert(voter.clone(), merged);
@@ -259,7 +272,7 @@ impl Room {
         if let Some(why) = refusal {
             return out.push(
                 Target::One(peer),
-                Message::Auth(Some(why.into())).encode_v1(),
+                Message::Auth(Some(why.wire())).encode_v1(),
             );
         }
         self.privates_changed.insert(voter.clone());

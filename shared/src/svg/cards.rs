@@ -4,7 +4,29 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use super::{escape, para};
+use super::{escape, height, para};
+
+/// Most lines a field of a card or a map shows in a picture: whole, as
+/// the board shows it, within a bound.
+const LONG: usize = 40;
+
+/// A cell's text as entries: one a line, each bulleted when there are
+/// several.
+fn entries(text: &str) -> String {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() < 2 {
+        return lines.concat();
+    }
+    lines
+        .iter()
+        .map(|l| format!("• {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 use crate::element::Rect;
 use crate::interview::Source;
 use crate::journey::{CURVES, Journey};
@@ -43,8 +65,9 @@ impl Cards<'_> {
 
     /// A persona card as the board shows it: avatar, name, nickname, role,
     /// primary and priority, quote, objective, then the six sections in two
-    /// columns, every line with its support.
-    pub(super) fn persona(&self, out: &mut String, r: Rect, p: &Persona, accent: &str) {
+    /// columns, every line whole with its support. The card grows with its
+    /// text: the bottom of what was drawn.
+    pub(super) fn persona(&self, out: &mut String, r: Rect, p: &Persona, accent: &str) -> f64 {
         let lang = self.lang;
         let (left, top) = (r.x + 28.0, r.y + 36.0);
         let inner = r.w - 56.0;
@@ -64,7 +87,7 @@ impl Cards<'_> {
             p.name.trim()
         };
         let text_x = left + 96.0;
-        para(
+        let named = para(
             out,
             (text_x, top),
             inner - 260.0,
@@ -72,21 +95,21 @@ impl Cards<'_> {
             name,
             "#1f2430",
             r#" font-weight="700""#,
-            1,
+            2,
         );
         let sub: Vec<&str> = [p.nickname.trim(), p.role.trim()]
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect();
-        para(
+        let subbed = para(
             out,
-            (text_x, top + 42.0),
+            (text_x, top + named + 6.0),
             inner - 260.0,
             15.0,
             &sub.join(" · "),
             "#5b6272",
             "",
-            2,
+            4,
         );
         let mut tags = Vec::new();
         if p.primary {
@@ -106,7 +129,7 @@ impl Cards<'_> {
             top + 16.0,
             escape(&tags.join(" · "))
         );
-        let mut y = top + 96.0;
+        let mut y = (top + 96.0).max(top + named + subbed + 20.0);
         if !p.quote.trim().is_empty() {
             let mut quote = String::new();
             let h = para(
@@ -117,7 +140,7 @@ impl Cards<'_> {
                 &format!("“{}”", p.quote.trim()),
                 "#1f2430",
                 r#" font-style="italic""#,
-                3,
+                LONG,
             );
             let _ = write!(
                 out,
@@ -143,15 +166,14 @@ impl Cards<'_> {
                 &p.objective,
                 "#1f2430",
                 "",
-                3,
-            ) + 14.0;
+                LONG,
+            )
+            .max(16.0)
+                + 14.0;
         }
         // The sections, two by two.
         let column = (inner - 24.0) / 2.0;
         for pair in SECTIONS.chunks(2) {
-            if y > r.bottom() - 40.0 {
-                break;
-            }
             let _ = write!(
                 out,
                 r##"<line x1="{left:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#ebe8e1"/>"##,
@@ -169,9 +191,6 @@ impl Cards<'_> {
                 );
                 at += 20.0;
                 for line in p.lines(key).iter().filter(|l| !l.text.trim().is_empty()) {
-                    if at > r.bottom() - 44.0 {
-                        break;
-                    }
                     let h = para(
                         out,
                         (x + 10.0, at),
@@ -180,7 +199,7 @@ impl Cards<'_> {
                         &line.text,
                         "#1f2430",
                         "",
-                        3,
+                        LONG,
                     );
                     let _ = write!(
                         out,
@@ -199,12 +218,14 @@ impl Cards<'_> {
             }
             y = bottom + 8.0;
         }
+        y
     }
 
     /// A journey map: its title, the stages (moments of truth flagged) by
-    /// the lanes, every cell with its text and support, the emotions lane
-    /// as a curve per persona.
-    pub(super) fn journey(&self, out: &mut String, r: Rect, j: &Journey) {
+    /// the lanes, every cell with its text whole (each line an entry) and
+    /// its support, the emotions lane as a curve per persona. Rows and the
+    /// stages' heading grow with their text: the bottom of what was drawn.
+    pub(super) fn journey(&self, out: &mut String, r: Rect, j: &Journey) -> f64 {
         let lang = self.lang;
         let variant = if j.variant == "target" {
             title(("Target", "Cible"), lang)
@@ -229,16 +250,13 @@ impl Cards<'_> {
         let n = j.stages.len().max(1) as f64;
         let names_w = 220.0_f64.min((r.w - 48.0) / 3.0);
         let col = (r.w - 48.0 - names_w) / n;
-        let head = 48.0;
-        let others = j.lanes.iter().filter(|l| !l.emotions).count().max(1) as f64;
         let curve_h = 150.0;
-        let emotions = if j.lanes.iter().any(|l| l.emotions) {
-            curve_h
-        } else {
-            0.0
-        };
-        let row = ((r.bottom() - 24.0 - top - head - emotions) / others).max(44.0);
-        // The stages.
+        // The stages' heading: as high as the longest name needs.
+        let head = j
+            .stages
+            .iter()
+            .map(|s| height(&s.name, col - 20.0, 14.0, LONG) + if s.mot { 22.0 } else { 12.0 })
+            .fold(48.0, f64::max);
         let _ = write!(
             out,
             r##"<rect x="{left:.1}" y="{top:.1}" width="{names_w:.1}" height="{head:.1}" fill="#efede8"/><text x="{:.1}" y="{:.1}" font-size="11" font-weight="700" fill="#5b6272">{}</text>"##,
@@ -253,7 +271,7 @@ impl Cards<'_> {
                 out,
                 r##"<rect x="{x:.1}" y="{top:.1}" width="{col:.1}" height="{head:.1}" fill="{fill}" stroke="#ffffff"/>"##
             );
-            para(
+            let named = para(
                 out,
                 (x + 10.0, top + 6.0),
                 col - 20.0,
@@ -261,22 +279,42 @@ impl Cards<'_> {
                 &stage.name,
                 "#1f2430",
                 r#" font-weight="600""#,
-                1,
+                LONG,
             );
             if stage.mot {
                 let _ = write!(
                     out,
                     r##"<text x="{:.1}" y="{:.1}" font-size="10" font-weight="700" fill="#8a5a00">◆ {}</text>"##,
                     x + 10.0,
-                    top + 38.0,
+                    top + named + 18.0,
                     escape(title(("Moment of truth", "Moment de vérité"), lang))
                 );
             }
         }
-        // The lanes.
+        // The lanes, each as high as its fullest cell or its name.
         let mut y = top + head;
         for lane in &j.lanes {
-            let h = if lane.emotions { curve_h } else { row };
+            let h = if lane.emotions {
+                curve_h
+            } else {
+                j.stages
+                    .iter()
+                    .map(|s| {
+                        let cites = if j.cited(&lane.id, &s.id).is_empty() {
+                            0.0
+                        } else {
+                            24.0
+                        };
+                        height(&entries(j.cell(&lane.id, &s.id)), col - 16.0, 13.0, LONG)
+                            + cites
+                            + 16.0
+                    })
+                    .fold(
+                        height(&lane.name, names_w - 20.0, 13.0, LONG) + 16.0,
+                        f64::max,
+                    )
+                    .max(56.0)
+            };
             let _ = write!(
                 out,
                 r##"<rect x="{left:.1}" y="{y:.1}" width="{names_w:.1}" height="{h:.1}" fill="#f8f7f3" stroke="#ebe8e1"/>"##
@@ -289,7 +327,7 @@ impl Cards<'_> {
                 &lane.name,
                 "#1f2430",
                 r#" font-weight="700""#,
-                2,
+                LONG,
             );
             for (i, stage) in j.stages.iter().enumerate() {
                 let x = left + names_w + i as f64 * col;
@@ -300,20 +338,19 @@ impl Cards<'_> {
                 if lane.emotions {
                     continue;
                 }
-                let lines = ((h - 30.0) / (13.0 * 1.3)).floor().max(1.0) as usize;
                 let used = para(
                     out,
                     (x + 8.0, y + 6.0),
                     col - 16.0,
                     13.0,
-                    j.cell(&lane.id, &stage.id),
+                    &entries(j.cell(&lane.id, &stage.id)),
                     "#1f2430",
                     "",
-                    lines,
+                    LONG,
                 );
                 let cites = j.cited(&lane.id, &stage.id);
                 if !cites.is_empty() {
-                    self.badge(out, (x + 8.0, (y + 10.0 + used).min(y + h - 20.0)), cites);
+                    self.badge(out, (x + 8.0, y + 10.0 + used), cites);
                 }
             }
             if lane.emotions {
@@ -321,6 +358,7 @@ impl Cards<'_> {
             }
             y += h;
         }
+        y
     }
 
     /// The emotion curves over the emotions lane at `(x, y)`, `h` high.

@@ -123,6 +123,7 @@ fn main() {
         Command::VoteOpen {
             scope: Some("t1".into()),
             per_person: 3,
+            on: Vec::new(),
         },
         Command::VoteClose,
         Command::VoteClear,
