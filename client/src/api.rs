@@ -101,6 +101,32 @@ pub async fn rename_board(id: &str, title: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A copy of the board, as it is now, titled `title`; this browser is the
+/// copy's facilitator.
+pub async fn duplicate_board(id: &str, title: &str) -> Result<BoardView, String> {
+    let body = serde_json::to_string(&atelier_shared::api::NewBoard {
+        title: title.to_owned(),
+        ..Default::default()
+    })
+    .unwrap_or_default();
+    let path = format!("/api/boards/{id}/duplicate");
+    let v = call("POST", &path, Some(body), token(id)).await?;
+    let board: BoardView = serde_json::from_value(v).map_err(|_| unexpected())?;
+    if let Some(token) = &board.token {
+        remember(&board.info.id, token);
+    }
+    Ok(board)
+}
+
+/// Deletes the board for everyone (its facilitators may), and forgets it.
+pub async fn delete_board(id: &str) -> Result<(), String> {
+    fetch("DELETE", &format!("/api/boards/{id}"), None, token(id))
+        .await
+        .map_err(|(status, message)| worded(status, message))?;
+    forget(id);
+    Ok(())
+}
+
 fn read_links(v: serde_json::Value) -> Result<Links, String> {
     serde_json::from_value(v).map_err(|_| unexpected())
 }

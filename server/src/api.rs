@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use tracing::info;
-use yrs::{Doc, Transact};
+use yrs::{Doc, ReadTxn, Transact};
 
 use crate::AppState;
 use crate::access::{self, Generations, Grant, Refusal, Role};
@@ -29,6 +29,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/boards", get(list).post(create))
         .route("/api/boards/{id}", get(read).patch(update).delete(delete))
+        .route("/api/boards/{id}/duplicate", post(duplicate))
         .route("/api/boards/{id}/links", get(links))
         .route("/api/boards/{id}/links/{role}", post(regenerate))
         .route("/api/boards/{id}/export/{file}", get(export))
@@ -112,13 +113,13 @@ async fn regenerate(
     Ok(Json(links_of(&state, &id, &generations)))
 }
 
-/// Deletes a board (instance admin only): everyone on it is disconnected
-/// and every link to it revoked.
+/// Deletes a board (its facilitators, or the instance admin): everyone on
+/// it is disconnected and every link to it revoked.
 async fn delete(
     State(state): State<AppState>,
     access: BoardAccess,
 ) -> Result<StatusCode, AppError> {
-    let id = access.admin(&state)?.id;
+    let id = access.at_least(&state, Role::Facilitator)?.id;
     state.rooms.delete(&id).await;
     state.rooms.forget_unreadable(&id);
     if state.store.delete(&id).await? {
@@ -264,23 +265,7 @@ async fn create(
     client: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Json(new): Json<NewBoard>,
 ) -> Result<(StatusCode, Json<BoardView>), AppError> {
-    let admin = token_of(&headers, None).is_some_and(|token| {
-        access::is_admin(
-            state.config.admin_token.as_ref().map(|s| s.0.as_str()),
-            token,
-        )
-    });
-    if !admin {
-        if state.config.create_boards == "admin" {
-            state.metrics.access_refused.inc();
-            return Err(Refusal::NotAdmin.into());
-        }
-        if let Some(axum::Extension(axum::extract::ConnectInfo(addr))) = client
-            && !state.creations.take(addr.ip())
-        {
-            return Err(AppError::TooManyRequests(state.creations.wait()));
-        }
-    }
+    may_create(&state, &headers, client)?;
     let title = valid_title(new.title)?;
     let template = new.template.unwrap_or_else(|| "blank".into());
     if template.len() > MAX_TEMPLATE || template != "blank" && templates::find(&template).is_none()
@@ -325,6 +310,44 @@ async fn create(
         }
         txn.encode_update_v1()
     };
+    store_new(&state, &meta, first_update).await
+}
+
+/// Whether this request may create a board: the admin always; others
+/// unless creation is the admin's alone, 30 a minute from one address.
+fn may_create(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+) -> Result<(), AppError> {
+    let admin = token_of(headers, None).is_some_and(|token| {
+        access::is_admin(
+            state.config.admin_token.as_ref().map(|s| s.0.as_str()),
+            token,
+        )
+    });
+    if !admin {
+        if state.config.create_boards == "admin" {
+            state.metrics.access_refused.inc();
+            return Err(Refusal::NotAdmin.into());
+        }
+        if let Some(axum::Extension(axum::extract::ConnectInfo(addr))) = client
+            && !state.creations.take(addr.ip())
+        {
+            return Err(AppError::TooManyRequests(state.creations.wait()));
+        }
+    }
+    Ok(())
+}
+
+/// Stores a new board of `meta` whose document starts with
+/// `first_update`, under a fresh id; its facilitator's view.
+async fn store_new(
+    state: &AppState,
+    meta: &BoardMeta,
+    first_update: Vec<u8>,
+) -> Result<(StatusCode, Json<BoardView>), AppError> {
+    let now = meta.created;
     for _ in 0..3 {
         let id = BoardId::random(rand::random::<u64>);
         let info = BoardInfo {
@@ -353,6 +376,37 @@ async fn create(
         }
     }
     Err(AppError::Store(StoreError::Exists))
+}
+
+/// A copy of a board under a new title (`{"title": …}`), as it is now:
+/// every element, its template and language, none of its links, versions
+/// or private notes. Any link to the board may copy it (it reads the whole
+/// board anyway); whoever copies is the copy's facilitator.
+async fn duplicate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    client: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    access: BoardAccess,
+    Json(new): Json<NewBoard>,
+) -> Result<(StatusCode, Json<BoardView>), AppError> {
+    let id = access.at_least(&state, Role::Viewer)?.id;
+    may_create(&state, &headers, client)?;
+    let title = valid_title(new.title)?;
+    let doc = board_doc(&state, &id).await?;
+    let now = now_ms();
+    let (meta, update) = blocking(move || {
+        let board = Board::new(&doc);
+        let mut txn = doc.transact_mut();
+        board.set_title(&mut txn, &title);
+        let meta = BoardMeta {
+            created: now,
+            ..board.meta(&txn)
+        };
+        Ok((meta, txn.encode_diff_v1(&yrs::StateVector::default())))
+    })
+    .await?;
+    info!(from = %id, "board duplicated");
+    store_new(&state, &meta, update).await
 }
 
 async fn read(

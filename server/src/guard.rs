@@ -68,15 +68,6 @@ impl BoardAccess {
         }
         .into())
     }
-
-    /// The caller must hold the instance's admin token (403 otherwise).
-    pub(crate) fn admin(self, state: &AppState) -> Result<BoardAccess, AppError> {
-        if self.grant == Grant::ADMIN {
-            return Ok(self);
-        }
-        state.metrics.access_refused.inc();
-        Err(Refusal::NotAdmin.into())
-    }
 }
 
 /// The token a request carries: `Authorization: Bearer …`, else `query`.

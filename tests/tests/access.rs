@@ -238,7 +238,7 @@ async fn facilitator_only_actions_and_regenerated_links() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_admin_lists_and_deletes_boards() {
+async fn facilitators_delete_boards_any_link_copies_one() {
     let server = server().await;
     let id = server.new_board("To delete").await;
     let keep = server.new_board("To keep").await;
@@ -247,12 +247,49 @@ async fn the_admin_lists_and_deletes_boards() {
     on_it.synced().await;
     on_it.put_note("n", "soon gone").await;
     let path = format!("/api/boards/{id}");
-    // Only the admin deletes, not even the board's facilitator.
-    let (status, _) = server
+    // (Seen by another client: stored.)
+    let mut witness = YClient::connect(&server.ws_as(&id, Role::Viewer)).await.unwrap();
+    witness.synced().await;
+    assert!(eventually(WAIT, || witness.note_text("n").is_some()).await);
+    // A copy, by a viewer's link: every element, under its new title, its
+    // copier the facilitator; the original unchanged.
+    let viewer = server.token(&id, Role::Viewer);
+    let (status, body) = server
+        .request_with(
+            &viewer,
+            "POST",
+            &format!("{path}/duplicate"),
+            Some(r#"{"title":"Copy of To delete"}"#),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let copy: Value = serde_json::from_str(&body).unwrap();
+    let (copy_id, copy_token) = (
+        copy["id"].as_str().unwrap().to_owned(),
+        copy["token"].as_str().unwrap().to_owned(),
+    );
+    assert_ne!(copy_id, id);
+    assert_eq!(copy["title"], "Copy of To delete");
+    assert_eq!(copy["role"], "facilitator");
+    let mut copied = YClient::connect(&format!("{}?t={copy_token}", server.ws_bare(&copy_id)))
+        .await
+        .unwrap();
+    copied.synced().await;
+    assert_eq!(copied.note_text("n").as_deref(), Some("soon gone"));
+    copied.put_note("n2", "only in the copy").await;
+    assert!(eventually(WAIT, || copied.note_text("n2").is_some()).await);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        on_it.note_text("n2").is_none(),
+        "the copy wrote to the original"
+    );
+    // An editor does not delete; the board's facilitator does.
+    let editor = server.token(&id, Role::Editor);
+    let (status, _) = server.request_with(&editor, "DELETE", &path, None).await;
+    assert_eq!(status, 403);
+    let (status, body) = server
         .request_with(&facilitator, "DELETE", &path, None)
         .await;
-    assert_eq!(status, 403);
-    let (status, body) = server.request_with(ADMIN, "DELETE", &path, None).await;
     assert_eq!(status, 204, "{body}");
     assert_eq!(on_it.ended(WAIT).await, Some(Ended::Closed(4404)));
     let (status, body) = server.request_with(ADMIN, "GET", "/api/boards", None).await;
@@ -262,7 +299,8 @@ async fn the_admin_lists_and_deletes_boards() {
         .iter()
         .map(|b| b["id"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(ids, std::slice::from_ref(&keep));
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&keep) && ids.contains(&copy_id) && !ids.contains(&id));
     // Its links no longer open anything; deleting again is a 404.
     let (status, _) = refused(&server.ws(&id)).await;
     assert_eq!(status, 403);
@@ -377,6 +415,14 @@ async fn facilitator_editor_and_viewer_in_browsers() {
         fac.wait_for(".confirm-dialog").await?;
         fac.click_css(".confirm-dialog [data-confirm='yes']").await?;
         ed.wait_for(".status-refused").await?;
+        // At once, the board is gone (nothing ticks behind), a page says why.
+        ed.until(
+            "the board is replaced by the revoked page",
+            "const p = document.querySelector('.refusal-cover .empty-page.refused');
+             return !!p && p.dataset.status === '403' && p.textContent.includes('revoked') && !document.querySelector('.board');",
+        )
+        .await?;
+        ed.screenshot("link-revoked-live").await?;
         ed.client.refresh().await?;
         ed.until(
             "the revoked page",

@@ -149,3 +149,126 @@ async fn an_unreadable_board_says_so_in_the_browser() {
     })
     .await;
 }
+
+/// The home page: the boards this browser holds a link to, searched by
+/// name or template, renamed, duplicated and deleted as its links allow
+/// (rename: editors; copy: anyone; delete: facilitators, after an in-page
+/// question), each with its template and last change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boards_are_searched_renamed_duplicated_and_deleted_from_home() {
+    let server = TestServer::start(Config::default()).await;
+    let claims = server.new_board("Claims journey").await;
+    let sprint = server
+        .new_board_from("Persona sprint", "personas", "en")
+        .await;
+    let onboarding = server.new_board("Onboarding").await;
+    with_browsers(server, &["en-US"], async |server, browsers| {
+        let b = &browsers[0];
+        b.join(&server.board_url(&claims), "Camille").await?;
+        b.open(&server.board_url(&sprint)).await?;
+        b.open(&server.board_url_as(&onboarding, atelier_server::Role::Editor))
+            .await?;
+        b.client.goto(&server.http("/")).await?;
+        let cards = |n: usize| format!("return document.querySelectorAll('.board-item').length === {n};");
+        b.until("three boards", &cards(3))
+            .await?;
+        anyhow::ensure!(
+            b.eval(&format!(
+                "return document.querySelector(\".board-item[data-board='{sprint}']\").textContent;"
+            ))
+            .await?
+            .as_str()
+            .is_some_and(|t| t.contains("Persona sprint") && t.contains("Personas · edited")),
+            "the card shows its template and last change"
+        );
+        // Search: by template as by name.
+        let search = |q: &str| {
+            format!(
+                "const s = document.querySelector('.board-search'); s.value = {q:?};
+                 s.dispatchEvent(new Event('input', {{bubbles: true}})); return true;"
+            )
+        };
+        b.wait_for(".board-search").await?;
+        b.eval(&search("persona")).await?;
+        b.until("one match", &cards(1)).await?;
+        b.eval(&search("zzz")).await?;
+        b.until("no match, said", "return document.querySelectorAll('.board-item').length === 0 && document.body.textContent.includes('No board matches.');")
+            .await?;
+        b.eval(&search("")).await?;
+        b.until("all back", &cards(3))
+            .await?;
+
+        // An editor's link renames but neither deletes nor loses a copy.
+        b.click_css(&format!(".board-item[data-board='{onboarding}'] .board-more")).await?;
+        b.wait_for(&format!(".board-item[data-board='{onboarding}'] [data-board-action='rename']")).await?;
+        anyhow::ensure!(
+            b.eval(&format!("return !document.querySelector(\".board-item[data-board='{onboarding}'] [data-board-action='delete']\");"))
+                .await?
+                == true,
+            "an editor's link offers delete"
+        );
+        // A click elsewhere closes the menu.
+        b.click_at(20.0, 600.0).await?;
+        b.until("the menu closes", "return !document.querySelector('.board-menu');").await?;
+
+        // Rename.
+        let item = format!(".board-item[data-board='{claims}']");
+        b.click_css(&format!("{item} .board-more")).await?;
+        b.screenshot("home-board-menu").await?;
+        b.click_css(&format!("{item} [data-board-action='rename']")).await?;
+        b.wait_for(&format!("{item} .board-rename")).await?;
+        b.until(
+            "the name field has the focus",
+            "return !!document.activeElement && document.activeElement.classList.contains('board-rename');",
+        )
+        .await?;
+        // (Its text is selected: typing replaces it.)
+        b.type_text("Claims journey v2\u{e007}").await?;
+
+        b.until(
+            "renamed",
+            &format!("const t = document.querySelector(\"{item} .board-card-title\"); return !!t && t.textContent === 'Claims journey v2';"),
+        )
+        .await?;
+        let (_, body) = server.request("GET", &format!("/api/boards/{claims}?t={}", server.token(&claims, atelier_server::Role::Viewer)), None).await;
+        anyhow::ensure!(body.contains("Claims journey v2"), "not renamed on the server: {body}");
+
+        // Duplicate: a copy, this browser its facilitator.
+        b.click_css(&format!("{item} .board-more")).await?;
+        b.click_css(&format!("{item} [data-board-action='duplicate']")).await?;
+        b.until(
+            "the copy is listed",
+            "return [...document.querySelectorAll('.board-card-title')].some(t => t.textContent === 'Copy of Claims journey v2');",
+        )
+        .await?;
+        let copy = b
+            .eval("return [...document.querySelectorAll('.board-item')].find(i => i.textContent.includes('Copy of Claims')).dataset.board;")
+            .await?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        anyhow::ensure!(!copy.is_empty() && copy != claims, "the copy: {copy}");
+
+        // Delete the copy: asked in the page first; Esc says no.
+        let copied = format!(".board-item[data-board='{copy}']");
+        b.click_css(&format!("{copied} .board-more")).await?;
+        b.click_css(&format!("{copied} [data-board-action='delete']")).await?;
+        b.wait_for(".confirm-dialog").await?;
+        b.screenshot("home-delete-confirm").await?;
+        b.type_text("\u{e00c}").await?;
+        b.until("the question goes", "return !document.querySelector('.confirm-dialog');").await?;
+        b.wait_for(&copied).await?;
+        b.click_css(&format!("{copied} .board-more")).await?;
+        b.click_css(&format!("{copied} [data-board-action='delete']")).await?;
+        b.click_css(".confirm-dialog [data-confirm='yes']").await?;
+        b.until("the copy is gone", &format!("return !document.querySelector(\"{copied}\");"))
+            .await?;
+        let (status, _) = server
+            .request("GET", &format!("/api/boards/{copy}?t={}", server.token(&copy, atelier_server::Role::Viewer)), None)
+            .await;
+        anyhow::ensure!(status == 404 || status == 403, "the copy still exists: {status}");
+        b.screenshot("home-managed").await?;
+        Ok(())
+    })
+    .await;
+}

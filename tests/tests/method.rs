@@ -600,6 +600,19 @@ async fn the_guided_method_private_notes_and_a_restore_in_three_browsers() {
         fac.click_css(".version[data-version='Phase 1 · Pool notes privately'] [data-history='since']").await?;
         fac.wait_for(".history-changes[data-changes='1 0 0 0']").await?;
         fac.wait_for(".el-note.source").await?; // the added note is highlighted
+        // The compare names what changed; a click shows it on the board.
+        fac.until(
+            "the added note is named",
+            "const i = document.querySelector(\".history-changed li[data-how='added']\");
+             return !!i && i.textContent === 'AddedNote · Nobody calls me back';",
+        )
+        .await?;
+        fac.click_css(".history-changed li[data-how='added'] .change-what").await?;
+        fac.until(
+            "the note is selected",
+            "return [...document.querySelectorAll('.el-note.selected')].some(n => n.textContent.includes('Nobody calls me back'));",
+        )
+        .await?;
         fac.screenshot("method-history").await?;
         // The version as a picture, read-only.
         fac.click_css(".version[data-version='Phase 1 · Pool notes privately'] [data-history='view']").await?;
@@ -608,6 +621,18 @@ async fn the_guided_method_private_notes_and_a_restore_in_three_browsers() {
             "const i = document.querySelector('.version-view img'); return !!i && i.complete && i.naturalWidth > 0;",
         )
         .await?;
+        // Large, and zoomable.
+        fac.click_css("[data-zoom='in']").await?;
+        fac.click_css("[data-zoom='in']").await?;
+        fac.until(
+            "zoomed in",
+            "const i = document.querySelector('.version-view img'); const p = document.querySelector('.version-pane');
+             return /^\\d+ %$/.test(document.querySelector(\"[data-zoom='fit']\").textContent) && i.style.width !== '' && !p.classList.contains('fitted');",
+        )
+        .await?;
+        fac.screenshot("version-zoomed").await?;
+        fac.click_css("[data-zoom='fit']").await?;
+        fac.wait_for(".version-pane.fitted").await?;
         fac.click_css("[data-history='unview']").await?;
 
         // Eve deletes the revealed note; the facilitator restores phase 2:

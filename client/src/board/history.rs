@@ -42,6 +42,9 @@ struct Shown {
     versions: Vec<Version>,
     /// The last comparison: (from, to, what changed).
     changes: Option<(String, String, Changes)>,
+    /// What changed, element by element: (how, id, what it is, still on
+    /// the board).
+    changed: Vec<(&'static str, String, String, bool)>,
     /// The version viewed as a picture: (name, picture URL).
     viewing: Option<(String, String)>,
     busy: bool,
@@ -79,7 +82,18 @@ pub fn panel() -> impl IntoView {
                             .cloned()
                             .collect();
                         ui.highlight.set((!c.is_empty()).then_some(lit));
-                        shown.update(|s| s.changes = Some((from, to, c)));
+                        // What was removed is named from the older version.
+                        let before = match from.parse::<i64>() {
+                            Ok(v) if !c.removed.is_empty() => {
+                                api::version_elements(&board, v).await.unwrap_or_default()
+                            }
+                            _ => Vec::new(),
+                        };
+                        let changed = named_changes(&c, &before);
+                        shown.update(|s| {
+                            s.changes = Some((from, to, c));
+                            s.changed = changed;
+                        });
                     }
                     Err(e) => ui.toast.set(Some(e)),
                 }
@@ -201,14 +215,36 @@ pub fn panel() -> impl IntoView {
         shown
             .with(|s| s.changes.as_ref().map(|(_, _, c)| summary(c)))
             .map(|(counts, text)| {
+                let items = shown.with(|s| s.changed.clone());
                 view! {
                     <p class="history-changes" data-changes=counts>
                         {text}
                         <button class="link" data-history="clear" on:click=move |_| {
                             ui.highlight.set(None);
-                            shown.update(|s| s.changes = None);
+                            shown.update(|s| {
+                                s.changes = None;
+                                s.changed.clear();
+                            });
                         }>{tr("Clear", "Effacer")}</button>
                     </p>
+                    <ul class="history-changed">
+                        {items.into_iter().map(|(how, id, what, here)| {
+                            let jump = id.clone();
+                            view! {
+                                <li data-changed=id.clone() data-how=how>
+                                    <span class=format!("change-how change-{how}")>{how_word(how)}</span>
+                                    {if here {
+                                        view! {
+                                            <button class="change-what link" title=tr("Show it on the board", "Le montrer sur le tableau")
+                                                on:click=move |_| super::commands::show(ui, &jump)>{what}</button>
+                                        }.into_any()
+                                    } else {
+                                        view! { <span class="change-what gone">{what}</span> }.into_any()
+                                    }}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
                 }
             })
     };
@@ -265,10 +301,11 @@ pub fn panel() -> impl IntoView {
                     <header>
                         <strong>{name}</strong>
                         <span class="version-readonly">{tr("Read-only", "Lecture seule")}</span>
+                        <span class="version-hint muted">{tr("Ctrl+wheel or + − to zoom, drag to move", "Ctrl+molette ou + − pour zoomer, glisser pour déplacer")}</span>
                         <button class="dialog-close" data-history="unview" title=tr("Close", "Fermer") aria-label=tr("Close", "Fermer")
                             on:click=move |_| shown.update(|s| s.viewing = None)>"×"</button>
                     </header>
-                    <img alt="" src=api::with_token(&board_id(), &url)/>
+                    <Zoomable src=api::with_token(&board_id(), &url)/>
                 </div>
             }
         })
@@ -309,6 +346,140 @@ pub fn panel() -> impl IntoView {
             </aside>
             {viewing}
         </div>
+    }
+}
+
+/// A version's picture, large: fitted at first, then zoomed with the
+/// buttons, + and − or Ctrl+wheel, and moved by dragging.
+#[component]
+fn Zoomable(src: String) -> impl IntoView {
+    // None: fitted to the viewer.
+    let zoom = RwSignal::new(None::<f64>);
+    let img = NodeRef::<leptos::html::Img>::new();
+    let pane = NodeRef::<leptos::html::Div>::new();
+    let scale_now = move || {
+        zoom.get_untracked().unwrap_or_else(|| {
+            img.get_untracked()
+                .map(|i| i.client_width() as f64 / (i.natural_width().max(1)) as f64)
+                .unwrap_or(1.0)
+        })
+    };
+    let set = move |z: f64| zoom.set(Some(z.clamp(0.05, 8.0)));
+    let dragging = StoredValue::new(None::<(i32, i32)>);
+    view! {
+        <div class="zoom-tools" role="group" aria-label=tr("Zoom", "Zoom")>
+            <button class="fac-btn" data-zoom="out" aria-label=tr("Zoom out", "Dézoomer") on:click=move |_| set(scale_now() / 1.25)>"−"</button>
+            <button class="fac-btn" data-zoom="fit" on:click=move |_| zoom.set(None)>
+                {move || zoom.get().map_or_else(|| tr("Fit", "Ajusté").to_owned(), |z| format!("{:.0} %", z * 100.0))}
+            </button>
+            <button class="fac-btn" data-zoom="in" aria-label=tr("Zoom in", "Zoomer") on:click=move |_| set(scale_now() * 1.25)>"+"</button>
+        </div>
+        <div class="version-pane" class:fitted=move || zoom.get().is_none() node_ref=pane tabindex="0"
+            aria-label=tr("The version, read-only", "La version, en lecture seule")
+            on:wheel=move |ev: leptos::ev::WheelEvent| {
+                if ev.ctrl_key() || ev.meta_key() {
+                    ev.prevent_default();
+                    set(scale_now() * if ev.delta_y() < 0.0 { 1.15 } else { 1.0 / 1.15 });
+                }
+            }
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+                "+" | "=" => set(scale_now() * 1.25),
+                "-" => set(scale_now() / 1.25),
+                "0" => zoom.set(None),
+                _ => {}
+            }
+            on:pointerdown=move |ev: leptos::ev::PointerEvent| dragging.set_value(Some((ev.client_x(), ev.client_y())))
+            on:pointermove=move |ev: leptos::ev::PointerEvent| {
+                if let (Some((x, y)), Some(p)) = (dragging.get_value(), pane.get_untracked()) {
+                    p.scroll_by_with_x_and_y((x - ev.client_x()) as f64, (y - ev.client_y()) as f64);
+                    dragging.set_value(Some((ev.client_x(), ev.client_y())));
+                }
+            }
+            on:pointerup=move |_| dragging.set_value(None)
+            on:pointerleave=move |_| dragging.set_value(None)>
+            <img alt="" src=src node_ref=img draggable="false"
+                style=move || zoom.get().map(|z| {
+                    let w = img.get_untracked().map(|i| i.natural_width()).unwrap_or(0) as f64;
+                    format!("width:{:.0}px", w * z)
+                })/>
+        </div>
+    }
+}
+
+/// Each changed element with what it is (its kind and the start of its
+/// text), named from the board as it is, or from `before` (the older
+/// version) for what was removed; at most 200.
+fn named_changes(
+    c: &Changes,
+    before: &[atelier_shared::Element],
+) -> Vec<(&'static str, String, String, bool)> {
+    let scene = &super::model::model().scene;
+    let groups: [(&'static str, &Vec<String>); 4] = [
+        ("added", &c.added),
+        ("edited", &c.edited),
+        ("moved", &c.moved),
+        ("removed", &c.removed),
+    ];
+    groups
+        .into_iter()
+        .flat_map(|(how, ids)| ids.iter().map(move |id| (how, id)))
+        .take(200)
+        .map(|(how, id)| {
+            let now = scene.get(id);
+            let here = now.is_some();
+            let what = now
+                .or_else(|| before.iter().find(|e| e.id == *id).cloned())
+                .map_or_else(
+                    || tr("An element", "Un élément").to_owned(),
+                    |e| describe(&e),
+                );
+            (how, id.clone(), what, here)
+        })
+        .collect()
+}
+
+/// "Note · Claims take weeks…": an element's kind and the start of its text.
+fn describe(e: &atelier_shared::Element) -> String {
+    use atelier_shared::Kind;
+    let kind = match &e.kind {
+        Kind::Note => tr("Note", "Note"),
+        Kind::Text => tr("Text", "Texte"),
+        Kind::Shape => tr("Shape", "Forme"),
+        Kind::Connector => tr("Connector", "Connecteur"),
+        Kind::Frame => tr("Frame", "Cadre"),
+        Kind::Persona => tr("Persona", "Persona"),
+        Kind::Journey => tr("Journey map", "Parcours"),
+        Kind::Other(_) => tr("Element", "Élément"),
+    };
+    let text = match (&e.kind, &e.persona) {
+        (Kind::Persona, Some(p)) => p.name.clone(),
+        _ => e.text.clone(),
+    };
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        return kind.to_owned();
+    }
+    // The first words, up to 48 characters, never cut mid-word.
+    let mut short = String::new();
+    for word in text.split(' ') {
+        if !short.is_empty() && short.chars().count() + word.chars().count() > 48 {
+            short.push('…');
+            break;
+        }
+        if !short.is_empty() {
+            short.push(' ');
+        }
+        short.push_str(word);
+    }
+    format!("{kind} · {short}")
+}
+
+fn how_word(how: &str) -> &'static str {
+    match how {
+        "added" => tr("Added", "Ajouté"),
+        "removed" => tr("Removed", "Supprimé"),
+        "moved" => tr("Moved", "Déplacé"),
+        _ => tr("Edited", "Modifié"),
     }
 }
 
