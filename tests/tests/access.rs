@@ -248,7 +248,9 @@ async fn facilitators_delete_boards_any_link_copies_one() {
     on_it.put_note("n", "soon gone").await;
     let path = format!("/api/boards/{id}");
     // (Seen by another client: stored.)
-    let mut witness = YClient::connect(&server.ws_as(&id, Role::Viewer)).await.unwrap();
+    let mut witness = YClient::connect(&server.ws_as(&id, Role::Viewer))
+        .await
+        .unwrap();
     witness.synced().await;
     assert!(eventually(WAIT, || witness.note_text("n").is_some()).await);
     // A copy, by a viewer's link: every element, under its new title, its
