@@ -1,5 +1,6 @@
 //! The board: the canvas, its panels, and the model they share.
 
+mod announce;
 mod camera;
 mod canvas;
 mod chrome;
@@ -19,6 +20,7 @@ mod method;
 mod model;
 mod notes_panel;
 mod ops;
+mod outline;
 mod overlay;
 mod persona;
 mod picture;
@@ -67,14 +69,28 @@ pub fn Board(
         space: RwSignal::new(false),
         note_color: RwSignal::new(atelier_shared::NOTE_COLORS[0].1),
         peers: live.peers,
+        typing: {
+            let peers = live.peers;
+            Memo::new(move |_| {
+                peers.with(|p| {
+                    p.iter()
+                        .filter_map(|p| {
+                            Some((p.typing.clone()?, (p.name.clone(), p.color.clone())))
+                        })
+                        .collect()
+                })
+            })
+        },
         toast: RwSignal::new(None),
         pointer: StoredValue::new(None),
         importing: RwSignal::new(false),
         panel: RwSignal::new(false),
         history: RwSignal::new(false),
+        outline: RwSignal::new(false),
         templates: RwSignal::new(false),
         exports: RwSignal::new(false),
         results_open: RwSignal::new(true),
+        drop_target: RwSignal::new(None),
         banners_open: RwSignal::new(true),
         highlight: RwSignal::new(None),
         cited: Memo::new(move |_| {
@@ -107,6 +123,22 @@ pub fn Board(
             ops::reveal_private();
         }
     });
+    // One side panel at a time: opening one closes the others.
+    for (own, others) in [
+        (ui.outline, [ui.history, ui.panel]),
+        (ui.history, [ui.outline, ui.panel]),
+        (ui.panel, [ui.outline, ui.history]),
+    ] {
+        Effect::new(move |_| {
+            if own.get() {
+                for other in others {
+                    if other.get_untracked() {
+                        other.set(false);
+                    }
+                }
+            }
+        });
+    }
     let denied = live.denied;
     Effect::new(move |_| {
         // The server says a code; it is worded in this person's language.
@@ -133,6 +165,8 @@ pub fn Board(
         {
             fitted.set_value(true);
             commands::zoom_to_fit(ui);
+            // From now on, what others change is news.
+            announce::start();
             // For the browser benchmark: when the synced board was first
             // painted, in ms since navigation started.
             // (The second animation frame comes after that paint.)
@@ -203,11 +237,13 @@ pub fn Board(
                 <chrome::Minimap/>
                 <chrome::ZoomControls/>
             </div>
-            {move || ui.toast.get().map(|t| view! { <div class="toast">{t}</div> })}
+            {move || ui.toast.get().map(|t| view! { <div class="toast" role="status">{t}</div> })}
+            {announce::region()}
             {move || ui.panel.get().then(|| view! { <notes_panel::NotesPanel/> })}
             {move || ui.importing.get().then(|| view! { <import::ImportDialog/> })}
             {move || ui.commenting.get().is_some().then(comments::panel)}
             {move || ui.history.get().then(history::panel)}
+            {move || ui.outline.get().then(outline::panel)}
         </div>
     }
 }

@@ -15,6 +15,18 @@ const PEOPLE_COLORS: [&str; 8] = [
     "#e4572e", "#2e86ab", "#7b2cbf", "#2a9d8f", "#e9a03b", "#d6336c", "#3a86ff", "#6a994e",
 ];
 
+/// The names of [`PEOPLE_COLORS`], for screen readers: (English, French).
+const PEOPLE_COLOR_NAMES: [(&str, &str); 8] = [
+    ("Orange", "Orange"),
+    ("Blue", "Bleu"),
+    ("Purple", "Violet"),
+    ("Teal", "Sarcelle"),
+    ("Amber", "Ambre"),
+    ("Pink", "Rose"),
+    ("Bright blue", "Bleu vif"),
+    ("Green", "Vert"),
+];
+
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
@@ -189,8 +201,8 @@ fn NamePrompt(who: RwSignal<Option<(String, String)>>) -> impl IntoView {
                 <div class="field">
                     <span>{tr("Your colour", "Votre couleur")}</span>
                     <div class="color-pick" role="radiogroup">
-                        {PEOPLE_COLORS.map(|c| view! {
-                            <button type="button" role="radio"
+                        {PEOPLE_COLORS.into_iter().zip(PEOPLE_COLOR_NAMES).map(|(c, (en, fr))| view! {
+                            <button type="button" role="radio" aria-label=tr(en, fr)
                                 class=move || if color.get() == c { "person-swatch active" } else { "person-swatch" }
                                 aria-checked=move || (color.get() == c).to_string()
                                 style=format!("background:{c}")

@@ -26,7 +26,7 @@ use yrs::updates::encoder::Encode;
 use yrs::{Doc, OffsetKind, Options, Origin, Transact, Update};
 
 mod presence;
-pub use presence::{Peer, set_cursor, set_selection, set_view};
+pub use presence::{Peer, set_cursor, set_selection, set_typing, set_view};
 use presence::{peers, send_presence};
 
 /// Origin of transactions that apply what the server sent: not echoed back

@@ -180,6 +180,7 @@ mod tests {
             (Method::GET, b.clone(), Role::Viewer),
             (Method::PATCH, b.clone(), Role::Editor),
             (Method::GET, format!("{b}/links"), Role::Facilitator),
+            (Method::POST, format!("{b}/duplicate"), Role::Viewer),
             (Method::GET, format!("{b}/export/notes.csv"), Role::Viewer),
             (Method::POST, format!("{b}/import/json"), Role::Editor),
             (Method::GET, format!("{b}/versions"), Role::Viewer),
@@ -228,8 +229,8 @@ mod tests {
         }
         // The viewers' link was regenerated: the old one is refused.
         assert_eq!(status(&state, Method::GET, &b, Some(&viewer)).await, 403);
-        // Deleting is the admin's alone.
-        let s = status(&state, Method::DELETE, &b, Some(&facilitator)).await;
+        // Deleting is the facilitators' (and the admin's), not an editor's.
+        let s = status(&state, Method::DELETE, &b, Some(&editor)).await;
         assert_eq!(s, 403);
         // A board that does not exist, with a link signed for it: 404.
         let missing: BoardId = "no-such-board".parse().unwrap();
@@ -245,8 +246,12 @@ mod tests {
             status(&state, Method::GET, "/api/boards/..%2F", None).await,
             400
         );
-        // The admin deletes; then the board is gone for every link.
-        assert_eq!(status(&state, Method::DELETE, &b, Some(ADMIN)).await, 204);
+        // Its facilitator deletes; then the board is gone for every link.
+        assert_eq!(
+            status(&state, Method::DELETE, &b, Some(&facilitator)).await,
+            204
+        );
         assert_eq!(status(&state, Method::GET, &b, Some(ADMIN)).await, 404);
+        assert_eq!(status(&state, Method::DELETE, &b, Some(ADMIN)).await, 404);
     }
 }

@@ -105,6 +105,47 @@ impl Browser {
             .with_context(|| format!("DevTools command {method}"))
     }
 
+    /// The serious and critical accessibility violations axe-core finds in
+    /// the page as it is (its `tests/js` copy is loaded into the page
+    /// first), each as "rule: target, …"; WCAG 2.2 A and AA rules, on all
+    /// but the free canvas (`.world`, its elements at any zoom: the
+    /// outline is their accessible form).
+    pub async fn axe(&self) -> Result<Vec<String>> {
+        let loaded = self
+            .eval("return typeof window.axe !== 'undefined';")
+            .await?;
+        if loaded != true {
+            let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("js/node_modules/axe-core/axe.min.js");
+            let source = std::fs::read_to_string(&path).with_context(|| {
+                format!(
+                    "{}: run `cargo xtask test` (it installs tests/js's npm packages)",
+                    path.display()
+                )
+            })?;
+            self.client
+                .execute(&format!("{source}\nreturn true;"), vec![])
+                .await?;
+        }
+        let found = self
+            .eval_async(
+                "axe.run({ exclude: [['.world']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+                   .then(r => done(r.violations
+                       .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                       .map(v => v.id + ': ' + v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(', '))))
+                   .catch(e => done(['axe failed: ' + e]));",
+            )
+            .await?;
+        Ok(found
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
     /// Ends the session and the driver (and with it Chromium).
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;

@@ -84,7 +84,21 @@ async fn two_people_build_a_board_together() {
         ben.double_click_at(at.0, at.1).await?;
         ben.editor_ready().await?;
         ben.type_text(" (3 pages)").await?;
+        // Ann sees that Ben is in it, in his colour, before his letters.
+        ann.until(
+            "Ann sees Ben typing in the note",
+            &format!(
+                "const n = document.querySelector(\"[data-id='{note}']\");
+                 return !!n.querySelector('.typing-ring') && n.querySelector('.typing-tag').textContent === 'Ben is typing';"
+            ),
+        )
+        .await?;
         ben.type_text("\u{e00c}").await?;
+        ann.until(
+            "the mark goes with him",
+            &format!("return !document.querySelector(\"[data-id='{note}'] .typing-tag\");"),
+        )
+        .await?;
         note_id(ann, "Le formulaire est trop long (3 pages)").await?;
 
         // Ann's cursor is seen by Ben, with her name.

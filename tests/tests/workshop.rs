@@ -582,8 +582,23 @@ async fn a_persona_cites_the_notes_behind_it() {
             "const f = document.querySelector('.el-persona .persona-name'); return !!f && f.value === 'Julie';",
         )
         .await?;
+        // ... and that Ann is in that field, before typing in it himself.
+        ben.until(
+            "Ben sees who is typing",
+            "const w = document.querySelector('.el-persona .persona-name').closest('.typing-field');
+             return w.classList.contains('typing') && w.querySelector('.typing-tag').textContent === 'Ann is typing';",
+        )
+        .await?;
+        ben.screenshot("persona-typing").await?;
 
         // A line in Motivational, unsupported until it cites notes.
+        // She leaves the field: the mark goes.
+        ann.type_text("\u{e00c}").await?;
+        ben.until(
+            "the mark goes",
+            "return !document.querySelector('.el-persona .typing-tag');",
+        )
+        .await?;
         // "+ Add a line" puts the caret in the new line.
         ann.click_css("[data-section='motivational'] .add-line").await?;
         ann.wait_for("[data-section='motivational'] .persona-line-field").await?;
@@ -1065,6 +1080,26 @@ async fn notes_dragged_onto_a_line_an_item_or_a_cell_are_cited() {
             "const s = document.querySelector(\"[data-cell='pains:st2'] .support\"); return !!s && s.textContent === '1 note · 1 interviewee';",
         )
         .await?;
+        // Still far out (the items drawn on the canvas): a verbatim onto
+        // the item "Angry" cites it as at 100 %, the note back in place.
+        ensure!(
+            ann.eval("return !document.querySelector(\"[data-id='s2']\");").await? == true,
+            "the item is not on the canvas"
+        );
+        ann.type_text("\u{e00c}").await?; // (the last drop's selection and its bar go)
+        let from = ann.screen_of(880.0, 120.0).await?;
+        let to = ann.screen_of(1320.0, 140.0).await?;
+        ann.drag(from, to).await?;
+        ensure!(
+            eventually(WAIT, || element("s2").cites == ["v0"]).await,
+            "far item: {:?}",
+            element("s2")
+        );
+        let v0 = element("v0");
+        ensure!(
+            (v0.x, v0.y, v0.parent.as_deref()) == (800.0, 40.0, None),
+            "the note went back: {v0:?}"
+        );
         Ok(())
     })
     .await;

@@ -65,6 +65,7 @@ pub fn Canvas() -> impl IntoView {
             let scene = &model().scene;
             let mut ids: Vec<String> = ui.selection.with(|s| s.iter().cloned().collect());
             ids.extend(ui.editing.get());
+            ids.extend(ui.drop_target.get());
             ids.extend(scene.cards_in(cull.get()));
             // While a vote is open, what it takes (clusters, notes) stays
             // in the DOM with its + (a few hundred at most).

@@ -142,6 +142,9 @@ pub fn Toolbar() -> impl IntoView {
                 "M10 12V3M6.5 6.5L10 3l3.5 3.5M4 12v4h12v-4")}
             {toggle(ui.history, tr("History: versions, changes, restore", "Historique : versions, changements, restauration"), "history",
                 "M3.5 10a6.5 6.5 0 1 0 2-4.7M3 3v3.5h3.5M10 6.5V10l2.5 1.5")}
+            {toggle(ui.outline, tr("Outline: the board as a list, for the keyboard and screen readers",
+                "Plan : le tableau en liste, pour le clavier et les lecteurs d'écran"), "outline",
+                "M4 4.5h3M4 10h3M4 15.5h3M9 4.5h7M11 10h5M11 15.5h5")}
             {toggle(ui.panel, tr("Interview notes: highlight, needs, duplicates",
                 "Notes d'entretien : mise en évidence, besoins, doublons"), "notes",
                 "M4 5h12M4 10h12M4 15h7M14 13.5l1.5 1.5 3-3")}
@@ -334,7 +337,7 @@ fn ExportMenu() -> impl IntoView {
     ];
     let link = move |file: &'static str, href: String, name: &'static str, about: &'static str| {
         view! {
-            <a class="template-item" role="menuitem" data-export=file download="" href=href
+            <a class="template-item" data-export=file download="" href=href
                 on:click=move |_| ui.exports.set(false)>
                 {item_text(name.to_owned(), about.to_owned())}
             </a>
@@ -409,11 +412,11 @@ fn ExportMenu() -> impl IntoView {
         .collect::<Vec<_>>();
     let has_frames = !frame_rows.is_empty();
     view! {
-        <div class="template-menu export-menu" role="menu" aria-label=tr("Export", "Exporter")>
+        <div class="template-menu export-menu" role="dialog" aria-label=tr("Export", "Exporter")>
             <p class="template-menu-title">{tr("Export", "Exporter")}</p>
             {files.into_iter().map(|(file, href, name, about)| link(file, href, name, about)).collect_view()}
             {link("board.svg", svg_of(selected.as_deref()), tr("Picture (SVG)", "Image (SVG)"), what)}
-            <button class="template-item" role="menuitem" data-export="board.png" on:click=board_png>
+            <button class="template-item" data-export="board.png" on:click=board_png>
                 {item_text(tr("Picture (PNG)", "Image (PNG)").to_owned(), what.to_owned())}
             </button>
             {has_frames.then(|| view! {

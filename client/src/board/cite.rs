@@ -41,8 +41,10 @@ struct Drag {
 
 thread_local! {
     static DRAG: RefCell<Option<Drag>> = const { RefCell::new(None) };
-    /// The target under the pointer and the DOM element outlined for it.
-    static OUTLINED: RefCell<Option<(Target, web_sys::Element)>> = const { RefCell::new(None) };
+    /// The target under the pointer and the DOM element outlined for it
+    /// (none far out, where the item is drawn on the canvas: then it is
+    /// `Ui::drop_target`, brought into the DOM and outlined there).
+    static OUTLINED: RefCell<Option<(Target, Option<web_sys::Element>)>> = const { RefCell::new(None) };
 }
 
 impl Drag {
@@ -103,10 +105,16 @@ pub fn support_of(cites: &[String]) -> Support {
     Support::of_notes(cites, &sources)
 }
 
-/// The drop target under the window point, ignoring the `dragged`
-/// elements themselves (which are under the pointer), with the DOM element
-/// to outline.
-fn under(x: i32, y: i32, dragged: &HashSet<String>) -> Option<(Target, web_sys::Element)> {
+/// The drop target under the window point (`board` in board units),
+/// ignoring the `dragged` elements themselves (which are under the
+/// pointer), with the DOM element to outline. Far out, where the items
+/// are drawn on the canvas, the model says what is under the pointer.
+fn under(
+    (x, y): (i32, i32),
+    board: (f64, f64),
+    far: bool,
+    dragged: &HashSet<String>,
+) -> Option<(Target, Option<web_sys::Element>)> {
     let hits = document().elements_from_point(x as f32, y as f32);
     for hit in hits.iter() {
         let Ok(el) = hit.dyn_into::<web_sys::Element>() else {
@@ -118,8 +126,18 @@ fn under(x: i32, y: i32, dragged: &HashSet<String>) -> Option<(Target, web_sys::
             continue;
         }
         let Some(owner_id) = owner_id else {
-            // The canvas or the page: nothing here takes notes.
-            return None;
+            // The canvas or the page: far out, an item drawn there.
+            return far
+                .then(|| {
+                    model()
+                        .scene
+                        .all_at(board.0, board.1)
+                        .into_iter()
+                        .find(|id| !dragged.contains(id))
+                        .filter(|id| is_item(id))
+                })
+                .flatten()
+                .map(|id| (Target::Item(id), None));
         };
         if let Some(line) = el.closest("[data-line]").ok().flatten() {
             let section = line
@@ -128,27 +146,34 @@ fn under(x: i32, y: i32, dragged: &HashSet<String>) -> Option<(Target, web_sys::
                 .flatten()
                 .and_then(|s| s.get_attribute("data-section"))?;
             let id = line.get_attribute("data-line")?;
-            return Some((Target::Line(owner_id, section, id), line));
+            return Some((Target::Line(owner_id, section, id), Some(line)));
         }
         if let Some(cell) = el.closest("[data-cell]").ok().flatten() {
             let key = cell.get_attribute("data-cell")?;
             let (lane, stage) = key.split_once(':')?;
             return Some((
                 Target::Cell(owner_id, lane.to_owned(), stage.to_owned()),
-                cell,
+                Some(cell),
             ));
         }
         return match owner {
-            Some(owner) if is_item(&owner_id) => Some((Target::Item(owner_id), owner)),
+            Some(owner) if is_item(&owner_id) => Some((Target::Item(owner_id), Some(owner))),
             _ => None,
         };
     }
     None
 }
 
-/// Outlines the drop target under the pointer while the elements of
-/// `originals` are dragged (nothing when they cannot be cited there).
-pub fn hover(x: i32, y: i32, originals: &[(String, atelier_shared::Rect)]) {
+/// Outlines the drop target under the pointer (window point `at`, board
+/// point `board`) while the elements of `originals` are dragged (nothing
+/// when they cannot be cited there), at any zoom.
+pub fn hover(
+    ui: super::model::Ui,
+    at: (i32, i32),
+    board: (f64, f64),
+    originals: &[(String, atelier_shared::Rect)],
+) {
+    let far = ui.camera.get_untracked().zoom < super::far::FAR_ZOOM;
     let target = DRAG.with_borrow_mut(|drag| {
         let drag = drag.get_or_insert_with(|| Drag::of(originals));
         if drag.notes.is_empty() {
@@ -156,17 +181,26 @@ pub fn hover(x: i32, y: i32, originals: &[(String, atelier_shared::Rect)]) {
         }
         // An item takes interview notes only: stickies of the team dropped
         // on one are just moved.
-        under(x, y, &drag.ids).filter(|(t, _)| drag.interview || !matches!(t, Target::Item(_)))
+        under(at, board, far, &drag.ids)
+            .filter(|(t, _)| drag.interview || !matches!(t, Target::Item(_)))
     });
+    // Far out, an item is brought into the DOM and outlined by its view.
+    let far_item = match &target {
+        Some((Target::Item(id), None)) => Some(id.clone()),
+        _ => None,
+    };
+    if ui.drop_target.get_untracked() != far_item {
+        ui.drop_target.set(far_item);
+    }
     OUTLINED.with_borrow_mut(|outlined| {
         if outlined.as_ref().map(|(_, el)| el) == target.as_ref().map(|(_, el)| el) {
             *outlined = target;
             return;
         }
-        if let Some((_, old)) = outlined.take() {
+        if let Some((_, Some(old))) = outlined.take() {
             let _ = old.class_list().remove_1("cite-drop");
         }
-        if let Some((_, new)) = &target {
+        if let Some((_, Some(new))) = &target {
             let _ = new.class_list().add_1("cite-drop");
         }
         *outlined = target;
@@ -176,15 +210,24 @@ pub fn hover(x: i32, y: i32, originals: &[(String, atelier_shared::Rect)]) {
 /// Ends a drag: when it ends on the outlined target (and was not
 /// cancelled), the notes go back to `originals` and cite it. Whether they
 /// did.
-pub fn drop(originals: &[(String, atelier_shared::Rect)], cancelled: bool) -> bool {
+pub fn drop(
+    ui: super::model::Ui,
+    originals: &[(String, atelier_shared::Rect)],
+    cancelled: bool,
+) -> bool {
     let notes = DRAG
         .with_borrow_mut(Option::take)
         .map(|d| d.notes)
         .unwrap_or_default();
+    if ui.drop_target.get_untracked().is_some() {
+        ui.drop_target.set(None);
+    }
     let Some((target, outlined)) = OUTLINED.with_borrow_mut(Option::take) else {
         return false;
     };
-    let _ = outlined.class_list().remove_1("cite-drop");
+    if let Some(outlined) = outlined {
+        let _ = outlined.class_list().remove_1("cite-drop");
+    }
     if cancelled || notes.is_empty() {
         return false;
     }

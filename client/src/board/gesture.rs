@@ -229,7 +229,7 @@ pub fn moved(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Option
             // Untracked while it moves: the gesture is one undo step,
             // written when it ends, however long the user hesitates.
             ops::place_untracked(&rects);
-            super::cite::hover(ev.client_x(), ev.client_y(), &originals);
+            super::cite::hover(ui, (ev.client_x(), ev.client_y()), board, &originals);
             GESTURE.with_borrow_mut(|g| {
                 if let Gesture::Move { moved, .. } = g {
                     *moved = true;
@@ -313,7 +313,7 @@ pub fn up(ui: Ui, ev: &PointerEvent, at: (f64, f64), preview: RwSignal<Option<Pr
         } => {
             let cancelled = ev.type_() == "pointercancel";
             // Dropped onto a line, a cell or an item: cited, not moved.
-            if !super::cite::drop(&originals, cancelled) {
+            if !super::cite::drop(ui, &originals, cancelled) {
                 // The move, as one tracked change from where it started.
                 let model = model();
                 let now: Vec<(String, Rect)> = originals

@@ -441,16 +441,7 @@ fn named_changes(
 /// "Note · Claims take weeks…": an element's kind and the start of its text.
 fn describe(e: &atelier_shared::Element) -> String {
     use atelier_shared::Kind;
-    let kind = match &e.kind {
-        Kind::Note => tr("Note", "Note"),
-        Kind::Text => tr("Text", "Texte"),
-        Kind::Shape => tr("Shape", "Forme"),
-        Kind::Connector => tr("Connector", "Connecteur"),
-        Kind::Frame => tr("Frame", "Cadre"),
-        Kind::Persona => tr("Persona", "Persona"),
-        Kind::Journey => tr("Journey map", "Parcours"),
-        Kind::Other(_) => tr("Element", "Élément"),
-    };
+    let kind = super::look::kind_word(&e.kind);
     let text = match (&e.kind, &e.persona) {
         (Kind::Persona, Some(p)) => p.name.clone(),
         _ => e.text.clone(),

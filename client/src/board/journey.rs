@@ -128,8 +128,14 @@ pub fn journey(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             })
             .collect_view()
     };
+    let spoken = {
+        let s = signal.clone();
+        move || s.with(look::spoken)
+    };
+    let focus_id = id.clone();
     view! {
-        <div class=class data-id=id.clone() style=style>
+        <div class=class data-id=id.clone() style=style tabindex="0" role="group" aria-label=spoken
+            on:focus=move |ev| look::focused(ui, &focus_id, &ev)>
             <header class="journey-head" on:pointerdown=|ev| ev.stop_propagation()>
                 <h3>{fr(lang, "Customer journey map", "Parcours client")}</h3>
                 <div class="journey-variant" role="radiogroup">
@@ -204,7 +210,7 @@ fn stage_head(
     );
     view! {
         <div class="journey-stage" class:mot=move || mot.get() data-stage=stage_id on:pointerdown=|ev| ev.stop_propagation()>
-            {field("journey-stage-name", fr(lang, "Stage", "Étape").to_owned(), name, move |t| edit(&j1, |txn, j| j.rename_stage(txn, &s1, &t)))}
+            {field("journey-stage-name", format!("{j1}/stage/{s1}"), fr(lang, "Stage", "Étape").to_owned(), name, move |t| edit(&j1, |txn, j| j.rename_stage(txn, &s1, &t)))}
             <div class="journey-stage-tools">
                 <button class="mot-flag" class:on=move || mot.get() title=fr(lang, "Moment of truth", "Moment de vérité")
                     on:click=move |_| { edit(&j2, |txn, j| j.set_mot(txn, &s2, !mot.get_untracked())); ops::end_step(); }>
@@ -257,7 +263,7 @@ fn lane_row(
     let (j1, l1) = (id.clone(), lane_id.clone());
     let head = view! {
         <div class="journey-lane" class:emotions=is_emotions data-lane=lane_id.clone() on:pointerdown=|ev| ev.stop_propagation()>
-            {field("journey-lane-name", fr(lang, "Lane", "Ligne").to_owned(), name, move |t| edit(&j1, |txn, j| j.rename_lane(txn, &l1, &t)))}
+            {field("journey-lane-name", format!("{j1}/lane/{l1}"), fr(lang, "Lane", "Ligne").to_owned(), name, move |t| edit(&j1, |txn, j| j.rename_lane(txn, &l1, &t)))}
             {is_emotions.then(|| view! {
                 <label class="journey-scoring">
                     <span>{fr(lang, "Scores of", "Notes de")}</span>
@@ -302,7 +308,7 @@ fn lane_row(
                 let (cite_id, cite_lane, cite_stage) = (id.clone(), lid.clone(), sid.clone());
                 view! {
                     <div class="journey-cell" data-cell=key on:pointerdown=|ev| ev.stop_propagation()>
-                        {field_with("journey-cell-field", fr(lang, "One entry a line", "Une entrée par ligne").to_owned(), text, move |t| edit(&jid, |txn, j| j.set_cell(txn, &lid, &sid, &t)), Enter::NewLine, None)}
+                        {field_with("journey-cell-field", format!("{jid}/cell/{lid}:{sid}"), fr(lang, "One entry a line", "Une entrée par ligne").to_owned(), text, move |t| edit(&jid, |txn, j| j.set_cell(txn, &lid, &sid, &t)), Enter::NewLine, None)}
                         <div class="journey-cell-evidence">
                             {move || (support.get().notes > 0).then(|| view! {
                                 <button class="support" title=crate::lang::tr("Highlight the notes this cell cites", "Mettre en évidence les notes citées par cette case")

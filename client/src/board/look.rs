@@ -243,3 +243,84 @@ fn follow_caret(current: &str, text: &str, a: u32, b: u32) -> (u32, u32) {
     };
     (shift(a), shift(b))
 }
+
+/// Who else is typing in text field `field` (see `sync::set_typing`):
+/// their name and colour, the first of them.
+pub fn typing_in(field: String) -> Memo<Option<(String, String)>> {
+    let typing = super::model::ui().typing;
+    Memo::new(move |_| typing.with(|t| t.get(&field).cloned()))
+}
+
+/// The tag on a field someone else is typing in: their name, in their
+/// colour.
+pub fn typing_tag(who: Memo<Option<(String, String)>>) -> impl IntoView {
+    move || {
+        who.get().map(|(name, color)| {
+            let label = match crate::lang::ui_lang() {
+                Lang::En => format!("{name} is typing"),
+                Lang::Fr => format!("{name} écrit"),
+            };
+            view! {
+                <span class="typing-tag" style=format!("background:{}", safe_color(&color)) role="status">{label}</span>
+            }
+        })
+    }
+}
+
+/// What an element is, in the reader's language ("Note", "Cadre").
+pub fn kind_word(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Note => crate::lang::tr("Note", "Note"),
+        Kind::Text => crate::lang::tr("Text", "Texte"),
+        Kind::Shape => crate::lang::tr("Shape", "Forme"),
+        Kind::Connector => crate::lang::tr("Connector", "Connecteur"),
+        Kind::Frame => crate::lang::tr("Frame", "Cadre"),
+        Kind::Persona => crate::lang::tr("Persona", "Persona"),
+        Kind::Journey => crate::lang::tr("Journey map", "Parcours"),
+        Kind::Other(_) => crate::lang::tr("Element", "Élément"),
+    }
+}
+
+/// What a screen reader says of an element: its kind, then its text
+/// ("Note: Claims take weeks", "Frame: Pains").
+pub fn spoken(e: &Element) -> String {
+    let kind = match &e.kind {
+        Kind::Note if e.source.origin == Some(atelier_shared::Origin::Verbatim) => {
+            crate::lang::tr("Verbatim", "Verbatim")
+        }
+        kind => kind_word(kind),
+    };
+    let text = match &e.persona {
+        Some(p) => p.name.clone(),
+        None => e.text.chars().take(300).collect(),
+    };
+    let source = e.source.label();
+    match (text.trim().is_empty(), source.is_empty()) {
+        (true, _) => kind.to_owned(),
+        (false, true) => format!("{kind}: {text}"),
+        (false, false) => format!("{kind}: {text} ({source})"),
+    }
+}
+
+/// An element took the keyboard's focus (Tab): it is selected, and
+/// brought into view when it is not. (A click selects by itself.)
+pub fn focused(ui: super::model::Ui, id: &str, ev: &leptos::ev::FocusEvent) {
+    let keyboard = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| el.matches(":focus-visible").unwrap_or(false));
+    if !keyboard || ui.selection.with_untracked(|s| s.contains(id)) {
+        return;
+    }
+    ui.select([id.to_owned()]);
+    let Some(r) = model().scene.rect(id) else {
+        return;
+    };
+    let (w, h) = ui.viewport.get_untracked();
+    let camera = ui.camera.get_untracked();
+    let shown = camera.rect_to_screen(r);
+    if shown.x < 0.0 || shown.y < 0.0 || shown.right() > w || shown.bottom() > h {
+        let (cx, cy) = r.center();
+        ui.camera.set(camera.centered_on(cx, cy, w, h));
+    }
+}

@@ -74,7 +74,33 @@ impl Model {
         elements: &yrs::MapRef,
         ids: HashSet<String>,
     ) {
+        // What others did is said to a screen reader (see `announce`).
+        let said = super::announce::is_on().then(|| {
+            let before: HashSet<String> = ids
+                .iter()
+                .filter(|id| self.scene.kind(id).is_some())
+                .cloned()
+                .collect();
+            (before, ids.clone())
+        });
         let (moved, changed) = self.scene.refresh(txn, elements, ids);
+        if let Some((before, touched)) = said {
+            let (mut added, mut edited, mut removed) = (Vec::new(), 0, 0);
+            for id in &touched {
+                match (before.contains(id), self.scene.kind(id).is_some()) {
+                    (false, true) if added.len() < 3 => {
+                        added.extend(self.scene.get(id).map(|e| (e.kind, e.text)))
+                    }
+                    (false, true) => {
+                        added.push((atelier_shared::Kind::Other(String::new()), String::new()))
+                    }
+                    (true, true) => edited += 1,
+                    (true, false) => removed += 1,
+                    (false, false) => {}
+                }
+            }
+            super::announce::others_changed(added, edited, removed);
+        }
         let (was_moved, was_changed) = self.remote.get();
         if !(moved || changed) {
             return;
@@ -219,6 +245,10 @@ pub struct Ui {
     pub space: RwSignal<bool>,
     pub note_color: RwSignal<&'static str>,
     pub peers: ReadSignal<Vec<Peer>>,
+    /// Who is typing in which text field (a note's id, a card's field):
+    /// their name and colour. Changes only when someone enters or leaves a
+    /// field, not as pointers move.
+    pub typing: Memo<HashMap<String, (String, String)>>,
     /// A short message at the bottom of the screen.
     pub toast: RwSignal<Option<String>>,
     /// Where the pointer is on the board, while it is over the canvas
@@ -230,10 +260,15 @@ pub struct Ui {
     pub panel: RwSignal<bool>,
     /// The history panel is open.
     pub history: RwSignal<bool>,
+    /// The outline panel (the board as a list) is open.
+    pub outline: RwSignal<bool>,
     /// The templates menu is open.
     pub templates: RwSignal<bool>,
     /// The export menu is open.
     pub exports: RwSignal<bool>,
+    /// Far out, the empathy-map item dragged notes would cite if dropped
+    /// now: brought into the DOM and outlined.
+    pub drop_target: RwSignal<Option<String>>,
     /// The vote results panel is unfolded.
     pub results_open: RwSignal<bool>,
     /// The facilitation banners show their details (folded: one line each).

@@ -279,7 +279,7 @@ pub fn NotesPanel() -> impl IntoView {
         let groups = duplicates.get();
         if groups.is_empty() {
             return view! {
-                <p class="panel-empty">{tr("No two notes say the same thing.", "Aucune note n'en répète une autre.")}</p>
+                <li class="panel-empty">{tr("No two notes say the same thing.", "Aucune note n'en répète une autre.")}</li>
             }
             .into_any();
         }

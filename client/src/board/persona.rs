@@ -44,17 +44,22 @@ pub(super) enum Enter {
 /// the caret.
 pub(super) fn field(
     class: &'static str,
+    typing: String,
     placeholder: String,
     value: impl Fn() -> String + Clone + Send + Sync + 'static,
     write: impl Fn(String) + 'static,
 ) -> impl IntoView {
-    field_with(class, placeholder, value, write, Enter::Done, None)
+    field_with(class, typing, placeholder, value, write, Enter::Done, None)
 }
 
 /// [`field`], with what Enter does and, for a persona line, the new line
-/// Enter adds: (persona, line).
+/// Enter adds: (persona, line). `typing` names the field for the others:
+/// while this user types in it, they see who (`sync::set_typing`), and
+/// this user sees who else is in it.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn field_with(
     class: &'static str,
+    typing: String,
     placeholder: String,
     value: impl Fn() -> String + Clone + Send + Sync + 'static,
     write: impl Fn(String) + 'static,
@@ -70,14 +75,21 @@ pub(super) fn field_with(
         }
     });
     let label = placeholder.clone();
+    let who = look::typing_in(typing.clone());
     view! {
+        <div class="typing-field" class:typing=move || who.with(Option::is_some)
+            style=move || who.with(|w| w.as_ref().map(|(_, c)| format!("--typing:{}", look::safe_color(c))))>
         <textarea class=format!("{class} grow") rows="1" placeholder=placeholder aria-label=label node_ref=node
             prop:value=initial
             on:input=move |ev| {
                 write(event_target_value(&ev));
                 grow_card(node);
             }
-            on:blur=|_| ops::end_step()
+            on:focus=move |_| crate::sync::set_typing(Some(&typing))
+            on:blur=|_| {
+                crate::sync::set_typing(None);
+                ops::end_step();
+            }
             on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                 let Some(el) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok()) else {
                     return;
@@ -104,6 +116,8 @@ pub(super) fn field_with(
             }
             on:pointerdown=|ev| ev.stop_propagation()
             on:dblclick=|ev| ev.stop_propagation()></textarea>
+        {look::typing_tag(who)}
+        </div>
     }
 }
 
@@ -217,9 +231,13 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             .find(|(k, _)| *k == key)
             .map(|(_, l)| title(*l, lang))
             .unwrap_or(key);
-        field(class, label.to_owned(), read(key), move |text| {
-            ops::persona_field(&id, key, &text)
-        })
+        field(
+            class,
+            format!("{id}/{key}"),
+            label.to_owned(),
+            read(key),
+            move |text| ops::persona_field(&id, key, &text),
+        )
     };
     let s = signal.clone();
     let priority =
@@ -262,8 +280,14 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             }
         })
         .collect_view();
+    let spoken = {
+        let s = signal.clone();
+        move || s.with(look::spoken)
+    };
+    let focus_id = id.clone();
     view! {
-        <div class=class data-id=id.clone() style=style>
+        <div class=class data-id=id.clone() style=style tabindex="0" role="group" aria-label=spoken
+            on:focus=move |ev| look::focused(ui, &focus_id, &ev)>
             <header class="persona-head">
                 <div class="persona-avatar">{initials}</div>
                 <div class="persona-who">
@@ -350,7 +374,7 @@ fn line_view(
     };
     view! {
         <li class="persona-line" class:unsupported=move || support.get().notes == 0 data-line=line_id.clone()>
-            {field_with("persona-line-field", crate::lang::tr("A line", "Une ligne").to_owned(), text, move |t| ops::persona_line(&p1, section, &l1, &t),
+            {field_with("persona-line-field", format!("{persona}/line/{line_id}"), crate::lang::tr("A line", "Une ligne").to_owned(), text, move |t| ops::persona_line(&p1, section, &l1, &t),
                 Enter::NextLine(section), Some((persona.clone(), line_id.clone())))}
             <button class="support" class:none=move || support.get().notes == 0
                 title=crate::lang::tr("Highlight the notes this line cites", "Mettre en évidence les notes citées par cette ligne")

@@ -120,8 +120,29 @@ impl Scene {
             })
             .map(|(id, _)| id)
             .collect();
-        hits.sort_unstable();
+        // In reading order, as Tab and screen readers go: frame by frame
+        // (a frame, then what it holds), each by rows, then columns.
+        hits.sort_by_cached_key(|id| (Self::reading_key(&items, id), (*id).clone()));
         hits.into_iter().cloned().collect()
+    }
+
+    /// Where element `id` comes when reading the board: its frames' places
+    /// from the outermost, then its own, each (row of 40 units, x).
+    fn reading_key(items: &HashMap<String, Item>, id: &str) -> Vec<(i64, i64)> {
+        let mut chain = Vec::new();
+        let mut at = items.get(id);
+        while let Some(item) = at {
+            chain.push((
+                (item.rect.y / 40.0).floor() as i64,
+                item.rect.x.floor() as i64,
+            ));
+            if chain.len() > 16 {
+                break;
+            }
+            at = item.parent.as_deref().and_then(|p| items.get(p));
+        }
+        chain.reverse();
+        chain
     }
 
     /// The elements of `kind`, without going through every id (the hot
@@ -185,6 +206,24 @@ impl Scene {
                     .unwrap_or(std::cmp::Ordering::Equal)
             })
             .map(|(id, _)| id.clone())
+    }
+
+    /// Every element drawn at the point but frames and connectors, the
+    /// one on top first.
+    pub fn all_at(&self, x: f64, y: f64) -> Vec<String> {
+        let items = self.items.borrow();
+        let mut hits: Vec<(&String, f64)> = items
+            .iter()
+            .filter(|(_, i)| {
+                drawable(&i.kind)
+                    && i.kind != Kind::Frame
+                    && i.ends.is_none()
+                    && i.rect.contains_point(x, y)
+            })
+            .map(|(id, i)| (id, i.stacking()))
+            .collect();
+        hits.sort_by(|a, b| b.1.total_cmp(&a.1));
+        hits.into_iter().map(|(id, _)| id.clone()).collect()
     }
 
     /// The frame holding the point, other than `except`: the smallest

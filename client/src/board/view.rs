@@ -69,6 +69,10 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             if is_editing.get() {
                 class.push_str(" editing");
             }
+            // Far out, the item dragged notes would cite.
+            if ui.drop_target.with(|t| t.as_deref() == Some(e.id.as_str())) {
+                class.push_str(" cite-drop");
+            }
             class
         })
     };
@@ -134,12 +138,23 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             Some(super::cite::support_of(&cites))
         })
     };
-    let s = signal.clone();
     let text_id = id.clone();
     let vote_id = id.clone();
     let comment_id = id.clone();
+    // Someone else typing in it: their colour around it, their name on it.
+    let who = super::look::typing_in(id.clone());
+    // For the keyboard and screen readers: its kind and text.
+    let s = signal.clone();
+    let label = move || s.with(super::look::spoken);
+    let focus_id = id.clone();
+    let s = signal.clone();
     view! {
-        <div class=class data-id=id style=style>
+        <div class=class data-id=id style=style tabindex="0" role="group" aria-label=label
+            on:focus=move |ev| super::look::focused(ui, &focus_id, &ev)>
+            {move || who.get().map(|(_, c)| view! {
+                <span class="typing-ring" style=format!("border-color:{}", super::look::safe_color(&c))></span>
+            })}
+            {super::look::typing_tag(who)}
             {move || if is_editing.get() {
                 editor(text_id.clone(), s.clone(), font).into_any()
             } else {
@@ -217,6 +232,7 @@ fn editor(id: String, signal: ArcRwSignal<Element>, font: Memo<f64>) -> impl Int
         false,
     );
     let input_id = id.clone();
+    let typing_id = id.clone();
     view! {
         <textarea
             class="el-editor"
@@ -224,6 +240,7 @@ fn editor(id: String, signal: ArcRwSignal<Element>, font: Memo<f64>) -> impl Int
             prop:value=initial
             style=move || format!("font-size:{}px", font.get())
             on:input=move |ev| ops::edit_text(&input_id, &event_target_value(&ev))
+            on:focus=move |_| crate::sync::set_typing(Some(&typing_id))
             on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                 ev.stop_propagation();
                 if ev.key() == "Escape" {
@@ -232,6 +249,7 @@ fn editor(id: String, signal: ArcRwSignal<Element>, font: Memo<f64>) -> impl Int
                 }
             }
             on:blur=move |_| {
+                crate::sync::set_typing(None);
                 ops::end_step();
                 if ui.editing.get_untracked().as_deref() == Some(id.as_str()) {
                     ui.editing.set(None);
@@ -271,8 +289,14 @@ fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let s = signal.clone();
     let title_id = id.clone();
     let vote_id = id.clone();
+    let label = {
+        let s = signal.clone();
+        move || s.with(super::look::spoken)
+    };
+    let focus_id = id.clone();
     view! {
-        <div class=class style=style data-frame=id.clone()>
+        <div class=class style=style data-frame=id.clone() tabindex="0" role="group" aria-label=label
+            on:focus=move |ev| super::look::focused(ui, &focus_id, &ev)>
             {super::votes::marks(vote_id)}
             <div class="frame-title" data-id=id.clone()>
                 {move || if is_editing.get() {

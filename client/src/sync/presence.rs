@@ -23,6 +23,20 @@ pub struct Peer {
     pub selection: Vec<String>,
     /// The part of the board they see (x, y, w, h), for those who follow.
     pub view: Option<[f64; 4]>,
+    /// The text field they are typing in (see [`set_typing`]).
+    pub typing: Option<String>,
+}
+
+/// Tells the others which text field this user is typing in (a note's id,
+/// or a card's field: `persona-id/line/line-id`), or that they left it.
+pub fn set_typing(field: Option<&str>) {
+    set_presence_field(
+        "typing",
+        match field {
+            Some(f) => serde_json::json!(f.chars().take(200).collect::<String>()),
+            None => serde_json::Value::Null,
+        },
+    );
 }
 
 /// Tells the others what part of the board this user sees (for those who
@@ -130,9 +144,14 @@ pub(super) fn peers(awareness: &Awareness) -> Vec<Peer> {
                 let n: Vec<f64> = v.iter().filter_map(|x| x.as_f64()).collect();
                 (n.len() == 4 && n.iter().all(|x| x.is_finite())).then(|| [n[0], n[1], n[2], n[3]])
             });
+            let typing = json
+                .get("typing")
+                .and_then(|t| t.as_str())
+                .map(|t| t.chars().take(200).collect());
             Some(Peer {
                 client: id.get(),
                 view,
+                typing,
                 name: user
                     .get("name")?
                     .as_str()?
