@@ -123,6 +123,21 @@ pub fn Board(
             ops::reveal_private();
         }
     });
+    // The chrome's place changed: a board left as fitted is fitted anew.
+    Effect::new(move |_| {
+        ui.facilitation.with(|s| {
+            (
+                s.phase.as_ref().map(|p| p.index),
+                s.vote.as_ref().map(|v| v.open),
+                s.private,
+                s.follow.is_some(),
+                s.timer.is_some(),
+            )
+        });
+        ui.banners_open.track();
+        ui.results_open.track();
+        commands::refit_if_untouched(ui);
+    });
     // One side panel at a time: opening one closes the others.
     for (own, others) in [
         (ui.outline, [ui.history, ui.panel]),

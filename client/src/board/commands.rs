@@ -24,13 +24,30 @@ pub fn zoom_to(ui: Ui, zoom: f64) {
     ui.camera.update(|c| *c = c.zoom_at(w / 2.0, h / 2.0, zoom));
 }
 
+thread_local! {
+    /// Where the last "fit" put the camera.
+    static FITTED: std::cell::Cell<Option<Camera>> = const { std::cell::Cell::new(None) };
+}
+
 pub fn zoom_to_fit(ui: Ui) {
     let (w, h) = ui.viewport.get_untracked();
     let camera = match model().scene.bounds() {
         Some(bounds) => Camera::fit_within(bounds, free_area(ui)),
         None => Camera::default().centered_on(0.0, 0.0, w, h),
     };
+    FITTED.set(Some(camera));
     ui.camera.set(camera);
+}
+
+/// The chrome changed (a banner came or went, a panel opened): a board
+/// still as the last fit left it is fitted again in what is now free, so
+/// the chrome does not land on it. One the user moved stays where it is.
+pub fn refit_if_untouched(ui: Ui) {
+    request_animation_frame(move || {
+        if FITTED.get().is_some_and(|c| c == ui.camera.get_untracked()) {
+            zoom_to_fit(ui);
+        }
+    });
 }
 
 /// Shows the selection (Shift+2, as in Miro), or the whole board.
