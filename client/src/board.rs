@@ -123,19 +123,19 @@ pub fn Board(
             ops::reveal_private();
         }
     });
-    // The chrome's place changed: a board left as fitted is fitted anew.
+    // The chrome's place changed (a banner, the results, a side panel): a
+    // board left as fitted is fitted anew (a board the user moved stays).
     Effect::new(move |_| {
-        ui.facilitation.with(|s| {
-            (
-                s.phase.as_ref().map(|p| p.index),
-                s.vote.as_ref().map(|v| v.open),
-                s.private,
-                s.follow.is_some(),
-                s.timer.is_some(),
-            )
-        });
-        ui.banners_open.track();
-        ui.results_open.track();
+        ui.facilitation.track();
+        for shown in [
+            ui.banners_open,
+            ui.results_open,
+            ui.panel,
+            ui.history,
+            ui.outline,
+        ] {
+            shown.track();
+        }
         commands::refit_if_untouched(ui);
     });
     // One side panel at a time: opening one closes the others.

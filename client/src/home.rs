@@ -198,10 +198,13 @@ fn BoardCard(
     };
     let duplicate = move |_| {
         menu.set(false);
-        let title = match crate::lang::ui_lang() {
+        let title: String = match crate::lang::ui_lang() {
             Lang::En => format!("Copy of {}", name.get_value()),
             Lang::Fr => format!("Copie de {}", name.get_value()),
-        };
+        }
+        .chars()
+        .take(200)
+        .collect();
         spawn_local(async move {
             done(
                 api::duplicate_board(&id.get_value(), &title)
@@ -267,7 +270,7 @@ fn BoardCard(
                                 "Escape" => renaming.set(false),
                                 _ => {}
                             }
-                            on:blur=move |ev| rename(event_target_value(&ev))/>
+                            on:blur=move |ev| if renaming.get_untracked() { rename(event_target_value(&ev)) }/>
                         <span class="board-card-meta">{template.clone()} " · " {when.clone()}</span>
                     </div>
                 }.into_any()

@@ -185,8 +185,9 @@ pub fn hover(
             .filter(|(t, _)| drag.interview || !matches!(t, Target::Item(_)))
     });
     // Far out, an item is brought into the DOM and outlined by its view.
+    // (Once there, it is found in the DOM: it stays the target.)
     let far_item = match &target {
-        Some((Target::Item(id), None)) => Some(id.clone()),
+        Some((Target::Item(id), _)) if far => Some(id.clone()),
         _ => None,
     };
     if ui.drop_target.get_untracked() != far_item {

@@ -43,10 +43,13 @@ pub fn zoom_to_fit(ui: Ui) {
 /// still as the last fit left it is fitted again in what is now free, so
 /// the chrome does not land on it. One the user moved stays where it is.
 pub fn refit_if_untouched(ui: Ui) {
+    // Once the chrome is drawn and laid out (two frames on).
     request_animation_frame(move || {
-        if FITTED.get().is_some_and(|c| c == ui.camera.get_untracked()) {
-            zoom_to_fit(ui);
-        }
+        request_animation_frame(move || {
+            if FITTED.get().is_some_and(|c| c == ui.camera.get_untracked()) {
+                zoom_to_fit(ui);
+            }
+        })
     });
 }
 
@@ -88,7 +91,7 @@ fn boxes(css: &str) -> Vec<Rect> {
 /// The lowest edge of the chrome along the top (the facilitation bar and
 /// its banners), in canvas pixels: what lies above it is covered.
 pub fn chrome_top() -> f64 {
-    boxes(".facilitation > *, .vote-results")
+    boxes(".facilitation > *")
         .iter()
         .filter(|r| r.y < 200.0)
         .map(Rect::bottom)
@@ -113,7 +116,7 @@ pub fn free_area(ui: Ui) -> Rect {
         .map(Rect::right)
         .fold(0.0, f64::max)
         + 8.0;
-    let right = boxes(".notes-panel, .history-panel, .vote-results")
+    let right = boxes(".notes-panel, .history-panel, .outline-panel, .vote-results")
         .iter()
         .map(|r| r.x)
         .fold(w, f64::min)
@@ -137,16 +140,18 @@ pub fn show(ui: Ui, id: &str) {
         return;
     };
     ui.select([id.to_owned()]);
-    let (w, h) = ui.viewport.get_untracked();
-    let zoom = Camera::fit(r.grow(r.w.max(r.h) / 2.0), w, h).zoom.min(1.0);
+    // In the middle of what the chrome and the open panel leave free.
+    let area = free_area(ui);
+    let zoom = Camera::fit_within(r.grow(r.w.max(r.h) / 2.0), area)
+        .zoom
+        .min(1.0);
     let (cx, cy) = r.center();
-    ui.camera.set(
-        Camera {
-            zoom,
-            ..Camera::default()
-        }
-        .centered_on(cx, cy, w, h),
-    );
+    let (sx, sy) = area.center();
+    ui.camera.set(Camera {
+        x: sx - cx * zoom,
+        y: sy - cy * zoom,
+        zoom,
+    });
 }
 
 pub fn nudge(ui: Ui, dx: f64, dy: f64) {

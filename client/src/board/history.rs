@@ -119,15 +119,19 @@ pub fn panel() -> impl IntoView {
                 shown.update(|s| s.busy = true);
                 spawn_local(async move {
                     // Named for the readers of both languages.
+                    // (Each half short: a version's name holds 120 characters.)
+                    let clip = |lang: Lang| -> String {
+                        let name = history::version_name(&v.name, lang);
+                        if name.chars().count() <= 36 {
+                            return name.to_owned();
+                        }
+                        let mut cut: String = name.chars().take(35).collect();
+                        cut.push('…');
+                        cut
+                    };
                     let before = history::both_names(
-                        &format!(
-                            "Before restoring “{}”",
-                            history::version_name(&v.name, Lang::En)
-                        ),
-                        &format!(
-                            "Avant de restaurer «\u{a0}{}\u{a0}»",
-                            history::version_name(&v.name, Lang::Fr)
-                        ),
+                        &format!("Before restoring “{}”", clip(Lang::En)),
+                        &format!("Avant de restaurer «\u{a0}{}\u{a0}»", clip(Lang::Fr)),
                     );
                     let done = match api::save_version(&board, &before).await {
                         Ok(_) => api::version_elements(&board, v.id).await,
@@ -382,11 +386,16 @@ fn Zoomable(src: String) -> impl IntoView {
                     set(scale_now() * if ev.delta_y() < 0.0 { 1.15 } else { 1.0 / 1.15 });
                 }
             }
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
-                "+" | "=" => set(scale_now() * 1.25),
-                "-" => set(scale_now() / 1.25),
-                "0" => zoom.set(None),
-                _ => {}
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                let key = ev.key();
+                match key.as_str() {
+                    "+" | "=" => set(scale_now() * 1.25),
+                    "-" => set(scale_now() / 1.25),
+                    "0" => zoom.set(None),
+                    _ => return,
+                }
+                // (The board behind does not zoom too.)
+                ev.stop_propagation();
             }
             on:pointerdown=move |ev: leptos::ev::PointerEvent| dragging.set_value(Some((ev.client_x(), ev.client_y())))
             on:pointermove=move |ev: leptos::ev::PointerEvent| {

@@ -72,6 +72,22 @@ fn keydown(ui: Ui, e: ev::KeyboardEvent) {
     if in_text_field(e.target()) || ui.importing.get_untracked() {
         return;
     }
+    // Keys in a panel or a dialog are theirs; Enter and Space on a
+    // focused button or link press it.
+    let target = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    if let Some(el) = &target {
+        let in_panel = el
+            .closest(".outline-panel, .history-panel, .notes-panel, .vote-results, .comments-panel, [role=dialog], [role=menu]")
+            .ok()
+            .flatten()
+            .is_some();
+        let control = matches!(el.tag_name().as_str(), "BUTTON" | "A" | "SELECT");
+        if in_panel || (control && matches!(e.key().as_str(), "Enter" | " ")) {
+            return;
+        }
+    }
     let ctrl = e.ctrl_key() || e.meta_key();
     let key = e.key();
     let handled = match (ctrl, e.shift_key(), key.as_str()) {

@@ -73,9 +73,10 @@ impl Model {
         txn: &T,
         elements: &yrs::MapRef,
         ids: HashSet<String>,
+        others: bool,
     ) {
         // What others did is said to a screen reader (see `announce`).
-        let said = super::announce::is_on().then(|| {
+        let said = (others && super::announce::is_on()).then(|| {
             let before: HashSet<String> = ids
                 .iter()
                 .filter(|id| self.scene.kind(id).is_some())
@@ -85,7 +86,8 @@ impl Model {
         });
         let (moved, changed) = self.scene.refresh(txn, elements, ids);
         if let Some((before, touched)) = said {
-            let (mut added, mut edited, mut removed) = (Vec::new(), 0, 0);
+            // What came and went (not every keystroke or drag step).
+            let (mut added, mut removed) = (Vec::new(), 0);
             for id in &touched {
                 match (before.contains(id), self.scene.kind(id).is_some()) {
                     (false, true) if added.len() < 3 => {
@@ -94,12 +96,11 @@ impl Model {
                     (false, true) => {
                         added.push((atelier_shared::Kind::Other(String::new()), String::new()))
                     }
-                    (true, true) => edited += 1,
                     (true, false) => removed += 1,
-                    (false, false) => {}
+                    _ => {}
                 }
             }
-            super::announce::others_changed(added, edited, removed);
+            super::announce::others_changed(added, 0, removed);
         }
         let (was_moved, was_changed) = self.remote.get();
         if !(moved || changed) {
@@ -178,7 +179,11 @@ pub fn install(
         if local {
             model.refresh_from(txn, &observed, ids);
         } else {
-            model.refresh_remote(txn, &observed, ids);
+            // (Undo, redo and the reveal are this user's own doing.)
+            let others = txn
+                .origin()
+                .is_some_and(|o| *o == Origin::from(crate::sync::REMOTE));
+            model.refresh_remote(txn, &observed, ids, others);
         }
     });
     let meta_board = board.clone();

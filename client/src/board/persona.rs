@@ -72,6 +72,7 @@ pub(super) fn field_with(
         let text = value();
         if let Some(input) = node.get_untracked() {
             take_remote(&input, &text);
+            fit_height(&input);
         }
     });
     let label = placeholder.clone();
@@ -83,6 +84,9 @@ pub(super) fn field_with(
             prop:value=initial
             on:input=move |ev| {
                 write(event_target_value(&ev));
+                if let Some(input) = node.get_untracked() {
+                    fit_height(&input);
+                }
                 grow_card(node);
             }
             on:focus=move |_| crate::sync::set_typing(Some(&typing))
@@ -119,6 +123,21 @@ pub(super) fn field_with(
         {look::typing_tag(who)}
         </div>
     }
+}
+
+/// Where the browser does not size a field to its text (CSS
+/// `field-sizing`), it is sized here: as high as its text.
+fn fit_height(field: &web_sys::HtmlTextAreaElement) {
+    thread_local! {
+        static SIZES_ITSELF: bool =
+            web_sys::css::supports_with_value("field-sizing", "content").unwrap_or(false);
+    }
+    if SIZES_ITSELF.with(|s| *s) {
+        return;
+    }
+    let style = web_sys::HtmlElement::style(field);
+    let _ = style.set_property("height", "auto");
+    let _ = style.set_property("height", &format!("{}px", field.scroll_height()));
 }
 
 /// Once drawn, the card or map holding `field` keeps the height its text
