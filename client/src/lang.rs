@@ -32,3 +32,18 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     let single = n == 1 || (n == 0 && ui_lang() == Lang::Fr);
     format!("{n} {}", if single { one } else { many })
 }
+
+/// What an element is, in the interface's language ("Note", "Cadre").
+pub fn kind_word(kind: &atelier_shared::Kind) -> &'static str {
+    use atelier_shared::Kind;
+    match kind {
+        Kind::Note => tr("Note", "Note"),
+        Kind::Text => tr("Text", "Texte"),
+        Kind::Shape => tr("Shape", "Forme"),
+        Kind::Connector => tr("Connector", "Connecteur"),
+        Kind::Frame => tr("Frame", "Cadre"),
+        Kind::Persona => tr("Persona", "Persona"),
+        Kind::Journey => tr("Journey map", "Parcours"),
+        Kind::Other(_) => tr("Element", "Élément"),
+    }
+}

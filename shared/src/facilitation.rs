@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::Role;
 use crate::notice::Notice;
 pub use crate::script::MAX_VOTES;
+pub use crate::script::VOTABLE;
 use crate::script::{Script, Text};
 
 /// Custom message tags.
@@ -269,9 +270,6 @@ pub struct Facilitation {
 fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64
 }
-
-/// The kinds of element a vote may be on.
-pub const VOTABLE: [&str; 4] = ["note", "frame", "persona", "shape"];
 
 impl Vote {
     /// Whether an element of kind `kind` takes votes in this vote.

@@ -61,6 +61,9 @@ pub struct PhaseDef {
     pub template: Option<String>,
 }
 
+/// The kinds of element a vote may be on.
+pub const VOTABLE: [&str; 4] = ["note", "frame", "persona", "shape"];
+
 /// A workshop script.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -117,10 +120,7 @@ impl Script {
                 return Err(ScriptError::Phase(n, "vote: 1 to 20 votes a person"));
             }
             if phase.vote_on.len() > 4
-                || !phase
-                    .vote_on
-                    .iter()
-                    .all(|k| crate::facilitation::VOTABLE.contains(&k.as_str()))
+                || !phase.vote_on.iter().all(|k| VOTABLE.contains(&k.as_str()))
             {
                 return Err(ScriptError::Phase(
                     n,

@@ -84,7 +84,7 @@ fn say(p: &Pending) -> String {
         let short: String = text.chars().take(80).collect();
         return format!(
             "{} {}: {short}",
-            super::look::kind_word(kind),
+            crate::lang::kind_word(kind),
             tr("added", "ajouté(e)")
         );
     }

@@ -450,7 +450,7 @@ fn named_changes(
 /// "Note · Claims take weeks…": an element's kind and the start of its text.
 fn describe(e: &atelier_shared::Element) -> String {
     use atelier_shared::Kind;
-    let kind = super::look::kind_word(&e.kind);
+    let kind = crate::lang::kind_word(&e.kind);
     let text = match (&e.kind, &e.persona) {
         (Kind::Persona, Some(p)) => p.name.clone(),
         _ => e.text.clone(),

@@ -267,20 +267,6 @@ pub fn typing_tag(who: Memo<Option<(String, String)>>) -> impl IntoView {
     }
 }
 
-/// What an element is, in the reader's language ("Note", "Cadre").
-pub fn kind_word(kind: &Kind) -> &'static str {
-    match kind {
-        Kind::Note => crate::lang::tr("Note", "Note"),
-        Kind::Text => crate::lang::tr("Text", "Texte"),
-        Kind::Shape => crate::lang::tr("Shape", "Forme"),
-        Kind::Connector => crate::lang::tr("Connector", "Connecteur"),
-        Kind::Frame => crate::lang::tr("Frame", "Cadre"),
-        Kind::Persona => crate::lang::tr("Persona", "Persona"),
-        Kind::Journey => crate::lang::tr("Journey map", "Parcours"),
-        Kind::Other(_) => crate::lang::tr("Element", "Élément"),
-    }
-}
-
 /// What a screen reader says of an element: its kind, then its text
 /// ("Note: Claims take weeks", "Frame: Pains").
 pub fn spoken(e: &Element) -> String {
@@ -288,7 +274,7 @@ pub fn spoken(e: &Element) -> String {
         Kind::Note if e.source.origin == Some(atelier_shared::Origin::Verbatim) => {
             crate::lang::tr("Verbatim", "Verbatim")
         }
-        kind => kind_word(kind),
+        kind => crate::lang::kind_word(kind),
     };
     let text = match &e.persona {
         Some(p) => p.name.clone(),
