@@ -21,6 +21,16 @@ use yrs::{
 
 const GUARDED: &str = "guarded";
 
+/// Why an update did not change the board.
+#[derive(Debug)]
+pub(crate) enum Unapplied {
+    /// yrs refused it; the document is as it was.
+    Refused(String),
+    /// It was integrated, and left a list the board cannot read
+    /// (`protocol::commit_readable`): the document is to be dropped.
+    Unreadable,
+}
+
 /// A clock for the undo manager: every change is a step of its own.
 struct Never;
 
@@ -74,12 +84,17 @@ impl LockGuard {
         doc: &Doc,
         update: Update,
         locked: &BTreeSet<String>,
-    ) -> Result<(Option<Vec<u8>>, bool), String> {
+    ) -> Result<(Option<Vec<u8>>, bool), Unapplied> {
         let before = doc.transact().state_vector();
         let changed = {
             let mut txn = doc.transact_mut_with(GUARDED);
-            txn.apply_update(update).map_err(|e| e.to_string())?;
-            txn.encode_update_v1()
+            txn.apply_update(update)
+                .map_err(|e| Unapplied::Refused(e.to_string()))?;
+            let changed = txn.encode_update_v1();
+            if !atelier_shared::protocol::commit_readable(&mut txn) {
+                return Err(Unapplied::Unreadable);
+            }
+            changed
         };
         let touched_locked: Vec<String> = self
             .touched

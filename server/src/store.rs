@@ -127,7 +127,6 @@ pub fn doc_of(id: &BoardId, stored: &StoredDoc) -> Result<yrs::Doc, StoreError> 
     use yrs::{Transact, Update};
     let doc = yrs::Doc::new();
     {
-        let mut txn = doc.transact_mut();
         let items = stored
             .snapshot
             .iter()
@@ -144,11 +143,19 @@ pub fn doc_of(id: &BoardId, stored: &StoredDoc) -> Result<yrs::Doc, StoreError> 
                 .map_err(|e| e.to_string())
                 .and_then(|()| Update::decode_v1(bytes).map_err(|e| e.to_string()))
                 .and_then(|u| {
+                    // One transaction an item: each is checked as it was
+                    // when it was applied first.
+                    let mut txn = doc.transact_mut();
                     if atelier_shared::protocol::overlaps_pending(&txn, &u) {
                         return Err("it rewrites structs still waiting for theirs".into());
                     }
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        txn.apply_update(u).map_err(|e| e.to_string())
+                        txn.apply_update(u).map_err(|e| e.to_string())?;
+                        if atelier_shared::protocol::commit_readable(&mut txn) {
+                            Ok(())
+                        } else {
+                            Err("it puts text in a list".into())
+                        }
                     }))
                     .unwrap_or_else(|_| Err("yrs could not integrate it".into()))
                 });

@@ -7,7 +7,7 @@ pub mod close;
 
 pub use check::{
     CheckError, MAX_DEPTH, check_awareness, check_frame, check_state_vector, check_update_v1,
-    overlaps_pending,
+    commit_readable, overlaps_pending,
 };
 pub use close::CloseReason;
 use yrs::encoding::read;

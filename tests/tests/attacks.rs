@@ -972,3 +972,72 @@ async fn clocks_written_twice_while_they_wait_cannot_freeze_the_board() {
     assert!(late.note_text("after-loop").is_some());
     server.stop().await;
 }
+
+/// A string put straight into a list (a persona's section): Yjs never
+/// writes one, and yrs, which reads a list's strings by chars but counts
+/// them in bytes, would loop forever on the first read of that list
+/// (fuzzing found a stored board that did). The room sees it before
+/// anything reads the list, drops the document it left, reads the board
+/// back from the store, and disconnects the sender alone (1007). The
+/// others go on; the persona reads and exports as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_string_put_in_a_list_costs_only_its_sender() {
+    let mut server = TestServer::spawn(&[]).await;
+    let (fac, ed) = honest(&server, "lists").await;
+    let mut persona = atelier_shared::Element::new("p1", atelier_shared::Kind::Persona, 0.0, 0.0);
+    persona.persona.as_mut().unwrap().name = "Julie".into();
+    fac.add(&persona).await;
+    let mut attacker =
+        YClient::connect_with(&server.ws_as("lists", Role::Editor), Doc::with_client_id(7))
+            .await
+            .unwrap();
+    attacker.synced().await;
+    assert!(eventually(WAIT, || attacker.element("p1").is_some()).await);
+    // The persona's first section, a list the facilitator made.
+    let list = {
+        let elements = attacker.elements();
+        let txn = attacker.doc.transact();
+        let Some(yrs::Out::YMap(p1)) = elements.get(&txn, "p1") else {
+            panic!("no persona")
+        };
+        let Some(yrs::Out::YMap(sections)) = p1.get(&txn, "sections") else {
+            panic!("no sections")
+        };
+        let Some(yrs::Out::YArray(list)) = sections.get(&txn, "demographic") else {
+            panic!("no section")
+        };
+        let yrs::branch::BranchID::Nested(id) = list.as_ref().id() else {
+            panic!("a root")
+        };
+        id
+    };
+    // One string item of client 7, its parent named: the list.
+    let text = "« Where is my file? »";
+    let mut update = yrs::updates::encoder::EncoderV1::new();
+    {
+        use yrs::encoding::write::Write;
+        for n in [1, 1, 7, 0, 4, 0, list.client.get(), u64::from(list.clock)] {
+            update.write_var(n);
+        }
+        update.write_string(text);
+        update.write_var(0u32);
+    }
+    let frame = Message::Sync(SyncMessage::Update(yrs::updates::encoder::Encoder::to_vec(
+        update,
+    )))
+    .encode_v1();
+    attacker.send_raw(frame).await;
+    assert_eq!(attacker.ended(WAIT).await, Some(Ended::Closed(1007)));
+    assert!(server.alive());
+    still_fine(&server, &fac, &ed, "after-list").await;
+    let mut late = YClient::connect(&server.ws("lists")).await.unwrap();
+    late.synced().await;
+    assert_eq!(late.element("p1").unwrap().persona.unwrap().name, "Julie");
+    let t = server.token("lists", Role::Viewer);
+    let (status, md) = server
+        .get(&format!("/api/boards/lists/export/personas.md?t={t}"))
+        .await;
+    assert_eq!(status, 200, "{md}");
+    assert!(md.contains("### Julie") && !md.contains("Where is"), "{md}");
+    server.stop().await;
+}

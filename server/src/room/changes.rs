@@ -5,6 +5,7 @@
 //! panics).
 
 use super::*;
+use crate::locks::Unapplied;
 
 impl Room {
     /// Answers `peer`'s SyncStep1 with what it lacks, from the shared
@@ -111,7 +112,9 @@ impl Room {
         // yrs can panic on crafted updates it decodes fine (fuzzing found
         // an integration that subtracts past zero): the panic stays here,
         // and the document, which it may have left half done, is dropped
-        // with the room (see `poisoned`).
+        // with the room (see `poisoned`). So is a document the update left
+        // unreadable (a string in a list, see `commit_readable`): it is
+        // read back from the store, which never got the update.
         let (board, locks, locked) = (
             &self.board,
             &mut self.locks,
@@ -124,14 +127,23 @@ impl Room {
                     .apply(&doc, update, locked)
             } else {
                 let mut txn = doc.transact_mut();
-                txn.apply_update(update).map_err(|e| e.to_string())?;
+                txn.apply_update(update)
+                    .map_err(|e| Unapplied::Refused(e.to_string()))?;
                 let changed = txn.encode_update_v1();
+                if !protocol::commit_readable(&mut txn) {
+                    return Err(Unapplied::Unreadable);
+                }
                 // An update with no block and no deletion encodes as [0, 0].
                 Ok(((changed != [0, 0]).then_some(changed), false))
             }
         }));
         let (changed, undone) = match applied {
-            Ok(applied) => applied?,
+            Ok(Ok(applied)) => applied,
+            Ok(Err(Unapplied::Refused(why))) => return Err(why),
+            Ok(Err(Unapplied::Unreadable)) => {
+                self.poisoned = true;
+                return Err("an update that puts text in a list".into());
+            }
             Err(_) => {
                 self.poisoned = true;
                 return Err("an update that breaks the document's integration".into());

@@ -285,6 +285,30 @@ pub fn overlaps_pending<T: yrs::ReadTxn>(txn: &T, update: &yrs::Update) -> bool 
         .is_empty()
 }
 
+/// Commits `txn` and says whether every list it changed can still be
+/// read. A list (Y.Array, XML children) holds values, embeds and types;
+/// strings belong in texts. Hostile bytes can still put a string in a
+/// list (an item's parent is only known once it is integrated), and yrs
+/// reads a list's strings by chars while it counts them in the
+/// document's offset unit: with a non-ASCII string in a list, reading the
+/// list (`iter`, `get`, `to_json`) never returns (fuzzing found a stored
+/// board whose persona section did that). Such a list counts more units
+/// than blocks: in a document counting bytes (the server's) every
+/// non-ASCII string in a list shows that way. The caller drops what
+/// fails: the document is not to be read.
+pub fn commit_readable(txn: &mut yrs::TransactionMut) -> bool {
+    use yrs::types::TypeRef;
+    txn.commit();
+    txn.changed_parent_types()
+        .iter()
+        .all(|branch| match branch.type_ref() {
+            TypeRef::Array | TypeRef::XmlElement(_) | TypeRef::XmlFragment => {
+                branch.len() == branch.content_len()
+            }
+            _ => true,
+        })
+}
+
 const HAS_ORIGIN: u8 = 0b1000_0000;
 const HAS_RIGHT_ORIGIN: u8 = 0b0100_0000;
 const HAS_PARENT_SUB: u8 = 0b0010_0000;
@@ -601,5 +625,65 @@ mod tests {
         }
     }
 
+    use yrs::Update;
     use yrs::updates::decoder::Decode;
+
+    /// One string item from client 2, put straight into the list that
+    /// client 1 made first (clock 0): what a Yjs client never writes.
+    fn string_in_list(text: &str) -> Vec<u8> {
+        let mut bytes = vec![1, 1, 2, 0, 4, 0, 1, 0, text.len() as u8];
+        bytes.extend_from_slice(text.as_bytes());
+        bytes.extend_from_slice(&[0]);
+        bytes
+    }
+
+    fn board_with_a_list() -> Doc {
+        let doc = Doc::with_client_id(1);
+        let m = doc.get_or_insert_map("m");
+        m.insert(&mut doc.transact_mut(), "l", yrs::ArrayPrelim::default());
+        doc
+    }
+
+    #[test]
+    fn a_string_put_in_a_list_is_seen_before_anything_reads_the_list() {
+        let doc = board_with_a_list();
+        let update = string_in_list("« é »");
+        check_update_v1(&update).unwrap();
+        let mut txn = doc.transact_mut();
+        txn.apply_update(Update::decode_v1(&update).unwrap())
+            .unwrap();
+        // (Reading the list now would never return: yrs counts 9 bytes
+        // and reads 5 chars.)
+        assert!(!commit_readable(&mut txn));
+
+        // Plain ASCII reads as it counts (one char a value): harmless.
+        let doc = board_with_a_list();
+        let mut txn = doc.transact_mut();
+        let update = Update::decode_v1(&string_in_list("ab")).unwrap();
+        txn.apply_update(update).unwrap();
+        assert!(commit_readable(&mut txn));
+        drop(txn);
+        let list = match doc.get_or_insert_map("m").get(&doc.transact(), "l") {
+            Some(yrs::Out::YArray(list)) => list,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(list.iter(&doc.transact()).count(), 2);
+
+        // What a board writes passes: values, maps and texts in lists.
+        let doc = board_with_a_list();
+        let other = Doc::with_client_id(3);
+        let update = {
+            let m = other.get_or_insert_map("m");
+            let mut txn = other.transact_mut();
+            let list = m.insert(&mut txn, "l", yrs::ArrayPrelim::default());
+            list.push_back(&mut txn, "« é »");
+            let line = list.push_back(&mut txn, MapPrelim::default());
+            line.insert(&mut txn, "text", yrs::TextPrelim::new("« é » 🎉"));
+            txn.encode_update_v1()
+        };
+        let mut txn = doc.transact_mut();
+        txn.apply_update(Update::decode_v1(&update).unwrap())
+            .unwrap();
+        assert!(commit_readable(&mut txn));
+    }
 }

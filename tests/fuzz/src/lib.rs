@@ -66,11 +66,13 @@ fn apply(doc: &Doc, bytes: &[u8]) -> bool {
     }
     contain_yrs_panics();
     IN_YRS.with(|flag| flag.set(true));
+    // As the server does: a document left unreadable is dropped.
     let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let _ = doc.transact_mut().apply_update(update);
+        let mut txn = doc.transact_mut();
+        txn.apply_update(update).is_err() || protocol::commit_readable(&mut txn)
     }));
     IN_YRS.with(|flag| flag.set(false));
-    applied.is_ok()
+    applied.unwrap_or(false)
 }
 
 /// Everything that reads a board, as exports and views do.
