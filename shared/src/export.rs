@@ -47,11 +47,11 @@ impl Content {
             .iter()
             .filter_map(|e| Some((e, e.persona.as_deref()?)))
             .collect();
-        // The primary first, then by priority (unset last), then left to right.
+        // The primary first, then by rank (unset last), then left to right.
         personas.sort_by_key(|(e, p)| {
             (
                 !p.primary,
-                if p.priority == 0 { u8::MAX } else { p.priority },
+                if p.rank == 0 { u8::MAX } else { p.rank },
                 e.x as i64,
             )
         });
@@ -116,12 +116,12 @@ pub fn markdown(content: &Content) -> String {
                 .to_owned(),
             );
         }
-        if p.priority > 0 {
-            tags.push(format!(
-                "{} {}",
-                if fr { "priorité" } else { "priority" },
-                p.priority
-            ));
+        if p.rank > 0 {
+            tags.push(format!("{} {}", if fr { "rang" } else { "rank" }, p.rank));
+        }
+        if !p.segment.trim().is_empty() {
+            let label = title(("segment", "segment"), lang);
+            tags.insert(0, format!("{label}: {}", md(&p.segment)));
         }
         if !p.role.is_empty() {
             tags.insert(0, md(&p.role));
@@ -132,9 +132,15 @@ pub fn markdown(content: &Content) -> String {
         if !p.quote.is_empty() {
             out.push_str(&format!("\n> {}\n", md(&p.quote)));
         }
-        if !p.objective.is_empty() {
-            let label = title(("Objective", "Objectif"), lang);
-            out.push_str(&format!("\n**{label}:** {}\n", md(&p.objective)));
+        for (key, label) in [
+            ("objective", ("Objective", "Objectif")),
+            ("priority", ("Priority", "Priorité")),
+        ] {
+            let text = p.field(key);
+            if !text.trim().is_empty() {
+                let label = title(label, lang);
+                out.push_str(&format!("\n**{label}:** {}\n", md(text)));
+            }
         }
         for (key, names) in SECTIONS {
             let lines: Vec<_> = p
@@ -174,8 +180,7 @@ pub fn markdown(content: &Content) -> String {
         let cell = md;
         out.push_str(&format!("| {} |", if fr { "Étape" } else { "Stage" }));
         for stage in &j.stages {
-            let mot = if stage.mot { " ◆" } else { "" };
-            out.push_str(&format!(" {}{mot} |", cell(&stage.name)));
+            out.push_str(&format!(" {} |", cell(&stage.name)));
         }
         out.push_str(&format!("\n|---|{}\n", "---|".repeat(j.stages.len())));
         for lane in &j.lanes {
@@ -205,13 +210,16 @@ pub fn markdown(content: &Content) -> String {
                 } else {
                     let support = Support::of_notes(j.cited(&lane.id, &stage.id), &sources);
                     // A cell's entries, one a line on the board, in one table cell.
-                    let text = j
+                    let mut text = j
                         .cell(&lane.id, &stage.id)
                         .lines()
                         .filter(|l| !l.trim().is_empty())
                         .map(cell)
                         .collect::<Vec<_>>()
                         .join(" · ");
+                    if j.mot(&lane.id, &stage.id).is_some() {
+                        text.insert_str(0, "◆ ");
+                    }
                     if support.notes > 0 {
                         let n = support.notes;
                         format!("{text} _({n} note{})_", if n == 1 { "" } else { "s" })
@@ -223,12 +231,33 @@ pub fn markdown(content: &Content) -> String {
             }
             out.push('\n');
         }
-        if j.stages.iter().any(|s| s.mot) {
+        let moments = j.moments();
+        if !moments.is_empty() {
             out.push_str(if fr {
-                "\n◆ moment de vérité\n"
+                "\n### ◆ Moments de vérité\n\n"
             } else {
-                "\n◆ moment of truth\n"
+                "\n### ◆ Moments of truth\n\n"
             });
+            for (stage, lane, text, stake) in moments {
+                let what = text
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(md)
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                let what = if what.is_empty() { md(&lane.name) } else { what };
+                let stake = if stake.trim().is_empty() {
+                    if fr { "enjeu à préciser" } else { "stake to be stated" }.to_owned()
+                } else {
+                    md(stake)
+                };
+                let at = if fr { "enjeu" } else { "at stake" };
+                out.push_str(&format!(
+                    "- **{}** · {} — {what} — *{at}: {stake}*\n",
+                    md(&stage.name),
+                    md(&lane.name)
+                ));
+            }
         }
     }
     // Empathy maps: each zone and the notes in it.
@@ -640,7 +669,14 @@ mod tests {
             p.nickname = "the pragmatic".into();
             p.quote = "Just tell me where it stands".into();
             p.primary = true;
-            p.priority = 1;
+            p.rank = 1;
+            p.segment = "Young drivers".into();
+            p.priority = "Get back on the road".into();
+            p.sections[9].1 = vec![Line {
+                id: "l9".into(),
+                text: "Repeating her story".into(),
+                cites: vec!["n1".into()],
+            }];
             p.sections[4].1 = vec![
                 Line {
                     id: "l1".into(),
@@ -660,9 +696,12 @@ mod tests {
                 k += 1;
                 format!("s{k}")
             });
-            map.stages[1].mot = true;
             map.cells
                 .insert("actions:s1".into(), "Compares | quotes".into());
+            map.cells
+                .insert("occasions:s2".into(), "Signs the contract".into());
+            map.mots
+                .insert("occasions:s2".into(), "Trust in the advisor".into());
             map.scores.insert(":s1".into(), 1);
             map.scores.insert("p:s2".into(), -2);
             journey.journey = Some(Box::new(map));
@@ -683,7 +722,13 @@ mod tests {
             ">Julie<",
             "the pragmatic",
             "Just tell me where it stands",
-            "★ Primary · Priority 1",
+            "★ Primary · Rank 1",
+            "Segment: Young drivers",
+            "PRIORITY",
+            "Get back on the road",
+            "IRRITANTS",
+            "Repeating her story",
+            "Trust in the advisor",
             "MOTIVATIONAL",
             "Wants to follow her claim",
             "2 notes · 2 interviewees",
@@ -703,7 +748,19 @@ mod tests {
         let md = markdown(&Content::read(&board, &doc.transact()));
         assert!(md.starts_with("# Sinistre auto\n"), "{md}");
         assert!(md.contains("### Julie — the pragmatic"), "{md}");
-        assert!(md.contains("*primary persona · priority 1*"), "{md}");
+        assert!(
+            md.contains("*segment: Young drivers · primary persona · rank 1*"),
+            "{md}"
+        );
+        assert!(md.contains("**Priority:** Get back on the road"), "{md}");
+        assert!(md.contains("#### Irritants\n\n- Repeating her story"), "{md}");
+        assert!(
+            md.contains(
+                "### ◆ Moments of truth\n\n- **Purchase** · Contact occasions — \
+                 Signs the contract — *at stake: Trust in the advisor*"
+            ),
+            "{md}"
+        );
         assert!(md.contains("> Just tell me where it stands"), "{md}");
         assert!(md.contains("#### Motivational"), "{md}");
         // Each line quotes what was said behind it.
@@ -735,7 +792,7 @@ mod tests {
         assert!(!md.contains("_(empty)_") && !md.contains("### ?"), "{md}");
         assert!(md.contains("## Customer journey map (current)"), "{md}");
         assert!(
-            md.contains("| Stage | Before purchase | Purchase ◆ | After purchase |"),
+            md.contains("| Stage | Before purchase | Purchase | After purchase |"),
             "{md}"
         );
         assert!(
@@ -914,8 +971,8 @@ mod tests {
         assert!(md.contains("### Persona 1\n\n> I want it simple"), "{md}");
         assert_eq!(
             md.matches("\n### ").count(),
-            3,
-            "Julie, Persona 1, Says: {md}"
+            4,
+            "Julie, Persona 1, the moments of truth, Says: {md}"
         );
     }
 

@@ -1,13 +1,20 @@
 //! The customer journey map: a typed element (`type: "journey"`), a grid of
 //! stages (columns) by lanes (rows), every name and cell a Y.Text edited
 //! collaboratively; the emotions lane holds a score from -2 to +2 per
-//! stage and per persona, drawn as a curve; moments of truth are flags on
-//! stages; a board can hold a current and a target map (`variant`).
+//! stage and per persona, drawn as a curve; a moment of truth marks one
+//! interaction within a stage (a cell: a contact occasion, an action),
+//! with what is at stake; a board can hold a current and a target map
+//! (`variant`).
 //!
 //! Stored in the element's map (see `docs/board-schema.md`): `variant`,
 //! `stages` and `lanes` (arrays of maps `{id, name: Y.Text, …}`), `cells`
-//! (map `"lane:stage"` → Y.Text) and `scores` (map `"persona:stage"` →
-//! number; persona `""` is the map's own curve).
+//! (map `"lane:stage"` → Y.Text), `scores` (map `"persona:stage"` →
+//! number; persona `""` is the map's own curve) and `mots` (map
+//! `"lane:stage"` → Y.Text: what is at stake in that moment of truth).
+//! Maps from before had one lane for contact occasions and channels
+//! (`touchpoints`) and a moment-of-truth flag per stage (`mot`):
+//! [`crate::migrate`] splits the lane and moves the flags onto the
+//! occasions.
 
 use std::collections::BTreeMap;
 
@@ -40,18 +47,26 @@ pub const STAGES: [Said; 3] = [
 
 /// The lanes a new map starts with: key, name, whether it is the emotions
 /// lane.
-pub const LANES: [(&str, Said, bool); 6] = [
+pub const LANES: [(&str, Said, bool); 7] = [
     ("actions", ("Actions", "Actions"), false),
-    (
-        "touchpoints",
-        ("Touchpoints and channels", "Points de contact et canaux"),
-        false,
-    ),
+    (OCCASIONS.0, OCCASIONS.1, false),
+    (CHANNELS.0, CHANNELS.1, false),
     ("thoughts", ("Thoughts", "Pensées"), false),
     ("emotions", ("Emotions", "Émotions"), true),
     ("pains", ("Pain points", "Irritants"), false),
     ("opportunities", ("Opportunities", "Opportunités"), false),
 ];
+
+/// Why customer and company meet (a need of either): never to be
+/// confused with where they exchange ([`CHANNELS`]).
+pub const OCCASIONS: (&str, Said) = ("occasions", ("Contact occasions", "Occasions de contact"));
+/// Where the exchange happens (shop, phone, app, e-mail…).
+pub const CHANNELS: (&str, Said) = ("channels", ("Channels", "Canaux"));
+/// The lane maps from before had for both (see [`crate::migrate`]).
+pub const OLD_TOUCHPOINTS: (&str, Said) = (
+    "touchpoints",
+    ("Touchpoints and channels", "Points de contact et canaux"),
+);
 
 /// Colours of the emotion curves, in order of the personas that have one.
 pub const CURVES: [&str; 5] = ["#2a9d8f", "#e4572e", "#3a86ff", "#8338ec", "#e9a03b"];
@@ -63,9 +78,6 @@ pub const SCORES: std::ops::RangeInclusive<i8> = -2..=2;
 pub struct Stage {
     pub id: String,
     pub name: String,
-    /// A moment of truth.
-    #[serde(default)]
-    pub mot: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -90,6 +102,10 @@ pub struct Journey {
     /// `"lane:stage"` → the notes the cell cites.
     #[serde(default)]
     pub cites: BTreeMap<String, Vec<String>>,
+    /// `"lane:stage"` → what is at stake: the cells that are moments of
+    /// truth.
+    #[serde(default)]
+    pub mots: BTreeMap<String, String>,
 }
 
 pub fn cell_key(lane: &str, stage: &str) -> String {
@@ -106,7 +122,6 @@ impl Journey {
                 .map(|s| Stage {
                     id: id(),
                     name: say(lang, *s),
-                    mot: false,
                 })
                 .collect(),
             lanes: LANES
@@ -180,7 +195,6 @@ impl Journey {
             .map(|m| Stage {
                 id: text_of(m, "id"),
                 name: text_of(m, "name"),
-                mot: flag(m, "mot"),
             })
             .filter(|s| seen.insert(s.id.clone()))
             .collect();
@@ -216,6 +230,16 @@ impl Journey {
                 .collect(),
             _ => BTreeMap::new(),
         };
+        let mots = match map.get(txn, "mots") {
+            Some(Out::YMap(mots)) => mots
+                .iter(txn)
+                .filter_map(|(k, v)| match v {
+                    Out::YText(t) => Some((k.to_owned(), t.get_string(txn))),
+                    _ => None,
+                })
+                .collect(),
+            _ => BTreeMap::new(),
+        };
         let cites = match map.get(txn, "cites") {
             Some(Out::YMap(cites)) => cites
                 .iter(txn)
@@ -226,6 +250,7 @@ impl Journey {
         };
         Journey {
             cites,
+            mots,
             variant: match map.get(txn, "variant") {
                 Some(Out::Any(Any::String(s))) if &*s == "target" => "target".into(),
                 _ => "current".into(),
@@ -255,10 +280,34 @@ impl Journey {
         for (k, v) in &self.scores {
             scores.insert(txn, k.as_str(), Any::from(*v as f64));
         }
+        let mots = map.insert(txn, "mots", MapPrelim::default());
+        for (k, stake) in &self.mots {
+            mots.insert(txn, k.as_str(), TextPrelim::new(stake.as_str()));
+        }
         let cites = map.insert(txn, "cites", MapPrelim::default());
         for (k, ids) in &self.cites {
             add_ids(txn, &cites, k, ids);
         }
+    }
+
+    /// What is at stake in cell (`lane`, `stage`), if it is a moment of
+    /// truth.
+    pub fn mot(&self, lane: &str, stage: &str) -> Option<&str> {
+        self.mots.get(&cell_key(lane, stage)).map(String::as_str)
+    }
+
+    /// The moments of truth in reading order (stage by stage, lane by
+    /// lane): stage, lane, the cell's text, what is at stake.
+    pub fn moments(&self) -> Vec<(&Stage, &Lane, &str, &str)> {
+        self.stages
+            .iter()
+            .flat_map(|stage| {
+                self.lanes.iter().filter_map(move |lane| {
+                    let stake = self.mot(&lane.id, &stage.id)?;
+                    Some((stage, lane, self.cell(&lane.id, &stage.id), stake))
+                })
+            })
+            .collect()
     }
 
     /// The notes cell (`lane`, `stage`) cites.
@@ -278,7 +327,6 @@ fn push_stage(txn: &mut TransactionMut, stages: &ArrayRef, stage: &Stage) {
 fn fill_stage(txn: &mut TransactionMut, m: &MapRef, stage: &Stage) {
     m.insert(txn, "id", Any::from(stage.id.as_str()));
     m.insert(txn, "name", TextPrelim::new(stage.name.as_str()));
-    m.insert(txn, "mot", Any::from(stage.mot));
 }
 
 fn push_lane(txn: &mut TransactionMut, lanes: &ArrayRef, lane: &Lane) {
@@ -335,10 +383,26 @@ impl JourneyEdit<'_> {
         }
     }
 
-    pub fn set_mot(&self, txn: &mut TransactionMut, id: &str, mot: bool) {
-        if let Some((_, m)) = self.find(txn, "stages", id) {
-            m.insert(txn, "mot", Any::from(mot));
+    /// Marks cell (`lane`, `stage`) a moment of truth (its stake empty),
+    /// or unmarks it (its stake goes with it).
+    pub fn set_mot(&self, txn: &mut TransactionMut, lane: &str, stage: &str, mot: bool) {
+        let mots = self.child_map(txn, "mots");
+        let key = cell_key(lane, stage);
+        match (mot, mots.get(txn, &key)) {
+            (true, Some(Out::YText(_))) => {}
+            (true, _) => {
+                mots.insert(txn, key, TextPrelim::new(""));
+            }
+            (false, _) => {
+                mots.remove(txn, &key);
+            }
         }
+    }
+
+    /// What is at stake in the moment of truth at (`lane`, `stage`).
+    pub fn set_stake(&self, txn: &mut TransactionMut, lane: &str, stage: &str, text: &str) {
+        let mots = self.child_map(txn, "mots");
+        edit_text_in(txn, &mots, &cell_key(lane, stage), text);
     }
 
     /// Moves a stage `by` places (negative: left), within the map. (The
@@ -360,7 +424,6 @@ impl JourneyEdit<'_> {
                 Some(Out::YText(t)) => t.get_string(txn),
                 _ => String::new(),
             },
-            mot: matches!(map.get(txn, "mot"), Some(Out::Any(Any::Bool(true)))),
         };
         stages.remove(txn, index);
         let m = stages.insert(txn, to, MapPrelim::default());
@@ -373,7 +436,7 @@ impl JourneyEdit<'_> {
             self.array(txn, "stages").remove(txn, index);
         }
         let suffix = format!(":{id}");
-        for key in ["cells", "scores", "cites"] {
+        for key in ["cells", "scores", "cites", "mots"] {
             let m = self.child_map(txn, key);
             let gone: Vec<String> = m
                 .keys(txn)
@@ -466,11 +529,14 @@ mod tests {
             &Stage {
                 id: "s4".into(),
                 name: "Sinistre".into(),
-                mot: false,
             },
         );
         edit.rename_stage(&mut txn, "s2", "Souscription");
-        edit.set_mot(&mut txn, "s4", true);
+        edit.set_cell(&mut txn, "occasions", "s4", "Déclarer un sinistre");
+        edit.set_mot(&mut txn, "occasions", "s4", true);
+        edit.set_stake(&mut txn, "occasions", "s4", "La confiance se gagne ou se perd");
+        edit.set_mot(&mut txn, "channels", "s2", true);
+        edit.set_mot(&mut txn, "channels", "s2", false);
         edit.set_cell(&mut txn, "actions", "s4", "Déclare le sinistre");
         edit.set_score(&mut txn, "", "s1", Some(1));
         edit.set_score(&mut txn, "", "s4", Some(-7));
@@ -488,7 +554,22 @@ mod tests {
             names,
             ["Avant l'achat", "Souscription", "Sinistre", "Après l'achat"]
         );
-        assert!(j.stages[2].mot);
+        let lanes: Vec<&str> = j.lanes.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(lanes[1..3], ["Occasions de contact", "Canaux"]);
+        let moments: Vec<(&str, &str, &str, &str)> = j
+            .moments()
+            .into_iter()
+            .map(|(s, l, cell, stake)| (s.name.as_str(), l.id.as_str(), cell, stake))
+            .collect();
+        assert_eq!(
+            moments,
+            [(
+                "Sinistre",
+                "occasions",
+                "Déclarer un sinistre",
+                "La confiance se gagne ou se perd"
+            )]
+        );
         assert_eq!(j.cell("actions", "s4"), "Déclare le sinistre");
         assert_eq!(j.curve(""), [(0, 1), (2, -2)], "clamped to -2");
         assert_eq!(j.curves(), ["", "julie"]);

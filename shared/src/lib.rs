@@ -38,6 +38,7 @@ mod interview;
 pub mod journey;
 mod lang;
 pub mod markup;
+pub mod migrate;
 pub mod names;
 pub mod notice;
 pub mod persona;

@@ -1,12 +1,16 @@
 //! The persona card: a typed element (`type: "persona"`) with its header
-//! fields and six sections of lines, every field and line a Y.Text edited
+//! fields and its sections of lines (the six of the template, then the
+//! workshop's four outputs), every field and line a Y.Text edited
 //! collaboratively, every line able to cite the notes that support it.
 //!
 //! Stored in the element's map (see `docs/board-schema.md`):
-//! `name`, `nickname`, `role`, `quote`, `objective` (Y.Text), `priority`
-//! (number, 1 highest), `primary` (bool), and `sections`: a map from a
-//! section key to an array of lines, each a map `{id, text: Y.Text,
-//! cites: [note id, …]}`.
+//! `name`, `nickname`, `role`, `segment`, `quote`, `objective`,
+//! `priority` (Y.Text: the persona's own priority, a sentence), `rank`
+//! (number, the persona's place among the board's personas, 1 first),
+//! `primary` (bool), and `sections`: a map from a section key to an array
+//! of lines, each a map `{id, text: Y.Text, cites: [note id, …]}`. Boards
+//! from before kept the rank under `priority` (a number): read as the
+//! rank, and moved there by [`crate::migrate`].
 
 use std::collections::{HashMap, HashSet};
 
@@ -22,23 +26,34 @@ use crate::lang::Lang;
 use crate::ymap::{add_ids, edit_text_in, ids, remove_id};
 
 /// The header fields that are texts, with their labels.
-pub const FIELDS: [(&str, (&str, &str)); 5] = [
+pub const FIELDS: [(&str, (&str, &str)); 7] = [
     ("name", ("Name", "Nom")),
     ("nickname", ("Nickname", "Surnom")),
     ("role", ("Role", "Rôle")),
+    ("segment", ("Segment", "Segment")),
     ("quote", ("Quote", "Citation")),
     ("objective", ("Objective", "Objectif")),
+    ("priority", ("Priority", "Priorité")),
 ];
 
-/// The sections of a persona, in order, with their titles.
-pub const SECTIONS: [(&str, (&str, &str)); 6] = [
+/// The sections of a persona, in order, with their titles: the
+/// template's six, then the workshop's four outputs ([`OUTPUTS`]).
+pub const SECTIONS: [(&str, (&str, &str)); 10] = [
     ("demographic", ("Demographic", "Démographique")),
     ("psychological", ("Psychological", "Psychologique")),
     ("professional", ("Professional", "Professionnel")),
     ("relational", ("Relational", "Relationnel")),
     ("motivational", ("Motivational", "Motivationnel")),
     ("buying", ("Buying modalities", "Modalités d'achat")),
+    ("experience", ("Lived experience", "Vécu")),
+    ("expectations", ("Expectations", "Attentes")),
+    ("delights", ("Delights", "Enchantements")),
+    ("irritants", ("Irritants", "Irritants")),
 ];
+
+/// The sections that are the workshop's output for each persona (the
+/// last of [`SECTIONS`]).
+pub const OUTPUTS: [&str; 4] = ["experience", "expectations", "delights", "irritants"];
 
 pub fn title(pair: (&'static str, &'static str), lang: Lang) -> &'static str {
     match lang {
@@ -58,14 +73,20 @@ pub struct Line {
 
 /// A persona as read from its element.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "PersonaJson")]
 pub struct Persona {
     pub name: String,
     pub nickname: String,
     pub role: String,
+    /// The segment the persona stands for.
+    pub segment: String,
     pub quote: String,
     pub objective: String,
-    /// 1 is the highest; 0 when not set.
-    pub priority: u8,
+    /// The persona's own priority, a sentence.
+    pub priority: String,
+    /// The persona's place among the board's personas, 1 first; 0 when
+    /// not set.
+    pub rank: u8,
     pub primary: bool,
     /// Lines by section key (every key of [`SECTIONS`] present).
     pub sections: Vec<(String, Vec<Line>)>,
@@ -88,8 +109,10 @@ impl Persona {
             "name" => &self.name,
             "nickname" => &self.nickname,
             "role" => &self.role,
+            "segment" => &self.segment,
             "quote" => &self.quote,
             "objective" => &self.objective,
+            "priority" => &self.priority,
             _ => "",
         }
     }
@@ -109,13 +132,15 @@ impl Persona {
             Some(Out::Any(Any::String(s))) => s.to_string(),
             _ => String::new(),
         };
-        let priority = match map.get(txn, "priority") {
+        let number = |key| match map.get(txn, key) {
             Some(Out::Any(Any::Number(yrs::any::Number::Float(n)))) if n.is_finite() => {
-                n.clamp(0.0, 9.0) as u8
+                Some(n.clamp(0.0, 9.0) as u8)
             }
-            Some(Out::Any(Any::Number(yrs::any::Number::Int(n)))) => n.clamp(0, 9) as u8,
-            _ => 0,
+            Some(Out::Any(Any::Number(yrs::any::Number::Int(n)))) => Some(n.clamp(0, 9) as u8),
+            _ => None,
         };
+        // Before, the rank was kept under `priority`.
+        let rank = number("rank").or_else(|| number("priority")).unwrap_or(0);
         let sections_map = match map.get(txn, "sections") {
             Some(Out::YMap(m)) => Some(m),
             _ => None,
@@ -140,9 +165,11 @@ impl Persona {
             name: text("name"),
             nickname: text("nickname"),
             role: text("role"),
+            segment: text("segment"),
             quote: text("quote"),
             objective: text("objective"),
-            priority,
+            priority: text("priority"),
+            rank,
             primary: matches!(map.get(txn, "primary"), Some(Out::Any(Any::Bool(true)))),
             sections,
         }
@@ -154,7 +181,7 @@ impl Persona {
         for (key, _) in FIELDS {
             map.insert(txn, key, TextPrelim::new(self.field(key)));
         }
-        map.insert(txn, "priority", Any::from(self.priority as f64));
+        map.insert(txn, "rank", Any::from(self.rank as f64));
         map.insert(txn, "primary", Any::from(self.primary));
         let sections = map.insert(txn, "sections", MapPrelim::default());
         for (key, _) in SECTIONS {
@@ -162,6 +189,61 @@ impl Persona {
             for line in self.lines(key) {
                 push_line(txn, &lines, line);
             }
+        }
+    }
+}
+
+/// A persona as JSON holds it: exports from before have the rank as a
+/// number under `priority`.
+#[derive(Deserialize)]
+struct PersonaJson {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    nickname: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    segment: String,
+    #[serde(default)]
+    quote: String,
+    #[serde(default)]
+    objective: String,
+    #[serde(default)]
+    priority: Option<PriorityJson>,
+    #[serde(default)]
+    rank: Option<u8>,
+    #[serde(default)]
+    primary: bool,
+    #[serde(default)]
+    sections: Vec<(String, Vec<Line>)>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PriorityJson {
+    Text(String),
+    Rank(u8),
+}
+
+impl From<PersonaJson> for Persona {
+    fn from(p: PersonaJson) -> Persona {
+        let (priority, old_rank) = match p.priority {
+            Some(PriorityJson::Text(text)) => (text, None),
+            Some(PriorityJson::Rank(rank)) => (String::new(), Some(rank)),
+            None => (String::new(), None),
+        };
+        Persona {
+            name: p.name,
+            nickname: p.nickname,
+            role: p.role,
+            segment: p.segment,
+            quote: p.quote,
+            objective: p.objective,
+            priority,
+            rank: p.rank.or(old_rank).unwrap_or(0).min(9),
+            primary: p.primary,
+            sections: p.sections,
         }
     }
 }
@@ -209,8 +291,8 @@ impl PersonaEdit<'_> {
         edit_text_in(txn, self.map, key, text);
     }
 
-    pub fn set_priority(&self, txn: &mut TransactionMut, priority: u8) {
-        self.map.insert(txn, "priority", Any::from(priority as f64));
+    pub fn set_rank(&self, txn: &mut TransactionMut, rank: u8) {
+        self.map.insert(txn, "rank", Any::from(rank as f64));
     }
 
     pub fn set_primary(&self, txn: &mut TransactionMut, primary: bool) {
@@ -423,8 +505,10 @@ mod tests {
             nickname: "the pragmatic".into(),
             role: "Young driver".into(),
             quote: "I want to know where my claim stands".into(),
+            segment: "Young drivers, first claim".into(),
             objective: "Settle fast".into(),
-            priority: 1,
+            priority: "Get back on the road without a fight".into(),
+            rank: 1,
             primary: true,
             sections: SECTIONS
                 .iter()
@@ -471,10 +555,23 @@ mod tests {
             &["n2".into(), "n3".into(), "n2".into()],
         );
         edit.uncite(&mut txn, "motivational", "l2", "n3");
-        edit.set_priority(&mut txn, 2);
+        edit.set_rank(&mut txn, 2);
+        edit.set_field(&mut txn, "priority", "Get back on the road fast");
+        edit.add_line(
+            &mut txn,
+            "irritants",
+            &Line {
+                id: "l3".into(),
+                text: "Repeating her story to every advisor".into(),
+                cites: vec!["n4".into()],
+            },
+        );
         let read = Persona::read(&txn, &map);
         assert_eq!(read.name, "Julie M.");
-        assert_eq!(read.priority, 2);
+        assert_eq!(read.rank, 2);
+        assert_eq!(read.priority, "Get back on the road fast");
+        assert_eq!(read.segment, "Young drivers, first claim");
+        assert_eq!(read.lines("irritants")[0].cites, ["n4"]);
         assert_eq!(read.lines("demographic")[0].text, "25-30, lives near Lyon");
         assert_eq!(read.lines("motivational")[0].cites, ["n2"]);
         edit.remove_line(&mut txn, "demographic", "l1");
@@ -574,5 +671,27 @@ mod tests {
                 ("s1".into(), "« Lost in the process »".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_persona_from_before_keeps_its_rank_and_gains_the_outputs() {
+        // Before: the rank under `priority`, six sections.
+        let doc = Doc::new();
+        let elements = doc.get_or_insert_map("elements");
+        let mut txn = doc.transact_mut();
+        let map = elements.insert(&mut txn, "p", MapPrelim::default());
+        map.insert(&mut txn, "name", TextPrelim::new("Karim"));
+        map.insert(&mut txn, "priority", Any::from(2.0));
+        let read = Persona::read(&txn, &map);
+        assert_eq!((read.rank, read.priority.as_str()), (2, ""));
+        assert_eq!(read.sections.len(), SECTIONS.len());
+        assert!(OUTPUTS.iter().all(|o| read.lines(o).is_empty()));
+
+        // An export from before, and one from now.
+        let old: Persona =
+            serde_json::from_str(r#"{"name":"Karim","priority":3,"primary":false}"#).unwrap();
+        assert_eq!((old.rank, old.priority.as_str()), (3, ""));
+        let now = serde_json::to_string(&sample()).unwrap();
+        assert_eq!(serde_json::from_str::<Persona>(&now).unwrap(), sample());
     }
 }

@@ -64,8 +64,9 @@ impl Cards<'_> {
     }
 
     /// A persona card as the board shows it: avatar, name, nickname, role,
-    /// primary and priority, quote, objective, then the six sections in two
-    /// columns, every line whole with its support. The card grows with its
+    /// segment, primary and rank, quote, objective and priority, then the
+    /// sections (the workshop's outputs last) in two columns, every line
+    /// whole with its support. The card grows with its
     /// text: the bottom of what was drawn.
     pub(super) fn persona(&self, out: &mut String, r: Rect, p: &Persona, accent: &str) -> f64 {
         let lang = self.lang;
@@ -97,8 +98,11 @@ impl Cards<'_> {
             r#" font-weight="700""#,
             2,
         );
+        let segment = (!p.segment.trim().is_empty())
+            .then(|| format!("{}: {}", title(("Segment", "Segment"), lang), p.segment.trim()));
         let sub: Vec<&str> = [p.nickname.trim(), p.role.trim()]
             .into_iter()
+            .chain(segment.as_deref())
             .filter(|s| !s.is_empty())
             .collect();
         let subbed = para(
@@ -115,12 +119,8 @@ impl Cards<'_> {
         if p.primary {
             tags.push(format!("★ {}", title(("Primary", "Principal"), lang)));
         }
-        if p.priority > 0 {
-            tags.push(format!(
-                "{} {}",
-                title(("Priority", "Priorité"), lang),
-                p.priority
-            ));
+        if p.rank > 0 {
+            tags.push(format!("{} {}", title(("Rank", "Rang"), lang), p.rank));
         }
         let _ = write!(
             out,
@@ -150,8 +150,15 @@ impl Cards<'_> {
             out.push_str(&quote);
             y += h + 32.0;
         }
-        if !p.objective.trim().is_empty() {
-            let label = title(("Objective", "Objectif"), lang).to_uppercase();
+        for (key, label) in [
+            ("objective", ("Objective", "Objectif")),
+            ("priority", ("Priority", "Priorité")),
+        ] {
+            let text = p.field(key);
+            if text.trim().is_empty() {
+                continue;
+            }
+            let label = title(label, lang).to_uppercase();
             let _ = write!(
                 out,
                 r##"<text x="{left:.1}" y="{:.1}" font-size="11" font-weight="700" fill="#5b6272">{}</text>"##,
@@ -163,7 +170,7 @@ impl Cards<'_> {
                 (left + 96.0, y),
                 inner - 96.0,
                 14.0,
-                &p.objective,
+                text,
                 "#1f2430",
                 "",
                 LONG,
@@ -255,7 +262,7 @@ impl Cards<'_> {
         let head = j
             .stages
             .iter()
-            .map(|s| height(&s.name, col - 20.0, 14.0, LONG) + if s.mot { 22.0 } else { 12.0 })
+            .map(|s| height(&s.name, col - 20.0, 14.0, LONG) + 12.0)
             .fold(48.0, f64::max);
         let _ = write!(
             out,
@@ -266,12 +273,11 @@ impl Cards<'_> {
         );
         for (i, stage) in j.stages.iter().enumerate() {
             let x = left + names_w + i as f64 * col;
-            let fill = if stage.mot { "#fdf0c8" } else { "#e3f4f1" };
             let _ = write!(
                 out,
-                r##"<rect x="{x:.1}" y="{top:.1}" width="{col:.1}" height="{head:.1}" fill="{fill}" stroke="#ffffff"/>"##
+                r##"<rect x="{x:.1}" y="{top:.1}" width="{col:.1}" height="{head:.1}" fill="#e3f4f1" stroke="#ffffff"/>"##
             );
-            let named = para(
+            para(
                 out,
                 (x + 10.0, top + 6.0),
                 col - 20.0,
@@ -281,15 +287,6 @@ impl Cards<'_> {
                 r#" font-weight="600""#,
                 LONG,
             );
-            if stage.mot {
-                let _ = write!(
-                    out,
-                    r##"<text x="{:.1}" y="{:.1}" font-size="10" font-weight="700" fill="#8a5a00">◆ {}</text>"##,
-                    x + 10.0,
-                    top + named + 18.0,
-                    escape(title(("Moment of truth", "Moment de vérité"), lang))
-                );
-            }
         }
         // The lanes, each as high as its fullest cell or its name.
         let mut y = top + head;
@@ -305,8 +302,13 @@ impl Cards<'_> {
                         } else {
                             24.0
                         };
+                        let mot = j
+                            .mot(&lane.id, &s.id)
+                            .map(|stake| height(stake, col - 16.0, 12.0, LONG) + 24.0)
+                            .unwrap_or(0.0);
                         height(&entries(j.cell(&lane.id, &s.id)), col - 16.0, 13.0, LONG)
                             + cites
+                            + mot
                             + 16.0
                     })
                     .fold(
@@ -331,14 +333,16 @@ impl Cards<'_> {
             );
             for (i, stage) in j.stages.iter().enumerate() {
                 let x = left + names_w + i as f64 * col;
+                let mot = j.mot(&lane.id, &stage.id).filter(|_| !lane.emotions);
+                let fill = if mot.is_some() { "#fdf0c8" } else { "#ffffff" };
                 let _ = write!(
                     out,
-                    r##"<rect x="{x:.1}" y="{y:.1}" width="{col:.1}" height="{h:.1}" fill="#ffffff" stroke="#ebe8e1"/>"##
+                    r##"<rect x="{x:.1}" y="{y:.1}" width="{col:.1}" height="{h:.1}" fill="{fill}" stroke="#ebe8e1"/>"##
                 );
                 if lane.emotions {
                     continue;
                 }
-                let used = para(
+                let mut used = para(
                     out,
                     (x + 8.0, y + 6.0),
                     col - 16.0,
@@ -348,6 +352,26 @@ impl Cards<'_> {
                     "",
                     LONG,
                 );
+                if let Some(stake) = mot {
+                    let _ = write!(
+                        out,
+                        r##"<text x="{:.1}" y="{:.1}" font-size="11" font-weight="700" fill="#8a5a00">◆ {}</text>"##,
+                        x + 8.0,
+                        y + used + 22.0,
+                        escape(title(("Moment of truth", "Moment de vérité"), lang))
+                    );
+                    used += 24.0;
+                    used += para(
+                        out,
+                        (x + 8.0, y + 6.0 + used),
+                        col - 16.0,
+                        12.0,
+                        stake,
+                        "#6b4a00",
+                        r#" font-style="italic""#,
+                        LONG,
+                    );
+                }
                 let cites = j.cited(&lane.id, &stage.id);
                 if !cites.is_empty() {
                     self.badge(out, (x + 8.0, y + 10.0 + used), cites);
