@@ -195,6 +195,18 @@ impl Room {
         ctx.metrics.board_loads.inc();
         let doc = crate::store::doc_of(&id, &stored)?;
         let board = Board::new(&doc);
+        // A board from before a change of the model is brought up to date
+        // once, stored like any change before anyone sees it.
+        let (mut last_seq, mut log_len) = (stored.last_seq, stored.updates.len());
+        let migrated = {
+            let mut txn = doc.transact_mut();
+            atelier_shared::migrate::migrate(&mut txn, &board).then(|| txn.encode_update_v1())
+        };
+        if let Some(update) = migrated {
+            last_seq = ctx.store.append(&id, vec![update]).await?;
+            log_len += 1;
+            info!(board = %id, "board brought up to date with the model");
+        }
         // A state that does not read (an older shape) starts afresh.
         let facilitation = ctx
             .store
@@ -237,8 +249,8 @@ impl Room {
             board,
             peers: HashMap::new(),
             ctx,
-            log_len: stored.updates.len(),
-            last_seq: stored.last_seq,
+            log_len,
+            last_seq,
             compaction: None,
             empty_since: Some(tokio::time::Instant::now()),
             answers: Answers::default(),

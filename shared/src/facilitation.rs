@@ -835,8 +835,8 @@ mod tests {
             3_500,
         )
         .unwrap();
-        // 4. Draft personas: the vote closes with its results, the phase's
-        // locks go (not the facilitator's own).
+        // 4. An empathy map per cluster: the vote closes with its results,
+        // the phase's locks go (not the facilitator's own).
         assert_eq!(f.enter_phase(&script, 3, 4_000, notes), Ok(false));
         let vote = f.shown.vote.clone().unwrap();
         assert!(!vote.open);
@@ -847,7 +847,7 @@ mod tests {
         );
         assert_eq!(
             f.shown.phase.as_ref().unwrap().template.as_deref(),
-            Some("personas")
+            Some("empathy-map")
         );
         assert!(
             f.enter_phase(&script, 6, 5_000, notes).is_err(),

@@ -151,8 +151,10 @@ mod tests {
         );
         assert!(!p[1].private, "reveal and cluster");
         assert_eq!(p[2].vote, Some(3), "3 dots each");
-        assert_eq!(p[3].template.as_deref(), Some("personas"));
-        assert_eq!(p[4].template.as_deref(), Some("empathy-map"));
+        // The analysis first: an empathy map per cluster, then the
+        // personas drafted from the maps, then the primary's journey.
+        assert_eq!(p[3].template.as_deref(), Some("empathy-map"));
+        assert_eq!(p[4].template.as_deref(), Some("personas"));
         assert_eq!(p[5].template.as_deref(), Some("journey-map"));
         for phase in p {
             assert!(!phase.name.fr.is_empty() && !phase.hint.en.is_empty());

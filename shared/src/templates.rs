@@ -27,7 +27,23 @@ pub struct Template {
     pub about: Said,
 }
 
-pub const TEMPLATES: [Template; 6] = [
+pub const TEMPLATES: [Template; 8] = [
+    Template {
+        id: "framing",
+        name: ("Framing canvas", "Cadrage"),
+        about: (
+            "The problem, goals, constraints, what the personas are for, the priority questions and the sample",
+            "Le problème, les objectifs, les contraintes, l'usage des personas, les questions prioritaires et l'échantillon",
+        ),
+    },
+    Template {
+        id: "interview-guide",
+        name: ("Interview guide", "Guide d'entretien"),
+        about: (
+            "Opening, themes, open questions, follow-up questions and closing",
+            "Introduction, thèmes, questions ouvertes, relances et conclusion",
+        ),
+    },
     Template {
         id: "empathy-map",
         name: ("Empathy map", "Carte d'empathie"),
@@ -137,6 +153,132 @@ fn zones(id: &str) -> Option<(Rect, Vec<Zone>)> {
         color,
     };
     Some(match id {
+        "framing" => {
+            let zones: [(&str, Said, Said, &str); 6] = [
+                (
+                    "problem",
+                    ("The problem", "Le problème"),
+                    (
+                        "What question must the personas answer? For whom, and why now?",
+                        "À quelle question les personas doivent-ils répondre ? Pour qui, et pourquoi maintenant ?",
+                    ),
+                    "#fdecef",
+                ),
+                (
+                    "goals",
+                    ("Goals", "Objectifs"),
+                    (
+                        "What the project must achieve, and how we will know",
+                        "Ce que le projet doit atteindre, et comment nous le saurons",
+                    ),
+                    "#eaf7e1",
+                ),
+                (
+                    "constraints",
+                    ("Constraints", "Contraintes"),
+                    (
+                        "Time, budget, people, data, rules (GDPR)",
+                        "Délais, budget, équipes, données, règles (RGPD)",
+                    ),
+                    "#f3f0ea",
+                ),
+                (
+                    "uses",
+                    ("What the personas are for", "À quoi serviront les personas"),
+                    (
+                        "Who will use them, in which decisions (offers, journeys, training…)",
+                        "Qui s'en servira, pour quelles décisions (offres, parcours, formation…)",
+                    ),
+                    "#e8f1fd",
+                ),
+                (
+                    "questions",
+                    ("Priority questions", "Questions prioritaires"),
+                    (
+                        "What we most need to learn from the customers",
+                        "Ce que nous avons le plus besoin d'apprendre des clients",
+                    ),
+                    "#fff6d6",
+                ),
+                (
+                    "sample",
+                    ("The sample and its criteria", "L'échantillon et ses critères"),
+                    (
+                        "Whom to interview, how many, chosen how (segments, seniority, channel)",
+                        "Qui interroger, combien, choisis comment (segments, ancienneté, canal)",
+                    ),
+                    "#f1eafc",
+                ),
+            ];
+            let zones = zones
+                .into_iter()
+                .enumerate()
+                .map(|(i, (key, title, hint, color))| {
+                    let (col, row) = ((i % 3) as f64, (i / 3) as f64);
+                    zone(
+                        key,
+                        title,
+                        hint,
+                        rect(40.0 + col * 600.0, 40.0 + row * 480.0, 560.0, 440.0),
+                        color,
+                    )
+                })
+                .collect();
+            (rect(0.0, 0.0, 1880.0, 1000.0), zones)
+        }
+        "interview-guide" => {
+            let steps: [(&str, Said, Said, &str); 5] = [
+                (
+                    "opening",
+                    ("Opening", "Introduction"),
+                    (
+                        "Who we are, why we are listening, how long; consent to take notes",
+                        "Qui nous sommes, pourquoi nous écoutons, combien de temps ; accord pour la prise de notes",
+                    ),
+                    "#f3f0ea",
+                ),
+                (
+                    "themes",
+                    ("Themes", "Thèmes"),
+                    (
+                        "The themes to explore, in the order of the conversation",
+                        "Les thèmes à explorer, dans l'ordre de l'échange",
+                    ),
+                    "#e8f1fd",
+                ),
+                (
+                    "questions",
+                    ("Open questions", "Questions ouvertes"),
+                    (
+                        "One note a question: “Tell me about the last time…”",
+                        "Une note par question : « Racontez-moi la dernière fois que… »",
+                    ),
+                    "#eaf7e1",
+                ),
+                (
+                    "follow-ups",
+                    ("Follow-up questions", "Relances"),
+                    (
+                        "To go deeper: “Why?”, “What did you feel?”, “And then?”",
+                        "Pour approfondir : « Pourquoi ? », « Qu'avez-vous ressenti ? », « Et ensuite ? »",
+                    ),
+                    "#fff6d6",
+                ),
+                (
+                    "closing",
+                    ("Closing", "Conclusion"),
+                    (
+                        "What else should we know? Thanks, and what happens next",
+                        "Que devrions-nous savoir d'autre ? Remerciements et suite",
+                    ),
+                    "#f3f0ea",
+                ),
+            ];
+            (
+                rect(0.0, 0.0, 2000.0, 900.0),
+                in_a_row(steps, 40.0, 384.0, 360.0, 820.0),
+            )
+        }
         "empathy-map" => (
             rect(0.0, 0.0, 1640.0, 1420.0),
             vec![

@@ -1,7 +1,8 @@
 //! The customer journey map: stages (columns) by lanes (rows), names and
 //! cells edited in place and live; the emotions lane as a curve per
-//! persona from -2 to +2, scored stage by stage; moments of truth flagged
-//! on stages; current or target.
+//! persona from -2 to +2, scored stage by stage; a moment of truth marked
+//! on a cell (an occasion, an action) with what is at stake; current or
+//! target.
 
 use atelier_shared::journey::{CURVES, Journey, JourneyEdit, Lane, SCORES, Stage};
 use atelier_shared::persona::Support;
@@ -150,7 +151,7 @@ pub fn journey(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <button class="journey-add" data-add="stage" on:click=move |_| {
-                    let stage = Stage { id: ops::new_id(), name: fr(lang, "New stage", "Nouvelle étape").into(), mot: false };
+                    let stage = Stage { id: ops::new_id(), name: fr(lang, "New stage", "Nouvelle étape").into() };
                     edit(&i4, |txn, j| {
                         j.add_stage(txn, &stage);
                         j.fit_width(txn, NAMES + 48.0, COLUMN);
@@ -175,7 +176,7 @@ pub fn journey(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     }
 }
 
-/// A stage's header: its name, moment of truth, move and remove.
+/// A stage's header: its name, move and remove.
 fn stage_head(
     id: String,
     stage_id: String,
@@ -184,10 +185,6 @@ fn stage_head(
     data: Memo<Journey>,
     lang: Lang,
 ) -> impl IntoView {
-    let mot = {
-        let sid = stage_id.clone();
-        Memo::new(move |_| data.with(|j| j.stages.iter().any(|s| s.id == sid && s.mot)))
-    };
     let name = {
         let sid = stage_id.clone();
         move || {
@@ -200,22 +197,17 @@ fn stage_head(
             })
         }
     };
-    let (j1, j2, j3, j4, j5) = (id.clone(), id.clone(), id.clone(), id.clone(), id);
-    let (s1, s2, s3, s4, s5) = (
-        stage_id.clone(),
+    let (j1, j3, j4, j5) = (id.clone(), id.clone(), id.clone(), id);
+    let (s1, s3, s4, s5) = (
         stage_id.clone(),
         stage_id.clone(),
         stage_id.clone(),
         stage_id.clone(),
     );
     view! {
-        <div class="journey-stage" class:mot=move || mot.get() data-stage=stage_id on:pointerdown=|ev| ev.stop_propagation()>
+        <div class="journey-stage" data-stage=stage_id on:pointerdown=|ev| ev.stop_propagation()>
             {field("journey-stage-name", format!("{j1}/stage/{s1}"), fr(lang, "Stage", "Étape").to_owned(), name, move |t| edit(&j1, |txn, j| j.rename_stage(txn, &s1, &t)))}
             <div class="journey-stage-tools">
-                <button class="mot-flag" class:on=move || mot.get() title=fr(lang, "Moment of truth", "Moment de vérité")
-                    on:click=move |_| { edit(&j2, |txn, j| j.set_mot(txn, &s2, !mot.get_untracked())); ops::end_step(); }>
-                    {fr(lang, "◆ Moment of truth", "◆ Moment de vérité")}
-                </button>
                 <span class="journey-stage-move">
                     <button title=fr(lang, "Move left", "Vers la gauche") disabled=index == 0
                         on:click=move |_| { edit(&j3, |txn, j| j.move_stage(txn, &s3, -1)); ops::end_step(); }>"←"</button>
@@ -306,10 +298,40 @@ fn lane_row(
                     cites.with(|c| Support::of_notes(c, &sources))
                 });
                 let (cite_id, cite_lane, cite_stage) = (id.clone(), lid.clone(), sid.clone());
+                let stake = {
+                    let (lid, sid) = (lid.clone(), sid.clone());
+                    Memo::new(move |_| data.with(|j| j.mot(&lid, &sid).map(str::to_owned)))
+                };
+                let (mot_id, mot_lane, mot_stage) = (id.clone(), lid.clone(), sid.clone());
+                let stake_field = {
+                    let (jid, lid, sid) = (id.clone(), lid.clone(), sid.clone());
+                    move || {
+                        stake.get().is_some().then(|| {
+                            let (jid, lid, sid) = (jid.clone(), lid.clone(), sid.clone());
+                            view! {
+                                <div class="journey-mot">
+                                    <span class="journey-mot-label">{fr(lang, "◆ Moment of truth · at stake:", "◆ Moment de vérité · enjeu :")}</span>
+                                    {field("journey-stake-field", format!("{jid}/stake/{lid}:{sid}"), fr(lang, "What is won or lost here (trust, the sale…)", "Ce qui se gagne ou se perd ici (confiance, vente…)").to_owned(),
+                                        move || stake.get().unwrap_or_default(),
+                                        move |t| edit(&jid, |txn, j| j.set_stake(txn, &lid, &sid, &t)))}
+                                </div>
+                            }
+                        })
+                    }
+                };
                 view! {
-                    <div class="journey-cell" data-cell=key on:pointerdown=|ev| ev.stop_propagation()>
+                    <div class="journey-cell" class:mot=move || stake.with(Option::is_some) data-cell=key on:pointerdown=|ev| ev.stop_propagation()>
                         {field_with("journey-cell-field", format!("{jid}/cell/{lid}:{sid}"), fr(lang, "One entry a line", "Une entrée par ligne").to_owned(), text, move |t| edit(&jid, |txn, j| j.set_cell(txn, &lid, &sid, &t)), Enter::NewLine, None)}
+                        {stake_field}
                         <div class="journey-cell-evidence">
+                            <button class="mot-flag" class:on=move || stake.with(Option::is_some)
+                                aria-pressed=move || if stake.with(Option::is_some) { "true" } else { "false" }
+                                title=fr(lang, "A moment of truth: a critical interaction where trust is won or lost", "Un moment de vérité : une interaction critique où la confiance se gagne ou se perd")
+                                on:click=move |_| {
+                                    let on = stake.with_untracked(Option::is_none);
+                                    edit(&mot_id, |txn, j| j.set_mot(txn, &mot_lane, &mot_stage, on));
+                                    ops::end_step();
+                                }>"◆"</button>
                             {move || (support.get().notes > 0).then(|| view! {
                                 <button class="support" title=crate::lang::tr("Highlight the notes this cell cites", "Mettre en évidence les notes citées par cette case")
                                     on:click=move |_| {

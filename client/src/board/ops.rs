@@ -270,8 +270,8 @@ pub fn persona_cite(id: &str, section: &str, line: &str) {
     end_step();
 }
 
-pub fn persona_priority(id: &str, priority: u8) {
-    persona_edit(id, |txn, p| p.set_priority(txn, priority));
+pub fn persona_rank(id: &str, rank: u8) {
+    persona_edit(id, |txn, p| p.set_rank(txn, rank));
     end_step();
 }
 

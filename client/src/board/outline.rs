@@ -252,18 +252,19 @@ fn journey_fields(e: &Element) -> AnyView {
                 .iter()
                 .filter(|l| !l.emotions)
                 .map(|l| {
-                    let text = j.cell(&l.id, &s.id).to_owned();
+                    let mut text = j.cell(&l.id, &s.id).to_owned();
+                    if let Some(stake) = j.mot(&l.id, &s.id) {
+                        text.push_str(&format!(
+                            " · ◆ {}: {stake}",
+                            tr("moment of truth, at stake", "moment de vérité, enjeu")
+                        ));
+                    }
                     view! { <li><span class="outline-label">{l.name.clone()}</span>" "{text}</li> }
                 })
                 .collect_view();
-            let mot = if s.mot {
-                format!(" · {}", tr("moment of truth", "moment de vérité"))
-            } else {
-                String::new()
-            };
             view! {
                 <li>
-                    <span class="outline-label">{format!("{}{mot}", s.name)}</span>
+                    <span class="outline-label">{s.name.clone()}</span>
                     <ul role="list">{cells}</ul>
                 </li>
             }

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use atelier_shared::persona::{FIELDS, Line, SECTIONS, Support, title};
+use atelier_shared::persona::{FIELDS, Line, OUTPUTS, SECTIONS, Support, title};
 use atelier_shared::{Element, Kind, Source};
 use leptos::html;
 use leptos::prelude::*;
@@ -259,8 +259,7 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
         )
     };
     let s = signal.clone();
-    let priority =
-        Memo::new(move |_| s.with(|e| e.persona.as_ref().map(|p| p.priority).unwrap_or(0)));
+    let rank = Memo::new(move |_| s.with(|e| e.persona.as_ref().map(|p| p.rank).unwrap_or(0)));
     let s = signal.clone();
     let primary = Memo::new(move |_| s.with(|e| e.persona.as_ref().is_some_and(|p| p.primary)));
     let (pid, qid) = (id.clone(), id.clone());
@@ -282,8 +281,13 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                 line_view(persona_id.clone(), key, line_id, signal_of(&persona_id), sources)
             };
             let add_id = id.clone();
+            // The workshop's outputs come last, under a heading of their own.
+            let outputs = (key == OUTPUTS[0]).then(|| view! {
+                <h4 class="persona-outputs">{title(("What the workshop found", "Ce que l'atelier a trouvé"), lang)}</h4>
+            });
             view! {
-                <section class="persona-section" data-section=key>
+                {outputs}
+                <section class="persona-section" class:output=OUTPUTS.contains(&key) data-section=key>
                     <h5>{title(*names, lang)}</h5>
                     <ul>
                         <For each=ids key=|l| l.clone() children=line/>
@@ -313,20 +317,21 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                     {input("name", "persona-name")}
                     {input("nickname", "persona-nickname")}
                     {input("role", "persona-role")}
+                    {input("segment", "persona-segment")}
                 </div>
                 <div class="persona-flags" on:pointerdown=|ev| ev.stop_propagation()>
                     <button class="persona-primary" class:on=move || primary.get() title=crate::lang::tr("The primary persona (one per board)", "Le persona principal (un par tableau)")
                         on:click=move |_| ops::persona_primary(&pid, !primary.get_untracked())>
                         {move || if primary.get() { crate::lang::tr("★ Primary", "★ Principal") } else { crate::lang::tr("☆ Primary", "☆ Principal") }}
                     </button>
-                    <label class="persona-priority">
-                        <span>{crate::lang::tr("Priority", "Priorité")}</span>
+                    <label class="persona-rank" title=crate::lang::tr("The persona's place among the board's personas", "La place du persona parmi ceux du tableau")>
+                        <span>{crate::lang::tr("Rank", "Rang")}</span>
                         <select on:change=move |ev| {
                             let p = event_target_value(&ev).parse().unwrap_or(0);
-                            ops::persona_priority(&qid, p);
+                            ops::persona_rank(&qid, p);
                         }>
                             {(0..=4u8).map(|p| view! {
-                                <option value=p.to_string() selected=move || priority.get() == p>
+                                <option value=p.to_string() selected=move || rank.get() == p>
                                     {if p == 0 { "—".to_owned() } else { p.to_string() }}
                                 </option>
                             }).collect_view()}
@@ -338,6 +343,10 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             <div class="persona-objective">
                 <span>{title(("Objective", "Objectif"), lang)}</span>
                 {input("objective", "persona-objective-field")}
+            </div>
+            <div class="persona-objective persona-priority">
+                <span>{title(("Priority", "Priorité"), lang)}</span>
+                {input("priority", "persona-priority-field")}
             </div>
             <div class="persona-sections">{sections}</div>
         </div>

@@ -31,7 +31,7 @@ use crate::element::Rect;
 use crate::interview::Source;
 use crate::journey::{CURVES, Journey};
 use crate::lang::Lang;
-use crate::persona::{Persona, SECTIONS, Support, title};
+use crate::persona::{OUTPUTS, Persona, SECTIONS, Support, title};
 
 /// What persona cards and journey maps need from the rest of the board.
 pub(super) struct Cards<'a> {
@@ -181,6 +181,16 @@ impl Cards<'_> {
         // The sections, two by two.
         let column = (inner - 24.0) / 2.0;
         for pair in SECTIONS.chunks(2) {
+            if pair[0].0 == OUTPUTS[0] {
+                let _ = write!(
+                    out,
+                    r##"<rect x="{left:.1}" y="{:.1}" width="{inner:.1}" height="3" fill="{accent}"/><text x="{left:.1}" y="{:.1}" font-size="14" font-weight="700" fill="#1f2430">{}</text>"##,
+                    y + 6.0,
+                    y + 28.0,
+                    escape(title(("What the workshop found", "Ce que l'atelier a trouvé"), lang))
+                );
+                y += 38.0;
+            }
             let _ = write!(
                 out,
                 r##"<line x1="{left:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#ebe8e1"/>"##,
