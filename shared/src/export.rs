@@ -245,9 +245,18 @@ pub fn markdown(content: &Content) -> String {
                     .map(md)
                     .collect::<Vec<_>>()
                     .join(" · ");
-                let what = if what.is_empty() { md(&lane.name) } else { what };
+                let what = if what.is_empty() {
+                    md(&lane.name)
+                } else {
+                    what
+                };
                 let stake = if stake.trim().is_empty() {
-                    if fr { "enjeu à préciser" } else { "stake to be stated" }.to_owned()
+                    if fr {
+                        "enjeu à préciser"
+                    } else {
+                        "stake to be stated"
+                    }
+                    .to_owned()
                 } else {
                     md(stake)
                 };
@@ -753,7 +762,10 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("**Priority:** Get back on the road"), "{md}");
-        assert!(md.contains("#### Irritants\n\n- Repeating her story"), "{md}");
+        assert!(
+            md.contains("#### Irritants\n\n- Repeating her story"),
+            "{md}"
+        );
         assert!(
             md.contains(
                 "### ◆ Moments of truth\n\n- **Purchase** · Contact occasions — \

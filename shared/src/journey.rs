@@ -534,7 +534,12 @@ mod tests {
         edit.rename_stage(&mut txn, "s2", "Souscription");
         edit.set_cell(&mut txn, "occasions", "s4", "Déclarer un sinistre");
         edit.set_mot(&mut txn, "occasions", "s4", true);
-        edit.set_stake(&mut txn, "occasions", "s4", "La confiance se gagne ou se perd");
+        edit.set_stake(
+            &mut txn,
+            "occasions",
+            "s4",
+            "La confiance se gagne ou se perd",
+        );
         edit.set_mot(&mut txn, "channels", "s2", true);
         edit.set_mot(&mut txn, "channels", "s2", false);
         edit.set_cell(&mut txn, "actions", "s4", "Déclare le sinistre");

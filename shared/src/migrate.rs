@@ -201,8 +201,16 @@ mod tests {
             s.insert(&mut txn, "mot", mot);
         }
         let cells = j.insert(&mut txn, "cells", MapPrelim::default());
-        cells.insert(&mut txn, "touchpoints:s1", TextPrelim::new("Publicité · site web"));
-        cells.insert(&mut txn, "touchpoints:s2", TextPrelim::new("Signature · agence"));
+        cells.insert(
+            &mut txn,
+            "touchpoints:s1",
+            TextPrelim::new("Publicité · site web"),
+        );
+        cells.insert(
+            &mut txn,
+            "touchpoints:s2",
+            TextPrelim::new("Signature · agence"),
+        );
         drop(txn);
         (doc, board)
     }

@@ -202,7 +202,10 @@ fn zones(id: &str) -> Option<(Rect, Vec<Zone>)> {
                 ),
                 (
                     "sample",
-                    ("The sample and its criteria", "L'échantillon et ses critères"),
+                    (
+                        "The sample and its criteria",
+                        "L'échantillon et ses critères",
+                    ),
                     (
                         "Whom to interview, how many, chosen how (segments, seniority, channel)",
                         "Qui interroger, combien, choisis comment (segments, ancienneté, canal)",

@@ -260,7 +260,8 @@ async fn a_workshop_script_steps_through_phases_and_keeps_a_version_of_each() {
             .is_some_and(|s| s.vote.as_ref().is_some_and(|v| v.cast == 1)))
         .await
     );
-    // 4. Draft personas: the vote's results stay, the notes are unlocked.
+    // 4. An empathy map per cluster: the vote's results stay, the notes
+    // are unlocked.
     fac.command(&phase(3)).await;
     assert!(
         eventually(WAIT, || ann
@@ -271,7 +272,7 @@ async fn a_workshop_script_steps_through_phases_and_keeps_a_version_of_each() {
     let s = ann.facilitation().unwrap();
     assert_eq!(s.vote.unwrap().results, [("f1".to_owned(), 1)]);
     assert!(s.locked.is_empty());
-    assert_eq!(s.phase.unwrap().template.as_deref(), Some("personas"));
+    assert_eq!(s.phase.unwrap().template.as_deref(), Some("empathy-map"));
 
     // Each phase kept a version of the board, named after it.
     let token = server.token(&id, Role::Viewer);
@@ -287,11 +288,11 @@ async fn a_workshop_script_steps_through_phases_and_keeps_a_version_of_each() {
         .iter()
         .map(|v| history::version_name(&v.name, atelier_shared::Lang::Fr))
         .collect();
-    assert_eq!(french[0], "Étape 4 · Esquisser les personas");
+    assert_eq!(french[0], "Étape 4 · Une carte d'empathie par groupe");
     assert_eq!(
         names,
         [
-            "Phase 4 · Draft the personas",
+            "Phase 4 · Empathy map per cluster",
             "Phase 3 · Vote",
             "Phase 2 · Reveal and cluster",
             "Phase 1 · Pool notes privately"

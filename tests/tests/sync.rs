@@ -395,3 +395,88 @@ async fn the_server_speaks_first_and_answers_awareness_queries() {
     assert!(states.clients.contains_key(&present.client_id()));
     server.stop().await;
 }
+
+/// A board written before the model changed (a persona's rank under
+/// `priority`, a journey map with one lane for occasions and channels and
+/// a stage flagged as a moment of truth) is brought up to date when the
+/// server loads it: the rank kept, the lane split with its cells, the
+/// flag on the stage's occasion; everyone gets the change, it is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_from_before_is_brought_up_to_date_when_loaded() {
+    use yrs::types::text::TextPrelim;
+    use yrs::{Any, Array, ArrayPrelim, MapPrelim};
+    let server = TestServer::start(Config::default()).await;
+    let dir = server.data_dir.clone();
+    let mut old = YClient::connect(&server.ws("before")).await.unwrap();
+    let mut reader = YClient::connect(&server.ws("before")).await.unwrap();
+    old.synced().await;
+    reader.synced().await;
+    let elements = old.elements();
+    old.edit(|txn| {
+        let p = elements.insert(txn, "p", MapPrelim::default());
+        p.insert(txn, "type", "persona");
+        p.insert(txn, "name", TextPrelim::new("Julie"));
+        p.insert(txn, "priority", Any::from(2.0));
+        let j = elements.insert(txn, "j", MapPrelim::default());
+        j.insert(txn, "type", "journey");
+        let lanes = j.insert(txn, "lanes", ArrayPrelim::default());
+        for (id, name) in [
+            ("actions", "Actions"),
+            ("touchpoints", "Touchpoints and channels"),
+        ] {
+            let l = lanes.push_back(txn, MapPrelim::default());
+            l.insert(txn, "id", id);
+            l.insert(txn, "name", TextPrelim::new(name));
+        }
+        let stages = j.insert(txn, "stages", ArrayPrelim::default());
+        let s = stages.push_back(txn, MapPrelim::default());
+        s.insert(txn, "id", "s1");
+        s.insert(txn, "name", TextPrelim::new("Claim"));
+        s.insert(txn, "mot", true);
+        let cells = j.insert(txn, "cells", MapPrelim::default());
+        cells.insert(
+            txn,
+            "touchpoints:s1",
+            TextPrelim::new("Declares the claim · phone"),
+        );
+    })
+    .await;
+    assert!(eventually(WAIT, || reader.element_count() == 2).await);
+    drop((old, reader));
+    server.stop().await;
+
+    let server = TestServer::start_in(&dir, Config::default()).await;
+    let mut after = YClient::connect(&server.ws("before")).await.unwrap();
+    after.synced().await;
+    let persona = after.element("p").unwrap().persona.unwrap();
+    assert_eq!((persona.rank, persona.priority.as_str()), (2, ""));
+    let journey = after.element("j").unwrap().journey.unwrap();
+    let lanes: Vec<(&str, &str)> = journey
+        .lanes
+        .iter()
+        .map(|l| (l.id.as_str(), l.name.as_str()))
+        .collect();
+    assert_eq!(
+        lanes,
+        [
+            ("actions", "Actions"),
+            ("touchpoints", "Contact occasions"),
+            ("channels", "Channels")
+        ]
+    );
+    assert_eq!(
+        journey.cell("touchpoints", "s1"),
+        "Declares the claim · phone"
+    );
+    assert_eq!(journey.mot("touchpoints", "s1"), Some(""));
+    let snapshot = after.snapshot();
+    drop(after);
+    server.stop().await;
+
+    // Stored: a third start reads the same board, and changes nothing.
+    let server = TestServer::start_in(&dir, Config::default()).await;
+    let mut again = YClient::connect(&server.ws("before")).await.unwrap();
+    again.synced().await;
+    assert_eq!(again.snapshot(), snapshot);
+    server.stop().await;
+}

@@ -690,12 +690,41 @@ async fn a_persona_cites_the_notes_behind_it() {
         ann.wait_for(".el-persona.primary").await?;
         ensure!(persona().map(|p| p.id) == Some(pid));
 
+        // The segment she stands for and her own priority (a sentence);
+        // then the workshop's outputs: an irritant, by Ben.
+        ann.click_css(".el-persona .persona-segment").await?;
+        ann.type_text("Young drivers, first claim").await?;
+        ann.click_css(".el-persona .persona-priority-field").await?;
+        ann.type_text("Get back on the road without a fight").await?;
+        ann.type_text("\u{e00c}").await?;
+        ben.click_css("[data-section='irritants'] .add-line").await?;
+        ben.wait_for("[data-section='irritants'] .persona-line-field").await?;
+        ben.type_text("Repeating her story to every advisor").await?;
+        ensure!(
+            eventually(WAIT, || persona().and_then(|p| p.persona).is_some_and(|p| p.segment == "Young drivers, first claim"
+                && p.priority == "Get back on the road without a fight"
+                && p.lines("irritants").first().is_some_and(|l| l.text == "Repeating her story to every advisor")))
+            .await,
+            "{:?}",
+            persona().and_then(|p| p.persona)
+        );
+        ben.type_text("\u{e00c}").await?;
+        ann.until(
+            "the outputs come under their heading",
+            "const h = document.querySelector('.el-persona .persona-outputs');
+             return !!h && h.nextElementSibling.dataset.section === 'experience';",
+        )
+        .await?;
+        ann.screenshot("persona-outputs").await?;
+
         // Export: the menu's report is the persona with its evidence.
         ann.click_css("[data-action='export']").await?;
         let report = fetch_export(ann, "personas.md").await?;
         let report = report.as_str().unwrap_or_default().to_owned();
         ensure!(report.contains("### Julie"), "{report}");
-        ensure!(report.contains("*primary persona*"), "{report}");
+        ensure!(report.contains("*segment: Young drivers, first claim · primary persona*"), "{report}");
+        ensure!(report.contains("**Priority:** Get back on the road without a fight"), "{report}");
+        ensure!(report.contains("#### Irritants\n\n- Repeating her story to every advisor"), "{report}");
         ensure!(
             report.contains("- Wants to know where her claim stands _(3 notes: C01, C02)_"),
             "{report}"
@@ -708,7 +737,7 @@ async fn a_persona_cites_the_notes_behind_it() {
         ann.until("Esc closed the menu", "return !document.querySelector('.export-menu');").await?;
         ann.click_css("[data-action='templates']").await?;
         ann.wait_for(".template-menu").await?;
-        ann.click_at(90.0, 600.0).await?; // the board, beside the tool bar
+        ann.click_at(1150.0, 300.0).await?; // the board, right of the card
         ann.until("a click away closed the menu", "return !document.querySelector('.template-menu');").await?;
         ann.click_css("[data-action='import']").await?;
         ann.wait_for(".import-paste").await?;
@@ -779,8 +808,9 @@ async fn a_persona_cites_the_notes_behind_it() {
     .await;
 }
 
-/// A journey map built by two people: stages renamed, added, moved; a
-/// moment of truth; cells; emotion scores drawn as a curve for the map and
+/// A journey map built by two people: stages renamed, added, moved;
+/// contact occasions and channels in two lanes; a moment of truth on an
+/// occasion, with its stake; cells; emotion scores drawn as a curve for the map and
 /// for a persona; current then target.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_journey_map_with_its_emotion_curve() {
@@ -807,10 +837,13 @@ async fn a_journey_map_with_its_emotion_curve() {
         ann.click_css("[data-action='templates']").await?;
         ann.click_css("[data-template='journey']").await?;
         ann.wait_for(".el-journey").await?;
-        ensure!(eventually(WAIT, || journey().is_some_and(|j| j.stages.len() == 3 && j.lanes.len() == 6)).await);
+        ensure!(eventually(WAIT, || journey().is_some_and(|j| j.stages.len() == 3 && j.lanes.len() == 7)).await);
+        let lanes: Vec<String> = journey().unwrap().lanes.into_iter().map(|l| l.name).collect();
+        ensure!(lanes[1..3] == ["Contact occasions", "Channels"], "{lanes:?}");
         let first = journey().unwrap().stages[0].id.clone();
 
-        // Rename the first stage; add one; move it left; flag it.
+        // Rename the first stage; add one; move it left; a moment of truth
+        // on its occasion, with what is at stake.
         let name = ann.wait_for(&format!("[data-stage='{first}'] .journey-stage-name")).await?;
         name.click().await?;
         ann.ctrl('a').await?;
@@ -824,12 +857,33 @@ async fn a_journey_map_with_its_emotion_curve() {
         );
         let added = journey().unwrap().stages[3].id.clone();
         ann.click_css(&format!("[data-stage='{added}'] .journey-stage-move button[title='Move left']")).await?;
-        ann.click_css(&format!("[data-stage='{added}'] .mot-flag")).await?;
         ensure!(
-            eventually(WAIT, || journey().is_some_and(|j| j.stages[2].id == added && j.stages[2].mot)).await,
+            eventually(WAIT, || journey().is_some_and(|j| j.stages[2].id == added)).await,
             "{:?}",
             journey().map(|j| j.stages)
         );
+        let occasion = ann.wait_for(&format!("[data-cell='occasions:{added}'] textarea")).await?;
+        occasion.click().await?;
+        ann.type_text("Files a claim").await?;
+        ann.click_css(&format!("[data-cell='occasions:{added}'] .mot-flag")).await?;
+        let stake = ann.wait_for(&format!("[data-cell='occasions:{added}'] .journey-stake-field")).await?;
+        stake.click().await?;
+        ann.type_text("Trust: will they pay, and fast?").await?;
+        ensure!(
+            eventually(WAIT, || journey().is_some_and(|j| j.mot("occasions", &added) == Some("Trust: will they pay, and fast?")
+                && j.cell("occasions", &added) == "Files a claim")).await,
+            "{:?}",
+            journey().map(|j| j.mots)
+        );
+        ben.until(
+            "the moment of truth is marked for the other participant",
+            &format!("const c = document.querySelector(\"[data-cell='occasions:{added}']\"); return !!c && c.classList.contains('mot') && c.querySelector('.journey-stake-field').value === 'Trust: will they pay, and fast?';"),
+        )
+        .await?;
+        ann.screenshot("journey-moment-of-truth").await?;
+        // The whole map in view (it grew with the stake): Esc, then fit.
+        ann.type_text("\u{e00c}").await?;
+        ann.type_text("!").await?;
         // A cell.
         let cell = ann.wait_for(&format!("[data-cell='actions:{first}'] textarea")).await?;
         cell.click().await?;

@@ -98,8 +98,13 @@ impl Cards<'_> {
             r#" font-weight="700""#,
             2,
         );
-        let segment = (!p.segment.trim().is_empty())
-            .then(|| format!("{}: {}", title(("Segment", "Segment"), lang), p.segment.trim()));
+        let segment = (!p.segment.trim().is_empty()).then(|| {
+            format!(
+                "{}: {}",
+                title(("Segment", "Segment"), lang),
+                p.segment.trim()
+            )
+        });
         let sub: Vec<&str> = [p.nickname.trim(), p.role.trim()]
             .into_iter()
             .chain(segment.as_deref())
@@ -187,7 +192,10 @@ impl Cards<'_> {
                     r##"<rect x="{left:.1}" y="{:.1}" width="{inner:.1}" height="3" fill="{accent}"/><text x="{left:.1}" y="{:.1}" font-size="14" font-weight="700" fill="#1f2430">{}</text>"##,
                     y + 6.0,
                     y + 28.0,
-                    escape(title(("What the workshop found", "Ce que l'atelier a trouvé"), lang))
+                    escape(title(
+                        ("What the workshop found", "Ce que l'atelier a trouvé"),
+                        lang
+                    ))
                 );
                 y += 38.0;
             }
