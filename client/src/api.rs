@@ -127,6 +127,24 @@ pub async fn delete_board(id: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Erases `interviewee` from the board everywhere (`confirm`), or counts
+/// what that would take (facilitators).
+pub async fn erase(
+    id: &str,
+    interviewee: &str,
+    confirm: bool,
+) -> Result<atelier_shared::erase::Erased, String> {
+    let body = serde_json::json!({ "interviewee": interviewee, "confirm": confirm }).to_string();
+    let v = call(
+        "POST",
+        &format!("/api/boards/{id}/erase"),
+        Some(body),
+        token(id),
+    )
+    .await?;
+    serde_json::from_value(v).map_err(|_| unexpected())
+}
+
 fn read_links(v: serde_json::Value) -> Result<Links, String> {
     serde_json::from_value(v).map_err(|_| unexpected())
 }

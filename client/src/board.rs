@@ -18,6 +18,7 @@ mod keys;
 mod look;
 mod method;
 mod model;
+mod needs;
 mod notes_panel;
 mod ops;
 mod outline;

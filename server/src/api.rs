@@ -30,6 +30,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/boards", get(list).post(create))
         .route("/api/boards/{id}", get(read).patch(update).delete(delete))
         .route("/api/boards/{id}/duplicate", post(duplicate))
+        .route("/api/boards/{id}/erase", post(erase))
         .route("/api/boards/{id}/links", get(links))
         .route("/api/boards/{id}/links/{role}", post(regenerate))
         .route("/api/boards/{id}/export/{file}", get(export))
@@ -128,6 +129,36 @@ async fn delete(
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// An interviewee to erase from a board, by their code on the notes;
+/// without `confirm`, only what it would take is counted.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EraseRequest {
+    interviewee: String,
+    #[serde(default)]
+    confirm: bool,
+}
+
+/// Erases an interviewee (facilitators): every note from them and every
+/// citation of those notes, in the board, the private notes, the stored
+/// log and every version; or, unconfirmed, counts what that would take.
+async fn erase(
+    State(state): State<AppState>,
+    access: BoardAccess,
+    Json(request): Json<EraseRequest>,
+) -> Result<Json<atelier_shared::erase::Erased>, AppError> {
+    let id = access.at_least(&state, Role::Facilitator)?.id;
+    let interviewee = request.interviewee.trim();
+    if interviewee.is_empty() || interviewee.chars().count() > 64 {
+        return Err(AppError::BadRequest(
+            "interviewee: their code, 1 to 64 characters".into(),
+        ));
+    }
+    let _exists = state.store.info(&id).await?.ok_or(AppError::NotFound)?;
+    let erased = state.rooms.erase(&id, interviewee, request.confirm).await?;
+    Ok(Json(erased))
 }
 
 /// The files a board exports.

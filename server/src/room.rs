@@ -32,6 +32,7 @@ mod awareness;
 mod changes;
 mod compaction;
 mod context;
+pub(crate) mod erasure;
 mod facilitating;
 mod fanout;
 mod outbox;
@@ -85,6 +86,8 @@ pub(crate) enum RoomMsg {
         title: String,
         done: oneshot::Sender<Result<(), StoreError>>,
     },
+    /// Erase (or count) an interviewee's notes everywhere.
+    Erase(erasure::Erasure),
     /// `role`'s link moved to `generation`: peers on older links leave.
     Revoke {
         role: Role,
@@ -396,6 +399,7 @@ impl Room {
     async fn process(&mut self, batch: Vec<RoomMsg>) -> Result<(), StoreError> {
         let mut out = Outbox::default();
         let mut title_acks = Vec::new();
+        let mut erasures = Vec::new();
         for msg in batch {
             if self.poisoned {
                 break;
@@ -426,6 +430,10 @@ impl Room {
                     self.answers.changed(update.len());
                     out.change(Target::All, update);
                     title_acks.push((done, title));
+                }
+                RoomMsg::Erase(erasure) => {
+                    let erased = self.erase_in_memory(&erasure, &mut out);
+                    erasures.push((erasure, erased));
                 }
                 RoomMsg::Revoke { role, generation } => {
                     self.generations.set(role, generation);
@@ -486,6 +494,10 @@ impl Room {
         for voter in std::mem::take(&mut self.privates_changed) {
             let notes = self.privates.get(&voter).cloned();
             self.ctx.store.set_private(&self.id, &voter, notes).await?;
+        }
+        for (erasure, erased) in erasures {
+            let result = self.erase_stored(&erasure, erased).await;
+            let _ = erasure.done.send(result);
         }
         if let Some(name) = self.version_due.take() {
             let (state, _) = self.snapshot();

@@ -258,6 +258,31 @@ impl Rooms {
         }
         Err(RoomError::Unavailable)
     }
+
+    /// Erases `interviewee` from `board` everywhere (`apply`), or counts
+    /// what that would take.
+    pub(crate) async fn erase(
+        self: &Arc<Self>,
+        board: &BoardId,
+        interviewee: &str,
+        apply: bool,
+    ) -> Result<atelier_shared::erase::Erased, RoomError> {
+        for _ in 0..ATTEMPTS {
+            let inbox = self.inbox(board)?;
+            let (done_tx, done) = oneshot::channel();
+            let msg = RoomMsg::Erase(crate::room::erasure::Erasure {
+                interviewee: interviewee.to_owned(),
+                apply,
+                done: done_tx,
+            });
+            if inbox.send(msg).await.is_ok()
+                && let Ok(result) = done.await
+            {
+                return Ok(result?);
+            }
+        }
+        Err(RoomError::Unavailable)
+    }
 }
 
 #[cfg(test)]

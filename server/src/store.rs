@@ -98,6 +98,19 @@ pub trait Store: Send + Sync + 'static {
     async fn versions(&self, board: &BoardId) -> Result<Vec<Version>, StoreError>;
     /// The document state of one version.
     async fn version(&self, board: &BoardId, id: i64) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Rewrites the document state of one version (an erasure took
+    /// something out of it); whether there was such a version.
+    async fn replace_version(
+        &self,
+        board: &BoardId,
+        id: i64,
+        state: Vec<u8>,
+    ) -> Result<bool, StoreError>;
+    /// Makes what was deleted unreadable where the store may still hold
+    /// it (after an erasure). Nothing to do where nothing lingers.
+    async fn scrub(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
     /// Each participant's private notes (voter, yrs update), kept apart
     /// from the document until they are revealed.
     async fn privates(&self, board: &BoardId) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
@@ -282,6 +295,15 @@ mod contract {
             None,
             "another board's"
         );
+        // An erasure rewrites a version, and only that board's.
+        assert!(store.replace_version(&c, v1.id, vec![9]).await.unwrap());
+        assert_eq!(store.version(&c, v1.id).await.unwrap(), Some(vec![9]));
+        assert!(!store.replace_version(&b, v1.id, vec![8]).await.unwrap());
+        assert_eq!(
+            store.versions(&c).await.unwrap(),
+            vec![v2.clone(), v1.clone()]
+        );
+        store.scrub().await.unwrap();
 
         // Private notes, by participant.
         store.set_private(&c, "ann", Some(vec![5])).await.unwrap();

@@ -18,6 +18,9 @@ pub struct Typology {
     /// [`Typology::about`] in French.
     pub about_fr: &'static str,
     pub needs: &'static [(&'static str, &'static str)],
+    /// What each need means, in a line (English, French), in the order
+    /// of [`Typology::needs`].
+    pub definitions: &'static [(&'static str, &'static str)],
 }
 
 impl Typology {
@@ -27,6 +30,21 @@ impl Typology {
             Lang::En => self.about,
             Lang::Fr => self.about_fr,
         }
+    }
+
+    /// What need `i` means, in a line, in `lang`.
+    pub fn definition_in(&self, i: usize, lang: Lang) -> Option<&'static str> {
+        let (en, fr) = self.definitions.get(i)?;
+        Some(match lang {
+            Lang::En => en,
+            Lang::Fr => fr,
+        })
+    }
+
+    /// The tag that names need `i` (`SPECIFIC:Security`).
+    pub fn tag(&self, i: usize) -> Option<String> {
+        let (en, _) = self.needs.get(i)?;
+        Some(format!("{}:{en}", self.name))
     }
 
     /// The name of need `i` in `lang` (`None` past the last need).
@@ -54,6 +72,37 @@ pub const SPECIFIC: Typology = Typology {
         ("Innovation", "Innovation"),
         ("Comfort", "Confort"),
     ],
+    definitions: &[
+        (
+            "Removes or covers a risk, gives guarantees",
+            "Supprime ou couvre un risque, donne des garanties",
+        ),
+        (
+            "Delivers the result, at a fair price",
+            "Livre le résultat, à un juste prix",
+        ),
+        (
+            "Respects its surroundings (people, planet)",
+            "Respecte son environnement (personnes, planète)",
+        ),
+        (
+            "Takes the customer's status into account: new, loyal",
+            "Tient compte du statut du client : nouveau, fidèle",
+        ),
+        (
+            "Adds to the customer's reputation",
+            "Valorise la réputation du client",
+        ),
+        (
+            "A good deal, a return on the money",
+            "Une bonne affaire, un retour sur la dépense",
+        ),
+        (
+            "New, ahead of the others",
+            "Nouveau, en avance sur les autres",
+        ),
+        ("Practical, convenient", "Pratique, commode"),
+    ],
 };
 
 /// Relational needs.
@@ -69,7 +118,72 @@ pub const CIVILE: Typology = Typology {
         ("Limits", "Limites"),
         ("Expression", "Expression"),
     ],
+    definitions: &[
+        (
+            "Seen and recognised as a person",
+            "Être vu et reconnu comme une personne",
+        ),
+        (
+            "Welcomed, part of a group",
+            "Être accueilli, faire partie d'un groupe",
+        ),
+        (
+            "Important in others' eyes",
+            "Être important aux yeux des autres",
+        ),
+        ("Unique, personalised", "Être unique, traité sur mesure"),
+        (
+            "Privacy and permission respected",
+            "Voir respectées son intimité et son accord",
+        ),
+        (
+            "Understood in their own way of speaking",
+            "Être compris dans sa propre façon de parler",
+        ),
+    ],
 };
+
+/// Said wherever needs are tagged or counted: the method warns against
+/// hunting for every need.
+pub const NOT_EVERY_NEED: (&str, &str) = (
+    "Not every need is present in every customer: tag what a note shows, do not look for all of them.",
+    "Tous les besoins ne sont pas présents chez chaque client : étiquetez ce que la note montre, ne les cherchez pas tous.",
+);
+
+/// `tags` with need `tag` added (`on`) or taken out: a need counts once,
+/// in whichever language it was written (`SPECIFIC:Sécurité` is
+/// `SPECIFIC:Security`); other tags stay as they are.
+pub fn with_need(tags: &[String], tag: &str, on: bool) -> Vec<String> {
+    let need = classify(tag);
+    let mut out: Vec<String> = tags
+        .iter()
+        .filter(|have| *have != tag && (need.is_none() || classify(have) != need))
+        .cloned()
+        .collect();
+    if on {
+        out.push(tag.to_owned());
+    }
+    out
+}
+
+impl TagCounts {
+    /// The needs counted, most first: (typology, need index, count).
+    pub fn found(&self) -> Vec<(&'static Typology, usize, usize)> {
+        let mut found: Vec<(&'static Typology, usize, usize)> = TYPOLOGIES
+            .iter()
+            .enumerate()
+            .flat_map(|(t, typology)| {
+                self.needs[t]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .map(move |(i, n)| (*typology, i, *n))
+            })
+            .collect();
+        found.sort_by_key(|(_, _, n)| std::cmp::Reverse(*n));
+        found
+    }
+}
 
 pub const TYPOLOGIES: [&Typology; 2] = [&SPECIFIC, &CIVILE];
 
@@ -366,5 +480,43 @@ mod tests {
         let groups = duplicates(notes.iter().map(|(id, t)| (*id, *t)));
         assert_eq!(groups, vec![vec!["a".to_owned(), "b".into(), "c".into()]]);
         assert!(duplicates([("x", "one"), ("y", "two")]).is_empty());
+    }
+
+    #[test]
+    fn a_need_is_tagged_once_in_either_language_and_defined_in_both() {
+        let tags = vec!["SPECIFIC:Sécurité".to_owned(), "irritant".to_owned()];
+        assert_eq!(
+            with_need(&tags, "SPECIFIC:Security", true),
+            ["irritant", "SPECIFIC:Security"]
+        );
+        assert_eq!(with_need(&tags, "SPECIFIC:Security", false), ["irritant"]);
+        assert_eq!(
+            with_need(&tags, "CIVILE:Consideration", true),
+            ["SPECIFIC:Sécurité", "irritant", "CIVILE:Consideration"],
+            "the two Considerations differ"
+        );
+        for typology in TYPOLOGIES {
+            assert_eq!(typology.definitions.len(), typology.needs.len());
+            for i in 0..typology.needs.len() {
+                assert!(!typology.definition_in(i, Lang::Fr).unwrap().is_empty());
+                assert_eq!(classify(&typology.tag(i).unwrap()), Some((typology, i)));
+            }
+        }
+        let counts = TagCounts::of(&[
+            Source {
+                tags: vec!["CIVILE:Limites".into()],
+                ..Source::default()
+            },
+            Source {
+                tags: vec!["CIVILE:Limits".into(), "SPECIFIC:Comfort".into()],
+                ..Source::default()
+            },
+        ]);
+        let found: Vec<(&str, usize, usize)> = counts
+            .found()
+            .into_iter()
+            .map(|(t, i, n)| (t.name, i, n))
+            .collect();
+        assert_eq!(found, [("CIVILE", 4, 2), ("SPECIFIC", 7, 1)]);
     }
 }

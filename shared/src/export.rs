@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::{NOT_EVERY_NEED, TagCounts};
 use crate::element::{Element, Kind};
+use crate::journey::measure_label;
 use crate::lang::Lang;
 use crate::persona::{Persona, SECTIONS, Support, title};
 use crate::{Board, BoardMeta, Source};
@@ -142,6 +144,9 @@ pub fn markdown(content: &Content) -> String {
                 out.push_str(&format!("\n**{label}:** {}\n", md(text)));
             }
         }
+        // The needs the notes behind her show.
+        let profile = TagCounts::of(p.cited().into_iter().filter_map(|id| sources.get(id)));
+        out.push_str(&need_profile(&profile, lang, "####"));
         for (key, names) in SECTIONS {
             let lines: Vec<_> = p
                 .lines(key)
@@ -231,6 +236,19 @@ pub fn markdown(content: &Content) -> String {
             }
             out.push('\n');
         }
+        // The survey's figure for each stage.
+        if !j.measures.is_empty() {
+            out.push_str(&format!("| **{}** |", j.measure.to_uppercase()));
+            for stage in &j.stages {
+                let figure = j
+                    .measures
+                    .get(&stage.id)
+                    .map(|v| measure_label(&j.measure, *v))
+                    .unwrap_or_default();
+                out.push_str(&format!(" {figure} |"));
+            }
+            out.push('\n');
+        }
         let moments = j.moments();
         if !moments.is_empty() {
             out.push_str(if fr {
@@ -275,11 +293,60 @@ pub fn markdown(content: &Content) -> String {
         .iter()
         .filter(|e| e.kind == Kind::Frame)
         .collect();
-    for map in frames.iter().filter(|f| f.zone == "empathy-map") {
+    // The needs of each cluster: a frame people drew, or a group of the
+    // affinity diagram, and the notes in it (a template's zones are not
+    // clusters).
+    let clusters: Vec<(&Element, TagCounts)> = frames
+        .iter()
+        .filter(|f| f.zone.is_empty() || f.zone.starts_with("affinity/"))
+        .map(|f| {
+            let inside = content
+                .notes()
+                .filter(|n| n.parent.as_deref() == Some(f.id.as_str()))
+                .map(|n| &n.source);
+            (*f, TagCounts::of(inside))
+        })
+        .filter(|(_, counts)| !counts.found().is_empty())
+        .collect();
+    if !clusters.is_empty() {
+        out.push_str(if fr {
+            "\n## Profils de besoins par groupe\n"
+        } else {
+            "\n## Need profiles by cluster\n"
+        });
+        for (frame, counts) in clusters {
+            let name = if frame.text.trim().is_empty() {
+                title(("Cluster", "Groupe"), lang).to_owned()
+            } else {
+                md(&frame.text)
+            };
+            out.push_str(&format!("\n### {name}\n"));
+            out.push_str(&need_profile(&counts, lang, "####"));
+        }
+    }
+    // Every template made of zones, in the method's order: the framing
+    // and the interview guide, the stakeholders, the empathy maps, the
+    // affinity diagram, the Kano classification; each zone and its notes.
+    const ZONED: [&str; 6] = [
+        "framing",
+        "interview-guide",
+        "stakeholder-map",
+        "empathy-map",
+        "affinity",
+        "kano",
+    ];
+    let mut zoned: Vec<&&Element> = frames
+        .iter()
+        .filter(|f| ZONED.contains(&f.zone.as_str()))
+        .collect();
+    zoned.sort_by_key(|f| ZONED.iter().position(|z| *z == f.zone));
+    for map in zoned {
         out.push_str(&format!("\n## {}\n", md(&map.text)));
-        for zone in frames.iter().filter(|z| {
-            z.parent.as_deref() == Some(map.id.as_str()) && z.zone.starts_with("empathy-map/")
-        }) {
+        let prefix = format!("{}/", map.zone);
+        for zone in frames
+            .iter()
+            .filter(|z| z.parent.as_deref() == Some(map.id.as_str()) && z.zone.starts_with(&prefix))
+        {
             let inside: Vec<&Element> = content
                 .notes()
                 .filter(|n| n.parent.as_deref() == Some(zone.id.as_str()))
@@ -301,6 +368,38 @@ pub fn markdown(content: &Content) -> String {
             }
         }
     }
+    out
+}
+
+/// A need profile in Markdown: each need found, most first, with a bar and
+/// its count, under a `level` heading; nothing when no note shows a need.
+/// It says how many notes it counts, and that not every need is to be
+/// found.
+fn need_profile(counts: &TagCounts, lang: Lang, level: &str) -> String {
+    let found = counts.found();
+    if found.is_empty() {
+        return String::new();
+    }
+    let heading = title(("Need profile", "Profil de besoins"), lang);
+    let of = match lang {
+        Lang::En => format!(
+            "from {} note{}",
+            counts.notes,
+            if counts.notes == 1 { "" } else { "s" }
+        ),
+        Lang::Fr => format!(
+            "sur {} note{}",
+            counts.notes,
+            if counts.notes == 1 { "" } else { "s" }
+        ),
+    };
+    let mut out = format!("\n{level} {heading} ({of})\n\n");
+    for (typology, i, n) in found {
+        let name = typology.need_in(i, lang).unwrap_or_default();
+        let bar = "▇".repeat(n.min(20));
+        out.push_str(&format!("- {name} · {} {bar} {n}\n", typology.name));
+    }
+    out.push_str(&format!("\n_{}_\n", title(NOT_EVERY_NEED, lang)));
     out
 }
 
@@ -711,6 +810,8 @@ mod tests {
                 .insert("occasions:s2".into(), "Signs the contract".into());
             map.mots
                 .insert("occasions:s2".into(), "Trust in the advisor".into());
+            map.measure = "nps".into();
+            map.measures.insert("s2".into(), -18.0);
             map.scores.insert(":s1".into(), 1);
             map.scores.insert("p:s2".into(), -2);
             journey.journey = Some(Box::new(map));
@@ -738,6 +839,8 @@ mod tests {
             "IRRITANTS",
             "Repeating her story",
             "Trust in the advisor",
+            "NEED PROFILE",
+            "NPS -18",
             "MOTIVATIONAL",
             "Wants to follow her claim",
             "2 notes · 2 interviewees",
@@ -762,8 +865,17 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("**Priority:** Get back on the road"), "{md}");
+        assert!(md.contains("| **NPS** |  | NPS -18 |  |"), "{md}");
         assert!(
             md.contains("#### Irritants\n\n- Repeating her story"),
+            "{md}"
+        );
+        // The needs the notes behind her show, and the reminder.
+        assert!(
+            md.contains(
+                "#### Need profile (from 2 notes)\n\n- Comfort · SPECIFIC ▇▇ 2\n\n\
+                 _Not every need is present in every customer"
+            ),
             "{md}"
         );
         assert!(
@@ -986,6 +1098,103 @@ mod tests {
             4,
             "Julie, Persona 1, the moments of truth, Says: {md}"
         );
+    }
+
+    #[test]
+    fn the_report_covers_the_framing_the_guide_and_the_kano_classification() {
+        let doc = Doc::new();
+        let board = Board::new(&doc);
+        {
+            let mut txn = doc.transact_mut();
+            let mut n = 0;
+            let mut y = 0.0;
+            // Kano first on the board: the report still follows the method.
+            for template in ["kano", "framing", "interview-guide"] {
+                let place = crate::templates::Placement {
+                    at: (0.0, y),
+                    ..crate::templates::Placement::origin(Lang::En)
+                };
+                let built = crate::templates::build(template, &place, || {
+                    n += 1;
+                    format!("{template}-{n}")
+                })
+                .unwrap();
+                y += 3000.0;
+                for e in &built {
+                    board.elements().insert(&mut txn, e);
+                }
+                for (zone, text) in [
+                    ("kano/attractive", "Photos of the repair, live"),
+                    ("kano/basic", "The car is repaired"),
+                    ("framing/problem", "Claims take three weeks"),
+                    ("interview-guide/questions", "Tell me about your last claim"),
+                ] {
+                    if let Some(z) = built.iter().find(|e| e.zone == zone) {
+                        let mut note = Element::new(format!("{zone}-note"), Kind::Note, z.x, z.y);
+                        note.text = text.into();
+                        note.parent = Some(z.id.clone());
+                        board.elements().insert(&mut txn, &note);
+                    }
+                }
+            }
+        }
+        let md = markdown(&Content::read(&board, &doc.transact()));
+        let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("{s} missing: {md}"));
+        assert!(at("## Framing canvas") < at("## Interview guide"), "{md}");
+        assert!(at("## Interview guide") < at("## Kano board"), "{md}");
+        assert!(
+            md.contains("### The problem\n\n- Claims take three weeks"),
+            "{md}"
+        );
+        assert!(
+            md.contains("### Open questions\n\n- Tell me about your last claim"),
+            "{md}"
+        );
+        assert!(md.contains("### Basic\n\n- The car is repaired"), "{md}");
+        assert!(
+            md.contains("### Attractive\n\n- Photos of the repair, live"),
+            "{md}"
+        );
+        assert!(!md.contains("### Goals"), "empty zones are left out: {md}");
+    }
+
+    #[test]
+    fn each_cluster_has_its_need_profile_in_the_report() {
+        let (doc, board) = board();
+        let mut content = Content::read(&board, &doc.transact());
+        let mut cluster = Element::new("waiting", Kind::Frame, 0.0, 5000.0);
+        cluster.text = "Waiting for news".into();
+        let mut notes = Vec::new();
+        for (i, tags) in [
+            vec!["CIVILE:Considération".to_owned()],
+            vec![
+                "CIVILE:Consideration".to_owned(),
+                "SPECIFIC:Security".to_owned(),
+            ],
+            vec![],
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut note = Element::new(format!("w{i}"), Kind::Note, 40.0, 5040.0);
+            note.text = format!("Waited {i} weeks");
+            note.parent = Some("waiting".into());
+            note.source.tags = tags;
+            notes.push(note);
+        }
+        content.elements.push(cluster);
+        content.elements.extend(notes);
+        let md = markdown(&content);
+        assert!(
+            md.contains(
+                "## Need profiles by cluster\n\n### Waiting for news\n\n\
+                 #### Need profile (from 3 notes)\n\n\
+                 - Consideration · CIVILE ▇▇ 2\n- Security · SPECIFIC ▇ 1\n"
+            ),
+            "{md}"
+        );
+        // An empathy map's zones are no clusters.
+        assert!(!md.contains("### Says\n\n#### Need profile"), "{md}");
     }
 
     #[test]

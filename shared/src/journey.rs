@@ -106,6 +106,43 @@ pub struct Journey {
     /// truth.
     #[serde(default)]
     pub mots: BTreeMap<String, String>,
+    /// What measures the stages, if anything: `nps` or `ces`.
+    #[serde(default)]
+    pub measure: String,
+    /// Stage id → its figure in [`Journey::measure`] (NPS -100 to 100, CES
+    /// 1 to 7), as measured after the workshop.
+    #[serde(default)]
+    pub measures: BTreeMap<String, f64>,
+}
+
+/// The measures a stage can be given: key, name, lowest and highest.
+pub const MEASURES: [(&str, Said, f64, f64); 2] = [
+    (
+        "nps",
+        ("NPS (would recommend)", "NPS (recommandation)"),
+        -100.0,
+        100.0,
+    ),
+    ("ces", ("CES (effort)", "CES (effort)"), 1.0, 7.0),
+];
+
+/// The lanes that tell the experience as designed, delivered and
+/// perceived apart (optional: added on demand).
+pub const EXPERIENCE_LANES: [(&str, Said); 3] = [
+    ("designed", ("Designed experience", "Expérience conçue")),
+    ("delivered", ("Delivered experience", "Expérience délivrée")),
+    ("perceived", ("Perceived experience", "Expérience perçue")),
+];
+
+/// A measure's figure as shown: `NPS +12`, `CES 3.5`.
+pub fn measure_label(measure: &str, value: f64) -> String {
+    match measure {
+        "nps" => format!("NPS {:+}", value.round() as i64),
+        _ => {
+            let v = (value * 10.0).round() / 10.0;
+            format!("{} {v}", measure.to_uppercase())
+        }
+    }
 }
 
 pub fn cell_key(lane: &str, stage: &str) -> String {
@@ -248,9 +285,35 @@ impl Journey {
                 .collect(),
             _ => BTreeMap::new(),
         };
+        let measure = match map.get(txn, "measure") {
+            Some(Out::Any(Any::String(s))) if MEASURES.iter().any(|(k, ..)| **k == *s) => {
+                s.to_string()
+            }
+            _ => String::new(),
+        };
+        let bounds = MEASURES
+            .iter()
+            .find(|(k, ..)| *k == measure)
+            .map(|(_, _, lo, hi)| (*lo, *hi));
+        let measures = match (map.get(txn, "measures"), bounds) {
+            (Some(Out::YMap(m)), Some((lo, hi))) => m
+                .iter(txn)
+                .filter_map(|(k, v)| {
+                    let n = match v {
+                        Out::Any(Any::Number(yrs::any::Number::Float(n))) if n.is_finite() => n,
+                        Out::Any(Any::Number(yrs::any::Number::Int(n))) => n as f64,
+                        _ => return None,
+                    };
+                    Some((k.to_owned(), n.clamp(lo, hi)))
+                })
+                .collect(),
+            _ => BTreeMap::new(),
+        };
         Journey {
             cites,
             mots,
+            measure,
+            measures,
             variant: match map.get(txn, "variant") {
                 Some(Out::Any(Any::String(s))) if &*s == "target" => "target".into(),
                 _ => "current".into(),
@@ -275,6 +338,13 @@ impl Journey {
         let cells = map.insert(txn, "cells", MapPrelim::default());
         for (k, v) in &self.cells {
             cells.insert(txn, k.as_str(), TextPrelim::new(v.as_str()));
+        }
+        if !self.measure.is_empty() {
+            map.insert(txn, "measure", Any::from(self.measure.as_str()));
+        }
+        let measures = map.insert(txn, "measures", MapPrelim::default());
+        for (k, v) in &self.measures {
+            measures.insert(txn, k.as_str(), Any::from(*v));
         }
         let scores = map.insert(txn, "scores", MapPrelim::default());
         for (k, v) in &self.scores {
@@ -399,6 +469,34 @@ impl JourneyEdit<'_> {
         }
     }
 
+    /// Chooses what measures the stages (`nps`, `ces`, or none: ""); the
+    /// figures of another measure go.
+    pub fn set_measure_kind(&self, txn: &mut TransactionMut, measure: &str) {
+        if !measure.is_empty() && !MEASURES.iter().any(|(k, ..)| *k == measure) {
+            return;
+        }
+        let same = matches!(self.map.get(txn, "measure"), Some(Out::Any(Any::String(s))) if &*s == measure);
+        if same {
+            return;
+        }
+        self.map.insert(txn, "measure", Any::from(measure));
+        self.map.insert(txn, "measures", MapPrelim::default());
+    }
+
+    /// Sets (or with `None` clears) the figure of `stage`, within the
+    /// measure's bounds.
+    pub fn set_measure(&self, txn: &mut TransactionMut, stage: &str, value: Option<f64>) {
+        let measures = self.child_map(txn, "measures");
+        match value.filter(|v| v.is_finite()) {
+            Some(v) => {
+                measures.insert(txn, stage, Any::from(v.clamp(-100.0, 100.0)));
+            }
+            None => {
+                measures.remove(txn, stage);
+            }
+        }
+    }
+
     /// What is at stake in the moment of truth at (`lane`, `stage`).
     pub fn set_stake(&self, txn: &mut TransactionMut, lane: &str, stage: &str, text: &str) {
         let mots = self.child_map(txn, "mots");
@@ -435,6 +533,7 @@ impl JourneyEdit<'_> {
         if let Some((index, _)) = self.find(txn, "stages", id) {
             self.array(txn, "stages").remove(txn, index);
         }
+        self.child_map(txn, "measures").remove(txn, id);
         let suffix = format!(":{id}");
         for key in ["cells", "scores", "cites", "mots"] {
             let m = self.child_map(txn, key);
@@ -552,8 +651,15 @@ mod tests {
             "s4",
             &["n1".into(), "n2".into(), "n1".into()],
         );
+        edit.set_measure_kind(&mut txn, "nps");
+        edit.set_measure(&mut txn, "s1", Some(12.4));
+        edit.set_measure(&mut txn, "s4", Some(-340.0));
         edit.move_stage(&mut txn, "s4", -1);
         let j = Journey::read(&txn, &map);
+        assert_eq!(j.measure, "nps");
+        assert_eq!(j.measures.get("s4"), Some(&-100.0), "within NPS");
+        assert_eq!(measure_label("nps", j.measures["s1"]), "NPS +12");
+        assert_eq!(measure_label("ces", 3.46), "CES 3.5");
         let names: Vec<&str> = j.stages.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(
             names,

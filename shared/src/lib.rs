@@ -30,6 +30,7 @@ mod board_id;
 pub mod clip;
 pub mod comments;
 mod element;
+pub mod erase;
 pub mod export;
 pub mod facilitation;
 pub mod history;

@@ -117,6 +117,15 @@ impl Persona {
         }
     }
 
+    /// Every note a line of the persona cites, once.
+    pub fn cited(&self) -> std::collections::BTreeSet<&str> {
+        self.sections
+            .iter()
+            .flat_map(|(_, lines)| lines.iter().flat_map(|l| l.cites.iter()))
+            .map(String::as_str)
+            .collect()
+    }
+
     pub fn lines(&self, section: &str) -> &[Line] {
         self.sections
             .iter()

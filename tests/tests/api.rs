@@ -333,3 +333,146 @@ async fn boards_export_as_markdown_json_and_csv() {
     );
     server.stop().await;
 }
+
+/// Whether `needle` is anywhere in the files of `dir` (the database and
+/// its write-ahead log).
+fn on_disk(dir: &std::path::Path, needle: &str) -> bool {
+    std::fs::read_dir(dir).unwrap().flatten().any(|f| {
+        std::fs::read(f.path())
+            .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+    })
+}
+
+/// Erasing an interviewee (their verbatims are personal data): a
+/// facilitator sees what it takes first (their notes, the citations of
+/// them, the versions holding them), then erases it. Nothing of what they
+/// said is left: not on the participants' boards, not in a version, not
+/// in an export, not in the database's files; the other interviewees'
+/// notes and the persona stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interviewee_is_erased_from_the_board_its_versions_and_the_disk() {
+    const SAID: &str = "Durand-from-rue-des-Lilas";
+    const WAIT: Duration = Duration::from_secs(10);
+    let server = TestServer::start(Config::default()).await;
+    let id = server.new_board("Erasure").await;
+    let fac_token = server.token(&id, Role::Facilitator);
+    let mut fac = YClient::connect(&server.ws_as(&id, Role::Facilitator))
+        .await
+        .unwrap();
+    let mut ed = YClient::connect(&server.ws_as(&id, Role::Editor))
+        .await
+        .unwrap();
+    fac.synced().await;
+    ed.synced().await;
+    for (note, who, text) in [
+        ("a", "C01", format!("I am {SAID} and I waited three weeks")),
+        ("b", "C02", "Nobody calls back".to_owned()),
+    ] {
+        let mut e = atelier_shared::Element::new(note, atelier_shared::Kind::Note, 0.0, 0.0);
+        e.text = text;
+        e.source.interviewee = who.into();
+        fac.add(&e).await;
+    }
+    let mut persona = atelier_shared::Element::new("p", atelier_shared::Kind::Persona, 600.0, 0.0);
+    let p = persona.persona.as_mut().unwrap();
+    p.name = "Julie".into();
+    p.sections[9].1.push(atelier_shared::persona::Line {
+        id: "l".into(),
+        text: "Left without news".into(),
+        cites: vec!["a".into(), "b".into()],
+    });
+    fac.add(&persona).await;
+    assert!(
+        eventually(WAIT, || ed.element("p").is_some()
+            && ed.element("a").is_some())
+        .await
+    );
+    let (status, _) = server
+        .request_with(
+            &fac_token,
+            "POST",
+            &format!("/api/boards/{id}/versions"),
+            Some(r#"{"name":"Before"}"#),
+        )
+        .await;
+    assert_eq!(status, 201);
+
+    // Editors cannot; a facilitator first sees what it takes.
+    let ask = |confirm: bool| format!(r#"{{"interviewee":" C01 ","confirm":{confirm}}}"#);
+    let path = format!("/api/boards/{id}/erase");
+    let ed_token = server.token(&id, Role::Editor);
+    let (status, _) = server
+        .request_with(&ed_token, "POST", &path, Some(&ask(true)))
+        .await;
+    assert_eq!(status, 403);
+    let (status, body) = server
+        .request_with(&fac_token, "POST", &path, Some(&ask(false)))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let counted: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        counted,
+        serde_json::json!({"notes": 1, "citations": 1, "versions": 1})
+    );
+    assert!(ed.element("a").is_some(), "counting erases nothing");
+
+    let (status, body) = server
+        .request_with(&fac_token, "POST", &path, Some(&ask(true)))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), counted);
+
+    // Gone for everyone at once; the rest stays.
+    assert!(
+        eventually(WAIT, || ed.element("a").is_none()
+            && fac.element("a").is_none())
+        .await
+    );
+    let line = ed.element("p").unwrap().persona.unwrap().lines("irritants")[0].clone();
+    assert_eq!(line.cites, ["b"]);
+    assert!(ed.element("b").is_some());
+    // In no version, no export, no file.
+    let (_, versions) = server
+        .request_with(
+            &fac_token,
+            "GET",
+            &format!("/api/boards/{id}/versions"),
+            None,
+        )
+        .await;
+    let versions: Value = serde_json::from_str(&versions).unwrap();
+    let v = versions[0]["id"].as_i64().unwrap();
+    let (status, elements) = server
+        .request_with(
+            &fac_token,
+            "GET",
+            &format!("/api/boards/{id}/versions/{v}/elements"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        !elements.contains(SAID) && elements.contains("Nobody calls back"),
+        "{elements}"
+    );
+    for file in ["personas.md", "board.json", "notes.csv", "board.svg"] {
+        let (status, body) = server
+            .get(&format!("/api/boards/{id}/export/{file}?t={fac_token}"))
+            .await;
+        assert_eq!(status, 200, "{file}");
+        assert!(!body.contains(SAID), "{file}: {body}");
+    }
+    assert!(
+        !on_disk(&server.data_dir, SAID),
+        "the database's files still hold it"
+    );
+    // A second erasure finds nothing.
+    let (_, body) = server
+        .request_with(&fac_token, "POST", &path, Some(&ask(false)))
+        .await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        serde_json::json!({"notes": 0, "citations": 0, "versions": 0})
+    );
+    server.stop().await;
+}

@@ -920,6 +920,30 @@ async fn a_journey_map_with_its_emotion_curve() {
             )
             .await?;
         }
+        // After the workshop: the stages' NPS, on the curve for everyone.
+        select(ann, ".journey-measure-kind select", "nps").await?;
+        let figure = ann.wait_for(&format!(".journey-figure[data-stage='{first}'] input")).await?;
+        figure.click().await?;
+        ann.type_text("-24\u{e004}").await?; // Tab: the figure is set
+        ensure!(
+            eventually(WAIT, || journey().is_some_and(|j| j.measure == "nps" && j.measures.get(&first) == Some(&-24.0))).await,
+            "{:?}",
+            journey().map(|j| (j.measure, j.measures))
+        );
+        ben.until(
+            "the figure is on the curve",
+            "const t = document.querySelector('.journey-curves .measure'); return !!t && t.textContent === 'NPS -24';",
+        )
+        .await?;
+        // Designed, delivered and perceived experience: three lanes, once.
+        ann.click_css("[data-add='experience']").await?;
+        ensure!(
+            eventually(WAIT, || journey().is_some_and(|j| j.lanes.iter().filter(|l| ["designed", "delivered", "perceived"].contains(&l.id.as_str())).count() == 3)).await,
+            "{:?}",
+            journey().map(|j| j.lanes)
+        );
+        ann.wait_for("[data-add='experience']:disabled").await?;
+        ann.screenshot("journey-after-the-workshop").await?;
         // A cell cites the selected notes (Ctrl+A: the note among others).
         ann.type_text("\u{e00c}").await?;
         ann.ctrl('a').await?;
@@ -1154,6 +1178,167 @@ async fn notes_dragged_onto_a_line_an_item_or_a_cell_are_cited() {
             (v0.x, v0.y, v0.parent.as_deref()) == (800.0, 40.0, None),
             "the note went back: {v0:?}"
         );
+        Ok(())
+    })
+    .await;
+}
+
+/// The analysis grid on the board: a note is tagged with a need from a
+/// picker that says what each need means (in each reader's language); a
+/// need is there once whatever language it was written in; the persona
+/// citing the note shows its need profile, and the notes panel counts the
+/// needs behind the selected persona.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notes_are_tagged_with_needs_and_personas_show_their_profile() {
+    let server = TestServer::start(Config::default()).await;
+    let (_, url, bot) = server.board_with_bot("Needs").await;
+    for (i, text) in ["Is my car covered abroad?", "Nobody calls me back"]
+        .into_iter()
+        .enumerate()
+    {
+        let mut note =
+            atelier_shared::Element::new(format!("n{i}"), Kind::Note, i as f64 * 240.0, 0.0);
+        note.text = text.into();
+        note.source.interviewee = format!("C0{i}");
+        note.source.tags = vec!["irritant".into()];
+        bot.add(&note).await;
+    }
+    let mut persona = atelier_shared::Element::new("julie", Kind::Persona, 0.0, 400.0);
+    let p = persona.persona.as_mut().unwrap();
+    p.name = "Julie".into();
+    p.sections[9].1.push(atelier_shared::persona::Line {
+        id: "l1".into(),
+        text: "Feels left alone".into(),
+        cites: vec!["n0".into(), "n1".into()],
+    });
+    bot.add(&persona).await;
+    let tags = |id: &str| bot.element(id).map(|e| e.source.tags).unwrap_or_default();
+    with_browsers(server, &["en-US", "fr-FR"], async |_server, browsers| {
+        let [ann, ben] = browsers else {
+            unreachable!()
+        };
+        ann.join(&url, "Ann").await?;
+        ben.join(&url, "Ben").await?;
+        // Ann tags the first note: Security, defined in a line.
+        let at = ann.center_of("[data-id='n0']").await?;
+        ann.click_at(at.0, at.1).await?;
+        ann.click_css("[data-action='need']").await?;
+        ann.until(
+            "each need says what it means",
+            "const b = document.querySelector(\".need-picker [data-need='SPECIFIC:Security']\");
+             return !!b && b.textContent.includes('Removes or covers a risk, gives guarantees')
+                 && document.querySelectorAll('.need-picker .need-choice').length === 14
+                 && document.querySelector('.need-reminder').textContent.startsWith('Not every need');",
+        )
+        .await?;
+        ann.screenshot("need-picker").await?;
+        ann.click_css(".need-picker [data-need='SPECIFIC:Security']").await?;
+        ensure!(
+            eventually(WAIT, || tags("n0") == ["irritant", "SPECIFIC:Security"]).await,
+            "{:?}",
+            tags("n0")
+        );
+        // Ben, in French, tags the second note with a relational need; the
+        // picker speaks French.
+        let at = ben.center_of("[data-id='n1']").await?;
+        ben.click_at(at.0, at.1).await?;
+        ben.click_css("[data-action='need']").await?;
+        ben.until(
+            "the definitions in French",
+            "const b = document.querySelector(\".need-picker [data-need='CIVILE:Consideration']\");
+             return !!b && b.textContent.includes('Être vu et reconnu comme une personne');",
+        )
+        .await?;
+        ben.click_css(".need-picker [data-need='CIVILE:Consideration']").await?;
+        ensure!(
+            eventually(WAIT, || tags("n1") == ["irritant", "CIVILE:Consideration"]).await,
+            "{:?}",
+            tags("n1")
+        );
+        // A second click takes it off; a third puts it back.
+        ben.click_css(".need-picker [data-need='CIVILE:Consideration']").await?;
+        ensure!(eventually(WAIT, || tags("n1") == ["irritant"]).await, "{:?}", tags("n1"));
+        ben.click_css(".need-picker [data-need='CIVILE:Consideration']").await?;
+        ensure!(eventually(WAIT, || tags("n1").len() == 2).await);
+        ben.type_text("\u{e00c}").await?;
+
+        // Julie's card shows the needs behind her, for both.
+        for b in [&ann, &ben] {
+            b.until(
+                "the persona's need profile",
+                "const n = [...document.querySelectorAll('.el-persona .persona-need')].map(e => e.dataset.need);
+                 return n.length === 2 && n.some(x => x.startsWith('SPECIFIC:')) && n.some(x => x.startsWith('CIVILE:'));",
+            )
+            .await?;
+        }
+        // The notes panel counts the needs behind the selected persona.
+        ann.type_text("\u{e00c}").await?;
+        let at = ann.center_of(".el-persona .persona-avatar").await?;
+        ann.click_at(at.0, at.1).await?;
+        ann.click_css("[data-action='notes']").await?;
+        ann.until(
+            "the panel's scope is Julie's evidence",
+            "const s = document.querySelector('.notes-panel .panel-scope');
+             const n = document.querySelector(\".notes-panel [data-need='SPECIFIC:Security'] .need-count\");
+             return !!s && s.textContent === 'Behind Julie' && !!n && n.textContent === '1';",
+        )
+        .await?;
+        ann.screenshot("persona-need-profile").await?;
+        Ok(())
+    })
+    .await;
+}
+
+/// A facilitator erases an interviewee from the notes panel: the
+/// interviewee highlighted, the button asks first and says what it takes
+/// (notes, citations, versions); confirmed, their notes leave every
+/// board and the persona keeps only the other citations.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_facilitator_erases_an_interviewee_after_seeing_what_it_takes() {
+    let server = TestServer::start(Config::default()).await;
+    let (_, url, bot) = server.board_with_bot("Erasure").await;
+    for (id, who) in [("a", "C01"), ("b", "C01"), ("c", "C02")] {
+        let mut note = atelier_shared::Element::new(id, Kind::Note, 0.0, 0.0);
+        note.text = format!("Said by {who}");
+        note.source.interviewee = who.into();
+        bot.add(&note).await;
+    }
+    let mut persona = atelier_shared::Element::new("p", Kind::Persona, 600.0, 0.0);
+    persona.persona.as_mut().unwrap().sections[9]
+        .1
+        .push(atelier_shared::persona::Line {
+            id: "l".into(),
+            text: "Waits".into(),
+            cites: vec!["a".into(), "c".into()],
+        });
+    bot.add(&persona).await;
+    with_browsers(server, &["en-US"], async |_server, browsers| {
+        let [fac] = browsers else { unreachable!() };
+        fac.join(&url, "Fatou").await?;
+        fac.click_css("[data-action='notes']").await?;
+        select(fac, ".notes-panel [data-filter='interviewee']", "C01").await?;
+        fac.click_css(".notes-panel [data-erase='C01']").await?;
+        fac.until(
+            "the question says what it takes",
+            "const q = document.querySelector('.confirm-dialog .confirm-question');
+             return !!q && q.textContent === 'Erase C01: 2 notes and 1 citation, on the board? This cannot be undone.';",
+        )
+        .await?;
+        fac.screenshot("erase-interviewee").await?;
+        fac.click_css(".confirm-dialog [data-confirm='yes']").await?;
+        ensure!(
+            eventually(WAIT, || bot.element("a").is_none() && bot.element("b").is_none() && bot.element("c").is_some()).await,
+            "the notes are still there"
+        );
+        ensure!(
+            bot.element("p").and_then(|e| e.persona).is_some_and(|p| p.lines("irritants")[0].cites == ["c"]),
+            "the citation stayed"
+        );
+        fac.until(
+            "the facilitator is told",
+            "const t = document.querySelector('.toast'); return !!t && t.textContent === 'C01 erased';",
+        )
+        .await?;
         Ok(())
     })
     .await;

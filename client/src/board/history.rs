@@ -15,7 +15,7 @@ use super::ops;
 use crate::api::{self, Version};
 use crate::lang::{plural, tr};
 
-fn board_id() -> String {
+pub(super) fn board_id() -> String {
     let path = window().location().pathname().unwrap_or_default();
     path.rsplit('/').next().unwrap_or_default().to_owned()
 }

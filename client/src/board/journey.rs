@@ -4,7 +4,9 @@
 //! on a cell (an occasion, an action) with what is at stake; current or
 //! target.
 
-use atelier_shared::journey::{CURVES, Journey, JourneyEdit, Lane, SCORES, Stage};
+use atelier_shared::journey::{
+    CURVES, EXPERIENCE_LANES, Journey, JourneyEdit, Lane, MEASURES, SCORES, Stage, measure_label,
+};
 use atelier_shared::persona::Support;
 use atelier_shared::templates::Lang;
 use atelier_shared::{Element, Kind};
@@ -166,6 +168,22 @@ pub fn journey(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                         ops::end_step();
                     }
                 }>{fr(lang, "+ Lane", "+ Ligne")}</button>
+                // Designed, delivered and perceived experience can differ:
+                // three lanes to tell them apart, once.
+                <button class="journey-add" data-add="experience"
+                    title=fr(lang, "Lanes for the experience as designed, delivered and perceived", "Des lignes pour l'expérience conçue, délivrée et perçue")
+                    disabled=move || data.with(|j| j.lanes.iter().any(|l| l.id == EXPERIENCE_LANES[0].0))
+                    on:click={
+                    let id = id.clone();
+                    move |_| {
+                        edit(&id, |txn, j| {
+                            for (key, name) in EXPERIENCE_LANES {
+                                j.add_lane(txn, &Lane { id: key.to_owned(), name: fr(lang, name.0, name.1).into(), emotions: false });
+                            }
+                        });
+                        ops::end_step();
+                    }
+                }>{fr(lang, "+ Experience lanes", "+ Lignes d'expérience")}</button>
             </header>
             <div class="journey-grid">
                 <div class="journey-corner">{fr(lang, "Stages →", "Étapes →")}</div>
@@ -252,7 +270,7 @@ fn lane_row(
             })
         }
     };
-    let (j1, l1) = (id.clone(), lane_id.clone());
+    let (j1, l1, jm) = (id.clone(), lane_id.clone(), id.clone());
     let head = view! {
         <div class="journey-lane" class:emotions=is_emotions data-lane=lane_id.clone() on:pointerdown=|ev| ev.stop_propagation()>
             {field("journey-lane-name", format!("{j1}/lane/{l1}"), fr(lang, "Lane", "Ligne").to_owned(), name, move |t| edit(&j1, |txn, j| j.rename_lane(txn, &l1, &t)))}
@@ -264,6 +282,20 @@ fn lane_row(
                         {move || people.get().into_iter().map(|(pid, pname)| {
                             let p = pid.clone();
                             view! { <option value=pid selected=move || scoring.with(|s| *s == p)>{pname}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="journey-scoring journey-measure-kind">
+                    <span>{fr(lang, "Stages measured by", "Étapes mesurées par")}</span>
+                    <select on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        edit(&jm, |txn, j| j.set_measure_kind(txn, &v));
+                        ops::end_step();
+                    }>
+                        <option value="" selected=move || data.with(|j| j.measure.is_empty())>{fr(lang, "no survey", "aucune enquête")}</option>
+                        {MEASURES.iter().map(|(key, name, _, _)| {
+                            let key: &'static str = key;
+                            view! { <option value=key selected=move || data.with(|j| j.measure == key)>{fr(lang, name.0, name.1)}</option> }
                         }).collect_view()}
                     </select>
                 </label>
@@ -403,13 +435,26 @@ fn emotions(
                 }
             })
             .collect_view();
+        // The survey's figures, on the curve, stage by stage.
+        let figures = j
+            .stages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((i, *j.measures.get(&s.id)?)))
+            .map(|(i, v)| {
+                let label = measure_label(&j.measure, v);
+                view! { <text class="measure" x=(i as f64 + 0.5) * COLUMN y="18" text-anchor="middle">{label}</text> }
+            })
+            .collect_view();
         view! {
             <svg class="journey-curves" width=width height=CURVE viewBox=format!("0 0 {width} {CURVE}")>
                 <line class="zero" x1="0" y1=y(0) x2=width y2=y(0)></line>
                 {paths}
+                {figures}
             </svg>
         }
     };
+    let jid = id.clone();
     let buttons = move || {
         let j = data.get();
         j.stages
@@ -442,10 +487,43 @@ fn emotions(
             })
             .collect_view()
     };
+    // The figures entered, stage by stage, when a survey measures them.
+    let measures = move || {
+        let j = data.get();
+        let (lo, hi) = MEASURES
+            .iter()
+            .find(|(k, ..)| *k == j.measure)
+            .map(|(_, _, lo, hi)| (*lo, *hi))?;
+        let name = j.measure.to_uppercase();
+        let inputs = j
+            .stages
+            .iter()
+            .map(|stage| {
+                let sid = stage.id.clone();
+                let key = sid.clone();
+                let jid = jid.clone();
+                let value = j.measures.get(&sid).map(|v| v.to_string()).unwrap_or_default();
+                let label = format!("{name} · {}", stage.name);
+                view! {
+                    <label class="journey-figure" data-stage=key on:pointerdown=|ev| ev.stop_propagation()>
+                        <span>{name.clone()}</span>
+                        <input type="number" min=lo max=hi step="any" value=value aria-label=label
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev).trim().replace(',', ".").parse::<f64>().ok();
+                                edit(&jid, |txn, j| j.set_measure(txn, &sid, v.map(|v| v.clamp(lo, hi))));
+                                ops::end_step();
+                            }/>
+                    </label>
+                }
+            })
+            .collect_view();
+        Some(view! { <div class="journey-score-row journey-figures">{inputs}</div> })
+    };
     view! {
         <div class="journey-emotions">
             {curves}
             <div class="journey-score-row">{buttons}</div>
+            {measures}
         </div>
     }
 }

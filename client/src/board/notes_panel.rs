@@ -52,6 +52,23 @@ fn scope(selection: &HashSet<String>) -> (String, Option<HashSet<String>>) {
         };
         return (label, Some(inside));
     }
+    // A persona: the notes behind it.
+    if selection.len() == 1
+        && let Some(id) = selection.iter().next()
+        && let Some(persona) = scene.get(id).and_then(|e| e.persona)
+    {
+        let cited: HashSet<String> = persona.cited().into_iter().map(str::to_owned).collect();
+        let name = if persona.name.trim().is_empty() {
+            "Persona".to_owned()
+        } else {
+            persona.name
+        };
+        let label = match ui_lang() {
+            Lang::En => format!("Behind {name}"),
+            Lang::Fr => format!("Derrière {name}"),
+        };
+        return (label, Some(cited));
+    }
     let notes: HashSet<String> = selection
         .iter()
         .filter(|id| scene.kind(id) == Some(Kind::Note))
@@ -316,6 +333,63 @@ pub fn NotesPanel() -> impl IntoView {
         }
     };
 
+    // A facilitator erases the interviewee highlighted: their notes and
+    // every citation of them, everywhere, after seeing what it takes.
+    let erase = move || {
+        let who = ui.filter.with(|f| f.interviewee.clone())?;
+        ui.facilitator.then(|| {
+            let label = match ui_lang() {
+                Lang::En => format!("Erase {who} everywhere…"),
+                Lang::Fr => format!("Supprimer {who} partout…"),
+            };
+            view! {
+                <button class="link danger erase-interviewee" data-erase=who.clone()
+                    title=tr("Verbatims are personal data: erase this interviewee's notes and every citation of them, from the board, its versions and its history",
+                        "Les verbatims sont des données personnelles : effacer les notes de cette personne et toutes leurs citations, du tableau, de ses versions et de son historique")
+                    on:click=move |_| {
+                        let who = who.clone();
+                        let board = super::history::board_id();
+                        leptos::task::spawn_local(async move {
+                            let counted = match crate::api::erase(&board, &who, false).await {
+                                Ok(counted) => counted,
+                                Err(e) => return ui.toast.set(Some(e)),
+                            };
+                            let versions = plural(counted.versions, "version", "versions");
+                            let question = match ui_lang() {
+                                Lang::En => format!(
+                                    "Erase {who}: {} and {}, on the board{}? This cannot be undone.",
+                                    plural(counted.notes, "note", "notes"),
+                                    plural(counted.citations, "citation", "citations"),
+                                    if counted.versions == 0 { String::new() } else { format!(" and in {versions}") },
+                                ),
+                                Lang::Fr => format!(
+                                    "Supprimer {who} : {} et {}, sur le tableau{} ? C'est définitif.",
+                                    plural(counted.notes, "note", "notes"),
+                                    plural(counted.citations, "citation", "citations"),
+                                    if counted.versions == 0 { String::new() } else { format!(" et dans {versions}") },
+                                ),
+                            };
+                            crate::dialog::confirm(question, tr("Erase", "Supprimer"), move || {
+                                leptos::task::spawn_local(async move {
+                                    match crate::api::erase(&board, &who, true).await {
+                                        Ok(_) => {
+                                            ui.filter.update(|f| f.interviewee = None);
+                                            ui.toast.set(Some(match ui_lang() {
+                                                Lang::En => format!("{who} erased"),
+                                                Lang::Fr => format!("{who} supprimé partout"),
+                                            }));
+                                        }
+                                        Err(e) => ui.toast.set(Some(e)),
+                                    }
+                                });
+                            });
+                        });
+                    }>
+                    {label}
+                </button>
+            }
+        })
+    };
     let node = NodeRef::<leptos::html::Aside>::new();
     crate::dialog::behave(node, move || ui.panel.set(false));
     view! {
@@ -339,10 +413,12 @@ pub fn NotesPanel() -> impl IntoView {
                         <button class="link" on:click=move |_| ui.filter.set(NoteFilter::default())>{tr("Clear", "Effacer")}</button>
                     </p>
                 })}
+                {erase}
             </section>
             <section class="panel-section">
                 <h4>{tr("Needs", "Besoins")} <small class="panel-scope">{move || counts.with(|(label, _)| label.clone())}</small></h4>
                 <div class="needs">{needs}</div>
+                <p class="need-reminder">{tr(atelier_shared::analysis::NOT_EVERY_NEED.0, atelier_shared::analysis::NOT_EVERY_NEED.1)}</p>
             </section>
             <section class="panel-section">
                 <h4>{duplicate_title}</h4>

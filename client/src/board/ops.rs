@@ -428,6 +428,31 @@ pub fn set_string(ids: &HashSet<String>, key: &str, value: &str) {
     end_step();
 }
 
+/// Tags the notes `ids` with need `tag` (`SPECIFIC:Security`), or takes
+/// it off: each keeps its other tags; a need is there once, in whichever
+/// language it was written.
+pub fn set_need(ids: &HashSet<String>, tag: &str, on: bool) {
+    let tags: Vec<(String, Vec<String>)> = {
+        let model = model();
+        ids.iter()
+            .filter(|id| !is_locked(id))
+            .filter_map(|id| Some((id.clone(), model.scene.get(id)?.source.tags)))
+            .collect()
+    };
+    edit(|txn, elements| {
+        for (id, have) in &tags {
+            let tags: Vec<yrs::Any> = atelier_shared::analysis::with_need(have, tag, on)
+                .iter()
+                .map(|t| yrs::Any::from(t.as_str()))
+                .collect();
+            if let Some(Out::YMap(map)) = elements.map().get(txn, id) {
+                map.insert(txn, "tags", yrs::Any::from(tags));
+            }
+        }
+    });
+    end_step();
+}
+
 /// Brings `ids` to the front (or sends them to the back), keeping their
 /// order among themselves.
 pub fn restack(ids: &HashSet<String>, front: bool) {

@@ -82,6 +82,7 @@ fn ContextBar(rect: Rect) -> impl IntoView {
     let colorable = !locked && kinds.iter().all(|k| k == "note" || k == "shape");
     let shapes = !locked && kinds.len() == 1 && kinds.contains("shape");
     let many = !locked && selection.len() > 1;
+    let notes_only = !locked && kinds.len() == 1 && kinds.contains("note");
     // Above the selection, or below it when the chrome at the top is there.
     let floor = super::commands::chrome_top() + 8.0;
     let top = if rect.y - 56.0 >= floor {
@@ -153,6 +154,10 @@ fn ContextBar(rect: Rect) -> impl IntoView {
                     </button>
                     <span class="bar-sep"></span>
                 }
+            })}
+            {notes_only.then(|| view! {
+                <super::needs::NeedPicker notes=selection.clone()/>
+                <span class="bar-sep"></span>
             })}
             {super::facilitate::lock_button(&selection)}
             {(selection.len() == 1).then(|| {

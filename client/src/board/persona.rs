@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use atelier_shared::analysis::{NOT_EVERY_NEED, TagCounts};
 use atelier_shared::persona::{FIELDS, Line, OUTPUTS, SECTIONS, Support, title};
 use atelier_shared::{Element, Kind, Source};
 use leptos::html;
@@ -303,6 +304,54 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             }
         })
         .collect_view();
+    // The needs the notes behind the persona show, most first.
+    let profile = {
+        let s = signal.clone();
+        Memo::new(move |_| {
+            let cited: HashSet<String> = s.with(|e| {
+                e.persona
+                    .as_ref()
+                    .map(|p| p.cited().into_iter().map(str::to_owned).collect())
+                    .unwrap_or_default()
+            });
+            sources.with(|all| {
+                let counts = TagCounts::of(cited.iter().filter_map(|id| all.get(id)));
+                let found: Vec<(String, String, &'static str, usize)> = counts
+                    .found()
+                    .into_iter()
+                    .map(|(t, i, n)| {
+                        let name = t.need_in(i, lang).unwrap_or_default().to_owned();
+                        (t.tag(i).unwrap_or_default(), name, t.name, n)
+                    })
+                    .collect();
+                (counts.notes, found)
+            })
+        })
+    };
+    let needs = move || {
+        let (notes, found) = profile.get();
+        (!found.is_empty()).then(|| {
+            let max = found.iter().map(|(.., n)| *n).max().unwrap_or(1).max(1);
+            let of = match lang {
+                atelier_shared::templates::Lang::Fr => format!("sur {notes} note{}", if notes == 1 { "" } else { "s" }),
+                _ => format!("from {notes} note{}", if notes == 1 { "" } else { "s" }),
+            };
+            view! {
+                <section class="persona-needs" title=title(NOT_EVERY_NEED, lang)>
+                    <h5>{title(("Need profile", "Profil de besoins"), lang)}<small>{of}</small></h5>
+                    <ul>
+                        {found.into_iter().map(|(tag, name, typology, n)| view! {
+                            <li class="persona-need" data-need=tag>
+                                <span class="need-name">{name}<small>{typology}</small></span>
+                                <span class="need-bar"><span style=format!("width:{}%", n * 100 / max)></span></span>
+                                <span class="need-count">{n}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+    };
     let spoken = {
         let s = signal.clone();
         move || s.with(look::spoken)
@@ -349,6 +398,7 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                 {input("priority", "persona-priority-field")}
             </div>
             <div class="persona-sections">{sections}</div>
+            {needs}
         </div>
     }
 }

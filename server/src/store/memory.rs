@@ -137,6 +137,25 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn replace_version(
+        &self,
+        board: &BoardId,
+        id: i64,
+        state: Vec<u8>,
+    ) -> Result<bool, StoreError> {
+        let mut versions = self.versions.lock().unwrap_or_else(|e| e.into_inner());
+        match versions
+            .iter_mut()
+            .find(|(b, v, _)| b == board && v.id == id)
+        {
+            Some((.., kept)) => {
+                *kept = state;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
     async fn save_version(
         &self,
         board: &BoardId,

@@ -96,6 +96,10 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "busy_timeout", 5000)?;
+        // What is deleted is overwritten, not left in free pages: an
+        // erased interviewee is gone from the file (see `scrub` for the
+        // write-ahead log).
+        conn.pragma_update(None, "secure_delete", "ON")?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version == 0 && had_boards {
             return Err(missing());
@@ -415,6 +419,33 @@ impl Store for SqliteStore {
                     |r| r.get(0),
                 )
                 .optional()?)
+        })
+        .await
+    }
+
+    async fn replace_version(
+        &self,
+        board: &BoardId,
+        id: i64,
+        state: Vec<u8>,
+    ) -> Result<bool, StoreError> {
+        let board = board.to_string();
+        self.call(move |conn| {
+            let changed = conn.execute(
+                "UPDATE versions SET state = ?3 WHERE board = ?1 AND id = ?2",
+                params![board, id, state],
+            )?;
+            Ok(changed > 0)
+        })
+        .await
+    }
+
+    /// Copies the write-ahead log into the database and empties it: the
+    /// log's older copies of the pages an erasure rewrote go with it.
+    async fn scrub(&self) -> Result<(), StoreError> {
+        self.call(|conn| {
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(())
         })
         .await
     }

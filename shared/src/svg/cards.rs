@@ -27,9 +27,10 @@ fn entries(text: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+use crate::analysis::TagCounts;
 use crate::element::Rect;
 use crate::interview::Source;
-use crate::journey::{CURVES, Journey};
+use crate::journey::{CURVES, Journey, measure_label};
 use crate::lang::Lang;
 use crate::persona::{OUTPUTS, Persona, SECTIONS, Support, title};
 
@@ -243,6 +244,41 @@ impl Cards<'_> {
             }
             y = bottom + 8.0;
         }
+        // The needs the notes behind the persona show, most first, drawn.
+        let counts = TagCounts::of(p.cited().into_iter().filter_map(|id| self.sources.get(id)));
+        let found = counts.found();
+        if !found.is_empty() {
+            let _ = write!(
+                out,
+                r##"<line x1="{left:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#ebe8e1"/><text x="{left:.1}" y="{:.1}" font-size="11" font-weight="700" fill="#1f2430" letter-spacing=".5">{}</text>"##,
+                left + inner,
+                y + 23.0,
+                escape(&title(("Need profile", "Profil de besoins"), lang).to_uppercase())
+            );
+            y += 34.0;
+            let max = found.iter().map(|(_, _, n)| *n).max().unwrap_or(1).max(1) as f64;
+            let column = (inner - 24.0) / 2.0;
+            for (k, (typology, i, n)) in found.iter().enumerate() {
+                let x = left + (k % 2) as f64 * (column + 24.0);
+                let row = y + (k / 2) as f64 * 22.0;
+                let bar = (column - 190.0).max(40.0);
+                let _ = write!(
+                    out,
+                    r##"<text x="{x:.1}" y="{:.1}" font-size="12" fill="#1f2430">{} <tspan fill="#5b6272" font-size="9">{}</tspan></text><rect x="{:.1}" y="{:.1}" width="{bar:.1}" height="8" rx="4" fill="#efede8"/><rect x="{:.1}" y="{:.1}" width="{:.1}" height="8" rx="4" fill="{accent}"/><text x="{:.1}" y="{:.1}" font-size="12" font-weight="600" fill="#1f2430" text-anchor="end">{n}</text>"##,
+                    row + 12.0,
+                    escape(typology.need_in(*i, lang).unwrap_or_default()),
+                    typology.name,
+                    x + 150.0,
+                    row + 4.0,
+                    x + 150.0,
+                    row + 4.0,
+                    bar * *n as f64 / max,
+                    x + column,
+                    row + 12.0
+                );
+            }
+            y += found.len().div_ceil(2) as f64 * 22.0 + 8.0;
+        }
         y
     }
 
@@ -413,6 +449,18 @@ impl Cards<'_> {
             x + col * j.stages.len() as f64,
             at(0)
         );
+        // The survey's figure of each stage, over the curve.
+        for (i, stage) in j.stages.iter().enumerate() {
+            if let Some(v) = j.measures.get(&stage.id) {
+                let _ = write!(
+                    out,
+                    r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="700" fill="#1f2430" text-anchor="middle">{}</text>"##,
+                    x + (i as f64 + 0.5) * col,
+                    y + 16.0,
+                    escape(&measure_label(&j.measure, *v))
+                );
+            }
+        }
         for (i, persona) in j.curves().iter().enumerate() {
             let ink = CURVES[i % CURVES.len()];
             let points: Vec<(f64, f64)> = j
