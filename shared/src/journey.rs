@@ -134,6 +134,26 @@ pub const EXPERIENCE_LANES: [(&str, Said); 3] = [
     ("perceived", ("Perceived experience", "Expérience perçue")),
 ];
 
+/// A figure as typed in a field (`-24`, `+12`, `3.5`, `3,5`), to a tenth;
+/// `None` for anything else. (Read by hand: the browser app leaves out
+/// the standard library's float parsing, several KB of WASM.)
+pub fn parse_figure(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (negative, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (int, frac) = s.split_once(['.', ',']).unwrap_or((s, ""));
+    let digits = |t: &str| t.chars().all(|c| c.is_ascii_digit());
+    if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) || int.len() > 6 {
+        return None;
+    }
+    let whole: i64 = if int.is_empty() { 0 } else { int.parse().ok()? };
+    let tenth = frac.bytes().next().map_or(0, |b| i64::from(b - b'0'));
+    let tenths = whole * 10 + tenth;
+    Some(if negative { -tenths } else { tenths } as f64 / 10.0)
+}
+
 /// A measure's figure as shown: `NPS +12`, `CES 3.5`.
 pub fn measure_label(measure: &str, value: f64) -> String {
     match measure {
@@ -660,6 +680,19 @@ mod tests {
         assert_eq!(j.measures.get("s4"), Some(&-100.0), "within NPS");
         assert_eq!(measure_label("nps", j.measures["s1"]), "NPS +12");
         assert_eq!(measure_label("ces", 3.46), "CES 3.5");
+        for (typed, read) in [
+            ("-24", Some(-24.0)),
+            ("+12", Some(12.0)),
+            ("3,5", Some(3.5)),
+            (" 3.57 ", Some(3.5)),
+            (".5", Some(0.5)),
+            ("", None),
+            ("-", None),
+            ("1e3", None),
+            ("12a", None),
+        ] {
+            assert_eq!(parse_figure(typed), read, "{typed:?}");
+        }
         let names: Vec<&str> = j.stages.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(
             names,

@@ -415,6 +415,7 @@ async fn an_interviewee_is_erased_from_the_board_its_versions_and_the_disk() {
         serde_json::json!({"notes": 1, "citations": 1, "versions": 1})
     );
     assert!(ed.element("a").is_some(), "counting erases nothing");
+    assert!(on_disk(&server.data_dir, SAID), "the check below can fail");
 
     let (status, body) = server
         .request_with(&fac_token, "POST", &path, Some(&ask(true)))

@@ -53,6 +53,24 @@ async fn select(b: &Browser, css: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Persona card `id` is stored at least as tall as `b` draws it (so
+/// selection, fitting and exports follow).
+async fn stored_as_drawn(b: &Browser, bot: &YClient, id: &str) -> Result<()> {
+    let drawn = b
+        .eval(&format!(
+            "return document.querySelector(\".el-persona[data-id='{id}']\").offsetHeight;"
+        ))
+        .await?
+        .as_f64()
+        .unwrap_or_default();
+    ensure!(
+        eventually(WAIT, || bot.element(id).is_some_and(|p| p.h + 1.0 >= drawn)).await,
+        "the card is drawn {drawn} high, stored {:?}",
+        bot.element(id).map(|p| p.h)
+    );
+    Ok(())
+}
+
 /// Opens the import dialog and gives it `path` as the chosen file.
 async fn choose_file(b: &Browser, path: &std::path::Path) -> Result<()> {
     if b.eval("return !document.querySelector('.import-dialog');")
@@ -637,16 +655,7 @@ async fn a_persona_cites_the_notes_behind_it() {
              return f.scrollHeight <= f.clientHeight + 1 && f.clientHeight > 40;",
         )
         .await?;
-        let drawn = ann
-            .eval("return document.querySelector('.el-persona').offsetHeight;")
-            .await?
-            .as_f64()
-            .unwrap_or_default();
-        ensure!(
-            eventually(WAIT, || persona().is_some_and(|p| p.h + 1.0 >= drawn)).await,
-            "the card is drawn {drawn} high, stored {:?}",
-            persona().map(|p| p.h)
-        );
+        stored_as_drawn(ann, &bot, &pid).await?;
         ann.screenshot("persona-long-line").await?;
 
         // Select every note (and the card), cite them from the line.
@@ -1088,7 +1097,9 @@ async fn notes_dragged_onto_a_line_an_item_or_a_cell_are_cited() {
             .await?;
         }
         ann.screenshot("evidence-dragged").await?;
-        // A plain sticky dropped on an item is moved, not cited.
+        // A plain sticky dropped on an item is moved, not cited (the
+        // selection's bar out of the way first).
+        ann.type_text("\u{e00c}").await?;
         let from = ann.screen_of(1320.0, 140.0).await?;
         let to = ann.screen_of(1120.0, 200.0).await?;
         ann.drag(from, to).await?;
@@ -1108,10 +1119,10 @@ async fn notes_dragged_onto_a_line_an_item_or_a_cell_are_cited() {
             element("s2")
         );
 
-        // By picking: the note and the item selected, then "cite".
-        let (x, y) = ann.screen_of(880.0, 320.0).await?;
-        ann.click_at(x, y).await?;
+        // By picking: the item and the note selected, then "cite".
         let (x, y) = ann.screen_of(1120.0, 140.0).await?;
+        ann.click_at(x, y).await?;
+        let (x, y) = ann.screen_of(880.0, 320.0).await?;
         ann.shift_click_at(x, y).await?;
         ann.click_css("[data-action='cite-in-item']").await?;
         ensure!(
@@ -1203,15 +1214,6 @@ async fn notes_are_tagged_with_needs_and_personas_show_their_profile() {
         note.source.tags = vec!["irritant".into()];
         bot.add(&note).await;
     }
-    let mut persona = atelier_shared::Element::new("julie", Kind::Persona, 0.0, 400.0);
-    let p = persona.persona.as_mut().unwrap();
-    p.name = "Julie".into();
-    p.sections[9].1.push(atelier_shared::persona::Line {
-        id: "l1".into(),
-        text: "Feels left alone".into(),
-        cites: vec!["n0".into(), "n1".into()],
-    });
-    bot.add(&persona).await;
     let tags = |id: &str| bot.element(id).map(|e| e.source.tags).unwrap_or_default();
     with_browsers(server, &["en-US", "fr-FR"], async |_server, browsers| {
         let [ann, ben] = browsers else {
@@ -1220,6 +1222,7 @@ async fn notes_are_tagged_with_needs_and_personas_show_their_profile() {
         ann.join(&url, "Ann").await?;
         ben.join(&url, "Ben").await?;
         // Ann tags the first note: Security, defined in a line.
+        ann.wait_for("[data-id='n0']").await?;
         let at = ann.center_of("[data-id='n0']").await?;
         ann.click_at(at.0, at.1).await?;
         ann.click_css("[data-action='need']").await?;
@@ -1240,6 +1243,7 @@ async fn notes_are_tagged_with_needs_and_personas_show_their_profile() {
         );
         // Ben, in French, tags the second note with a relational need; the
         // picker speaks French.
+        ben.wait_for("[data-id='n1']").await?;
         let at = ben.center_of("[data-id='n1']").await?;
         ben.click_at(at.0, at.1).await?;
         ben.click_css("[data-action='need']").await?;
@@ -1262,7 +1266,16 @@ async fn notes_are_tagged_with_needs_and_personas_show_their_profile() {
         ensure!(eventually(WAIT, || tags("n1").len() == 2).await);
         ben.type_text("\u{e00c}").await?;
 
-        // Julie's card shows the needs behind her, for both.
+        // Julie, drafted from those notes, shows the needs behind her.
+        let mut persona = atelier_shared::Element::new("julie", Kind::Persona, 0.0, 400.0);
+        let p = persona.persona.as_mut().unwrap();
+        p.name = "Julie".into();
+        p.sections[9].1.push(atelier_shared::persona::Line {
+            id: "l1".into(),
+            text: "Feels left alone".into(),
+            cites: vec!["n0".into(), "n1".into()],
+        });
+        bot.add(&persona).await;
         for b in [&ann, &ben] {
             b.until(
                 "the persona's need profile",
@@ -1271,8 +1284,11 @@ async fn notes_are_tagged_with_needs_and_personas_show_their_profile() {
             )
             .await?;
         }
+        // The card, drawn taller with its profile, is stored so.
+        stored_as_drawn(ann, &bot, "julie").await?;
         // The notes panel counts the needs behind the selected persona.
         ann.type_text("\u{e00c}").await?;
+        ann.type_text("!").await?;
         let at = ann.center_of(".el-persona .persona-avatar").await?;
         ann.click_at(at.0, at.1).await?;
         ann.click_css("[data-action='notes']").await?;

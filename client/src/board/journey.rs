@@ -6,6 +6,7 @@
 
 use atelier_shared::journey::{
     CURVES, EXPERIENCE_LANES, Journey, JourneyEdit, Lane, MEASURES, SCORES, Stage, measure_label,
+    parse_figure,
 };
 use atelier_shared::persona::Support;
 use atelier_shared::templates::Lang;
@@ -509,7 +510,7 @@ fn emotions(
                         <span>{name.clone()}</span>
                         <input type="number" min=lo max=hi step="any" value=value aria-label=label
                             on:change=move |ev| {
-                                let v = event_target_value(&ev).trim().replace(',', ".").parse::<f64>().ok();
+                                let v = parse_figure(&event_target_value(&ev));
                                 edit(&jid, |txn, j| j.set_measure(txn, &sid, v.map(|v| v.clamp(lo, hi))));
                                 ops::end_step();
                             }/>

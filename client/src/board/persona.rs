@@ -160,20 +160,25 @@ fn grow_card(field: NodeRef<html::Textarea>) {
     });
 }
 
+/// Stores persona card `id` as tall as it is drawn (see [`ops::grow_to`]).
+fn grow_drawn(id: &str) {
+    let css = format!(".el-persona[data-id='{id}']");
+    if let Some(card) = document()
+        .query_selector(&css)
+        .ok()
+        .flatten()
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        ops::grow_to(id, card.offset_height() as f64);
+    }
+}
+
 /// Puts the caret in line `line` of persona `persona` once it is drawn.
 fn focus_line(persona: &str, line: &str) {
     let css = format!(".el-persona[data-id='{persona}'] [data-line='{line}'] textarea");
-    let card = format!(".el-persona[data-id='{persona}']");
     let persona = persona.to_owned();
     request_animation_frame(move || {
-        if let Some(card) = document()
-            .query_selector(&card)
-            .ok()
-            .flatten()
-            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-        {
-            ops::grow_to(&persona, card.offset_height() as f64);
-        }
+        grow_drawn(&persona);
         if let Some(el) = document()
             .query_selector(&css)
             .ok()
@@ -328,6 +333,16 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             })
         })
     };
+    // The profile comes and goes with what the lines cite: the card,
+    // drawn taller, is stored so.
+    {
+        let id = id.clone();
+        Effect::new(move |_| {
+            profile.track();
+            let id = id.clone();
+            request_animation_frame(move || grow_drawn(&id));
+        });
+    }
     let needs = move || {
         let (notes, found) = profile.get();
         (!found.is_empty()).then(|| {
