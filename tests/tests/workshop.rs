@@ -53,12 +53,12 @@ async fn select(b: &Browser, css: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// Persona card `id` is stored at least as tall as `b` draws it (so
+/// Card or map `id` is stored at least as tall as `b` draws it (so
 /// selection, fitting and exports follow).
 async fn stored_as_drawn(b: &Browser, bot: &YClient, id: &str) -> Result<()> {
     let drawn = b
         .eval(&format!(
-            "return document.querySelector(\".el-persona[data-id='{id}']\").offsetHeight;"
+            "return document.querySelector(\".el-persona[data-id='{id}'], .el-journey[data-id='{id}']\").offsetHeight;"
         ))
         .await?
         .as_f64()
@@ -952,6 +952,9 @@ async fn a_journey_map_with_its_emotion_curve() {
             journey().map(|j| j.lanes)
         );
         ann.wait_for("[data-add='experience']:disabled").await?;
+        // The map, three lanes taller, is stored as tall as it is drawn.
+        let jid = bot.all_elements().into_iter().find(|e| e.kind == Kind::Journey).map(|e| e.id).unwrap_or_default();
+        stored_as_drawn(ann, &bot, &jid).await?;
         ann.screenshot("journey-after-the-workshop").await?;
         // A cell cites the selected notes (Ctrl+A: the note among others).
         ann.type_text("\u{e00c}").await?;
@@ -1259,11 +1262,22 @@ async fn notes_are_tagged_with_needs_and_personas_show_their_profile() {
             "{:?}",
             tags("n1")
         );
-        // A second click takes it off; a third puts it back.
-        ben.click_css(".need-picker [data-need='CIVILE:Consideration']").await?;
-        ensure!(eventually(WAIT, || tags("n1") == ["irritant"]).await, "{:?}", tags("n1"));
-        ben.click_css(".need-picker [data-need='CIVILE:Consideration']").await?;
-        ensure!(eventually(WAIT, || tags("n1").len() == 2).await);
+        // The picker closes; opened again, the need is ticked, and a click
+        // takes it off; a third puts it back.
+        ben.until("the picker closed", "return !document.querySelector('.need-picker');").await?;
+        for (ticked, after) in [(true, 1), (false, 2)] {
+            ben.click_css("[data-action='need']").await?;
+            ben.until(
+                "the need's mark",
+                &format!(
+                    "const b = document.querySelector(\".need-picker [data-need='CIVILE:Consideration']\");
+                     return !!b && b.classList.contains('on') === {ticked};"
+                ),
+            )
+            .await?;
+            ben.click_css(".need-picker [data-need='CIVILE:Consideration']").await?;
+            ensure!(eventually(WAIT, || tags("n1").len() == after).await, "{:?}", tags("n1"));
+        }
         ben.type_text("\u{e00c}").await?;
 
         // Julie, drafted from those notes, shows the needs behind her.

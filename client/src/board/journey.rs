@@ -132,6 +132,16 @@ pub fn journey(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             })
             .collect_view()
     };
+    // Lanes added, a stake or the survey's row: the map, drawn taller,
+    // is stored so.
+    {
+        let id = id.clone();
+        Effect::new(move |_| {
+            data.track();
+            let id = id.clone();
+            request_animation_frame(move || super::persona::grow_drawn(&id));
+        });
+    }
     let spoken = {
         let s = signal.clone();
         move || s.with(look::spoken)

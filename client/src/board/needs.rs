@@ -2,7 +2,7 @@
 //! must do) and CIVILE (how the person wants to be treated). A picker in
 //! the selection's context bar lists every need with its one-line
 //! definition; a need is ticked when every selected note has it, and a
-//! click puts it on (or takes it off) all of them.
+//! click puts it on (or takes it off) all of them and closes the picker.
 
 use std::collections::HashSet;
 
@@ -44,15 +44,16 @@ pub fn NeedPicker(notes: HashSet<String>) -> impl IntoView {
                             let name = typology.need_in(i, lang).unwrap_or_default();
                             let letter: String = name.chars().take(1).collect();
                             let tag = typology.tag(i).unwrap_or_default();
-                            let on = RwSignal::new(has(typology, i));
+                            let on = has(typology, i);
+                            // A click tags (or untags) and closes, as a
+                            // menu does.
                             view! {
                                 <li>
-                                    <button class="need-choice" class:on=move || on.get() data-need=tag.clone()
-                                        role="menuitemcheckbox" aria-checked=move || if on.get() { "true" } else { "false" }
+                                    <button class="need-choice" class:on=on data-need=tag.clone()
+                                        role="menuitemcheckbox" aria-checked=if on { "true" } else { "false" }
                                         on:click=move |_| {
-                                            let now = !on.get_untracked();
-                                            notes.with_value(|ids| ops::set_need(ids, &tag, now));
-                                            on.set(now);
+                                            notes.with_value(|ids| ops::set_need(ids, &tag, !on));
+                                            open.set(false);
                                         }>
                                         <span class="need-letter">{letter}</span>
                                         <span class="need-text">

@@ -160,9 +160,9 @@ fn grow_card(field: NodeRef<html::Textarea>) {
     });
 }
 
-/// Stores persona card `id` as tall as it is drawn (see [`ops::grow_to`]).
-fn grow_drawn(id: &str) {
-    let css = format!(".el-persona[data-id='{id}']");
+/// Stores card or map `id` as tall as it is drawn (see [`ops::grow_to`]).
+pub(super) fn grow_drawn(id: &str) {
+    let css = format!(".el-persona[data-id='{id}'], .el-journey[data-id='{id}']");
     if let Some(card) = document()
         .query_selector(&css)
         .ok()
