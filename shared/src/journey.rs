@@ -263,40 +263,42 @@ impl Journey {
                 emotions: flag(m, "emotions"),
             })
             .collect();
-        let cells = match map.get(txn, "cells") {
-            Some(Out::YMap(cells)) => cells
-                .iter(txn)
-                .filter_map(|(k, v)| match v {
-                    Out::YText(t) => Some((k.to_owned(), t.get_string(txn))),
-                    _ => None,
-                })
-                .collect(),
-            _ => BTreeMap::new(),
+        // The texts, and the finite numbers, of a child map.
+        let texts = |key: &str| -> BTreeMap<String, String> {
+            match map.get(txn, key) {
+                Some(Out::YMap(m)) => m
+                    .iter(txn)
+                    .filter_map(|(k, v)| match v {
+                        Out::YText(t) => Some((k.to_owned(), t.get_string(txn))),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => BTreeMap::new(),
+            }
         };
-        let scores = match map.get(txn, "scores") {
-            Some(Out::YMap(scores)) => scores
-                .iter(txn)
-                .filter_map(|(k, v)| {
-                    let n = match v {
-                        Out::Any(Any::Number(yrs::any::Number::Float(n))) if n.is_finite() => n,
-                        Out::Any(Any::Number(yrs::any::Number::Int(n))) => n as f64,
-                        _ => return None,
-                    };
-                    Some((k.to_owned(), n.round().clamp(-2.0, 2.0) as i8))
-                })
-                .collect(),
-            _ => BTreeMap::new(),
+        let numbers = |key: &str| -> Vec<(String, f64)> {
+            match map.get(txn, key) {
+                Some(Out::YMap(m)) => m
+                    .iter(txn)
+                    .filter_map(|(k, v)| match v {
+                        Out::Any(Any::Number(yrs::any::Number::Float(n))) if n.is_finite() => {
+                            Some((k.to_owned(), n))
+                        }
+                        Out::Any(Any::Number(yrs::any::Number::Int(n))) => {
+                            Some((k.to_owned(), n as f64))
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            }
         };
-        let mots = match map.get(txn, "mots") {
-            Some(Out::YMap(mots)) => mots
-                .iter(txn)
-                .filter_map(|(k, v)| match v {
-                    Out::YText(t) => Some((k.to_owned(), t.get_string(txn))),
-                    _ => None,
-                })
-                .collect(),
-            _ => BTreeMap::new(),
-        };
+        let cells = texts("cells");
+        let scores = numbers("scores")
+            .into_iter()
+            .map(|(k, n)| (k, n.round().clamp(-2.0, 2.0) as i8))
+            .collect();
+        let mots = texts("mots");
         let cites = match map.get(txn, "cites") {
             Some(Out::YMap(cites)) => cites
                 .iter(txn)
@@ -315,19 +317,12 @@ impl Journey {
             .iter()
             .find(|(k, ..)| *k == measure)
             .map(|(_, _, lo, hi)| (*lo, *hi));
-        let measures = match (map.get(txn, "measures"), bounds) {
-            (Some(Out::YMap(m)), Some((lo, hi))) => m
-                .iter(txn)
-                .filter_map(|(k, v)| {
-                    let n = match v {
-                        Out::Any(Any::Number(yrs::any::Number::Float(n))) if n.is_finite() => n,
-                        Out::Any(Any::Number(yrs::any::Number::Int(n))) => n as f64,
-                        _ => return None,
-                    };
-                    Some((k.to_owned(), n.clamp(lo, hi)))
-                })
+        let measures = match bounds {
+            Some((lo, hi)) => numbers("measures")
+                .into_iter()
+                .map(|(k, n)| (k, n.clamp(lo, hi)))
                 .collect(),
-            _ => BTreeMap::new(),
+            None => BTreeMap::new(),
         };
         Journey {
             cites,
