@@ -145,6 +145,22 @@ pub async fn erase(
     serde_json::from_value(v).map_err(|_| unexpected())
 }
 
+/// The codes of the interviewees `names` on the board, in order (stable:
+/// a name met before keeps its code).
+pub async fn pseudonymise(id: &str, names: &[String]) -> Result<Vec<String>, String> {
+    let body = serde_json::json!({ "names": names }).to_string();
+    let v = call(
+        "POST",
+        &format!("/api/boards/{id}/pseudonyms"),
+        Some(body),
+        token(id),
+    )
+    .await?;
+    v.get("codes")
+        .and_then(|c| serde_json::from_value(c.clone()).ok())
+        .ok_or_else(unexpected)
+}
+
 fn read_links(v: serde_json::Value) -> Result<Links, String> {
     serde_json::from_value(v).map_err(|_| unexpected())
 }

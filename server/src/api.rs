@@ -3,6 +3,7 @@
 
 use atelier_shared::api::{BoardPatch, BoardView, Links, NewBoard};
 use atelier_shared::export::{self, Content};
+use atelier_shared::facilitation::Facilitation;
 use atelier_shared::templates::{self, Lang};
 use atelier_shared::{Board, BoardId, BoardMeta};
 use axum::extract::{Path, Query, State};
@@ -30,7 +31,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/boards", get(list).post(create))
         .route("/api/boards/{id}", get(read).patch(update).delete(delete))
         .route("/api/boards/{id}/duplicate", post(duplicate))
-        .route("/api/boards/{id}/erase", post(erase))
         .route("/api/boards/{id}/links", get(links))
         .route("/api/boards/{id}/links/{role}", post(regenerate))
         .route("/api/boards/{id}/export/{file}", get(export))
@@ -131,36 +131,6 @@ async fn delete(
     }
 }
 
-/// An interviewee to erase from a board, by their code on the notes;
-/// without `confirm`, only what it would take is counted.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EraseRequest {
-    interviewee: String,
-    #[serde(default)]
-    confirm: bool,
-}
-
-/// Erases an interviewee (facilitators): every note from them and every
-/// citation of those notes, in the board, the private notes, the stored
-/// log and every version; or, unconfirmed, counts what that would take.
-async fn erase(
-    State(state): State<AppState>,
-    access: BoardAccess,
-    Json(request): Json<EraseRequest>,
-) -> Result<Json<atelier_shared::erase::Erased>, AppError> {
-    let id = access.at_least(&state, Role::Facilitator)?.id;
-    let interviewee = request.interviewee.trim();
-    if interviewee.is_empty() || interviewee.chars().count() > 64 {
-        return Err(AppError::BadRequest(
-            "interviewee: their code, 1 to 64 characters".into(),
-        ));
-    }
-    let _exists = state.store.info(&id).await?.ok_or(AppError::NotFound)?;
-    let erased = state.rooms.erase(&id, interviewee, request.confirm).await?;
-    Ok(Json(erased))
-}
-
 /// The files a board exports.
 const EXPORTS: [&str; 4] = ["personas.md", "board.json", "notes.csv", "board.svg"];
 
@@ -216,13 +186,23 @@ async fn export(
         return Err(AppError::NotFound);
     }
     let doc = board_doc(&state, &id).await?;
+    let votes = votes_of(&state, &id).await?;
     let frame = query.frame;
     let separator = query.sep;
     // Rendering a big board takes a while: never on the runtime's threads.
     let rendered = blocking(move || {
         let content = Content::read(&Board::new(&doc), &doc.transact());
         Ok(match file.as_str() {
-            "personas.md" => Some((export::markdown(&content), "text/markdown; charset=utf-8")),
+            "personas.md" => Some((
+                export::report(
+                    &content,
+                    &export::Extras {
+                        votes: &votes,
+                        figures: false,
+                    },
+                ),
+                "text/markdown; charset=utf-8",
+            )),
             "board.json" => Some((
                 serde_json::to_string_pretty(&export::to_json(&content))
                     .map_err(|e| AppError::BadRequest(e.to_string()))?,
@@ -264,6 +244,20 @@ async fn export(
         picture_policy(response.headers_mut());
     }
     Ok(response)
+}
+
+/// The last dot vote's results (element id, votes), most voted first, as
+/// the board's facilitation state keeps them; none when no vote closed.
+pub(crate) async fn votes_of(
+    state: &AppState,
+    id: &BoardId,
+) -> Result<Vec<(String, u32)>, AppError> {
+    let stored = state.store.facilitation(id).await?;
+    Ok(stored
+        .and_then(|json| serde_json::from_str::<Facilitation>(&json).ok())
+        .and_then(|f| f.shown.vote)
+        .map(|v| v.results)
+        .unwrap_or_default())
 }
 
 pub(crate) const SVG: &str = "image/svg+xml";

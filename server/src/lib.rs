@@ -15,6 +15,8 @@ mod guard;
 mod http;
 mod locks;
 mod metrics;
+mod pages;
+mod privacy;
 mod queue;
 mod rate;
 mod room;
@@ -55,6 +57,8 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .merge(api::routes())
         .merge(versions::routes())
+        .merge(privacy::routes())
+        .merge(pages::routes())
         .merge(web::routes())
         // Every answer is what its Content-Type says, never sniffed.
         .layer(

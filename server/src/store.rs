@@ -106,6 +106,24 @@ pub trait Store: Send + Sync + 'static {
         id: i64,
         state: Vec<u8>,
     ) -> Result<bool, StoreError>;
+    /// The code of each of `names` on `board` (interviewees pseudonymised
+    /// as their notes are imported), in order: a name met before keeps its
+    /// code, a new one takes the next (`P01`, `P02`…). The names are kept
+    /// here, apart from the board's document.
+    async fn pseudonymise(
+        &self,
+        board: &BoardId,
+        names: Vec<String>,
+    ) -> Result<Vec<String>, StoreError>;
+    /// The board's pseudonyms: (code, name), by code.
+    async fn pseudonyms(&self, board: &BoardId) -> Result<Vec<(String, String)>, StoreError>;
+    /// Forgets the name behind `code` (every name with `None`): the board
+    /// keeps its codes only. How many were forgotten.
+    async fn forget_pseudonyms(
+        &self,
+        board: &BoardId,
+        code: Option<String>,
+    ) -> Result<usize, StoreError>;
     /// Makes what was deleted unreadable where the store may still hold
     /// it (after an erasure). Nothing to do where nothing lingers.
     async fn scrub(&self) -> Result<(), StoreError> {
@@ -128,6 +146,16 @@ pub trait Store: Send + Sync + 'static {
     async fn close(&self) -> Result<(), StoreError> {
         Ok(())
     }
+}
+
+/// A pseudonym's code: `P01`…`P99`, then `P100`…
+pub(crate) fn pseudonym_code(seq: i64) -> String {
+    format!("P{seq:02}")
+}
+
+/// The number of a pseudonym's code (`P07` → 7).
+pub(crate) fn pseudonym_seq(code: &str) -> Option<i64> {
+    code.strip_prefix('P')?.parse().ok().filter(|n| *n > 0)
 }
 
 /// The document of board `id` as stored: the snapshot, then the updates.
@@ -304,6 +332,46 @@ mod contract {
             vec![v2.clone(), v1.clone()]
         );
         store.scrub().await.unwrap();
+
+        // Pseudonyms: stable codes, a board's own, forgotten on demand.
+        let codes = store
+            .pseudonymise(&c, vec!["Anne Martin".into(), "Karim B.".into()])
+            .await
+            .unwrap();
+        assert_eq!(codes, ["P01", "P02"]);
+        let again = store
+            .pseudonymise(&c, vec!["Zoé".into(), "Anne Martin".into(), "Zoé".into()])
+            .await
+            .unwrap();
+        assert_eq!(again, ["P03", "P01", "P03"]);
+        assert_eq!(
+            store
+                .pseudonymise(&a, vec!["Anne Martin".into()])
+                .await
+                .unwrap(),
+            ["P01"],
+            "another board, its own codes"
+        );
+        assert_eq!(
+            store.pseudonyms(&c).await.unwrap()[1],
+            ("P02".into(), "Karim B.".into())
+        );
+        assert_eq!(
+            store
+                .forget_pseudonyms(&c, Some("P02".into()))
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(store.pseudonyms(&c).await.unwrap().len(), 2);
+        assert_eq!(
+            store.pseudonymise(&c, vec!["Bob".into()]).await.unwrap(),
+            ["P04"],
+            "a forgotten code is not given again"
+        );
+        assert_eq!(store.forget_pseudonyms(&c, None).await.unwrap(), 3);
+        assert!(store.pseudonyms(&c).await.unwrap().is_empty());
+        assert_eq!(store.pseudonyms(&a).await.unwrap().len(), 1);
 
         // Private notes, by participant.
         store.set_private(&c, "ann", Some(vec![5])).await.unwrap();

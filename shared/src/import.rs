@@ -108,6 +108,43 @@ pub struct Note {
     pub source: Source,
 }
 
+/// Whether an interviewee column's value is a person's name rather than
+/// a code (`C01`, `E-12`, `P03`): a space, or a word in small letters.
+/// Names are pseudonymised on import.
+pub fn looks_like_a_name(s: &str) -> bool {
+    let s = s.trim();
+    s.chars().any(char::is_whitespace) || s.chars().filter(|c| c.is_lowercase()).count() >= 2
+}
+
+/// The distinct interviewee names among `notes` (see
+/// [`looks_like_a_name`]), in the order met.
+pub fn interviewee_names(notes: &[Note]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for note in notes {
+        let who = note.source.interviewee.trim();
+        if looks_like_a_name(who) && !names.iter().any(|n| n == who) {
+            names.push(who.to_owned());
+        }
+    }
+    names
+}
+
+/// `notes` with each interviewee named in `names` replaced by the code at
+/// the same place in `codes`.
+pub fn pseudonymised(mut notes: Vec<Note>, names: &[String], codes: &[String]) -> Vec<Note> {
+    for note in &mut notes {
+        let who = note.source.interviewee.trim().to_owned();
+        if let Some(code) = names
+            .iter()
+            .position(|n| *n == who)
+            .and_then(|i| codes.get(i))
+        {
+            note.source.interviewee = code.clone();
+        }
+    }
+    notes
+}
+
 fn check_count(notes: usize) -> Result<(), ImportError> {
     if notes > MAX_NOTES {
         return Err(ImportError::TooMany { notes });

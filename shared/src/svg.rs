@@ -178,7 +178,7 @@ pub fn svg(content: &Content, frame: Option<&str>) -> Option<String> {
         .iter()
         .map(|e| (e.id.as_str(), e))
         .collect();
-    let mut keep: HashSet<&str> = match frame {
+    let keep: HashSet<&str> = match frame {
         None => by_id.keys().copied().collect(),
         Some(f) => {
             by_id.get(f).filter(|e| e.kind == Kind::Frame)?;
@@ -197,6 +197,26 @@ pub fn svg(content: &Content, frame: Option<&str>) -> Option<String> {
             }
         }
     };
+    draw(content, keep)
+}
+
+/// The picture of persona card or journey map `id` alone (the printable
+/// report's figures). `None` for anything else.
+pub fn card(content: &Content, id: &str) -> Option<String> {
+    content
+        .elements
+        .iter()
+        .find(|e| e.id == id && matches!(e.kind, Kind::Persona | Kind::Journey))?;
+    draw(content, HashSet::from([id]))
+}
+
+/// The picture of the elements `keep`, and of the connectors between them.
+fn draw<'a>(content: &'a Content, mut keep: HashSet<&'a str>) -> Option<String> {
+    let by_id: HashMap<&str, &Element> = content
+        .elements
+        .iter()
+        .map(|e| (e.id.as_str(), e))
+        .collect();
     // Connectors whose both ends are drawn.
     for e in &content.elements {
         if e.kind == Kind::Connector

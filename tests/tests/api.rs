@@ -202,16 +202,7 @@ async fn boards_export_as_markdown_json_and_csv() {
     note.source.interviewee = "C01".into();
     note.source.origin = Some(atelier_shared::Origin::Verbatim);
     client.add(&note).await;
-    let mut persona =
-        atelier_shared::Element::new("p1", atelier_shared::Kind::Persona, 2000.0, 0.0);
-    let p = persona.persona.as_mut().unwrap();
-    p.name = "Julie".into();
-    p.sections[4].1.push(atelier_shared::persona::Line {
-        id: "l1".into(),
-        text: "Wants to follow her claim".into(),
-        cites: vec!["n1".into()],
-    });
-    client.add(&persona).await;
+    client.add(&julie("n1")).await;
     // What a client has seen is stored before anyone else gets it: the
     // export reads it once the client's changes are confirmed saved.
     let mut reader = YClient::connect(&server.ws(&id)).await.unwrap();
@@ -476,4 +467,220 @@ async fn an_interviewee_is_erased_from_the_board_its_versions_and_the_disk() {
         serde_json::json!({"notes": 0, "citations": 0, "versions": 0})
     );
     server.stop().await;
+}
+
+/// Pseudonyms: whoever imports gets codes for names (the same name, the
+/// same code), never the names back; facilitators read them and forget
+/// them; erasing a code forgets its name too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pseudonyms_are_kept_apart_for_facilitators() {
+    let server = TestServer::start(Config::default()).await;
+    let id = server.new_board("Pseudonyms").await;
+    let (fac, ed) = (
+        server.token(&id, Role::Facilitator),
+        server.token(&id, Role::Editor),
+    );
+    let path = format!("/api/boards/{id}/pseudonyms");
+    let (status, body) = server
+        .request_with(
+            &ed,
+            "POST",
+            &path,
+            Some(r#"{"names":["Anne Martin"," Karim B. ","Anne Martin"]}"#),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, r#"{"codes":["P01","P02","P01"]}"#);
+    let (status, _) = server.request_with(&ed, "GET", &path, None).await;
+    assert_eq!(status, 403, "editors do not read the names");
+    let (status, _) = server
+        .request_with(&ed, "POST", &path, Some(r#"{"names":[""]}"#))
+        .await;
+    assert_eq!(status, 400);
+    let (_, body) = server.request_with(&fac, "GET", &path, None).await;
+    assert_eq!(
+        body,
+        r#"[{"code":"P01","name":"Anne Martin"},{"code":"P02","name":"Karim B."}]"#
+    );
+    // Erasing P02 forgets who it was.
+    let (status, _) = server
+        .request_with(
+            &fac,
+            "POST",
+            &format!("/api/boards/{id}/erase"),
+            Some(r#"{"interviewee":"P02","confirm":true}"#),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, body) = server.request_with(&fac, "GET", &path, None).await;
+    assert_eq!(body, r#"[{"code":"P01","name":"Anne Martin"}]"#);
+    let (status, _) = server.request_with(&ed, "DELETE", &path, None).await;
+    assert_eq!(status, 403);
+    let (status, _) = server.request_with(&fac, "DELETE", &path, None).await;
+    assert_eq!(status, 204);
+    let (_, body) = server.request_with(&fac, "GET", &path, None).await;
+    assert_eq!(body, "[]");
+    assert!(
+        !on_disk(&server.data_dir, "Anne Martin"),
+        "forgotten on disk too"
+    );
+    server.stop().await;
+}
+
+/// The printable report: the Markdown report as a page, each persona card
+/// drawn under its heading, the vote's ranking; what people wrote is
+/// escaped, and the page may run no script. The Markdown download ranks
+/// the vote too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_printable_report_draws_the_cards_and_ranks_the_vote() {
+    use atelier_shared::facilitation::Command;
+    let server = TestServer::start(Config::default()).await;
+    let id = server
+        .new_board_from("Sinistre auto", "empathy-map", "en")
+        .await;
+    let mut fac = YClient::connect(&server.ws(&id)).await.unwrap();
+    fac.synced().await;
+    fac.command(&Command::Hello {
+        key: "fatou".into(),
+    })
+    .await;
+    for (n, text) in [
+        ("n1", "<script>alert(1)</script>"),
+        ("n2", "Nobody calls back"),
+    ] {
+        let mut note = atelier_shared::Element::new(n, atelier_shared::Kind::Note, 100.0, 300.0);
+        note.text = text.into();
+        note.source.interviewee = "C01".into();
+        fac.add(&note).await;
+    }
+    fac.add(&julie("n2")).await;
+    fac.command(&Command::VoteOpen {
+        scope: None,
+        per_person: 3,
+        on: Vec::new(),
+    })
+    .await;
+    for n in ["n2", "n2", "n1"] {
+        fac.command(&Command::Vote {
+            voter: "fatou".into(),
+            id: n.into(),
+        })
+        .await;
+    }
+    assert!(
+        eventually(Duration::from_secs(5), || fac
+            .facilitation()
+            .and_then(|s| s.vote)
+            .is_some_and(|v| v.cast == 3))
+        .await
+    );
+    fac.command(&Command::VoteClose).await;
+    assert!(
+        eventually(Duration::from_secs(5), || fac
+            .facilitation()
+            .and_then(|s| s.vote)
+            .is_some_and(|v| !v.open))
+        .await
+    );
+    let t = server.token(&id, Role::Viewer);
+    let path = format!("/api/boards/{id}/report.html?t={t}");
+    // The ranking is stored with the board's state at the end of a batch.
+    let mut page = String::new();
+    for _ in 0..50 {
+        let (status, body) = server.get(&path).await;
+        assert_eq!(status, 200, "{body}");
+        page = body;
+        if page.contains("Vote ranking") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(page.starts_with("<!doctype html>"), "{page}");
+    assert!(
+        page.contains("<h3>Julie</h3>\n<figure class=\"persona\"><svg"),
+        "{page}"
+    );
+    assert!(page.contains("Wants to follow her claim"), "{page}");
+    assert!(
+        page.contains("<li>Nobody calls back (C01) — <strong>2 votes</strong></li>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt; (C01) — <strong>1 vote</strong>"),
+        "{page}"
+    );
+    assert!(!page.contains("<script"), "{page}");
+    let head = server.raw_head(&path).await;
+    assert!(
+        head.contains("content-security-policy: default-src 'none'"),
+        "{head}"
+    );
+    assert!(head.contains("referrer-policy: no-referrer"), "{head}");
+    let (_, md) = server
+        .get(&format!("/api/boards/{id}/export/personas.md?t={t}"))
+        .await;
+    assert!(
+        md.contains("## Vote ranking\n\n1. Nobody calls back (C01) — **2 votes**\n"),
+        "{md}"
+    );
+    assert!(!md.contains("<!--figure"), "{md}");
+    // Without a link to the board: nothing.
+    let (status, _) = server.get(&format!("/api/boards/{id}/report.html")).await;
+    assert_eq!(status, 401);
+    server.stop().await;
+}
+
+/// The privacy page: who is behind the codes, for facilitators only,
+/// escaped; its button forgets every name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_privacy_page_shows_facilitators_the_names_and_forgets_them() {
+    let server = TestServer::start(Config::default()).await;
+    let id = server.new_board("Pseudonyms").await;
+    let (fac, ed) = (
+        server.token(&id, Role::Facilitator),
+        server.token(&id, Role::Editor),
+    );
+    let (status, _) = server
+        .request_with(
+            &ed,
+            "POST",
+            &format!("/api/boards/{id}/pseudonyms"),
+            Some(r#"{"names":["Anne <b>Martin</b>"]}"#),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let path = format!("/api/boards/{id}/privacy?lang=fr");
+    let (status, _) = server.request_with(&ed, "GET", &path, None).await;
+    assert_eq!(status, 403, "editors do not read the names");
+    let (status, page) = server.request_with(&fac, "GET", &path, None).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("<html lang=\"fr\">"), "{page}");
+    assert!(
+        page.contains("<tr><td>P01</td><td>Anne &lt;b&gt;Martin&lt;/b&gt;</td></tr>"),
+        "{page}"
+    );
+    assert!(page.contains("<form method=\"post\">"), "{page}");
+    let (status, _) = server.request_with(&ed, "POST", &path, None).await;
+    assert_eq!(status, 403);
+    let (status, page) = server.request_with(&fac, "POST", &path, None).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Les noms sont oubliés."), "{page}");
+    assert!(!page.contains("Anne"), "{page}");
+    assert!(!on_disk(&server.data_dir, "Anne"), "forgotten on disk too");
+    server.stop().await;
+}
+
+/// Persona Julie, one line of hers ("Wants to follow her claim") citing
+/// note `cites`.
+fn julie(cites: &str) -> atelier_shared::Element {
+    let mut persona =
+        atelier_shared::Element::new("p1", atelier_shared::Kind::Persona, 2000.0, 0.0);
+    let p = persona.persona.as_mut().unwrap();
+    p.name = "Julie".into();
+    p.sections[4].1.push(atelier_shared::persona::Line {
+        id: "l1".into(),
+        text: "Wants to follow her claim".into(),
+        cites: vec![cites.into()],
+    });
+    persona
 }

@@ -1314,6 +1314,25 @@ async fn notes_are_tagged_with_needs_and_personas_show_their_profile() {
         )
         .await?;
         ann.screenshot("persona-need-profile").await?;
+        // The printable report draws her card, need profile included.
+        ann.type_text("\u{e00c}").await?;
+        ann.click_css("[data-action='export']").await?;
+        let href = ann
+            .eval("return document.querySelector(\"[data-export='report.html']\").href;")
+            .await?;
+        let href = href.as_str().unwrap_or_default().to_owned();
+        ensure!(href.contains("/report.html?t="), "{href}");
+        ann.eval(&format!("location.href = {href:?}; return true;"))
+            .await?;
+        ann.until(
+            "the report with Julie's card drawn",
+            "const h = [...document.querySelectorAll('h3')].find(h => h.textContent === 'Julie');
+             const f = h && h.nextElementSibling;
+             return !!f && f.tagName === 'FIGURE' && f.querySelector('svg').textContent.includes('Feels left alone')
+                 && [...document.querySelectorAll('h4')].some(h => h.textContent.startsWith('Need profile'));",
+        )
+        .await?;
+        ann.screenshot("printable-report").await?;
         Ok(())
     })
     .await;
@@ -1367,6 +1386,86 @@ async fn a_facilitator_erases_an_interviewee_after_seeing_what_it_takes() {
         fac.until(
             "the facilitator is told",
             "const t = document.querySelector('.toast'); return !!t && t.textContent === 'C01 erased';",
+        )
+        .await?;
+        Ok(())
+    })
+    .await;
+}
+
+/// Interviewees named in an import are pseudonymised: the notes land
+/// with codes (the same name, the same code, import after import), the
+/// names never reach the board's document; the facilitator can see who
+/// is behind the codes, then forget the names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interviewees_named_in_an_import_are_pseudonymised() {
+    let server = TestServer::start(Config::default()).await;
+    let (_, url, bot) = server.board_with_bot("Pseudonyms").await;
+    let table = "interviewee\ttext\nAnne Martin\tWhere is my file?\nKarim Benali\tNobody calls back\nAnne Martin\tThree weeks already";
+    with_browsers(server, &["en-US"], async |_server, browsers| {
+        let [fac] = browsers else { unreachable!() };
+        fac.join(&url, "Fatou").await?;
+        fac.click_css("[data-action='import']").await?;
+        fac.wait_for(".import-paste").await?;
+        fac.eval(&format!(
+            "const t = document.querySelector('.import-paste'); t.value = {table:?};
+             t.dispatchEvent(new Event('input', {{bubbles: true}})); return true;"
+        ))
+        .await?;
+        fac.until(
+            "the names are offered to be replaced, ticked",
+            "const c = document.querySelector(\"[data-import='pseudonymise']\");
+             return !!c && c.checked && c.parentElement.textContent.startsWith('Replace interviewees');",
+        )
+        .await?;
+        fac.screenshot("import-pseudonymise").await?;
+        fac.click_css(".import-confirm").await?;
+        let notes = || {
+            bot.all_elements()
+                .into_iter()
+                .filter(|e| e.kind == Kind::Note)
+                .map(|e| (e.text, e.source.interviewee))
+                .collect::<std::collections::BTreeSet<_>>()
+        };
+        ensure!(
+            eventually(WAIT, || notes().len() == 3).await,
+            "{:?}",
+            notes()
+        );
+        let expected: std::collections::BTreeSet<(String, String)> = [
+            ("Where is my file?", "P01"),
+            ("Nobody calls back", "P02"),
+            ("Three weeks already", "P01"),
+        ]
+        .into_iter()
+        .map(|(t, c)| (t.to_owned(), c.to_owned()))
+        .collect();
+        ensure!(notes() == expected, "{:?}", notes());
+        ensure!(!bot.snapshot().contains("Anne"), "a name reached the board");
+
+        // The facilitator sees who is behind the codes, on a page of its
+        // own, then forgets them.
+        fac.click_css("[data-action='notes']").await?;
+        let href = fac
+            .eval("return document.querySelector(\"[data-pseudonyms='show']\").href;")
+            .await?;
+        let href = href.as_str().unwrap_or_default().to_owned();
+        ensure!(href.contains("/privacy?lang=en&t="), "{href}");
+        fac.eval(&format!("location.href = {href:?}; return true;"))
+            .await?;
+        fac.until(
+            "the names behind the codes",
+            "const rows = [...document.querySelectorAll('table.pseudonyms tbody tr')];
+             return rows.map(r => r.textContent).join('|') === 'P01Anne Martin|P02Karim Benali';",
+        )
+        .await?;
+        fac.screenshot("privacy-page").await?;
+        fac.click_css("button.danger").await?;
+        fac.until(
+            "forgotten",
+            "const s = document.querySelector('.said'); const e = document.querySelector('.empty');
+             return !!s && s.textContent === 'The names are forgotten.' && !!e
+                 && !document.querySelector('table.pseudonyms');",
         )
         .await?;
         Ok(())

@@ -415,6 +415,15 @@ fn ExportMenu() -> impl IntoView {
         <div class="template-menu export-menu" role="dialog" aria-label=tr("Export", "Exporter")>
             <p class="template-menu-title">{tr("Export", "Exporter")}</p>
             {files.into_iter().map(|(file, href, name, about)| link(file, href, name, about)).collect_view()}
+            <a class="template-item" data-export="report.html" target="_blank" rel="noopener"
+                href=crate::api::with_token(&id, &format!("/api/boards/{id}/report.html"))
+                on:click=move |_| ui.exports.set(false)>
+                {item_text(
+                    tr("Printable report (PDF)", "Rapport imprimable (PDF)").to_owned(),
+                    tr("The report with the persona cards and the journeys drawn: print it or save it as a PDF",
+                       "Le rapport avec les cartes personas et les parcours dessinés : à imprimer ou enregistrer en PDF").to_owned(),
+                )}
+            </a>
             {link("board.svg", svg_of(selected.as_deref()), tr("Picture (SVG)", "Image (SVG)"), what)}
             <button class="template-item" data-export="board.png" on:click=board_png>
                 {item_text(tr("Picture (PNG)", "Image (PNG)").to_owned(), what.to_owned())}

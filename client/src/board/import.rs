@@ -192,6 +192,7 @@ pub fn ImportDialog() -> impl IntoView {
         )
     });
     let leave_out = RwSignal::new(true);
+    let pseudonymise = RwSignal::new(true);
     let to_import = move || {
         let notes = notes();
         if !leave_out.get() {
@@ -288,21 +289,7 @@ pub fn ImportDialog() -> impl IntoView {
     };
     let dialog = NodeRef::<leptos::html::Div>::new();
     crate::dialog::behave(dialog, close);
-    let confirm = move |_| {
-        if let Some(Ok(elements)) = json.get_untracked() {
-            let count = elements.len();
-            place_beside(elements);
-            ui.toast.set(Some(match ui_lang() {
-                Lang::En => format!("{count} elements imported"),
-                Lang::Fr => plural(count, "élément importé", "éléments importés"),
-            }));
-            close();
-            return;
-        }
-        let notes = to_import();
-        if notes.is_empty() {
-            return;
-        }
+    let land = move |notes: Vec<Note>| {
         let count = notes.len();
         let model = model();
         let at = import::pool_origin(model.scene.bounds());
@@ -335,6 +322,36 @@ pub fn ImportDialog() -> impl IntoView {
             Lang::Fr => plural(count, "note importée", "notes importées"),
         }));
         close();
+    };
+    let confirm = move |_| {
+        if let Some(Ok(elements)) = json.get_untracked() {
+            let count = elements.len();
+            place_beside(elements);
+            ui.toast.set(Some(match ui_lang() {
+                Lang::En => format!("{count} elements imported"),
+                Lang::Fr => plural(count, "élément importé", "éléments importés"),
+            }));
+            close();
+            return;
+        }
+        let notes = to_import();
+        if notes.is_empty() {
+            return;
+        }
+        // Interviewees' names become codes before anything lands; the
+        // names stay on the server, apart from the board.
+        let names = import::interviewee_names(&notes);
+        if pseudonymise.get_untracked() && !names.is_empty() {
+            let board = super::history::board_id();
+            leptos::task::spawn_local(async move {
+                match crate::api::pseudonymise(&board, &names).await {
+                    Ok(codes) => land(import::pseudonymised(notes, &names, &codes)),
+                    Err(e) => ui.toast.set(Some(e)),
+                }
+            });
+            return;
+        }
+        land(notes);
     };
 
     let format_picker = move || {
@@ -395,6 +412,20 @@ pub fn ImportDialog() -> impl IntoView {
             return None;
         }
         let colors = interviewer_colors(&notes, &known_colors());
+        let names = import::interviewee_names(&notes).len();
+        let pseudonyms = (names > 0).then(|| {
+            let said = tr(
+                "Replace interviewees' names by codes (P01, P02…): the names stay apart, for the facilitators",
+                "Remplacer les noms des personnes interviewées par des codes (P01, P02…) : les noms restent à part, pour les animateurs",
+            );
+            view! {
+                <label class="import-pseudonymise">
+                    <input type="checkbox" data-import="pseudonymise" prop:checked=move || pseudonymise.get()
+                        on:change=move |ev| pseudonymise.set(event_target_checked(&ev))/>
+                    {said}
+                </label>
+            }
+        });
         let repeated = there.get().iter().filter(|t| **t).count();
         let repeated = (repeated > 0).then(|| {
             let said = match ui_lang() {
@@ -488,6 +519,7 @@ pub fn ImportDialog() -> impl IntoView {
             <div class="import-preview">
                 <p class="import-summary">{summary}</p>
                 {repeated}
+                {pseudonyms}
                 <ul class="import-cards">{cards}</ul>
             </div>
         })

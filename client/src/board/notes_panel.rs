@@ -390,6 +390,25 @@ pub fn NotesPanel() -> impl IntoView {
             }
         })
     };
+    // Who is behind the codes: for the facilitators, on a page of its own
+    // (the server's; the names never reach the board).
+    let pseudonyms =
+        move || {
+            ui.facilitator.then(|| {
+            let board = super::history::board_id();
+            let href = crate::api::with_token(
+                &board,
+                &format!("/api/boards/{board}/privacy?lang={}", crate::lang::ui_lang().code()),
+            );
+            view! {
+                <section class="panel-section">
+                    <a class="link" data-pseudonyms="show" target="_blank" rel="noopener" href=href>
+                        {tr("Who is behind the codes…", "Qui est derrière les codes…")}
+                    </a>
+                </section>
+            }
+        })
+        };
     let node = NodeRef::<leptos::html::Aside>::new();
     crate::dialog::behave(node, move || ui.panel.set(false));
     view! {
@@ -424,6 +443,7 @@ pub fn NotesPanel() -> impl IntoView {
                 <h4>{duplicate_title}</h4>
                 <ul class="duplicates">{duplicate_rows}</ul>
             </section>
+            {pseudonyms}
         </aside>
     }
 }

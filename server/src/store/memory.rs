@@ -6,7 +6,10 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use atelier_shared::BoardId;
 
-use super::{BoardInfo, Store, StoreError, StoredDoc, Version, implicit_info, now_ms};
+use super::{
+    BoardInfo, Store, StoreError, StoredDoc, Version, implicit_info, now_ms, pseudonym_code,
+    pseudonym_seq,
+};
 use crate::access::{Generations, Role};
 
 #[derive(Default)]
@@ -16,7 +19,11 @@ pub struct MemoryStore {
     facilitation: Mutex<HashMap<BoardId, String>>,
     versions: Mutex<Vec<(BoardId, Version, Vec<u8>)>>,
     privates: Mutex<HashMap<BoardId, HashMap<String, Vec<u8>>>>,
+    pseudonyms: Mutex<HashMap<BoardId, Pseudonyms>>,
 }
+
+/// A board's pseudonyms: the next code's number, and (number, name) given.
+type Pseudonyms = (i64, Vec<(i64, String)>);
 
 struct Entry {
     info: BoardInfo,
@@ -137,6 +144,62 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn pseudonymise(
+        &self,
+        board: &BoardId,
+        names: Vec<String>,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut all = self.pseudonyms.lock().unwrap_or_else(|e| e.into_inner());
+        let (next, given) = all.entry(board.clone()).or_insert((1, Vec::new()));
+        Ok(names
+            .into_iter()
+            .map(|name| {
+                let seq = match given.iter().find(|(_, n)| *n == name) {
+                    Some((seq, _)) => *seq,
+                    None => {
+                        given.push((*next, name));
+                        *next += 1;
+                        *next - 1
+                    }
+                };
+                pseudonym_code(seq)
+            })
+            .collect())
+    }
+
+    async fn pseudonyms(&self, board: &BoardId) -> Result<Vec<(String, String)>, StoreError> {
+        let all = self.pseudonyms.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(all
+            .get(board)
+            .map(|(_, given)| {
+                given
+                    .iter()
+                    .map(|(seq, name)| (pseudonym_code(*seq), name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    async fn forget_pseudonyms(
+        &self,
+        board: &BoardId,
+        code: Option<String>,
+    ) -> Result<usize, StoreError> {
+        let mut all = self.pseudonyms.lock().unwrap_or_else(|e| e.into_inner());
+        let Some((_, given)) = all.get_mut(board) else {
+            return Ok(0);
+        };
+        let before = given.len();
+        match code {
+            Some(code) => {
+                let seq = pseudonym_seq(&code);
+                given.retain(|(s, _)| Some(*s) != seq);
+            }
+            None => given.clear(),
+        }
+        Ok(before - given.len())
+    }
+
     async fn replace_version(
         &self,
         board: &BoardId,
@@ -225,6 +288,10 @@ impl Store for MemoryStore {
             .unwrap_or_else(|e| e.into_inner())
             .remove(board);
         self.facilitation
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(board);
+        self.pseudonyms
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(board);

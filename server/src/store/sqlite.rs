@@ -13,12 +13,15 @@ use async_trait::async_trait;
 use atelier_shared::BoardId;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{BoardInfo, Store, StoreError, StoredDoc, Version, implicit_info, now_ms};
+use super::{
+    BoardInfo, Store, StoreError, StoredDoc, Version, implicit_info, now_ms, pseudonym_code,
+    pseudonym_seq,
+};
 use crate::access::{Generations, Role};
 
 /// 2: share link generations (`links`); 3: facilitation state; 4: named
 /// versions and private notes.
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS boards (
@@ -59,6 +62,17 @@ CREATE TABLE IF NOT EXISTS versions (
     state   BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS versions_board ON versions (board, id);
+CREATE TABLE IF NOT EXISTS pseudonyms (
+    board TEXT NOT NULL,
+    seq   INTEGER NOT NULL,
+    name  TEXT NOT NULL,
+    PRIMARY KEY (board, seq),
+    UNIQUE (board, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pseudonym_counters (
+    board TEXT PRIMARY KEY,
+    next  INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS private_notes (
     board TEXT NOT NULL,
     voter TEXT NOT NULL,
@@ -450,6 +464,88 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn pseudonymise(
+        &self,
+        board: &BoardId,
+        names: Vec<String>,
+    ) -> Result<Vec<String>, StoreError> {
+        let board = board.to_string();
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            let mut next: i64 = tx
+                .query_row(
+                    "SELECT next FROM pseudonym_counters WHERE board = ?1",
+                    [&board],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or(1);
+            let mut codes = Vec::with_capacity(names.len());
+            for name in &names {
+                let known: Option<i64> = tx
+                    .query_row(
+                        "SELECT seq FROM pseudonyms WHERE board = ?1 AND name = ?2",
+                        params![board, name],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let seq = match known {
+                    Some(seq) => seq,
+                    None => {
+                        tx.execute(
+                            "INSERT INTO pseudonyms (board, seq, name) VALUES (?1, ?2, ?3)",
+                            params![board, next, name],
+                        )?;
+                        next += 1;
+                        next - 1
+                    }
+                };
+                codes.push(pseudonym_code(seq));
+            }
+            tx.execute(
+                "INSERT INTO pseudonym_counters (board, next) VALUES (?1, ?2)
+                 ON CONFLICT (board) DO UPDATE SET next = excluded.next",
+                params![board, next],
+            )?;
+            tx.commit()?;
+            Ok(codes)
+        })
+        .await
+    }
+
+    async fn pseudonyms(&self, board: &BoardId) -> Result<Vec<(String, String)>, StoreError> {
+        let board = board.to_string();
+        self.call(move |conn| {
+            let mut stmt = conn
+                .prepare_cached("SELECT seq, name FROM pseudonyms WHERE board = ?1 ORDER BY seq")?;
+            let rows = stmt.query_map([board], |r| {
+                Ok((pseudonym_code(r.get(0)?), r.get::<_, String>(1)?))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn forget_pseudonyms(
+        &self,
+        board: &BoardId,
+        code: Option<String>,
+    ) -> Result<usize, StoreError> {
+        let board = board.to_string();
+        self.call(move |conn| {
+            let forgotten = match code.as_deref().map(pseudonym_seq) {
+                Some(Some(seq)) => conn.execute(
+                    "DELETE FROM pseudonyms WHERE board = ?1 AND seq = ?2",
+                    params![board, seq],
+                )?,
+                Some(None) => 0,
+                None => conn.execute("DELETE FROM pseudonyms WHERE board = ?1", [&board])?,
+            };
+            Ok(forgotten)
+        })
+        .await
+    }
+
     async fn privates(&self, board: &BoardId) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
         let board = board.to_string();
         self.call(move |conn| {
@@ -491,7 +587,14 @@ impl Store for SqliteStore {
             let tx = conn.transaction()?;
             let existed = tx.execute("DELETE FROM boards WHERE id = ?1", [&board])? > 0;
             tx.execute("DELETE FROM versions WHERE board = ?1", [&board])?;
-            for table in ["updates", "snapshots", "facilitation", "private_notes"] {
+            for table in [
+                "updates",
+                "snapshots",
+                "facilitation",
+                "private_notes",
+                "pseudonyms",
+                "pseudonym_counters",
+            ] {
                 tx.execute(&format!("DELETE FROM {table} WHERE board = ?1"), [&board])?;
             }
             tx.execute("INSERT OR IGNORE INTO links (board) VALUES (?1)", [&board])?;
