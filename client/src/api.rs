@@ -77,8 +77,8 @@ pub fn with_token(board: &str, path: &str) -> String {
 /// The board, if this browser's link opens it; else the HTTP status (0:
 /// no answer) and the server's reason.
 pub async fn board(id: &str) -> Result<BoardView, (u16, String)> {
-    let v = call_status("GET", &format!("/api/boards/{id}"), None, token(id)).await?;
-    serde_json::from_value(v).map_err(|_| (0, unexpected()))
+    let (_, text) = fetch("GET", &format!("/api/boards/{id}"), None, token(id)).await?;
+    serde_json::from_str(&text).map_err(|_| (0, unexpected()))
 }
 
 pub async fn create_board(title: &str, template: &str, lang: &str) -> Result<BoardView, String> {
@@ -88,8 +88,7 @@ pub async fn create_board(title: &str, template: &str, lang: &str) -> Result<Boa
         lang: Some(lang.to_owned()),
     })
     .unwrap_or_default();
-    let v = call("POST", "/api/boards", Some(body), None).await?;
-    serde_json::from_value(v).map_err(|_| unexpected())
+    call("POST", "/api/boards", Some(body), None).await
 }
 
 pub async fn rename_board(id: &str, title: &str) -> Result<(), String> {
@@ -97,7 +96,8 @@ pub async fn rename_board(id: &str, title: &str) -> Result<(), String> {
         title: Some(title.to_owned()),
     })
     .unwrap_or_default();
-    call("PATCH", &format!("/api/boards/{id}"), Some(body), token(id)).await?;
+    call::<serde::de::IgnoredAny>("PATCH", &format!("/api/boards/{id}"), Some(body), token(id))
+        .await?;
     Ok(())
 }
 
@@ -110,8 +110,7 @@ pub async fn duplicate_board(id: &str, title: &str) -> Result<BoardView, String>
     })
     .unwrap_or_default();
     let path = format!("/api/boards/{id}/duplicate");
-    let v = call("POST", &path, Some(body), token(id)).await?;
-    let board: BoardView = serde_json::from_value(v).map_err(|_| unexpected())?;
+    let board: BoardView = call("POST", &path, Some(body), token(id)).await?;
     if let Some(token) = &board.token {
         remember(&board.info.id, token);
     }
@@ -134,56 +133,98 @@ pub async fn erase(
     interviewee: &str,
     confirm: bool,
 ) -> Result<atelier_shared::erase::Erased, String> {
-    let body = serde_json::json!({ "interviewee": interviewee, "confirm": confirm }).to_string();
-    let v = call(
+    #[derive(serde::Serialize)]
+    struct Ask<'a> {
+        interviewee: &'a str,
+        confirm: bool,
+    }
+    let body = serde_json::to_string(&Ask {
+        interviewee,
+        confirm,
+    })
+    .unwrap_or_default();
+    call(
         "POST",
         &format!("/api/boards/{id}/erase"),
         Some(body),
         token(id),
     )
-    .await?;
-    serde_json::from_value(v).map_err(|_| unexpected())
+    .await
+}
+
+/// Redacts `span` in note `note` everywhere (`confirm`), or counts where
+/// it is (facilitators): `notes` is how often the note holds it.
+pub async fn redact(
+    id: &str,
+    note: &str,
+    span: &str,
+    confirm: bool,
+) -> Result<atelier_shared::erase::Erased, String> {
+    #[derive(serde::Serialize)]
+    struct Ask<'a> {
+        note: &'a str,
+        span: &'a str,
+        confirm: bool,
+    }
+    let body = serde_json::to_string(&Ask {
+        note,
+        span,
+        confirm,
+    })
+    .unwrap_or_default();
+    call(
+        "POST",
+        &format!("/api/boards/{id}/redact"),
+        Some(body),
+        token(id),
+    )
+    .await
 }
 
 /// The codes of the interviewees `names` on the board, in order (stable:
 /// a name met before keeps its code).
 pub async fn pseudonymise(id: &str, names: &[String]) -> Result<Vec<String>, String> {
-    let body = serde_json::json!({ "names": names }).to_string();
-    let v = call(
+    #[derive(serde::Serialize)]
+    struct Names<'a> {
+        names: &'a [String],
+    }
+    #[derive(serde::Deserialize)]
+    struct Codes {
+        codes: Vec<String>,
+    }
+    let body = serde_json::to_string(&Names { names }).unwrap_or_default();
+    let read: Codes = call(
         "POST",
         &format!("/api/boards/{id}/pseudonyms"),
         Some(body),
         token(id),
     )
     .await?;
-    v.get("codes")
-        .and_then(|c| serde_json::from_value(c.clone()).ok())
-        .ok_or_else(unexpected)
-}
-
-fn read_links(v: serde_json::Value) -> Result<Links, String> {
-    serde_json::from_value(v).map_err(|_| unexpected())
+    Ok(read.codes)
 }
 
 pub async fn links(id: &str) -> Result<Links, String> {
-    read_links(call("GET", &format!("/api/boards/{id}/links"), None, token(id)).await?)
+    call("GET", &format!("/api/boards/{id}/links"), None, token(id)).await
 }
 
 /// A new link for `role`, revoking the earlier ones.
 pub async fn regenerate(id: &str, role: &str) -> Result<Links, String> {
     let path = format!("/api/boards/{id}/links/{role}");
-    read_links(call("POST", &path, None, token(id)).await?)
+    call("POST", &path, None, token(id)).await
 }
 
-async fn call(
+/// One request, its JSON answer read as `T`; a failure worded for the
+/// reader. The request itself is [`fetch`]'s, one copy for all.
+async fn call<T: serde::de::DeserializeOwned>(
     method: &str,
     url: &str,
     body: Option<String>,
     token: Option<String>,
-) -> Result<serde_json::Value, String> {
-    call_status(method, url, body, token)
+) -> Result<T, String> {
+    let (_, text) = fetch(method, url, body, token)
         .await
-        .map_err(|(status, message)| worded(status, message))
+        .map_err(|(status, message)| worded(status, message))?;
+    serde_json::from_str(&text).map_err(|_| unexpected())
 }
 
 /// What a person reads of a failed request, in their language: the
@@ -222,16 +263,6 @@ fn worded(status: u16, message: String) -> String {
     .to_owned()
 }
 
-async fn call_status(
-    method: &str,
-    url: &str,
-    body: Option<String>,
-    token: Option<String>,
-) -> Result<serde_json::Value, (u16, String)> {
-    let (status, text) = fetch(method, url, body, token).await?;
-    serde_json::from_str(&text).map_err(|e| (status, e.to_string()))
-}
-
 /// One request: the status and body of a success, else the status (0: no
 /// answer) and the server's reason. Not generic: one copy in the WASM.
 async fn fetch(
@@ -253,6 +284,25 @@ pub async fn read_export(
 ) -> Result<Vec<atelier_shared::Element>, String> {
     let url = format!("/api/boards/{board}/import/json");
     elements_at("POST", &url, Some(json), token(board)).await
+}
+
+/// Notes to import read by the server: the format the text looks like and
+/// the text as a table (the CSV reader is not in the web app).
+pub async fn read_import(
+    board: &str,
+    name: &str,
+    text: &str,
+) -> Result<atelier_shared::import::Reading, String> {
+    #[derive(serde::Serialize)]
+    struct Ask<'a> {
+        name: &'a str,
+        text: &'a str,
+        lang: &'a str,
+    }
+    let lang = crate::lang::ui_lang().code();
+    let body = serde_json::to_string(&Ask { name, text, lang }).unwrap_or_default();
+    let url = format!("/api/boards/{board}/import/read");
+    call("POST", &url, Some(body), token(board)).await
 }
 
 /// Elements the server sends in the board's own format (a yrs update).
@@ -306,9 +356,12 @@ async fn send(
         .map_err(no_answer)?;
     if !response.ok() {
         let text = read_text(&response).await?;
-        let message = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v["error"].as_str().map(str::to_owned))
+        #[derive(serde::Deserialize)]
+        struct Refusal {
+            error: String,
+        }
+        let message = serde_json::from_str::<Refusal>(&text)
+            .map(|r| r.error)
             .unwrap_or(text);
         return Err((response.status(), message));
     }
@@ -341,14 +394,13 @@ pub use atelier_shared::history::Version;
 
 /// The board's versions, newest first.
 pub async fn versions(board: &str) -> Result<Vec<Version>, String> {
-    let v = call(
+    call(
         "GET",
         &format!("/api/boards/{board}/versions"),
         None,
         token(board),
     )
-    .await?;
-    serde_json::from_value(v).map_err(|_| unexpected())
+    .await
 }
 
 /// Keeps the board as it is under `name`.
@@ -357,14 +409,13 @@ pub async fn save_version(board: &str, name: &str) -> Result<Version, String> {
         name: name.to_owned(),
     })
     .unwrap_or_default();
-    let v = call(
+    call(
         "POST",
         &format!("/api/boards/{board}/versions"),
         Some(body),
         token(board),
     )
-    .await?;
-    serde_json::from_value(v).map_err(|_| unexpected())
+    .await
 }
 
 /// What changed from version `from` to `to` (a version's id, or `now`).
@@ -374,8 +425,7 @@ pub async fn changes(
     to: &str,
 ) -> Result<atelier_shared::history::Changes, String> {
     let path = format!("/api/boards/{board}/versions/{from}/changes?to={to}");
-    let v = call("GET", &path, None, token(board)).await?;
-    serde_json::from_value(v).map_err(|_| unexpected())
+    call("GET", &path, None, token(board)).await
 }
 
 /// The elements of version `id` (to restore them).
@@ -390,9 +440,8 @@ pub async fn version_elements(
 /// The workshop scripts: (id, title in the interface's language, number
 /// of phases).
 pub async fn scripts() -> Result<Vec<(String, String, usize)>, String> {
-    let v = call("GET", "/api/scripts", None, None).await?;
     let scripts: Vec<atelier_shared::script::Script> =
-        serde_json::from_value(v).map_err(|_| unexpected())?;
+        call("GET", "/api/scripts", None, None).await?;
     let french = crate::lang::ui_lang() == atelier_shared::templates::Lang::Fr;
     Ok(scripts
         .into_iter()

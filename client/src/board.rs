@@ -26,6 +26,7 @@ mod overlay;
 mod persona;
 mod picture;
 mod private;
+mod redact;
 mod scene;
 mod view;
 mod votes;
@@ -59,6 +60,7 @@ pub fn Board(
         following: RwSignal::new(true),
         comments: comments::threads(RwSignal::new(0)),
         commenting: RwSignal::new(None),
+        redacting: RwSignal::new(None),
         camera: RwSignal::new(camera::Camera::default()),
         viewport: RwSignal::new((1280.0, 720.0)),
         tool: RwSignal::new(Tool::Select),
@@ -258,6 +260,7 @@ pub fn Board(
             {move || ui.panel.get().then(|| view! { <notes_panel::NotesPanel/> })}
             {move || ui.importing.get().then(|| view! { <import::ImportDialog/> })}
             {move || ui.commenting.get().is_some().then(comments::panel)}
+            {move || ui.redacting.get().is_some().then(redact::panel)}
             {move || ui.history.get().then(history::panel)}
             {move || ui.outline.get().then(outline::panel)}
         </div>

@@ -143,6 +143,8 @@ struct State {
     /// `local_seq` at each SyncStep1 in flight, oldest first.
     save_checks: VecDeque<u64>,
     save_check_scheduled: bool,
+    /// What this user shows the others (see [`presence::Shown`]).
+    shown: presence::Shown,
     presence_sent_at: f64,
     presence_scheduled: bool,
     status: WriteSignal<Status>,
@@ -205,11 +207,14 @@ pub fn connect(doc: Doc, board: &str, name: &str, color: &str, private: PrivateN
     let (denied, set_denied) = signal(None::<String>);
 
     let mut awareness = Awareness::with_clock(doc.clone(), || js_sys::Date::now() as u64);
-    let _ = awareness.set_local_state(serde_json::json!({
-        "user": { "name": name, "color": color },
-        "cursor": null,
-        "selection": [],
-    }));
+    let shown = presence::Shown {
+        user: presence::User {
+            name: name.to_owned(),
+            color: color.to_owned(),
+        },
+        ..presence::Shown::default()
+    };
+    let _ = awareness.set_local_state(&shown);
 
     // Local changes go to the server as they commit.
     let _ = doc.observe_update_v1("atelier-sync", |txn, event| {
@@ -247,6 +252,7 @@ pub fn connect(doc: Doc, board: &str, name: &str, color: &str, private: PrivateN
             saved_seq: 0,
             save_checks: VecDeque::new(),
             save_check_scheduled: false,
+            shown,
             presence_sent_at: 0.0,
             presence_scheduled: false,
             status: set_status,
@@ -532,13 +538,7 @@ fn receive(frame: &[u8]) {
                     }
                 }
                 Message::Custom(facilitation::REACTION, data) => {
-                    let read = serde_json::from_slice::<serde_json::Value>(&data).ok();
-                    let reaction = read.and_then(|v| {
-                        Some(facilitation::Reaction {
-                            emoji: v.get("emoji")?.as_str()?.to_owned(),
-                            name: v.get("name")?.as_str()?.to_owned(),
-                        })
-                    });
+                    let reaction = serde_json::from_slice::<facilitation::Reaction>(&data).ok();
                     if let Some(reaction) = reaction {
                         leptos::prelude::Update::update(&state.reactions, |r| {
                             let n = r.last().map_or(0, |(n, _)| n + 1);

@@ -4,6 +4,7 @@
 use atelier_shared::api::{BoardPatch, BoardView, Links, NewBoard};
 use atelier_shared::export::{self, Content};
 use atelier_shared::facilitation::Facilitation;
+use atelier_shared::import;
 use atelier_shared::templates::{self, Lang};
 use atelier_shared::{Board, BoardId, BoardMeta};
 use axum::extract::{Path, Query, State};
@@ -38,6 +39,45 @@ pub(crate) fn routes() -> Router<AppState> {
             "/api/boards/{id}/import/json",
             post(read_export).layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT)),
         )
+        .route(
+            "/api/boards/{id}/import/read",
+            post(read_import).layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT)),
+        )
+}
+
+/// Notes to import, as the browser sends them to be read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportText {
+    /// The file's name (empty for a paste).
+    #[serde(default)]
+    name: String,
+    text: String,
+    /// The reader's language (`en`, `fr`), for why a table does not read.
+    #[serde(default)]
+    lang: String,
+}
+
+/// Reads notes to import for the browser (editors): the format the text
+/// looks like and the text as a table (`import::Reading`). Nothing is
+/// written: the browser maps the columns and adds the notes itself.
+async fn read_import(
+    State(state): State<AppState>,
+    access: BoardAccess,
+    Json(import): Json<ImportText>,
+) -> Result<Json<import::Reading>, AppError> {
+    access.at_least(&state, Role::Editor)?;
+    if import.text.len() > import::MAX_BYTES {
+        let bytes = import.text.len();
+        return Err(AppError::BadRequest(
+            import::ImportError::TooLarge { bytes }.to_string(),
+        ));
+    }
+    let name: String = import.name.chars().take(260).collect();
+    let lang = Lang::parse(&import.lang);
+    Ok(Json(
+        blocking(move || Ok(import::read(&name, &import.text, lang))).await?,
+    ))
 }
 
 /// Largest JSON export read back, in bytes.

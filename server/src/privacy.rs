@@ -4,7 +4,7 @@
 //! from a board everywhere.
 
 use atelier_shared::BoardId;
-use atelier_shared::erase::Erased;
+use atelier_shared::erase::{Erased, Scrub};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::post;
@@ -25,6 +25,7 @@ const MAX_NAME: usize = 200;
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/boards/{id}/erase", post(erase))
+        .route("/api/boards/{id}/redact", post(redact))
         .route(
             "/api/boards/{id}/pseudonyms",
             post(pseudonymise).get(pseudonyms).delete(forget),
@@ -58,7 +59,8 @@ async fn erase(
         ));
     }
     state.store.info(&id).await?.ok_or(AppError::NotFound)?;
-    let erased = state.rooms.erase(&id, interviewee, request.confirm).await?;
+    let what = Scrub::Interviewee(interviewee.to_owned());
+    let erased = state.rooms.erase(&id, what, request.confirm).await?;
     if request.confirm {
         state
             .store
@@ -66,6 +68,47 @@ async fn erase(
             .await?;
     }
     Ok(Json(erased))
+}
+
+/// A span of a note to redact; without `confirm`, only counted.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RedactRequest {
+    note: String,
+    span: String,
+    #[serde(default)]
+    confirm: bool,
+}
+
+/// Longest span redacted at once, in characters (a note is at most a few
+/// thousand).
+const MAX_SPAN: usize = 2_000;
+
+/// Redacts a span of a note (facilitators): each time it occurs in the
+/// note, in the board, the private notes, the stored log and every
+/// version, it becomes `█████`; or, unconfirmed, counts the occurrences
+/// (`notes`) and the versions that hold it.
+async fn redact(
+    State(state): State<AppState>,
+    access: BoardAccess,
+    Json(request): Json<RedactRequest>,
+) -> Result<Json<Erased>, AppError> {
+    let id = access.at_least(&state, Role::Facilitator)?.id;
+    let span_len = request.span.chars().count();
+    if request.span.trim().is_empty() || span_len > MAX_SPAN {
+        return Err(AppError::BadRequest(format!(
+            "span: the text to redact, 1 to {MAX_SPAN} characters"
+        )));
+    }
+    if request.note.is_empty() || request.note.len() > 64 {
+        return Err(AppError::BadRequest("note: a note's id".into()));
+    }
+    state.store.info(&id).await?.ok_or(AppError::NotFound)?;
+    let what = Scrub::Span {
+        note: request.note,
+        span: request.span,
+    };
+    Ok(Json(state.rooms.erase(&id, what, request.confirm).await?))
 }
 
 #[derive(Deserialize)]

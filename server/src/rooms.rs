@@ -259,19 +259,19 @@ impl Rooms {
         Err(RoomError::Unavailable)
     }
 
-    /// Erases `interviewee` from `board` everywhere (`apply`), or counts
-    /// what that would take.
+    /// Takes `what` out of `board` everywhere (`apply`), or counts what
+    /// that would take.
     pub(crate) async fn erase(
         self: &Arc<Self>,
         board: &BoardId,
-        interviewee: &str,
+        what: atelier_shared::erase::Scrub,
         apply: bool,
     ) -> Result<atelier_shared::erase::Erased, RoomError> {
         for _ in 0..ATTEMPTS {
             let inbox = self.inbox(board)?;
             let (done_tx, done) = oneshot::channel();
             let msg = RoomMsg::Erase(crate::room::erasure::Erasure {
-                interviewee: interviewee.to_owned(),
+                what: what.clone(),
                 apply,
                 done: done_tx,
             });

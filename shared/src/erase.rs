@@ -1,7 +1,8 @@
 //! Erasing an interviewee (verbatims are personal data: the right to
 //! erasure): every note from them, and every citation of those notes
 //! (persona lines, journey cells, items that sum notes up), in one
-//! transaction. What is deleted is collected by yrs (its text leaves the
+//! transaction; or redacting a span of one note (a name, an address said
+//! in passing): each time it occurs, replaced by [`REDACTED`]. What is deleted is collected by yrs (its text leaves the
 //! document's encoding); the server then compacts the board's log and
 //! erases the same from each version and each participant's private notes.
 
@@ -136,6 +137,71 @@ pub fn erase(txn: &mut TransactionMut, board: &Board, interviewee: &str) -> Eras
     }
 }
 
+/// What stands where a span was redacted (of one length, whatever it
+/// hid).
+pub const REDACTED: &str = "█████";
+
+/// What to take out of a board: an interviewee, or a span of one note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scrub {
+    /// Every note of the interviewee (their code) and every citation.
+    Interviewee(String),
+    /// Each occurrence of `span` in note `note`'s text.
+    Span { note: String, span: String },
+}
+
+impl Scrub {
+    /// What this would take from `board`. A redaction counts the
+    /// occurrences it would replace as `notes`.
+    pub fn count<T: ReadTxn>(&self, txn: &T, board: &Board) -> Erased {
+        match self {
+            Scrub::Interviewee(who) => count(txn, board, who),
+            Scrub::Span { note, span } => Erased {
+                notes: occurrences(txn, board, note, span).map_or(0, |(_, n)| n),
+                ..Erased::default()
+            },
+        }
+    }
+
+    /// Takes it from `board`: what it took.
+    pub fn apply(&self, txn: &mut TransactionMut, board: &Board) -> Erased {
+        match self {
+            Scrub::Interviewee(who) => erase(txn, board, who),
+            Scrub::Span { note, span } => {
+                let Some((text, found)) = occurrences(txn, board, note, span) else {
+                    return Erased::default();
+                };
+                if found > 0 {
+                    board
+                        .elements()
+                        .edit_text(txn, note, &text.replace(span.as_str(), REDACTED));
+                }
+                Erased {
+                    notes: found,
+                    ..Erased::default()
+                }
+            }
+        }
+    }
+}
+
+/// Note `note`'s text and how often `span` occurs in it (never for an
+/// empty span); `None` without such a note.
+fn occurrences<T: ReadTxn>(
+    txn: &T,
+    board: &Board,
+    note: &str,
+    span: &str,
+) -> Option<(String, usize)> {
+    let text = board.elements().get(txn, note)?.text;
+    let found = if span.trim().is_empty() {
+        0
+    } else {
+        text.matches(span).count()
+    };
+    Some((text, found))
+}
+
 fn entry(txn: &TransactionMut, board: &Board, id: &str) -> Option<MapRef> {
     match board.elements().map().get(txn, id) {
         Some(Out::YMap(map)) => Some(map),
@@ -234,5 +300,43 @@ mod tests {
             count(&copy.transact(), &again, "").is_empty(),
             "no code: nothing"
         );
+    }
+
+    #[test]
+    fn a_redacted_span_leaves_nothing_in_the_document() {
+        let (doc, board) = board();
+        let scrub = Scrub::Span {
+            note: "a".into(),
+            span: SECRET.into(),
+        };
+        let found = Erased {
+            notes: 1,
+            ..Erased::default()
+        };
+        assert_eq!(scrub.count(&doc.transact(), &board), found);
+        assert_eq!(scrub.apply(&mut doc.transact_mut(), &board), found);
+        let txn = doc.transact();
+        let a = board.elements().get(&txn, "a").unwrap();
+        assert_eq!(
+            a.text,
+            format!("« {REDACTED} : j'attends depuis 3 semaines »")
+        );
+        // The note, its source and its citations stay.
+        assert_eq!(a.source.interviewee, "C01");
+        let item = board.elements().get(&txn, "item").unwrap();
+        assert_eq!(item.cites, ["a", "b"]);
+        let state = txn.encode_state_as_update_v1(&StateVector::default());
+        let needle = "Durand".as_bytes();
+        assert!(!state.windows(needle.len()).any(|w| w == needle));
+        drop(txn);
+        // Found no more; an empty span or another note: nothing.
+        assert!(scrub.apply(&mut doc.transact_mut(), &board).is_empty());
+        for (note, span) in [("a", " "), ("b", SECRET), ("nowhere", "x")] {
+            let other = Scrub::Span {
+                note: note.into(),
+                span: span.into(),
+            };
+            assert!(other.apply(&mut doc.transact_mut(), &board).is_empty());
+        }
     }
 }

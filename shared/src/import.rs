@@ -23,6 +23,26 @@ pub use markdown::{notes_from_lines, notes_from_markdown};
 pub use table::{Field, Mapping, Table, notes_from_table, parse_table};
 pub use text::{Format, decode, sniff};
 
+/// An import's text as the server reads it for the browser (`POST
+/// /api/boards/{id}/import/read`): the format it looks like, and the text
+/// read as a table, or why it does not read as one (in the asker's
+/// language). The browser reads Markdown and lines itself; the CSV reader
+/// stays on the server, out of the web app.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Reading {
+    pub format: Format,
+    pub table: Result<Table, String>,
+}
+
+/// Reads `text` (from a file named `name`, empty for a paste) for a
+/// reader of `lang`.
+pub fn read(name: &str, text: &str, lang: Lang) -> Reading {
+    Reading {
+        format: sniff(name, text),
+        table: parse_table(text).map_err(|e| e.message(lang)),
+    }
+}
+
 /// Largest file (or paste) read, in bytes: a few thousand notes fit in a
 /// fraction of it.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;

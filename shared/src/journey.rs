@@ -28,6 +28,8 @@ use yrs::{
 use crate::lang::Lang;
 use crate::ymap::{add_ids, edit_text_in, ids};
 
+pub mod compare;
+
 type Said = (&'static str, &'static str);
 
 fn say(lang: Lang, (en, fr): Said) -> String {

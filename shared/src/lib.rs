@@ -37,6 +37,7 @@ pub mod history;
 pub mod import;
 mod interview;
 pub mod journey;
+pub mod kano;
 mod lang;
 pub mod markup;
 pub mod migrate;

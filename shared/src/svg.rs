@@ -200,6 +200,32 @@ pub fn svg(content: &Content, frame: Option<&str>) -> Option<String> {
     draw(content, keep)
 }
 
+/// Kano's two axes through the middle of `plane` and its three curves,
+/// in the colours of their labels (see `kano.rs`).
+fn kano_plane(out: &mut String, plane: Rect) {
+    let (cx, cy) = plane.center();
+    for d in [
+        format!("M{:.1},{cy:.1} H{:.1}", plane.x + 8.0, plane.right() - 8.0),
+        format!("M{cx:.1},{:.1} V{:.1}", plane.bottom() - 8.0, plane.y + 8.0),
+    ] {
+        let _ = write!(
+            out,
+            r##"<path d="{d}" stroke="#8a8f9c" stroke-width="2" marker-end="url(#arrow)" fill="none"/>"##
+        );
+    }
+    for (class, stroke) in [
+        (crate::kano::Class::Attractive, "#b86e00"),
+        (crate::kano::Class::Performance, "#2a6fdb"),
+        (crate::kano::Class::Basic, "#7a4f9a"),
+    ] {
+        let _ = write!(
+            out,
+            r##"<path d="{}" stroke="{stroke}" stroke-width="3" fill="none" opacity=".7"/>"##,
+            crate::kano::path(class, plane)
+        );
+    }
+}
+
 /// The picture of persona card or journey map `id` alone (the printable
 /// report's figures). `None` for anything else.
 pub fn card(content: &Content, id: &str) -> Option<String> {
@@ -300,6 +326,9 @@ fn draw<'a>(content: &'a Content, mut keep: HashSet<&'a str>) -> Option<String> 
                     r.y - 8.0,
                     escape(&e.text)
                 );
+                if e.zone == crate::kano::PLANE {
+                    kano_plane(&mut out, r);
+                }
             }
             Kind::Note => {
                 let _ = write!(

@@ -347,41 +347,21 @@ fn zones(id: &str) -> Option<(Rect, Vec<Zone>)> {
                 ),
             ],
         ),
-        "kano" => {
-            let columns = [
+        // One plane, the two axes and the three curves drawn on it (see
+        // `kano.rs`); labels added by `build`.
+        "kano" => (
+            rect(0.0, 0.0, 1960.0, 1240.0),
+            vec![zone(
+                "plane",
+                ("Fulfilment × satisfaction", "Réalisation × satisfaction"),
                 (
-                    "basic",
-                    ("Basic", "Basiques"),
-                    (
-                        "Must-be: expected, noticed only when missing",
-                        "Incontournables : attendus, remarqués seulement s'ils manquent",
-                    ),
-                    "#f3f1ec",
+                    "Place each expectation: further right when better fulfilled, higher when it satisfies more. It takes the class of the nearest curve.",
+                    "Placez chaque attente : plus à droite si elle est mieux réalisée, plus haut si elle satisfait davantage. Elle prend la classe de la courbe la plus proche.",
                 ),
-                (
-                    "performance",
-                    ("Performance", "Performance"),
-                    (
-                        "More is better: satisfaction grows with them",
-                        "Proportionnels : plus il y en a, plus le client est satisfait",
-                    ),
-                    "#e8f1fd",
-                ),
-                (
-                    "attractive",
-                    ("Attractive", "Attractifs"),
-                    (
-                        "Delighters: the wow nobody asked for",
-                        "Enchanteurs : l'effet waouh que personne n'a demandé",
-                    ),
-                    "#fdf3e1",
-                ),
-            ];
-            (
-                rect(0.0, 0.0, 1960.0, 1040.0),
-                in_a_row(columns, 40.0, 640.0, 600.0, 960.0),
-            )
-        }
+                rect(40.0, 60.0, 1880.0, 1140.0),
+                PAPER,
+            )],
+        ),
         "affinity" => (
             rect(0.0, 0.0, 1880.0, 1280.0),
             (0..6)
@@ -493,6 +473,38 @@ impl Placement<'static> {
     }
 }
 
+/// The Kano plane's labels: its axes' ends and its curves (placed beside
+/// the curves `kano.rs` draws), in their colours.
+const KANO_LABELS: [(Said, (f64, f64, f64), &str); 7] = [
+    (("Delighted", "Enchanté"), (992.0, 124.0, 300.0), "#5b6272"),
+    (
+        ("Dissatisfied", "Mécontent"),
+        (992.0, 1150.0, 300.0),
+        "#5b6272",
+    ),
+    (
+        ("Not fulfilled", "Non réalisé"),
+        (56.0, 640.0, 260.0),
+        "#5b6272",
+    ),
+    (
+        ("Fully fulfilled", "Pleinement réalisé"),
+        (1644.0, 640.0, 260.0),
+        "#5b6272",
+    ),
+    (
+        ("Attractive", "Attractifs"),
+        (1100.0, 300.0, 300.0),
+        "#b86e00",
+    ),
+    (
+        ("Performance", "Performance"),
+        (1450.0, 420.0, 300.0),
+        "#2a6fdb",
+    ),
+    (("Basic", "Basiques"), (1480.0, 700.0, 300.0), "#7a4f9a"),
+];
+
 /// The elements of template `id`, placed as `place` says; `id_of` makes
 /// element ids. The first element is the template's outer frame. `None`
 /// for an unknown template.
@@ -529,8 +541,10 @@ pub fn build(
     frame.text = say(lang, template.name).to_owned();
     frame.zone = template.id.to_owned();
     push(frame, outer);
+    let mut last_zone = None;
     for zone in zones {
         let zone_id = id_of();
+        last_zone = Some(zone_id.clone());
         let mut frame = Element::new(zone_id.clone(), Kind::Frame, 0.0, 0.0);
         frame.text = say(lang, zone.title).to_owned();
         frame.color = zone.color.to_owned();
@@ -550,6 +564,15 @@ pub fn build(
                 40.0,
             ),
         );
+    }
+    if id == "kano" {
+        for (said, (x, y, w), color) in KANO_LABELS {
+            let mut label = Element::new(id_of(), Kind::Text, 0.0, 0.0);
+            label.text = say(lang, said).to_owned();
+            label.color = color.to_owned();
+            label.parent = last_zone.clone();
+            push(label, rect(x, y, w, 40.0));
+        }
     }
     if id == "empathy-map" {
         let mut centre = Element::new(id_of(), Kind::Shape, 0.0, 0.0);
@@ -692,7 +715,9 @@ mod tests {
                 .iter()
                 .filter(|e| e.kind == Kind::Frame && e.id != outer.id)
                 .collect();
-            assert!(zones.len() >= 3, "{}", template.id);
+            // Kano's is one plane, the others several zones.
+            let least = if template.id == "kano" { 1 } else { 3 };
+            assert!(zones.len() >= least, "{}", template.id);
             for e in &elements[1..] {
                 assert!(outer.rect().contains(&e.rect()), "{} {e:?}", template.id);
                 assert!(e.parent.is_some());
@@ -709,6 +734,28 @@ mod tests {
             assert_eq!(ids.len(), elements.len());
         }
         assert!(build("nope", &Placement::origin(Lang::En), String::new).is_none());
+    }
+
+    #[test]
+    fn the_kano_plane_holds_its_labels_each_in_its_class() {
+        let elements = built("kano", Lang::Fr);
+        let plane = elements
+            .iter()
+            .find(|e| e.zone == crate::kano::PLANE)
+            .unwrap();
+        let label = |text: &str| {
+            elements
+                .iter()
+                .find(|e| e.kind == Kind::Text && e.text == text)
+                .unwrap_or_else(|| panic!("{text}"))
+        };
+        for class in crate::kano::CLASSES {
+            let l = label(class.name(Lang::Fr));
+            assert_eq!(l.parent.as_deref(), Some(plane.id.as_str()));
+            // Each curve's label sits where the plane classifies it.
+            assert_eq!(crate::kano::classify(plane.rect(), l.rect()), class);
+        }
+        label("Pleinement réalisé");
     }
 
     #[test]

@@ -378,15 +378,7 @@ async fn an_interviewee_is_erased_from_the_board_its_versions_and_the_disk() {
             && ed.element("a").is_some())
         .await
     );
-    let (status, _) = server
-        .request_with(
-            &fac_token,
-            "POST",
-            &format!("/api/boards/{id}/versions"),
-            Some(r#"{"name":"Before"}"#),
-        )
-        .await;
-    assert_eq!(status, 201);
+    save_version(&server, &id, &fac_token).await;
 
     // Editors cannot; a facilitator first sees what it takes.
     let ask = |confirm: bool| format!(r#"{{"interviewee":" C01 ","confirm":{confirm}}}"#);
@@ -424,40 +416,8 @@ async fn an_interviewee_is_erased_from_the_board_its_versions_and_the_disk() {
     assert_eq!(line.cites, ["b"]);
     assert!(ed.element("b").is_some());
     // In no version, no export, no file.
-    let (_, versions) = server
-        .request_with(
-            &fac_token,
-            "GET",
-            &format!("/api/boards/{id}/versions"),
-            None,
-        )
-        .await;
-    let versions: Value = serde_json::from_str(&versions).unwrap();
-    let v = versions[0]["id"].as_i64().unwrap();
-    let (status, elements) = server
-        .request_with(
-            &fac_token,
-            "GET",
-            &format!("/api/boards/{id}/versions/{v}/elements"),
-            None,
-        )
-        .await;
-    assert_eq!(status, 200);
-    assert!(
-        !elements.contains(SAID) && elements.contains("Nobody calls back"),
-        "{elements}"
-    );
-    for file in ["personas.md", "board.json", "notes.csv", "board.svg"] {
-        let (status, body) = server
-            .get(&format!("/api/boards/{id}/export/{file}?t={fac_token}"))
-            .await;
-        assert_eq!(status, 200, "{file}");
-        assert!(!body.contains(SAID), "{file}: {body}");
-    }
-    assert!(
-        !on_disk(&server.data_dir, SAID),
-        "the database's files still hold it"
-    );
+    let kept = nowhere(&server, &id, &fac_token, SAID).await;
+    assert!(kept.contains("Nobody calls back"), "{kept}");
     // A second erasure finds nothing.
     let (_, body) = server
         .request_with(&fac_token, "POST", &path, Some(&ask(false)))
@@ -683,4 +643,121 @@ fn julie(cites: &str) -> atelier_shared::Element {
         cites: vec![cites.into()],
     });
     persona
+}
+
+/// A span of a note redacted: counted first, then gone from the board (for
+/// everyone), its version, every export and the database's files; the
+/// note and the rest of its text stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_span_of_a_note_is_redacted_everywhere() {
+    const SAID: &str = "06 12 34 56 78";
+    const WAIT: Duration = Duration::from_secs(10);
+    let server = TestServer::start(Config::default()).await;
+    let id = server.new_board("Redaction").await;
+    let fac_token = server.token(&id, Role::Facilitator);
+    let mut fac = YClient::connect(&server.ws(&id)).await.unwrap();
+    let mut ed = YClient::connect(&server.ws_as(&id, Role::Editor))
+        .await
+        .unwrap();
+    fac.synced().await;
+    ed.synced().await;
+    let mut note = atelier_shared::Element::new("a", atelier_shared::Kind::Note, 0.0, 0.0);
+    note.text = format!("Call me at {SAID}, I waited three weeks");
+    note.source.interviewee = "C01".into();
+    fac.add(&note).await;
+    assert!(eventually(WAIT, || ed.element("a").is_some()).await);
+    save_version(&server, &id, &fac_token).await;
+    let path = format!("/api/boards/{id}/redact");
+    let ask = |span: &str, confirm: bool| {
+        serde_json::json!({"note": "a", "span": span, "confirm": confirm}).to_string()
+    };
+    let ed_token = server.token(&id, Role::Editor);
+    let (status, _) = server
+        .request_with(&ed_token, "POST", &path, Some(&ask(SAID, true)))
+        .await;
+    assert_eq!(status, 403, "editors cannot");
+    for bad in [ask(" ", true), ask(&"x".repeat(2_001), true)] {
+        let (status, _) = server
+            .request_with(&fac_token, "POST", &path, Some(&bad))
+            .await;
+        assert_eq!(status, 400);
+    }
+    let (status, body) = server
+        .request_with(&fac_token, "POST", &path, Some(&ask(SAID, false)))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let counted: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        counted,
+        serde_json::json!({"notes": 1, "citations": 0, "versions": 1})
+    );
+    assert!(on_disk(&server.data_dir, SAID), "the check below can fail");
+    let (status, body) = server
+        .request_with(&fac_token, "POST", &path, Some(&ask(SAID, true)))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), counted);
+    let redacted = "Call me at █████, I waited three weeks";
+    assert!(
+        eventually(WAIT, || ed.element("a").is_some_and(|a| a.text == redacted)
+            && fac.element("a").is_some_and(|a| a.text == redacted))
+        .await
+    );
+    let kept = nowhere(&server, &id, &fac_token, SAID).await;
+    assert!(kept.contains(redacted), "{kept}");
+    server.stop().await;
+}
+
+/// Asserts that `said` is in no version of board `id` (its elements and
+/// its picture), no export (the printable report included) and none of
+/// the database's files; returns the first version's elements.
+async fn nowhere(server: &TestServer, id: &str, token: &str, said: &str) -> String {
+    let (_, versions) = server
+        .request_with(token, "GET", &format!("/api/boards/{id}/versions"), None)
+        .await;
+    let versions: Value = serde_json::from_str(&versions).unwrap();
+    let v = versions[0]["id"].as_i64().unwrap();
+    let mut elements = String::new();
+    for path in [
+        format!("/api/boards/{id}/versions/{v}/elements"),
+        format!("/api/boards/{id}/versions/{v}/board.svg"),
+    ] {
+        let (status, body) = server.request_with(token, "GET", &path, None).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!body.contains(said), "{path}: {body}");
+        if elements.is_empty() {
+            elements = body;
+        }
+    }
+    for file in [
+        "export/personas.md",
+        "export/board.json",
+        "export/notes.csv",
+        "export/board.svg",
+        "report.html",
+    ] {
+        let (status, body) = server
+            .get(&format!("/api/boards/{id}/{file}?t={token}"))
+            .await;
+        assert_eq!(status, 200, "{file}");
+        assert!(!body.contains(said), "{file}: {body}");
+    }
+    assert!(
+        !on_disk(&server.data_dir, said),
+        "the database's files still hold it"
+    );
+    elements
+}
+
+/// Saves board `id` as it is under the name "Before".
+async fn save_version(server: &TestServer, id: &str, token: &str) {
+    let (status, _) = server
+        .request_with(
+            token,
+            "POST",
+            &format!("/api/boards/{id}/versions"),
+            Some(r#"{"name":"Before"}"#),
+        )
+        .await;
+    assert_eq!(status, 201);
 }

@@ -484,7 +484,7 @@ async fn boards_start_from_templates_and_zones_take_notes() {
         // The toolbar inserts the others, in the board's language.
         for (template, zone_key, title) in [
             ("stakeholder-map", "stakeholder-map/ally", "Allié"),
-            ("kano", "kano/attractive", "Attractifs"),
+            ("kano", "kano/plane", "Réalisation × satisfaction"),
             ("affinity", "affinity/group", "Thème 1"),
         ] {
             b.click_css("[data-action='templates']").await?;
@@ -549,6 +549,14 @@ async fn boards_start_from_templates_and_zones_take_notes() {
                 )
                 .await?;
                 ben.screenshot(&format!("template-{template}")).await?;
+            }
+            if template == "kano" {
+                ben.screenshot("template-kano").await?;
+                ben.click_css("[aria-label='Zoom in']").await?;
+                ben.click_css("[aria-label='Zoom in']").await?;
+                ben.screenshot("template-kano-near").await?;
+                // Near, the plane is in the page, drawn by the stylesheet.
+                ben.wait_for(".el-frame[data-zone='kano/plane']").await?;
             }
         }
         Ok(())
@@ -1386,6 +1394,60 @@ async fn a_facilitator_erases_an_interviewee_after_seeing_what_it_takes() {
         fac.until(
             "the facilitator is told",
             "const t = document.querySelector('.toast'); return !!t && t.textContent === 'C01 erased';",
+        )
+        .await?;
+        Ok(())
+    })
+    .await;
+}
+
+/// A facilitator redacts a phone number said in passing: the note's
+/// context bar offers it, the words are selected in the note's text, the
+/// question says where they are; confirmed, everyone's note shows
+/// `█████` instead, and the rest of the note stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_facilitator_redacts_a_span_of_a_note() {
+    let server = TestServer::start(Config::default()).await;
+    let (_, url, bot) = server.board_with_bot("Redaction").await;
+    let mut note = atelier_shared::Element::new("a", Kind::Note, 0.0, 0.0);
+    note.text = "Call me at 06 12 34 56 78, I waited three weeks".into();
+    note.source.interviewee = "C01".into();
+    bot.add(&note).await;
+    with_browsers(server, &["en-US"], async |_server, browsers| {
+        let [fac] = browsers else { unreachable!() };
+        fac.join(&url, "Fatou").await?;
+        fac.wait_for("[data-id='a']").await?;
+        let at = fac.center_of("[data-id='a']").await?;
+        fac.click_at(at.0, at.1).await?;
+        fac.click_css("[data-action='redact']").await?;
+        fac.wait_for(".redact-panel .redact-text").await?;
+        // The phone number, selected in the note's text.
+        fac.eval(
+            "const t = document.querySelector('.redact-panel .redact-text');
+             const at = t.value.indexOf('06 12'); t.focus(); t.setSelectionRange(at, at + 14); return true;",
+        )
+        .await?;
+        fac.click_css("[data-action='redact-selection']").await?;
+        fac.until(
+            "the question says where the words are",
+            "const q = document.querySelector('.confirm-dialog .confirm-question');
+             return !!q && q.textContent.startsWith('Redact “06 12 34 56 78” (1 time in the note)?');",
+        )
+        .await?;
+        fac.screenshot("redact-span").await?;
+        fac.click_css(".confirm-dialog [data-confirm='yes']").await?;
+        ensure!(
+            eventually(WAIT, || bot
+                .element("a")
+                .is_some_and(|a| a.text == "Call me at █████, I waited three weeks"))
+            .await,
+            "not redacted: {:?}",
+            bot.element("a").map(|a| a.text)
+        );
+        fac.until(
+            "the facilitator is told, the panel closed",
+            "const t = document.querySelector('.toast');
+             return !!t && t.textContent === 'Redacted everywhere' && !document.querySelector('.redact-panel');",
         )
         .await?;
         Ok(())

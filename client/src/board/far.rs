@@ -44,6 +44,33 @@ fn context_2d(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRend
     canvas.get_context("2d").ok()??.dyn_into().ok()
 }
 
+/// Kano's plane as the stylesheet draws it in the DOM: the two axes, and
+/// the three curves (`shared/src/kano.rs`), each one quadratic through the
+/// same control point, the plane's centre.
+fn kano_plane(ctx: &web_sys::CanvasRenderingContext2d, r: &Rect) {
+    let at = |u: f64, v: f64| (r.x + u * r.w, r.y + v * r.h);
+    let (cx, cy) = at(0.5, 0.5);
+    ctx.set_stroke_style_str("#8a8f9c");
+    ctx.begin_path();
+    ctx.move_to(r.x, cy);
+    ctx.line_to(r.x + r.w, cy);
+    ctx.move_to(cx, r.y + r.h);
+    ctx.line_to(cx, r.y);
+    ctx.stroke();
+    for (from, to, color) in [
+        ((0.0, 0.5), (1.0, 0.0), "#b86e00"),
+        ((0.0, 1.0), (1.0, 0.0), "#2a6fdb"),
+        ((0.0, 1.0), (1.0, 0.5), "#7a4f9a"),
+    ] {
+        let (a, b) = (at(from.0, from.1), at(to.0, to.1));
+        ctx.set_stroke_style_str(color);
+        ctx.begin_path();
+        ctx.move_to(a.0, a.1);
+        ctx.quadratic_curve_to(cx, cy, b.0, b.1);
+        ctx.stroke();
+    }
+}
+
 /// Draws what of `shapes` meets `area` (frame titles aside) at `scale`
 /// pixels per board unit, with board point (`area.x`, `area.y`) at the
 /// canvas' origin, as the elements' views look.
@@ -62,12 +89,15 @@ fn paint_shapes(ctx: &web_sys::CanvasRenderingContext2d, shapes: &[Shape], area:
     ctx.set_text_baseline("middle");
     for shape in shapes {
         match shape {
-            Shape::Frame(r, _, color) if r.intersects(&area) => {
+            Shape::Frame(r, _, color, plane) if r.intersects(&area) => {
                 ctx.set_global_alpha(1.0);
                 set_fill(ctx, look::frame_color(color));
                 ctx.fill_rect(r.x, r.y, r.w, r.h);
                 ctx.set_stroke_style_str("#d9d5cc");
                 ctx.stroke_rect(r.x, r.y, r.w, r.h);
+                if *plane {
+                    kano_plane(ctx, r);
+                }
             }
             Shape::Box(r, look) if r.intersects(&area) => {
                 ctx.set_global_alpha(if look.dimmed { 0.2 } else { 1.0 });
@@ -355,7 +385,7 @@ pub fn draw(
     ctx.set_text_align("left");
     let mut written = Vec::new();
     for shape in shapes {
-        let Shape::Frame(r, title, _) = shape else {
+        let Shape::Frame(r, title, ..) = shape else {
             break;
         };
         let (x, y) = camera.to_screen(r.x, r.y);

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use atelier_shared::import::{
-    self, Field, Format, ImportError, Mapping, Note, Table, interviewer_colors,
+    self, Field, Format, ImportError, Mapping, Note, Reading, Table, interviewer_colors,
 };
 use atelier_shared::templates::Lang;
 use atelier_shared::{Element, Kind};
@@ -52,6 +52,20 @@ fn place_beside(mut elements: Vec<Element>) {
     ops::insert(&elements);
     let (w, h) = ui.viewport.get_untracked();
     ui.camera.set(Camera::fit(bounds.at(at.0, at.1), w, h));
+}
+
+/// Whether `i` is an Atelier JSON export (read by the server into
+/// elements) rather than notes.
+fn is_json(i: &Input) -> bool {
+    i.name.to_ascii_lowercase().ends_with(".json") || i.text.trim_start().starts_with('{')
+}
+
+/// Waits `ms` milliseconds.
+async fn pause(ms: i32) {
+    let wait = js_sys::Promise::new(&mut |done, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&done, ms);
+    });
+    let _ = JsFuture::from(wait).await;
 }
 
 /// The notes on the board now.
@@ -109,18 +123,47 @@ pub fn ImportDialog() -> impl IntoView {
     let mapping = RwSignal::new(Mapping::default());
     let dragging = RwSignal::new(false);
 
-    // A new input: its format and, for a table, the mapping its headers
-    // suggest.
-    let table = Memo::new(move |_| {
-        input.with(|i| {
-            let i = i.as_ref()?;
-            (format.get() == Format::Table).then(|| import::parse_table(&i.text))
-        })
-    });
+    // A new input, as the server reads it (the CSV reader stays there, out
+    // of the web app): its format and, as a table, the mapping its headers
+    // suggest. A paste is read once the typing pauses; only the answer
+    // for the latest input counts.
+    let reading = RwSignal::new(None::<Reading>);
+    let asked = StoredValue::new(0u32);
     Effect::new(move |_| {
-        if let Some(i) = input.get() {
-            format.set(import::sniff(&i.name, &i.text));
+        reading.set(None);
+        let Some(i) = input.get() else {
+            return;
+        };
+        if is_json(&i) {
+            return;
         }
+        let n = asked.get_value() + 1;
+        asked.set_value(n);
+        let board = super::history::board_id();
+        leptos::task::spawn_local(async move {
+            if i.name.is_empty() {
+                pause(200).await;
+            }
+            if asked.get_value() != n {
+                return;
+            }
+            let read = crate::api::read_import(&board, &i.name, &i.text).await;
+            if asked.get_value() != n {
+                return;
+            }
+            match read {
+                Ok(read) => {
+                    format.set(read.format);
+                    reading.set(Some(read));
+                }
+                Err(e) => refused.set(Some(e)),
+            }
+        });
+    });
+    let table = Memo::new(move |_| {
+        (format.get() == Format::Table)
+            .then(|| reading.with(|r| r.as_ref().map(|r| r.table.clone())))
+            .flatten()
     });
     Effect::new(move |_| {
         if let Some(Ok(t)) = table.get() {
@@ -135,9 +178,7 @@ pub fn ImportDialog() -> impl IntoView {
             json.set(None);
             return;
         };
-        let is_json =
-            i.name.to_ascii_lowercase().ends_with(".json") || i.text.trim_start().starts_with('{');
-        if !is_json {
+        if !is_json(&i) {
             json.set(None);
             return;
         }
@@ -160,22 +201,21 @@ pub fn ImportDialog() -> impl IntoView {
             }
         });
     });
-    let parsed = Memo::new(
-        move |_| -> Option<Result<(Vec<Note>, usize), ImportError>> {
-            if json.with(Option::is_some) {
-                return None;
-            }
-            let i = input.get()?;
-            Some(match format.get() {
-                Format::Table => match table.get()? {
-                    Ok(t) => mapping.with(|m| import::notes_from_table(&t, m)),
-                    Err(e) => Err(e),
-                },
-                Format::Markdown => import::notes_from_markdown(&i.text).map(|n| (n, 0)),
-                Format::Lines => import::notes_from_lines(&i.text).map(|n| (n, 0)),
-            })
-        },
-    );
+    let parsed = Memo::new(move |_| -> Option<Result<(Vec<Note>, usize), String>> {
+        if json.with(Option::is_some) {
+            return None;
+        }
+        let i = input.get()?;
+        let read = match format.get() {
+            Format::Table => match table.get()? {
+                Ok(t) => mapping.with(|m| import::notes_from_table(&t, m)),
+                Err(e) => return Some(Err(e)),
+            },
+            Format::Markdown => import::notes_from_markdown(&i.text).map(|n| (n, 0)),
+            Format::Lines => import::notes_from_lines(&i.text).map(|n| (n, 0)),
+        };
+        Some(read.map_err(|e| e.message(ui_lang())))
+    });
     let notes = move || match parsed.get() {
         Some(Ok((notes, _))) => notes,
         _ => Vec::new(),
@@ -211,7 +251,7 @@ pub fn ImportDialog() -> impl IntoView {
             return Some(e);
         }
         refused.get().or_else(|| match parsed.get() {
-            Some(Err(e)) => Some(e.message(ui_lang())),
+            Some(Err(e)) => Some(e),
             Some(Ok((n, _))) if n.is_empty() => Some(
                 tr(
                     "No notes found in this text.",

@@ -236,6 +236,8 @@ pub struct Ui {
     /// The board's comment threads, and the element whose threads are open.
     pub comments: Memo<Vec<atelier_shared::comments::Comment>>,
     pub commenting: RwSignal<Option<String>>,
+    /// The note a facilitator is redacting part of (see `redact.rs`).
+    pub redacting: RwSignal<Option<String>>,
     pub camera: RwSignal<Camera>,
     /// Canvas size in CSS pixels.
     pub viewport: RwSignal<(f64, f64)>,

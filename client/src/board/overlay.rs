@@ -159,6 +159,15 @@ fn ContextBar(rect: Rect) -> impl IntoView {
                 <super::needs::NeedPicker notes=selection.clone()/>
                 <span class="bar-sep"></span>
             })}
+            {(notes_only && ui.facilitator && selection.len() == 1).then(|| {
+                let id = selection.iter().next().cloned().unwrap_or_default();
+                view! {
+                    <button class="bar-btn" data-action="redact" title=tr("Redact part of the note (personal data)", "Masquer une partie de la note (données personnelles)")
+                        on:click=move |_| ui.redacting.set(Some(id.clone()))>
+                        <svg viewBox="0 0 20 20"><rect x="3" y="8" width="14" height="5" class="filled"/><path d="M3 4h14M3 17h9"/></svg>
+                    </button>
+                }
+            })}
             {super::facilitate::lock_button(&selection)}
             {(selection.len() == 1).then(|| {
                 let id = selection.iter().next().cloned().unwrap_or_default();

@@ -27,8 +27,9 @@ struct Item {
 pub enum Shape {
     /// A note, free text or shape: its box, what it is, colour and text.
     Box(Rect, Look),
-    /// A frame: its box, title and fill.
-    Frame(Rect, String, String),
+    /// A frame: its box, title and fill, and whether it is Kano's plane
+    /// (its axes and curves drawn on it).
+    Frame(Rect, String, String, bool),
     /// A connector, from edge to edge, with its colour.
     Line((f64, f64), (f64, f64), String),
 }
@@ -325,7 +326,12 @@ impl Scene {
                         )
                     }
                     None => i.signal.with_untracked(|e| match i.kind {
-                        Kind::Frame => Shape::Frame(i.rect, e.text.clone(), e.color.clone()),
+                        Kind::Frame => Shape::Frame(
+                            i.rect,
+                            e.text.clone(),
+                            e.color.clone(),
+                            e.zone == atelier_shared::kano::PLANE,
+                        ),
                         _ => Shape::Box(
                             i.rect,
                             Look {

@@ -294,8 +294,10 @@ fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
         move || s.with(super::look::spoken)
     };
     let focus_id = id.clone();
+    // What the frame is in a template (Kano's plane draws its curves).
+    let zone = signal.with_untracked(|e| e.zone.clone());
     view! {
-        <div class=class style=style data-frame=id.clone() tabindex="0" role="group" aria-label=label
+        <div class=class style=style data-frame=id.clone() data-zone=zone tabindex="0" role="group" aria-label=label
             on:focus=move |ev| super::look::focused(ui, &focus_id, &ev)>
             {super::votes::marks(vote_id)}
             <div class="frame-title" data-id=id.clone()>

@@ -3,6 +3,7 @@
 //! most every 30 ms, the latest wins; and the others as [`Peer`]s.
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use yrs::sync::Awareness;
@@ -27,51 +28,75 @@ pub struct Peer {
     pub typing: Option<String>,
 }
 
+/// What this user shows the others, as awareness JSON: `user` (name and
+/// colour) as any Yjs client reads it, and what Atelier's clients add.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(super) struct Shown {
+    pub user: User,
+    /// The pointer, in board units (`null` off the board).
+    #[serde(default)]
+    pub cursor: Option<Point>,
+    #[serde(default)]
+    pub selection: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<[f64; 4]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typing: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(super) struct User {
+    pub name: String,
+    #[serde(default)]
+    pub color: String,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub(super) struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// What another Yjs client may show and Atelier's do not read otherwise:
+/// the user alone.
+#[derive(Deserialize)]
+struct OnlyUser {
+    user: User,
+}
+
 /// Tells the others which text field this user is typing in (a note's id,
 /// or a card's field: `persona-id/line/line-id`), or that they left it.
 pub fn set_typing(field: Option<&str>) {
-    set_presence_field(
-        "typing",
-        match field {
-            Some(f) => serde_json::json!(f.chars().take(200).collect::<String>()),
-            None => serde_json::Value::Null,
-        },
-    );
+    let typing = field.map(|f| f.chars().take(200).collect());
+    set_presence(|shown| shown.typing = typing);
 }
 
 /// Tells the others what part of the board this user sees (for those who
 /// follow them).
 pub fn set_view(view: [f64; 4]) {
-    set_presence_field("view", serde_json::json!(view.map(f64::round)));
+    set_presence(|shown| shown.view = Some(view.map(f64::round)));
 }
 
 /// Tells the others where this user's pointer is (in board units; `None`
 /// when it left the board). Sent at most every 30 ms, the latest wins.
 pub fn set_cursor(cursor: Option<(f64, f64)>) {
-    set_presence_field(
-        "cursor",
-        match cursor {
-            Some((x, y)) => serde_json::json!({ "x": x.round(), "y": y.round() }),
-            None => serde_json::Value::Null,
-        },
-    );
+    let cursor = cursor.map(|(x, y)| Point {
+        x: x.round(),
+        y: y.round(),
+    });
+    set_presence(|shown| shown.cursor = cursor);
 }
 
 /// Tells the others what this user has selected.
 pub fn set_selection(ids: Vec<String>) {
-    set_presence_field("selection", serde_json::json!(ids));
+    set_presence(|shown| shown.selection = ids);
 }
 
-fn set_presence_field(key: &str, value: serde_json::Value) {
+fn set_presence(change: impl FnOnce(&mut Shown)) {
     STATE.with_borrow_mut(|state| {
         let Some(state) = state.as_mut() else { return };
-        let mut json: serde_json::Value = state
-            .awareness
-            .local_state_raw()
-            .and_then(|raw| serde_json::from_str(&raw).ok())
-            .unwrap_or_else(|| serde_json::json!({}));
-        json[key] = value;
-        state.awareness.set_local_state_raw(json.to_string());
+        change(&mut state.shown);
+        let _ = state.awareness.set_local_state(&state.shown);
     });
     let wait = STATE.with_borrow_mut(|state| {
         let state = state.as_mut()?;
@@ -124,46 +149,32 @@ pub(super) fn peers(awareness: &Awareness) -> Vec<Peer> {
         .iter()
         .filter(|(id, _)| *id != me)
         .filter_map(|(id, state)| {
-            let json: serde_json::Value = serde_json::from_str(state.data.as_deref()?).ok()?;
-            let user = json.get("user")?;
-            let cursor = json
-                .get("cursor")
-                .and_then(|c| Some((c.get("x")?.as_f64()?, c.get("y")?.as_f64()?)));
-            let selection = json
-                .get("selection")
-                .and_then(|s| s.as_array())
-                .map(|ids| {
-                    ids.iter()
-                        .filter_map(|id| id.as_str().map(str::to_owned))
-                        .take(10_000)
-                        .collect()
+            let data = state.data.as_deref()?;
+            // Another Yjs client may show other things under the same
+            // names: its user is still seen.
+            let shown = serde_json::from_str::<Shown>(data)
+                .or_else(|_| {
+                    serde_json::from_str::<OnlyUser>(data).map(|o| Shown {
+                        user: o.user,
+                        ..Shown::default()
+                    })
                 })
-                .unwrap_or_default();
-            let view = json.get("view").and_then(|v| {
-                let v = v.as_array()?;
-                let n: Vec<f64> = v.iter().filter_map(|x| x.as_f64()).collect();
-                (n.len() == 4 && n.iter().all(|x| x.is_finite())).then(|| [n[0], n[1], n[2], n[3]])
-            });
-            let typing = json
-                .get("typing")
-                .and_then(|t| t.as_str())
-                .map(|t| t.chars().take(200).collect());
+                .ok()?;
+            let cursor = shown
+                .cursor
+                .map(|p| (p.x, p.y))
+                .filter(|(x, y)| x.is_finite() && y.is_finite());
+            let mut selection = shown.selection;
+            selection.truncate(10_000);
+            let view = shown.view.filter(|v| v.iter().all(|x| x.is_finite()));
+            let typing = shown.typing.map(|t| t.chars().take(200).collect());
+            let user = shown.user;
             Some(Peer {
                 client: id.get(),
                 view,
                 typing,
-                name: user
-                    .get("name")?
-                    .as_str()?
-                    .chars()
-                    .take(40)
-                    .collect::<String>(),
-                color: user
-                    .get("color")
-                    .and_then(|c| c.as_str())
-                    .map(|c| atelier_shared::color_or(c, "#64748b"))
-                    .unwrap_or("#64748b")
-                    .to_owned(),
+                name: user.name.chars().take(40).collect::<String>(),
+                color: atelier_shared::color_or(&user.color, "#64748b").to_owned(),
                 cursor,
                 selection,
             })

@@ -1,17 +1,18 @@
-//! Erasing an interviewee from a board: the document (their notes and
-//! every citation of them, sent to everyone like any change), each
-//! participant's private notes, the stored log (compacted at once, so no
-//! row keeps what they said), and every version. A dry run counts.
+//! Erasing an interviewee from a board, or redacting a span of a note
+//! ([`Scrub`]): the document (their notes and every citation of them, or
+//! the span, sent to everyone like any change), each participant's
+//! private notes, the stored log (compacted at once, so no row keeps what
+//! was said), and every version. A dry run counts.
 
-use atelier_shared::erase::{self, Erased};
+use atelier_shared::erase::{Erased, Scrub};
 use yrs::Doc;
 
 use super::*;
 
-/// An erasure asked of the room: who, whether to do it or only count,
+/// An erasure asked of the room: what, whether to do it or only count,
 /// and where the answer goes.
 pub(crate) struct Erasure {
-    pub interviewee: String,
+    pub what: Scrub,
     pub apply: bool,
     pub done: oneshot::Sender<Result<Erased, StoreError>>,
 }
@@ -31,15 +32,15 @@ fn doc_of_state(state: &[u8]) -> Option<Doc> {
 
 /// Counts, or erases from, one whole document held as bytes; the bytes
 /// rewritten when something was erased.
-fn in_state(state: &[u8], interviewee: &str, apply: bool) -> (Erased, Option<Vec<u8>>) {
+fn in_state(state: &[u8], what: &Scrub, apply: bool) -> (Erased, Option<Vec<u8>>) {
     let Some(doc) = doc_of_state(state) else {
         return (Erased::default(), None);
     };
     let board = Board::new(&doc);
     if !apply {
-        return (erase::count(&doc.transact(), &board, interviewee), None);
+        return (what.count(&doc.transact(), &board), None);
     }
-    let erased = erase::erase(&mut doc.transact_mut(), &board, interviewee);
+    let erased = what.apply(&mut doc.transact_mut(), &board);
     let rewritten = (!erased.is_empty()).then(|| {
         doc.transact()
             .encode_state_as_update_v1(&StateVector::default())
@@ -52,11 +53,11 @@ impl Room {
     /// document (the change goes out with the batch, stored first) and
     /// the private notes (stored after the batch).
     pub(super) fn erase_in_memory(&mut self, erasure: &Erasure, out: &mut Outbox) -> Erased {
-        let who = erasure.interviewee.as_str();
+        let what = &erasure.what;
         let doc = self.awareness.doc().clone();
         let mut erased = if erasure.apply {
             let mut txn = doc.transact_mut();
-            let erased = erase::erase(&mut txn, &self.board, who);
+            let erased = what.apply(&mut txn, &self.board);
             let update = txn.encode_update_v1();
             drop(txn);
             if !erased.is_empty() {
@@ -65,10 +66,10 @@ impl Room {
             }
             erased
         } else {
-            erase::count(&doc.transact(), &self.board, who)
+            what.count(&doc.transact(), &self.board)
         };
         for (voter, notes) in self.privates.iter_mut() {
-            let (found, rewritten) = in_state(notes, who, erasure.apply);
+            let (found, rewritten) = in_state(notes, what, erasure.apply);
             if let Some(rewritten) = rewritten {
                 *notes = rewritten;
                 self.privates_changed.insert(voter.clone());
@@ -102,7 +103,7 @@ impl Room {
             let Some(state) = store.version(&self.id, version.id).await? else {
                 continue;
             };
-            let (found, rewritten) = in_state(&state, &erasure.interviewee, erasure.apply);
+            let (found, rewritten) = in_state(&state, &erasure.what, erasure.apply);
             if !found.is_empty() {
                 erased.versions += 1;
             }
@@ -114,12 +115,16 @@ impl Room {
         }
         if erasure.apply {
             store.scrub().await?;
+            let what = match &erasure.what {
+                Scrub::Interviewee(_) => "an interviewee erased",
+                Scrub::Span { .. } => "a span of a note redacted",
+            };
             info!(
                 board = %self.id,
                 notes = erased.notes,
                 citations = erased.citations,
                 versions = erased.versions,
-                "an interviewee erased"
+                "{what}"
             );
         }
         Ok(erased)

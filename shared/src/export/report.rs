@@ -9,7 +9,9 @@ use super::Content;
 use crate::Source;
 use crate::analysis::{NOT_EVERY_NEED, TagCounts};
 use crate::element::{Element, Kind};
+use crate::journey::compare::{self, Change};
 use crate::journey::measure_label;
+use crate::kano;
 use crate::lang::Lang;
 use crate::persona::{Persona, SECTIONS, Support, title};
 
@@ -250,6 +252,7 @@ pub fn report(content: &Content, extras: &Extras) -> String {
             }
         }
     }
+    out.push_str(&comparisons(content, lang));
     // Empathy maps: each zone and the notes in it.
     let frames: Vec<&Element> = content
         .elements
@@ -319,17 +322,116 @@ pub fn report(content: &Content, extras: &Extras) -> String {
             if inside.is_empty() {
                 continue;
             }
-            out.push_str(&format!("\n### {}\n\n", md(&zone.text)));
-            for note in inside {
-                // An item summing up what was said shows its evidence.
-                if note.source.is_empty() {
-                    let evidence = evidence(&note.cites, &notes, &sources, fr);
-                    out.push_str(&format!("- {}{evidence}\n", said(note)));
-                    out.push_str(&quotes(&note.cites, &notes, fr));
-                } else {
-                    out.push_str(&format!("- {}\n", said(note)));
+            let items = |inside: &[&Element]| {
+                let mut out = String::new();
+                for note in inside {
+                    // An item summing up what was said shows its evidence.
+                    if note.source.is_empty() {
+                        let evidence = evidence(&note.cites, &notes, &sources, fr);
+                        out.push_str(&format!("- {}{evidence}\n", said(note)));
+                        out.push_str(&quotes(&note.cites, &notes, fr));
+                    } else {
+                        out.push_str(&format!("- {}\n", said(note)));
+                    }
                 }
+                out
+            };
+            // Kano's plane: each expectation in the class where it sits.
+            if zone.zone == kano::PLANE {
+                out.push_str(&format!(
+                    "\n_{}_\n",
+                    title(
+                        (
+                            "Each expectation in the class of the curve nearest to where it was placed.",
+                            "Chaque attente dans la classe de la courbe la plus proche de là où elle a été placée.",
+                        ),
+                        lang
+                    )
+                ));
+                for class in kano::CLASSES {
+                    let of: Vec<&Element> = inside
+                        .iter()
+                        .copied()
+                        .filter(|n| kano::classify(zone.rect(), n.rect()) == class)
+                        .collect();
+                    if !of.is_empty() {
+                        let (name, about) = (class.name(lang), class.about(lang));
+                        out.push_str(&format!("\n### {name}\n\n_{about}_\n\n{}", items(&of)));
+                    }
+                }
+                continue;
             }
+            out.push_str(&format!("\n### {}\n\n{}", md(&zone.text), items(&inside)));
+        }
+    }
+    out
+}
+
+/// Each target journey map against the current one (the first on the
+/// board): what changes, stage by stage; nothing without both.
+fn comparisons(content: &Content, lang: Lang) -> String {
+    let maps = || content.elements.iter().filter_map(|e| e.journey.as_deref());
+    let Some(current) = maps().find(|j| j.variant != "target") else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for target in maps().filter(|j| j.variant == "target") {
+        out.push_str(&format!(
+            "\n## {}\n\n",
+            title(
+                (
+                    "From the current journey to the target",
+                    "Du parcours actuel au parcours cible"
+                ),
+                lang
+            )
+        ));
+        let changes = compare::changes(current, target);
+        if changes.is_empty() {
+            out.push_str(title(
+                ("_No difference._\n", "_Aucune différence._\n"),
+                lang,
+            ));
+        }
+        let text = |t: &str| {
+            let t = t
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(md)
+                .collect::<Vec<_>>()
+                .join(" · ");
+            if t.is_empty() { "—".to_owned() } else { t }
+        };
+        let figure =
+            |f: Option<(&str, f64)>| f.map_or("—".to_owned(), |(m, v)| measure_label(m, v));
+        for change in changes {
+            out.push_str(&match change {
+                Change::Stage { name, added } => format!(
+                    "- **{}**: {}\n",
+                    md(name),
+                    match (added, lang) {
+                        (true, Lang::En) => "a new stage",
+                        (true, Lang::Fr) => "une nouvelle étape",
+                        (false, Lang::En) => "the stage is dropped",
+                        (false, Lang::Fr) => "l'étape disparaît",
+                    }
+                ),
+                Change::Cell {
+                    stage,
+                    lane,
+                    from,
+                    to,
+                } => format!(
+                    "- **{}** · {}: {} → {}\n",
+                    md(stage),
+                    md(lane),
+                    text(from),
+                    text(to)
+                ),
+                Change::Figure { stage, from, to } => {
+                    format!("- **{}**: {} → {}\n", md(stage), figure(from), figure(to))
+                }
+            });
         }
     }
     out
@@ -678,14 +780,25 @@ mod tests {
                 for e in &built {
                     board.elements().insert(&mut txn, e);
                 }
-                for (zone, text) in [
-                    ("kano/attractive", "Photos of the repair, live"),
-                    ("kano/basic", "The car is repaired"),
-                    ("framing/problem", "Claims take three weeks"),
-                    ("interview-guide/questions", "Tell me about your last claim"),
+                // Where each note sits in its zone (the Kano plane's class
+                // follows from it: up-left delights, down-right is basic).
+                for (zone, text, (u, v)) in [
+                    ("kano/plane", "Photos of the repair, live", (0.1, 0.1)),
+                    ("kano/plane", "The car is repaired", (0.9, 0.55)),
+                    ("framing/problem", "Claims take three weeks", (0.1, 0.1)),
+                    (
+                        "interview-guide/questions",
+                        "Tell me about your last claim",
+                        (0.1, 0.1),
+                    ),
                 ] {
                     if let Some(z) = built.iter().find(|e| e.zone == zone) {
-                        let mut note = Element::new(format!("{zone}-note"), Kind::Note, z.x, z.y);
+                        let mut note = Element::new(
+                            format!("{zone}-{text}"),
+                            Kind::Note,
+                            z.x + u * z.w - 80.0,
+                            z.y + v * z.h - 80.0,
+                        );
                         note.text = text.into();
                         note.parent = Some(z.id.clone());
                         board.elements().insert(&mut txn, &note);
@@ -705,11 +818,17 @@ mod tests {
             md.contains("### Open questions\n\n- Tell me about your last claim"),
             "{md}"
         );
-        assert!(md.contains("### Basic\n\n- The car is repaired"), "{md}");
         assert!(
-            md.contains("### Attractive\n\n- Photos of the repair, live"),
+            md.contains(
+                "### Basic\n\n_must-be: expected, noticed only when missing_\n\n- The car is repaired"
+            ),
             "{md}"
         );
+        assert!(
+            md.contains("### Attractive\n\n_delighters: the wow nobody asked for_\n\n- Photos of the repair, live"),
+            "{md}"
+        );
+        assert!(at("### Basic") < at("### Attractive"), "{md}");
         assert!(!md.contains("### Goals"), "empty zones are left out: {md}");
     }
 
@@ -782,5 +901,38 @@ mod tests {
         // The Markdown download has neither.
         let plain = markdown(&content);
         assert!(!plain.contains("<!--figure") && !plain.contains("Vote ranking"));
+    }
+
+    #[test]
+    fn the_report_says_what_changes_from_the_current_journey_to_the_target() {
+        let (doc, board) = board();
+        let mut content = Content::read(&board, &doc.transact());
+        let mut target = content
+            .elements
+            .iter()
+            .find(|e| e.journey.is_some())
+            .unwrap()
+            .clone();
+        target.id = "t".into();
+        let map = target.journey.as_mut().unwrap();
+        map.variant = "target".into();
+        map.cells
+            .insert("actions:s1".into(), "Compares online".into());
+        map.measures.insert("s2".into(), 10.0);
+        let (s1, s2, actions) = (
+            map.stages[0].name.clone(),
+            map.stages[1].name.clone(),
+            map.lanes[0].name.clone(),
+        );
+        content.elements.push(target);
+        let md = markdown(&content);
+        assert!(
+            md.contains(&format!(
+                "## From the current journey to the target\n\n\
+                 - **{s1}** · {actions}: Compares \\| quotes → Compares online\n\
+                 - **{s2}**: NPS -18 → NPS +10\n"
+            )),
+            "{md}"
+        );
     }
 }

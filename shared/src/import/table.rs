@@ -25,7 +25,7 @@ pub(super) fn delimiter(text: &str) -> u8 {
 }
 
 /// A table: its header and rows (empty rows left out).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,

@@ -56,7 +56,8 @@ fn windows_1252(b: u8) -> char {
 }
 
 /// How a text is to be read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Columns with a header row.
     Table,
