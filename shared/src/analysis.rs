@@ -58,7 +58,7 @@ impl Typology {
 }
 
 /// Operational needs.
-pub const SPECIFIC: Typology = Typology {
+pub static SPECIFIC: Typology = Typology {
     name: "SPECIFIC",
     about: "Operational needs",
     about_fr: "Besoins opérationnels",
@@ -106,7 +106,7 @@ pub const SPECIFIC: Typology = Typology {
 };
 
 /// Relational needs.
-pub const CIVILE: Typology = Typology {
+pub static CIVILE: Typology = Typology {
     name: "CIVILE",
     about: "Relational needs",
     about_fr: "Besoins relationnels",
@@ -185,7 +185,7 @@ impl TagCounts {
     }
 }
 
-pub const TYPOLOGIES: [&Typology; 2] = [&SPECIFIC, &CIVILE];
+pub static TYPOLOGIES: [&Typology; 2] = [&SPECIFIC, &CIVILE];
 
 /// The typology and need a tag names (`SPECIFIC:Sécurité`,
 /// `civile: integration`), if it names one.
@@ -242,6 +242,8 @@ impl TagCounts {
 pub struct NoteFilter {
     pub interviewer: Option<String>,
     pub interviewee: Option<String>,
+    /// One interview (its id): the notes it produced.
+    pub interview: Option<String>,
     pub segment: Option<String>,
     pub tag: Option<String>,
 }
@@ -255,6 +257,7 @@ impl NoteFilter {
         let is = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
         is(&self.interviewer, &source.interviewer)
             && is(&self.interviewee, &source.interviewee)
+            && is(&self.interview, &source.interview)
             && is(&self.segment, &source.segment)
             && self.tag.as_ref().is_none_or(|want| {
                 // A need matches in either language (`SPECIFIC:Security`

@@ -2,7 +2,8 @@
 //!
 //! The schema is a public contract (any Yjs client may read and write it):
 //! the root map `meta` holds `title`, `template`, `created` (ms since the
-//! epoch) and `lang`; the root map `elements` holds the board's elements by id.
+//! epoch) and `lang`; the root map `elements` holds the board's elements by id;
+//! the root map `interviews` how each interview was run (see `tracker.rs`).
 //! Unknown keys are kept and ignored.
 
 use yrs::{Any, Doc, Map, MapRef, Out, ReadTxn, TransactionMut};
@@ -38,6 +39,7 @@ pub struct BoardInfo {
 pub struct Board {
     meta: MapRef,
     elements: Elements,
+    interviews: MapRef,
 }
 
 impl Board {
@@ -45,11 +47,17 @@ impl Board {
         Board {
             meta: doc.get_or_insert_map("meta"),
             elements: Elements::new(doc.get_or_insert_map("elements")),
+            interviews: doc.get_or_insert_map("interviews"),
         }
     }
 
     pub fn elements(&self) -> &Elements {
         &self.elements
+    }
+
+    /// How each interview was run (see [`crate::tracker`]).
+    pub fn interviews(&self) -> &MapRef {
+        &self.interviews
     }
 
     /// Writes all of `meta` (a board's first change, made by its creator).

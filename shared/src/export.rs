@@ -21,9 +21,13 @@ pub const SCHEMA: &str = "atelier.board/1";
 
 /// A board's content for export: its metadata and elements (sorted
 /// top-to-bottom, left-to-right, as a reader goes through them).
+#[derive(Default)]
 pub struct Content {
     pub meta: BoardMeta,
     pub elements: Vec<Element>,
+    /// How each interview was run, as said on the board (see
+    /// [`crate::tracker`]).
+    pub interviews: Vec<(String, &'static str)>,
 }
 
 impl Content {
@@ -37,6 +41,7 @@ impl Content {
         Content {
             meta: board.meta(txn),
             elements,
+            interviews: crate::tracker::modes(txn, board.interviews()),
         }
     }
 

@@ -50,6 +50,7 @@ pub mod script;
 pub mod spreadsheet;
 pub mod svg;
 pub mod templates;
+pub mod tracker;
 mod ymap;
 
 pub use board::{Board, BoardInfo, BoardMeta};

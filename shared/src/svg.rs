@@ -511,6 +511,7 @@ mod tests {
         let content = Content {
             meta: BoardMeta::default(),
             elements: vec![card, map],
+            ..Content::default()
         };
         let picture = svg(&content, None).unwrap();
         let text = words(&picture);
@@ -553,6 +554,7 @@ mod tests {
         let content = Content {
             meta: BoardMeta::default(),
             elements: vec![frame, inside, outside, link],
+            ..Content::default()
         };
         let board = svg(&content, None).unwrap();
         assert!(board.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
@@ -576,15 +578,6 @@ mod tests {
             "a connector to outside is left out"
         );
         assert!(svg(&content, Some("a")).is_none(), "not a frame");
-        assert!(
-            svg(
-                &Content {
-                    meta: BoardMeta::default(),
-                    elements: vec![]
-                },
-                None
-            )
-            .is_none()
-        );
+        assert!(svg(&Content::default(), None).is_none());
     }
 }

@@ -27,7 +27,7 @@ pub struct Template {
     pub about: Said,
 }
 
-pub const TEMPLATES: [Template; 8] = [
+pub static TEMPLATES: [Template; 8] = [
     Template {
         id: "framing",
         name: ("Framing canvas", "Cadrage"),

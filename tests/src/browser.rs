@@ -182,6 +182,22 @@ impl Browser {
         Ok(())
     }
 
+    /// Opens the printable report from the board's export menu (its link
+    /// carries the board's token), in this tab; returns its address.
+    pub async fn open_report(&self) -> Result<String> {
+        self.type_text("\u{e00c}").await?;
+        self.click_css("[data-action='export']").await?;
+        let href = self
+            .eval("return document.querySelector(\"[data-export='report.html']\").href;")
+            .await?;
+        let href = href.as_str().unwrap_or_default().to_owned();
+        anyhow::ensure!(href.contains("/report.html?t="), "{href}");
+        self.eval(&format!("location.href = {href:?}; return true;"))
+            .await?;
+        self.wait_for("main h1").await?;
+        Ok(href)
+    }
+
     /// Opens `url` (a board) as a returning visitor (the name is
     /// remembered) and waits until the board is synced.
     pub async fn open(&self, url: &str) -> Result<()> {

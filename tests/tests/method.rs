@@ -772,3 +772,267 @@ async fn locked_elements_stay_as_they_are_whatever_a_client_sends() {
         .await;
     assert!(eventually(WAIT, || fac.element("n1").is_some_and(|e| e.x == 48.0)).await);
 }
+
+/// The shipped interview notes (the repository's copy of the samples).
+fn sample(name: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/tests/data")
+        .join(name)
+        .canonicalize()
+        .expect("sample file")
+}
+
+/// Moves element `id` into frame `into`, at `(dx, dy)` from its corner.
+async fn move_into(bot: &YClient, id: &str, into: &Element, (dx, dy): (f64, f64)) {
+    let mut e = bot.element(id).expect("element");
+    e.parent = Some(into.id.clone());
+    e.x = into.x + dx;
+    e.y = into.y + dy;
+    bot.add(&e).await;
+}
+
+/// The whole co-construction workshop as the method runs it, with two
+/// participants (the facilitator reads English, the editor French) on
+/// the shipped interview notes: the framing canvas and the interview
+/// guide, the notes imported, notes pooled privately then revealed, the
+/// clusters voted on, an empathy map per cluster, the personas drafted
+/// from them, the primary persona's journey; then the printable report
+/// holds every step. (The bot is the rest of the team: it draws the
+/// clusters, sorts notes and writes the cards; what a browser does is
+/// tested on its own elsewhere.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_workshop_from_framing_to_the_report() {
+    use anyhow::ensure;
+    const LONG: Duration = Duration::from_secs(10);
+    let server = TestServer::start(Config::default()).await;
+    let (id, url, bot) = server.board_with_bot("Sinistre auto").await;
+    // The bot follows the facilitation too (the vote's count).
+    bot.command(&Command::Hello { key: "bot".into() }).await;
+    with_browsers(server, &["en-US", "fr-FR"], async |server, browsers| {
+        let [ann, ben] = browsers else {
+            unreachable!()
+        };
+        ann.join(&url, "Ann").await?;
+        ben.join(&server.board_url_as(&id, Role::Editor), "Ben").await?;
+        let zone = |key: &str| bot.all_elements().into_iter().find(|e| e.zone == key);
+
+        // 1. Framing: the canvas and the interview guide, from the toolbar.
+        for template in ["framing", "interview-guide"] {
+            ann.click_css("[data-action='templates']").await?;
+            ann.click_css(&format!("[data-template='{template}']")).await?;
+            ensure!(
+                eventually(LONG, || zone(template).is_some()).await,
+                "no {template}"
+            );
+        }
+        let problem = zone("framing/problem").expect("the problem zone");
+        let mut said = Element::new("problem-note", Kind::Note, problem.x + 20.0, problem.y + 60.0);
+        said.text = "Claims take three weeks to settle".into();
+        said.parent = Some(problem.id.clone());
+        bot.add(&said).await;
+
+        // 2. The interview notes, imported from the shipped CSV.
+        ann.click_css("[data-action='import']").await?;
+        let field = ann.wait_for(".import-file").await?;
+        field.send_keys(sample("interview-notes.csv").to_str().unwrap_or_default()).await?;
+        ann.until(
+            "the preview counts the notes",
+            "const s = document.querySelector('.import-summary'); return !!s && s.textContent.startsWith('30 notes');",
+        )
+        .await?;
+        ann.click_css(".import-confirm").await?;
+        let imported = || {
+            bot.all_elements()
+                .into_iter()
+                .filter(|e| e.kind == Kind::Note && !e.source.interviewee.is_empty())
+                .collect::<Vec<_>>()
+        };
+        ensure!(eventually(LONG, || imported().len() == 30).await, "{} imported", imported().len());
+
+        // The interview tracker: Claire listened, was coached, then went
+        // alone (suggested by the order); Ann says E09 was coached too,
+        // and Ben sees it. A click highlights the notes an interview gave.
+        for b in [&ann, &ben] {
+            b.type_text("\u{e00c}").await?;
+            b.click_css("[data-action='notes']").await?;
+        }
+        ann.until(
+            "Claire's interviews in order",
+            "const rows = [...document.querySelectorAll('.tracker li')].slice(0, 3);
+             return rows.map(r => r.querySelector('button').textContent + '/' + r.querySelector('select').value
+                 + (r.querySelector('select').classList.contains('suggested') ? '?' : '')).join('|')
+                 === 'E01 · C01 · 3 notes/listened?|E02 · C02 · 3 notes/coached?|E09 · C09 · 2 notes/alone?';",
+        )
+        .await?;
+        ann.eval(
+            "const s = document.querySelector(\"[data-interview-mode='E09']\"); s.value = 'coached';
+             s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+        )
+        .await?;
+        ben.until(
+            "Ben sees E09 said coached",
+            "const s = document.querySelector(\"[data-interview-mode='E09']\");
+             return !!s && s.value === 'coached' && !s.classList.contains('suggested');",
+        )
+        .await?;
+        ann.click_css(".tracker li[data-interview='E01'] button").await?;
+        ann.until(
+            "E01's notes highlighted",
+            "const m = document.querySelector('.panel-match'); return !!m && m.textContent.startsWith('3 of 30 notes match');",
+        )
+        .await?;
+        ann.screenshot("workshop-tracker").await?;
+        ann.click_css(".panel-match button").await?;
+        for b in [&ann, &ben] {
+            b.click_css("[data-action='notes']").await?;
+            b.until("the panel closes", "return !document.querySelector('.notes-panel');").await?;
+        }
+
+        // 3. The script: notes pooled privately first.
+        ann.eval(
+            "const s = document.querySelector(\"[data-fac='script']\"); s.value = 'co-construction';
+             s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+        )
+        .await?;
+        ben.until(
+            "Ben reads the phase in French",
+            "const b = document.querySelector(\".phase-banner[data-phase='0'] strong\");
+             return !!b && b.textContent === 'Déposer ses notes en privé';",
+        )
+        .await?;
+        ben.type_text("\u{e00c}").await?;
+        ben.type_text("n").await?;
+        ben.click_at(700.0, 420.0).await?;
+        ben.editor_ready().await?;
+        ben.type_text("Personne ne me rappelle").await?;
+        ben.type_text("\u{e00c}").await?;
+        ben.until(
+            "his note is private",
+            "return [...document.querySelectorAll('.el-note.private')].some(n => n.textContent.includes('Personne ne me rappelle'));",
+        )
+        .await?;
+        ensure!(
+            !bot.all_elements().iter().any(|e| e.text.contains("Personne ne me rappelle")),
+            "a private note reached the board"
+        );
+
+        // 4. Revealed, then clustered.
+        ann.click_css("[data-fac='phase-next']").await?;
+        ben.wait_for(".phase-banner[data-phase='1']").await?;
+        ensure!(
+            eventually(LONG, || bot.all_elements().iter().any(|e| e.text == "Personne ne me rappelle")).await,
+            "the pooled note was not revealed"
+        );
+        let mut clusters = Vec::new();
+        for (i, name) in ["Waiting without news", "Paperwork"].into_iter().enumerate() {
+            let mut frame = Element::new(format!("cluster-{i}"), Kind::Frame, -2400.0 + i as f64 * 1000.0, 0.0);
+            frame.text = name.into();
+            frame.w = 900.0;
+            frame.h = 700.0;
+            bot.add(&frame).await;
+            clusters.push(frame);
+        }
+        let notes = imported();
+        for (n, note) in notes.iter().take(6).enumerate() {
+            let at = (40.0 + (n % 3) as f64 * 280.0, 80.0 + (n / 3) as f64 * 280.0);
+            move_into(&bot, &note.id, &clusters[n % 2], at).await;
+        }
+
+        // 5. The clusters voted on: three dots each.
+        ann.click_css("[data-fac='phase-next']").await?;
+        for b in [&ann, &ben] {
+            b.wait_for(".phase-banner[data-phase='2']").await?;
+            b.type_text("!").await?; // the whole board: every cluster in view
+        }
+        for (b, on) in [(&ann, ["cluster-0", "cluster-0", "cluster-1"]), (&ben, ["cluster-0", "cluster-0", "cluster-0"])] {
+            for cluster in on {
+                b.click_css(&format!(".el-frame[data-frame='{cluster}'] [data-vote]")).await?;
+            }
+        }
+        ensure!(
+            eventually(LONG, || bot.facilitation().and_then(|s| s.vote).is_some_and(|v| v.cast == 6)).await,
+            "the votes were not cast: {:?}",
+            bot.facilitation().and_then(|s| s.vote)
+        );
+
+        // 6. An empathy map per cluster (the vote closes with its results).
+        ann.click_css("[data-fac='phase-next']").await?;
+        ann.click_css(".phase-banner[data-phase='3'] [data-template='empathy-map']").await?;
+        ensure!(eventually(LONG, || zone("empathy-map/feels").is_some()).await, "no empathy map");
+        let (feels, pains) = (zone("empathy-map/feels").unwrap(), zone("empathy-map/pains").unwrap());
+        move_into(&bot, &notes[0].id, &feels, (20.0, 60.0)).await;
+        move_into(&bot, &notes[2].id, &pains, (20.0, 60.0)).await;
+
+        // 7. The personas drafted from the maps; Julie is the primary one.
+        ann.click_css("[data-fac='phase-next']").await?;
+        ann.click_css(".phase-banner[data-phase='4'] [data-template='personas']").await?;
+        let personas = || {
+            bot.all_elements()
+                .into_iter()
+                .filter(|e| e.kind == Kind::Persona)
+                .collect::<Vec<_>>()
+        };
+        ensure!(eventually(LONG, || personas().len() == 3).await, "no persona cards");
+        let mut julie = personas().into_iter().min_by(|a, b| a.x.total_cmp(&b.x)).unwrap();
+        let p = julie.persona.as_mut().unwrap();
+        p.name = "Julie".into();
+        p.primary = true;
+        p.segment = notes[0].source.segment.clone();
+        p.sections[9].1.push(atelier_shared::persona::Line {
+            id: "irritant".into(),
+            text: "Nobody tells her where her claim is".into(),
+            cites: vec![notes[0].id.clone(), notes[2].id.clone()],
+        });
+        bot.add(&julie).await;
+
+        // 8. The primary persona's journey, with a moment of truth.
+        ann.click_css("[data-fac='phase-next']").await?;
+        ann.click_css(".phase-banner[data-phase='5'] [data-template='journey-map']").await?;
+        let journey = || bot.all_elements().into_iter().find(|e| e.kind == Kind::Journey);
+        ensure!(eventually(LONG, || journey().is_some()).await, "no journey map");
+        let mut map = journey().unwrap();
+        let j = map.journey.as_mut().unwrap();
+        let (stage, lane) = (j.stages[1].id.clone(), atelier_shared::journey::OCCASIONS.0);
+        j.cells.insert(format!("{lane}:{stage}"), "Declares the claim".into());
+        j.mots.insert(format!("{lane}:{stage}"), "Trust in the insurer".into());
+        bot.add(&map).await;
+        ann.screenshot("workshop-journey").await?;
+
+        // 9. The report holds every step, in the method's order.
+        ann.open_report().await?;
+        let report = ann.eval("return document.querySelector('main').innerText;").await?;
+        let report = report.as_str().unwrap_or_default().to_owned();
+        let at = |s: &str| report.find(s);
+        for (before, after) in [
+            ("Interviews", "Framing canvas"),
+            ("Personas", "Customer journey map"),
+            ("Customer journey map", "Vote ranking"),
+            ("Vote ranking", "Framing canvas"),
+            ("Framing canvas", "Interview guide"),
+            ("Interview guide", "Empathy map"),
+        ] {
+            ensure!(
+                at(before).is_some() && at(before) < at(after),
+                "{before} not before {after}: {report}"
+            );
+        }
+        for said in [
+            "Julie",
+            "Nobody tells her where her claim is",
+            "Trust in the insurer",
+            "Waiting without news — 5 votes\nPaperwork — 1 vote",
+            "Claims take three weeks to settle",
+            "E09 — C09 — Coached, debriefed — 2 notes",
+            notes[0].text.as_str(),
+        ] {
+            ensure!(report.contains(said), "the report lacks {said:?}: {report}");
+        }
+        ensure!(
+            ann.eval("return document.querySelectorAll('figure svg').length;").await? == 2,
+            "the persona card and the journey map are not drawn"
+        );
+        ann.screenshot("workshop-report").await?;
+        Ok(())
+    })
+    .await;
+}

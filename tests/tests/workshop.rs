@@ -1323,15 +1323,7 @@ async fn notes_are_tagged_with_needs_and_personas_show_their_profile() {
         .await?;
         ann.screenshot("persona-need-profile").await?;
         // The printable report draws her card, need profile included.
-        ann.type_text("\u{e00c}").await?;
-        ann.click_css("[data-action='export']").await?;
-        let href = ann
-            .eval("return document.querySelector(\"[data-export='report.html']\").href;")
-            .await?;
-        let href = href.as_str().unwrap_or_default().to_owned();
-        ensure!(href.contains("/report.html?t="), "{href}");
-        ann.eval(&format!("location.href = {href:?}; return true;"))
-            .await?;
+        ann.open_report().await?;
         ann.until(
             "the report with Julie's card drawn",
             "const h = [...document.querySelectorAll('h3')].find(h => h.textContent === 'Julie');

@@ -33,15 +33,37 @@ const WASM: &str = "@WASM@";
 pub fn build(root: &Path) -> Result<()> {
     crate::ensure_wasm_target()?;
     crate::step("building the web app (wasm32)");
-    crate::cargo(&[
-        "build",
-        "-p",
-        "atelier-client",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        "wasm-release",
-    ])?;
+    // Panic locations name their files: relative ones, not this machine's
+    // paths (the same bytes on every machine, and shorter on the wire).
+    let registry = std::env::var("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|_| std::env::var("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .map(|home| home.join("registry/src"))
+        .unwrap_or_default();
+    // (Each registry's sources: `registry/src/index.crates.io-…/`.)
+    let registries = std::fs::read_dir(&registry)
+        .map(|dirs| dirs.filter_map(|d| Some(d.ok()?.path())).collect())
+        .unwrap_or_else(|_| vec![registry]);
+    let flags = std::iter::once(root.to_path_buf())
+        .chain(registries)
+        .map(|from| format!("--remap-path-prefix={}/=", from.display()))
+        .collect::<Vec<_>>()
+        .join("\x1f");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    crate::check(
+        std::process::Command::new(cargo)
+            .args([
+                "build",
+                "-p",
+                "atelier-client",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--profile",
+                "wasm-release",
+            ])
+            .env("CARGO_ENCODED_RUSTFLAGS", flags),
+    )
+    .context("building the web app")?;
     let wasm = root.join("target/wasm32-unknown-unknown/wasm-release/atelier_client.wasm");
     // wasm-bindgen writes its files each time: into a folder of its own,
     // which nothing watches.
@@ -72,7 +94,8 @@ pub fn build(root: &Path) -> Result<()> {
         "atelier_client.js",
         read(&generated.join("atelier_client.js"))?,
     );
-    let css = site.hashed(CSS.0, read(&assets.join(CSS.0))?);
+    let css = String::from_utf8(read(&assets.join(CSS.0))?)?;
+    let css = site.hashed(CSS.0, minify_css(&css)?.into_bytes());
     let icon = site.hashed(ICON.0, read(&assets.join(ICON.0))?);
     let boot = String::from_utf8(read(&assets.join(BOOT.0))?)?
         .replace(GLUE, &glue)
@@ -216,4 +239,22 @@ fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(bytes)?;
     Ok(encoder.finish()?)
+}
+
+/// The stylesheet minified (comments and spaces gone, values shortened)
+/// by lightningcss; the browsers it targets are left as written.
+fn minify_css(css: &str) -> Result<String> {
+    use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
+    let mut sheet = StyleSheet::parse(css, ParserOptions::default())
+        .map_err(|e| anyhow::anyhow!("assets/atelier.css: {e}"))?;
+    sheet
+        .minify(MinifyOptions::default())
+        .map_err(|e| anyhow::anyhow!("assets/atelier.css: {e}"))?;
+    let printed = sheet
+        .to_css(PrinterOptions {
+            minify: true,
+            ..PrinterOptions::default()
+        })
+        .map_err(|e| anyhow::anyhow!("assets/atelier.css: {e}"))?;
+    Ok(printed.code)
 }

@@ -60,14 +60,6 @@ fn is_json(i: &Input) -> bool {
     i.name.to_ascii_lowercase().ends_with(".json") || i.text.trim_start().starts_with('{')
 }
 
-/// Waits `ms` milliseconds.
-async fn pause(ms: i32) {
-    let wait = js_sys::Promise::new(&mut |done, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&done, ms);
-    });
-    let _ = JsFuture::from(wait).await;
-}
-
 /// The notes on the board now.
 fn board_notes() -> Vec<Element> {
     let scene = &model().scene;
@@ -140,25 +132,28 @@ pub fn ImportDialog() -> impl IntoView {
         let n = asked.get_value() + 1;
         asked.set_value(n);
         let board = super::history::board_id();
-        leptos::task::spawn_local(async move {
-            if i.name.is_empty() {
-                pause(200).await;
-            }
-            if asked.get_value() != n {
-                return;
-            }
-            let read = crate::api::read_import(&board, &i.name, &i.text).await;
-            if asked.get_value() != n {
-                return;
-            }
-            match read {
-                Ok(read) => {
-                    format.set(read.format);
-                    reading.set(Some(read));
+        let wait = if i.name.is_empty() { 200 } else { 0 };
+        set_timeout(
+            move || {
+                if asked.get_value() != n {
+                    return;
                 }
-                Err(e) => refused.set(Some(e)),
-            }
-        });
+                leptos::task::spawn_local(async move {
+                    let read = crate::api::read_import(&board, &i.name, &i.text).await;
+                    if asked.get_value() != n {
+                        return;
+                    }
+                    match read {
+                        Ok(read) => {
+                            format.set(read.format);
+                            reading.set(Some(read));
+                        }
+                        Err(e) => refused.set(Some(e)),
+                    }
+                });
+            },
+            std::time::Duration::from_millis(wait),
+        );
     });
     let table = Memo::new(move |_| {
         (format.get() == Format::Table)

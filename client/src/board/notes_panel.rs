@@ -8,6 +8,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use atelier_shared::analysis::{self, NoteFilter, TYPOLOGIES, TagCounts};
 use atelier_shared::templates::Lang;
+use atelier_shared::tracker;
 use atelier_shared::{Element, Kind};
 use leptos::prelude::*;
 
@@ -409,6 +410,57 @@ pub fn NotesPanel() -> impl IntoView {
             }
         })
         };
+    // The interview tracker: each interviewer's interviews in order, how
+    // each was run (said here, or suggested by its place), a click
+    // highlights the notes it produced.
+    let rev = RwSignal::new(0u64);
+    yrs::Observable::observe(
+        &model().doc.get_or_insert_map("interviews"),
+        "atelier-interviews",
+        move |_, _| {
+            // Read once the changing transaction is over.
+            queue_microtask(move || {
+                rev.try_update(|r| *r += 1);
+            })
+        },
+    );
+    let interviews = move || {
+        rev.track();
+        let modes = {
+            let model = model();
+            let interviews = model.doc.get_or_insert_map("interviews");
+            tracker::modes(&yrs::Transact::transact(&model.doc), &interviews)
+        };
+        let all = notes.with(|n| tracker::tracker(n, &modes));
+        (!all.is_empty()).then(|| {
+            view! {
+                <section class="panel-section tracker">
+                    <h4>{tr("Interviews", "Entretiens")}</h4>
+                    {all.into_iter().map(|who| view! {
+                        <h5>{if who.name.is_empty() { tr("Interviewer not named", "Enquêteur non nommé").to_owned() } else { who.name }}</h5>
+                        <ol class="interviews">
+                            {who.interviews.into_iter().map(|i| {
+                                let (id, pick) = (i.id.clone(), i.id.clone());
+                                let said = format!("{} · {} · {}", i.id, i.interviewees.join(", "), plural(i.notes.len(), "note", "notes"));
+                                view! {
+                                    <li data-interview=i.id.clone()>
+                                        <button class="link" on:click=move |_| ui.filter.set(NoteFilter { interview: Some(pick.clone()), ..NoteFilter::default() })>{said}</button>
+                                        <select data-interview-mode=id.clone() class=if i.suggested { "suggested" } else { "" } disabled=!ui.writes
+                                            aria-label=tr("How it was run", "Comment il a été mené")
+                                            on:change=move |ev| ops::set_interview_mode(&id, &event_target_value(&ev))>
+                                            {tracker::MODES.iter().map(|(key, (en, fr))| view! {
+                                                <option value=*key selected=i.mode == *key>{tr(en, fr)}</option>
+                                            }).collect_view()}
+                                        </select>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    }).collect_view()}
+                </section>
+            }
+        })
+    };
     let node = NodeRef::<leptos::html::Aside>::new();
     crate::dialog::behave(node, move || ui.panel.set(false));
     view! {
@@ -443,6 +495,7 @@ pub fn NotesPanel() -> impl IntoView {
                 <h4>{duplicate_title}</h4>
                 <ul class="duplicates">{duplicate_rows}</ul>
             </section>
+            {interviews}
             {pseudonyms}
         </aside>
     }

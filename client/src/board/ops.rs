@@ -626,6 +626,17 @@ fn edit_comments(f: impl FnOnce(&mut TransactionMut, &Comments)) {
     f(&mut txn, &comments);
 }
 
+/// Says how interview `id` was run (see `atelier_shared::tracker`).
+pub fn set_interview_mode(id: &str, mode: &str) {
+    if read_only() {
+        return;
+    }
+    let model = model();
+    let interviews = model.doc.get_or_insert_map("interviews");
+    let mut txn = model.doc.transact_mut_with(LOCAL);
+    atelier_shared::tracker::set_mode(&mut txn, &interviews, id, mode);
+}
+
 /// A new comment thread.
 pub fn comment(comment: &Comment) {
     edit_comments(|txn, c| c.add(txn, comment));

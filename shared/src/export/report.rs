@@ -14,6 +14,7 @@ use crate::journey::measure_label;
 use crate::kano;
 use crate::lang::Lang;
 use crate::persona::{Persona, SECTIONS, Support, title};
+use crate::tracker;
 
 /// What the report holds beyond the board's document.
 #[derive(Default)]
@@ -291,6 +292,7 @@ pub fn report(content: &Content, extras: &Extras) -> String {
             out.push_str(&need_profile(&counts, lang, "####"));
         }
     }
+    out.push_str(&interviews(content, lang));
     // Every template made of zones, in the method's order: the framing
     // and the interview guide, the stakeholders, the empathy maps, the
     // affinity diagram, the Kano classification; each zone and its notes.
@@ -432,6 +434,42 @@ fn comparisons(content: &Content, lang: Lang) -> String {
                     format!("- **{}**: {} → {}\n", md(stage), figure(from), figure(to))
                 }
             });
+        }
+    }
+    out
+}
+
+/// The interview tracker: each interviewer's interviews in order, how
+/// each was run, who was met and how many notes it produced; nothing
+/// without notes that name their interview.
+fn interviews(content: &Content, lang: Lang) -> String {
+    let all = tracker::tracker(&content.elements, &content.interviews);
+    if all.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("\n## {}\n", title(("Interviews", "Entretiens"), lang));
+    for interviewer in all {
+        let name = if interviewer.name.is_empty() {
+            title(("Interviewer not named", "Enquêteur non nommé"), lang).to_owned()
+        } else {
+            md(&interviewer.name)
+        };
+        out.push_str(&format!("\n### {name}\n\n"));
+        for (i, interview) in interviewer.interviews.iter().enumerate() {
+            let who = interview
+                .interviewees
+                .iter()
+                .map(|w| md(w))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let how = tracker::mode_name(interview.mode, lang);
+            let n = interview.notes.len();
+            out.push_str(&format!(
+                "{}. {} — {who} — {how} — {n} note{}\n",
+                i + 1,
+                md(&interview.id),
+                if n == 1 { "" } else { "s" }
+            ));
         }
     }
     out
@@ -752,8 +790,8 @@ mod tests {
         assert!(md.contains("### Persona 1\n\n> I want it simple"), "{md}");
         assert_eq!(
             md.matches("\n### ").count(),
-            4,
-            "Julie, Persona 1, the moments of truth, Says: {md}"
+            5,
+            "Julie, Persona 1, the moments of truth, the interviewer, Says: {md}"
         );
     }
 
@@ -932,6 +970,21 @@ mod tests {
                  - **{s1}** · {actions}: Compares \\| quotes → Compares online\n\
                  - **{s2}**: NPS -18 → NPS +10\n"
             )),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn the_report_tracks_each_interviewer_s_interviews() {
+        let (doc, board) = board();
+        crate::tracker::set_mode(&mut doc.transact_mut(), board.interviews(), "E01", "alone");
+        let md = markdown(&Content::read(&board, &doc.transact()));
+        assert!(
+            md.contains(
+                "## Interviews\n\n### Interviewer not named\n\n\
+                 1. E00 — C01 — Listened (expert) — 1 note\n\
+                 2. E01 — C02 — Alone — 1 note\n"
+            ),
             "{md}"
         );
     }
