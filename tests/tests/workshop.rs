@@ -648,6 +648,14 @@ async fn a_persona_cites_the_notes_behind_it() {
         // Enter: the next line, the caret in it; a long text wraps whole,
         // and the card (as stored) grows with it.
         ann.type_text("\u{e007}").await?;
+        // As a user does, she types once the caret is in the new line
+        // (it moves there on the next frame).
+        ann.until(
+            "the caret is in the second line",
+            "const f = document.querySelectorAll(\"[data-section='motivational'] .persona-line-field\")[1];
+             return !!f && document.activeElement === f;",
+        )
+        .await?;
         let long = "Artisan, works alone, always on a building site, writes her quotes at night after dinner and answers the phone only between two urgent jobs";
         ann.type_text(long).await?;
         ensure!(
