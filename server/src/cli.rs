@@ -8,7 +8,10 @@ use anyhow::Context;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use crate::{AppState, Cli, Command, Keys, LinkArgs, Role, ServeArgs, SqliteStore, Store};
+use crate::{
+    AppState, Broker, BrokerUrl, Cli, Command, Keys, LinkArgs, PostgresStore, Role, ServeArgs,
+    SqliteStore, Store, StoreUrl,
+};
 
 /// Runs `atelier` with the process's arguments.
 pub fn main() -> anyhow::Result<()> {
@@ -41,16 +44,17 @@ pub fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let store = SqliteStore::open(&args.data_dir)
-        .with_context(|| format!("opening the store in {}", args.data_dir.display()))?;
+    let (store, keys) = open_store(&args.store, &args.data_dir).await?;
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("listening on {}", args.addr))?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, data_dir = %args.data_dir.display(), "Atelier is ready: open http://{addr}/");
-    let keys = Keys::load_or_create(&args.data_dir)
-        .with_context(|| format!("the share links' key in {}", args.data_dir.display()))?;
-    let state = AppState::new(args.config, Arc::new(store), keys);
+    let broker = match &args.broker {
+        BrokerUrl::Local => Broker::local(),
+        BrokerUrl::Nats(url) => Broker::nats(url).await.context("connecting to NATS")?,
+    };
+    tracing::info!(%addr, store = ?args.store, broker = ?args.broker, data_dir = %args.data_dir.display(), "Atelier is ready: open http://{addr}/");
+    let state = AppState::clustered(args.config, store, keys, broker);
     crate::run(listener, state, shutdown_signal()).await?;
     Ok(())
 }
@@ -60,12 +64,10 @@ async fn link(args: LinkArgs) -> anyhow::Result<()> {
     let board: atelier_shared::BoardId = args.board.parse()?;
     let role = Role::parse(&args.role)
         .with_context(|| format!("role {:?}: facilitator, editor or viewer", args.role))?;
-    // The store first: a key made in a directory without boards would make
-    // the next start take the fresh database for a lost one.
-    let store = SqliteStore::open(&args.data_dir)?;
+    let (store, keys) = open_store(&args.store, &args.data_dir).await?;
     let keys = match &args.secret {
         Some(secret) => Keys::new(secret.0.as_bytes()),
-        None => Keys::load_or_create(&args.data_dir)?,
+        None => keys,
     };
     let generation = store.links(&board).await?.of(role);
     let expires = args
@@ -79,6 +81,32 @@ async fn link(args: LinkArgs) -> anyhow::Result<()> {
         println!("http://{}/b/{board}?t={token}", args.addr);
     }
     Ok(())
+}
+
+/// The store `--store` names, and the key of its share links: SQLite's in
+/// the data directory, opened first (a key made in a directory without
+/// boards would make the next start take the fresh database for a lost
+/// one); a cluster's in PostgreSQL, shared by its nodes.
+async fn open_store(
+    url: &StoreUrl,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<(Arc<dyn Store>, Keys)> {
+    Ok(match url {
+        StoreUrl::Sqlite => {
+            let store = SqliteStore::open(data_dir)
+                .with_context(|| format!("opening the store in {}", data_dir.display()))?;
+            let keys = Keys::load_or_create(data_dir)
+                .with_context(|| format!("the share links' key in {}", data_dir.display()))?;
+            (Arc::new(store), keys)
+        }
+        StoreUrl::Postgres(url) => {
+            let store = PostgresStore::open(url)
+                .await
+                .context("opening the PostgreSQL store")?;
+            let keys = Keys::new(&store.links_key().await?);
+            (Arc::new(store), keys)
+        }
+    })
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

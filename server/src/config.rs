@@ -39,6 +39,14 @@ pub struct LinkArgs {
     /// Where the server's key is (its `--data-dir`).
     #[arg(long, env = "ATELIER_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+    /// The server's `--store` (a cluster keeps its key in PostgreSQL).
+    #[arg(
+        long,
+        env = "ATELIER_STORE",
+        default_value = "sqlite",
+        hide_env_values = true
+    )]
+    pub store: StoreUrl,
     /// The server's `--secret`, if it has one.
     #[arg(long, env = "ATELIER_SECRET", hide_env_values = true)]
     pub secret: Option<Secret>,
@@ -67,6 +75,20 @@ pub struct ServeArgs {
     /// Directory of the SQLite database (created if missing).
     #[arg(long, env = "ATELIER_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+    /// Where boards are kept: `sqlite` (a file in `--data-dir`), or a
+    /// PostgreSQL shared by the nodes of a cluster
+    /// (`postgres://user:password@host:port/database`).
+    #[arg(
+        long,
+        env = "ATELIER_STORE",
+        default_value = "sqlite",
+        hide_env_values = true
+    )]
+    pub store: StoreUrl,
+    /// How the nodes of a cluster tell each other what changed: `local`
+    /// (one node), or a NATS server (`nats://host:port`).
+    #[arg(long, env = "ATELIER_BROKER", default_value = "local")]
+    pub broker: BrokerUrl,
     /// Threads serving connections and boards (1: a single-threaded
     /// runtime, the most frugal; storage runs on its own threads).
     #[arg(long, env = "ATELIER_THREADS", default_value_t = 1)]
@@ -166,6 +188,66 @@ pub struct Config {
     pub scripts_dir: Option<PathBuf>,
 }
 
+/// `--store`: SQLite in the data directory, or PostgreSQL.
+#[derive(Clone, PartialEq, Eq)]
+pub enum StoreUrl {
+    Sqlite,
+    Postgres(String),
+}
+
+impl std::str::FromStr for StoreUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<StoreUrl, String> {
+        match s {
+            "sqlite" => Ok(StoreUrl::Sqlite),
+            url if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(StoreUrl::Postgres(url.to_owned()))
+            }
+            _ => Err("`sqlite`, or a `postgres://…` URL".into()),
+        }
+    }
+}
+
+/// Its password is never printed.
+impl std::fmt::Debug for StoreUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreUrl::Sqlite => f.write_str("sqlite"),
+            StoreUrl::Postgres(_) => f.write_str("postgres://…"),
+        }
+    }
+}
+
+/// `--broker`: none (one node), or NATS.
+#[derive(Clone, PartialEq, Eq)]
+pub enum BrokerUrl {
+    Local,
+    Nats(String),
+}
+
+/// Its credentials, if any, are never printed.
+impl std::fmt::Debug for BrokerUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BrokerUrl::Local => f.write_str("local"),
+            BrokerUrl::Nats(_) => f.write_str("nats://…"),
+        }
+    }
+}
+
+impl std::str::FromStr for BrokerUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<BrokerUrl, String> {
+        match s {
+            "local" => Ok(BrokerUrl::Local),
+            url if url.starts_with("nats://") => Ok(BrokerUrl::Nats(url.to_owned())),
+            _ => Err("`local`, or a `nats://…` URL".into()),
+        }
+    }
+}
+
 /// A secret from the command line or the environment: never printed.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(pub String);
@@ -242,5 +324,25 @@ mod tests {
         };
         assert_eq!(args.addr.port(), 9000);
         assert_eq!(args.config.heartbeat, Duration::from_secs(5));
+        assert_eq!(args.store, StoreUrl::Sqlite);
+        assert_eq!(args.broker, BrokerUrl::Local);
+        let Command::Serve(args) = Cli::parse_from([
+            "atelier",
+            "--store",
+            "postgres://atelier:hunter22@db:5432/atelier",
+            "--broker",
+            "nats://nats:4222",
+        ])
+        .into_command() else {
+            panic!("not serve")
+        };
+        assert!(matches!(args.store, StoreUrl::Postgres(ref url) if url.ends_with("/atelier")));
+        assert_eq!(
+            format!("{:?}", args.store),
+            "postgres://…",
+            "no password printed"
+        );
+        assert_eq!(args.broker, BrokerUrl::Nats("nats://nats:4222".into()));
+        assert!(Cli::try_parse_from(["atelier", "--store", "mysql://x"]).is_err());
     }
 }

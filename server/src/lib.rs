@@ -7,6 +7,7 @@
 
 pub mod access;
 mod api;
+pub mod broker;
 pub mod cli;
 mod config;
 mod connection;
@@ -38,13 +39,14 @@ use tokio::net::TcpListener;
 use tracing::{info, warn};
 
 pub use access::{Keys, Role};
-pub use config::{Cli, Command, Config, LinkArgs, Secret, ServeArgs};
+pub use broker::{Broker, Hub};
+pub use config::{BrokerUrl, Cli, Command, Config, LinkArgs, Secret, ServeArgs, StoreUrl};
 pub use error::AppError;
 pub use metrics::Metrics;
 pub use room::CloseReason;
 pub use rooms::RoomError;
 pub use state::AppState;
-pub use store::{MemoryStore, SqliteStore, Store};
+pub use store::{MemoryStore, PostgresStore, SqliteStore, Store};
 
 /// Bytes read from a websocket at a time.
 const READ_BUFFER: usize = 16 * 1024;
@@ -80,6 +82,7 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let token = state.shutdown.clone();
     let (tasks, store) = (state.tasks.clone(), state.store.clone());
+    let broker = state.rooms.ctx.broker.clone();
     let stop = token.clone();
     tokio::spawn(async move {
         shutdown.await;
@@ -95,6 +98,7 @@ pub async fn run(
     token.cancel();
     tasks.close();
     tasks.wait().await;
+    broker.flush().await;
     if let Err(err) = store.close().await {
         warn!(?err, "closing the store failed");
     }

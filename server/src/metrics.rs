@@ -26,6 +26,7 @@ pub struct Metrics {
     pub slow_peers: Counter,
     pub store_errors: Counter,
     pub compactions: Counter,
+    pub cluster_resyncs: Counter,
     pub access_refused: Counter,
     pub updates_refused: Counter,
     pub sync_requests_deferred: Counter,
@@ -92,7 +93,7 @@ impl Metrics {
                 "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
             );
         };
-        let counters: [(&str, &str, &Counter); 18] = [
+        let counters: [(&str, &str, &Counter); 19] = [
             (
                 "atelier_connections_total",
                 "Websocket connections accepted.",
@@ -157,6 +158,11 @@ impl Metrics {
                 "atelier_compactions_total",
                 "Board logs compacted into snapshots.",
                 &self.compactions,
+            ),
+            (
+                "atelier_cluster_resyncs_total",
+                "Times a board read from the store what other nodes stored and the broker did not bring.",
+                &self.cluster_resyncs,
             ),
             (
                 "atelier_access_refused_total",

@@ -30,6 +30,7 @@ use crate::store::StoreError;
 mod answers;
 mod awareness;
 mod changes;
+mod cluster;
 mod compaction;
 mod context;
 pub(crate) mod erasure;
@@ -47,6 +48,7 @@ use pending::{Pending, Verdict};
 use presence::{Link, Owners, PeerPresence};
 
 pub use atelier_shared::protocol::CloseReason;
+pub(crate) use cluster::{Remote, encode as encode_remote, subject};
 pub(crate) use context::{Registration, RoomContext};
 
 pub type PeerId = u64;
@@ -97,6 +99,10 @@ pub(crate) enum RoomMsg {
     Delete {
         done: oneshot::Sender<()>,
     },
+    /// A message from the board's room on another node (`room/cluster.rs`).
+    Remote(Bytes),
+    /// Messages from the other nodes may have been lost: read the store.
+    Resync,
 }
 
 #[derive(Clone, Copy)]
@@ -143,6 +149,15 @@ pub(crate) struct Room {
     facilitation: Facilitation,
     /// It changed in this batch: store it, then send it to everyone.
     facilitation_changed: bool,
+    /// Its revision in the store: another node's newer state replaces it,
+    /// and a change made here over an older one is made again on the
+    /// newer (see `store_facilitation`).
+    facilitation_rev: i64,
+    /// Another node changed it in this batch: send it to everyone.
+    facilitation_heard: bool,
+    /// The facilitation commands of this batch (in a cluster), made again
+    /// if another node changed the state meanwhile.
+    commands: Vec<(PeerId, Vec<u8>)>,
     /// Private notes by author (voter id): each a yrs update of a document
     /// of their own, never relayed, applied to the board when revealed.
     privates: HashMap<String, Vec<u8>>,
@@ -160,6 +175,12 @@ pub(crate) struct Room {
     /// When the last batch was taken (`--coalesce`); none after a full
     /// batch, so a backlog goes on at once.
     last_batch: Option<tokio::time::Instant>,
+    /// The board's rooms on the other nodes of a cluster, if any.
+    cluster: Option<cluster::Cluster>,
+    /// What the room hears from them (taken by its loop).
+    listening: Option<cluster::Listening>,
+    /// Another node deleted the board: the room closes, storing nothing.
+    deleted_elsewhere: bool,
 }
 
 impl Room {
@@ -194,6 +215,12 @@ impl Room {
 
     async fn load(id: BoardId, ctx: RoomContext) -> Result<Room, StoreError> {
         let started = Instant::now();
+        // Subscribed before the read: what another node stores after it
+        // arrives (or leaves a hole that is read).
+        let (mut cluster, listening) = match cluster::Cluster::join(&ctx.broker, &id).await? {
+            Some((cluster, listening)) => (Some(cluster), Some(listening)),
+            None => (None, None),
+        };
         let stored = ctx.store.load(&id).await?;
         ctx.metrics.board_loads.inc();
         let doc = crate::store::doc_of(&id, &stored)?;
@@ -211,10 +238,8 @@ impl Room {
             info!(board = %id, "board brought up to date with the model");
         }
         // A state that does not read (an older shape) starts afresh.
-        let facilitation = ctx
-            .store
-            .facilitation(&id)
-            .await?
+        let (facilitation, facilitation_rev) = ctx.store.facilitation_rev(&id).await?;
+        let facilitation = facilitation
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default();
         let privates: HashMap<String, Vec<u8>> =
@@ -236,6 +261,9 @@ impl Room {
             }
         }
         let generations = ctx.store.links(&id).await?;
+        if let Some(cluster) = &mut cluster {
+            cluster.loaded(last_seq);
+        }
         let mut facilitation: Facilitation = facilitation;
         let fanout = fanout::Fanout::new(ctx.config.coalesce_above);
         facilitation.shown.pooled = privates.len() as u32;
@@ -266,12 +294,18 @@ impl Room {
             deleting: None,
             facilitation,
             facilitation_changed: false,
+            facilitation_rev,
+            facilitation_heard: false,
+            commands: Vec::new(),
             privates,
             privates_changed: HashSet::new(),
             version_due: None,
             generations,
             locks: None,
             last_batch: None,
+            cluster,
+            listening,
+            deleted_elsewhere: false,
         })
     }
 
@@ -280,11 +314,13 @@ impl Room {
         let shutdown = self.ctx.shutdown.clone();
         let max_batch = MAX_BATCH.min(self.ctx.config.peer_queue / 2).max(1);
         let coalesce = self.ctx.config.coalesce;
+        let mut listening = self.listening.take();
         loop {
             let idle_deadline = self.empty_since.map(|since| since + grace);
             let pending_deadline = self.pending.due(self.ctx.config.pending_timeout);
             let retry =
                 (!self.deferred.is_empty()).then(|| tokio::time::Instant::now() + DEFERRED_RETRY);
+            let cluster_due = self.cluster.as_ref().map(|c| c.due(!self.peers.is_empty()));
             let first = tokio::select! {
                 biased;
                 _ = shutdown.cancelled() => return Exit::Shutdown,
@@ -313,6 +349,14 @@ impl Room {
                         self.forward_presence(peer, &mut out);
                     }
                     self.deliver(out);
+                    continue;
+                }
+                wake = cluster::Listening::next(&mut listening) => match wake {
+                    cluster::Wake::Message(bytes) => RoomMsg::Remote(bytes),
+                    cluster::Wake::Resync => RoomMsg::Resync,
+                },
+                _ = sleep_until(cluster_due) => {
+                    self.cluster_tick().await;
                     continue;
                 }
                 _ = sleep_until(idle_deadline) => return Exit::Idle,
@@ -345,7 +389,7 @@ impl Room {
                 return Exit::Failed;
             }
 
-            if self.deleting.is_some() {
+            if self.deleting.is_some() || self.deleted_elsewhere {
                 return Exit::Deleted;
             }
         }
@@ -435,23 +479,18 @@ impl Room {
                     let erased = self.erase_in_memory(&erasure, &mut out);
                     erasures.push((erasure, erased));
                 }
-                RoomMsg::Revoke { role, generation } => {
-                    self.generations.set(role, generation);
-                    let revoked: Vec<PeerId> = self
-                        .peers
-                        .iter()
-                        .filter(|(_, p)| p.grant.revoked_by(role, generation))
-                        .map(|(id, _)| *id)
-                        .collect();
-                    for peer in revoked {
-                        info!(board = %self.id, peer, role = role.as_str(), "link revoked: disconnecting");
-                        self.remove_peer(peer, Some(CloseReason::Revoked), &mut out);
-                    }
-                }
+                RoomMsg::Revoke { role, generation } => self.revoke(role, generation, &mut out),
                 RoomMsg::Delete { done } => {
                     self.deleting = Some(done);
                     break;
                 }
+                RoomMsg::Remote(bytes) => {
+                    self.remote(&bytes, &mut out).await;
+                    if self.deleted_elsewhere {
+                        break;
+                    }
+                }
+                RoomMsg::Resync => self.resync(&mut out).await,
             }
         }
         let changes = out.changes.len();
@@ -460,6 +499,7 @@ impl Room {
         if !updates.is_empty() {
             let metrics = &self.ctx.metrics;
             let count = updates.len();
+            let told = self.cluster.is_some().then(|| updates.clone());
             metrics.updates.add(changes as u64);
             metrics
                 .update_bytes
@@ -471,6 +511,10 @@ impl Room {
                 Ok(seq) => {
                     self.last_seq = seq;
                     self.log_len += count;
+                    if let Some(updates) = told {
+                        self.publish_stored(seq - count as i64 + 1, seq, updates)
+                            .await;
+                    }
                 }
                 Err(err) => {
                     for (done, _) in title_acks {
@@ -493,7 +537,12 @@ impl Room {
         }
         for voter in std::mem::take(&mut self.privates_changed) {
             let notes = self.privates.get(&voter).cloned();
-            self.ctx.store.set_private(&self.id, &voter, notes).await?;
+            self.ctx
+                .store
+                .set_private(&self.id, &voter, notes.clone())
+                .await?;
+            self.tell_cluster(&cluster::Remote::Private { voter, notes })
+                .await;
         }
         for (erasure, erased) in erasures {
             let result = self.erase_stored(&erasure, erased).await;
@@ -509,10 +558,13 @@ impl Room {
         if self.facilitation.shown.locked.is_empty() {
             self.locks = None;
         }
-        if std::mem::take(&mut self.facilitation_changed) {
-            let json = serde_json::to_string(&self.facilitation)
-                .map_err(|e| StoreError::Io(std::io::Error::other(e)))?;
-            self.ctx.store.set_facilitation(&self.id, &json).await?;
+        let commands = std::mem::take(&mut self.commands);
+        let heard = std::mem::take(&mut self.facilitation_heard);
+        let changed = std::mem::take(&mut self.facilitation_changed);
+        if changed {
+            self.store_facilitation(commands).await?;
+        }
+        if changed || heard {
             let peers: Vec<PeerId> = self.peers.keys().copied().collect();
             for peer in peers {
                 self.send_facilitation(peer, &mut out);
@@ -548,11 +600,84 @@ impl Room {
                 }
             }
             Message::Auth(_) => {}
-            Message::Custom(facilitation::COMMAND, data) => self.command(peer, &data, out),
+            Message::Custom(facilitation::COMMAND, data) => {
+                if self.cluster.is_some() {
+                    self.commands.push((peer, data.clone()));
+                }
+                self.command(peer, &data, out)
+            }
             Message::Custom(facilitation::PRIVATE, data) => self.private_notes(peer, data, out),
             Message::Custom(tag, _) => {
                 debug!(board = %self.id, peer, tag, "ignoring a custom message")
             }
+        }
+    }
+
+    /// Stores the facilitation state this batch changed, over the revision
+    /// it was changed from. If another node stored a newer one meanwhile,
+    /// that one is read and this batch's commands are made again on it
+    /// (their answers were sent already); then the others are told.
+    async fn store_facilitation(
+        &mut self,
+        commands: Vec<(PeerId, Vec<u8>)>,
+    ) -> Result<(), StoreError> {
+        const ATTEMPTS: usize = 8;
+        for _ in 0..ATTEMPTS {
+            let json = serde_json::to_string(&self.facilitation)
+                .map_err(|e| StoreError::Io(std::io::Error::other(e)))?;
+            let stored = self
+                .ctx
+                .store
+                .swap_facilitation(&self.id, self.facilitation_rev, &json)
+                .await?;
+            if let Some(rev) = stored {
+                self.facilitation_rev = rev;
+                self.tell_cluster(&cluster::Remote::Facilitation { rev, state: json })
+                    .await;
+                return Ok(());
+            }
+            debug!(board = %self.id, "another node changed the facilitation: making this batch's commands again on its state");
+            let (json, rev) = self.ctx.store.facilitation_rev(&self.id).await?;
+            self.facilitation = json
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_default();
+            self.facilitation_rev = rev;
+            self.locks = None;
+            let mut again = Outbox::default();
+            for (peer, data) in &commands {
+                self.command(*peer, data, &mut again);
+            }
+            if self.facilitation.shown.private {
+                self.facilitation.shown.pooled = self.privates.len() as u32;
+            }
+            if !again.changes.is_empty() {
+                warn!(board = %self.id, "a command made again changed the board: not stored");
+            }
+        }
+        Err(StoreError::Io(std::io::Error::other(
+            "the facilitation state kept changing under this node",
+        )))
+    }
+
+    /// Tells the board's rooms on the other nodes, if any.
+    async fn tell_cluster(&self, body: &cluster::Remote) {
+        if let Some(cluster) = &self.cluster {
+            cluster.publish(body).await;
+        }
+    }
+
+    /// `role`'s link moved to `generation`: peers on older links leave.
+    fn revoke(&mut self, role: Role, generation: u32, out: &mut Outbox) {
+        self.generations.set(role, generation);
+        let revoked: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(_, p)| p.grant.revoked_by(role, generation))
+            .map(|(id, _)| *id)
+            .collect();
+        for peer in revoked {
+            info!(board = %self.id, peer, role = role.as_str(), "link revoked: disconnecting");
+            self.remove_peer(peer, Some(CloseReason::Revoked), out);
         }
     }
 
@@ -573,6 +698,9 @@ impl Room {
         self.pending = Pending::default();
         self.last_seq = stored.last_seq;
         self.log_len = stored.updates.len();
+        if let Some(cluster) = &mut self.cluster {
+            cluster.loaded(stored.last_seq);
+        }
         Ok(())
     }
 }

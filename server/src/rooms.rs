@@ -18,7 +18,7 @@ use tokio_util::task::TaskTracker;
 use crate::access::{Grant, Role};
 use crate::config::Config;
 use crate::metrics::Metrics;
-use crate::room::{CloseReason, PeerId, Registration, Room, RoomContext, RoomMsg};
+use crate::room::{CloseReason, PeerId, Registration, Remote, Room, RoomContext, RoomMsg};
 use crate::store::{Store, StoreError};
 
 /// Messages queued to one room before its senders wait.
@@ -72,6 +72,7 @@ impl Rooms {
         metrics: Arc<Metrics>,
         (shutdown, tasks): (CancellationToken, TaskTracker),
         keys: crate::access::Keys,
+        broker: crate::broker::Broker,
     ) -> Rooms {
         let scripts = Arc::new(crate::scripts::Scripts::load(config.scripts_dir.as_deref()));
         Rooms {
@@ -86,6 +87,7 @@ impl Rooms {
                 scripts,
                 outgoing: Default::default(),
                 keys,
+                broker,
             },
             tasks,
         }
@@ -147,15 +149,30 @@ impl Rooms {
     }
 
     /// Disconnects whoever holds a link of `role` older than `generation`.
+    /// On every node.
     pub(crate) async fn revoke(&self, board: &BoardId, role: Role, generation: u32) {
         if let Some(inbox) = self.loaded(board) {
             let _ = inbox.send(RoomMsg::Revoke { role, generation }).await;
+        }
+        self.tell_cluster(board, &Remote::Revoke { role, generation })
+            .await;
+    }
+
+    /// Tells the rooms of `board` on the other nodes.
+    async fn tell_cluster(&self, board: &BoardId, body: &Remote) {
+        let broker = &self.ctx.broker;
+        if broker.is_cluster() {
+            let bytes = crate::room::encode_remote(broker.node(), body);
+            if let Err(err) = broker.publish(&crate::room::subject(board), bytes).await {
+                tracing::warn!(%board, %err, "telling the other nodes failed");
+            }
         }
     }
 
     /// Closes `board`'s room, if loaded, without storing anything more:
     /// everyone on it is told the board was deleted.
     pub(crate) async fn delete(&self, board: &BoardId) {
+        self.tell_cluster(board, &Remote::Deleted).await;
         if let Some(inbox) = self.loaded(board) {
             let (done, closed) = oneshot::channel();
             if inbox.send(RoomMsg::Delete { done }).await.is_ok() {
@@ -302,6 +319,7 @@ mod tests {
             Arc::new(Metrics::default()),
             (CancellationToken::new(), TaskTracker::new()),
             crate::access::Keys::new(b"a test key of sixteen bytes"),
+            crate::broker::Broker::local(),
         ));
         let board: BoardId = "race".parse().unwrap();
         store.regenerate(&board, Role::Editor).await.unwrap();

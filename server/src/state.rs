@@ -8,6 +8,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::broker::Broker;
 use crate::rooms::Rooms;
 use crate::{Config, Keys, Metrics, Store, rate};
 
@@ -27,8 +28,20 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// `keys` sign the share links (a `--secret` in `config` wins).
+    /// One node alone: `keys` sign the share links (a `--secret` in
+    /// `config` wins).
     pub fn new(config: Config, store: Arc<dyn Store>, keys: Keys) -> AppState {
+        AppState::clustered(config, store, keys, Broker::local())
+    }
+
+    /// A node of a cluster: its boards are shared with the other nodes
+    /// through `broker` (and `store`, which they share).
+    pub fn clustered(
+        config: Config,
+        store: Arc<dyn Store>,
+        keys: Keys,
+        broker: Broker,
+    ) -> AppState {
         let keys = match &config.secret {
             Some(secret) => Keys::new(secret.0.as_bytes()),
             None => keys,
@@ -43,6 +56,7 @@ impl AppState {
             metrics.clone(),
             (shutdown.clone(), tasks.clone()),
             keys.clone(),
+            broker,
         ));
         AppState {
             creations: Arc::new(rate::PerAddress::new(config.create_rate)),

@@ -7,6 +7,7 @@
 //! the log by a snapshot in one transaction, so a load never sees a gap.
 
 mod memory;
+mod postgres;
 mod sqlite;
 
 use async_trait::async_trait;
@@ -17,6 +18,7 @@ pub use atelier_shared::history::Version;
 use crate::access::{Generations, Role};
 
 pub use memory::MemoryStore;
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// Everything stored for one board's document.
@@ -36,6 +38,14 @@ pub enum StoreError {
     Exists,
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("postgresql: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    /// No connection to the store could be had (PostgreSQL down).
+    #[error("the store is unavailable: {0}")]
+    Unavailable(String),
+    /// The store's address or settings do not read.
+    #[error("store settings: {0}")]
+    Config(String),
     #[error("storage I/O: {0}")]
     Io(#[from] std::io::Error),
     #[error("storage worker failed: {0}")]
@@ -60,6 +70,14 @@ pub enum StoreError {
 pub trait Store: Send + Sync + 'static {
     /// The stored document of `board` (empty if it was never written).
     async fn load(&self, board: &BoardId) -> Result<StoredDoc, StoreError>;
+    /// What was stored for `board` after sequence number `after`: the
+    /// updates, and the snapshot too if a compaction merged some of them
+    /// (applying what is already applied is harmless). By default the
+    /// whole document.
+    async fn tail(&self, board: &BoardId, after: i64) -> Result<StoredDoc, StoreError> {
+        let _ = after;
+        self.load(board).await
+    }
     /// Appends updates to the log of `board` in one transaction, registering
     /// the board if it is new. Returns the sequence number of the last one.
     async fn append(&self, board: &BoardId, updates: Vec<Vec<u8>>) -> Result<i64, StoreError>;
@@ -86,6 +104,23 @@ pub trait Store: Send + Sync + 'static {
     /// The board's facilitation state (JSON), if it was ever set.
     async fn facilitation(&self, board: &BoardId) -> Result<Option<String>, StoreError>;
     async fn set_facilitation(&self, board: &BoardId, state: &str) -> Result<(), StoreError>;
+    /// The facilitation state and its revision (0 when never set). Where
+    /// several nodes share the store, each change makes a new revision.
+    async fn facilitation_rev(&self, board: &BoardId) -> Result<(Option<String>, i64), StoreError> {
+        Ok((self.facilitation(board).await?, 0))
+    }
+    /// Stores `state` if the stored revision is still `rev`: the new
+    /// revision, or `None` if another node changed it meanwhile. A store
+    /// only one node uses never refuses.
+    async fn swap_facilitation(
+        &self,
+        board: &BoardId,
+        rev: i64,
+        state: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        self.set_facilitation(board, state).await?;
+        Ok(Some(rev + 1))
+    }
     /// Keeps the whole document `state` as a named version of the board.
     async fn save_version(
         &self,
@@ -212,6 +247,15 @@ pub fn doc_of(id: &BoardId, stored: &StoredDoc) -> Result<yrs::Doc, StoreError> 
     Ok(doc)
 }
 
+/// The stored document `stored` as one update (a snapshot), once every
+/// item in it is checked as [`doc_of`] checks them.
+pub fn merged(id: &BoardId, stored: &StoredDoc) -> Result<Vec<u8>, StoreError> {
+    use yrs::{ReadTxn, StateVector, Transact};
+    let doc = doc_of(id, stored)?;
+    let txn = doc.transact();
+    Ok(txn.encode_state_as_update_v1(&StateVector::default()))
+}
+
 pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -230,33 +274,61 @@ fn implicit_info(board: &BoardId, now: i64) -> BoardInfo {
     }
 }
 
-#[cfg(test)]
-mod contract {
-    //! The behaviour every store must have, run against each implementation.
+/// The behaviour every store must have, run against each implementation
+/// (PostgreSQL's by the cluster tests, with the feature `contract`).
+#[cfg(any(test, feature = "contract"))]
+pub mod contract {
     use super::*;
 
-    pub(super) async fn check(store: &dyn Store) {
+    pub async fn check(store: &dyn Store) {
         let a: BoardId = "board-a".parse().unwrap();
         let b: BoardId = "board-b".parse().unwrap();
         let empty = store.load(&a).await.unwrap();
         assert!(empty.snapshot.is_none() && empty.updates.is_empty());
         assert_eq!(store.info(&a).await.unwrap(), None);
 
-        assert_eq!(store.append(&a, vec![vec![1], vec![2]]).await.unwrap(), 2);
-        assert_eq!(store.append(&a, vec![vec![3]]).await.unwrap(), 3);
+        let [one, two, three, four] = edits(["one ", "two ", "three ", "four "]);
+        assert_eq!(
+            store
+                .append(&a, vec![one.clone(), two.clone()])
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(store.append(&a, vec![three.clone()]).await.unwrap(), 3);
         assert_eq!(store.append(&b, vec![vec![9]]).await.unwrap(), 1);
         let loaded = store.load(&a).await.unwrap();
-        assert_eq!(loaded.updates, vec![vec![1], vec![2], vec![3]]);
+        assert_eq!(
+            loaded.updates,
+            vec![one.clone(), two.clone(), three.clone()]
+        );
         assert_eq!(loaded.last_seq, 3);
         assert_eq!(store.info(&a).await.unwrap().unwrap().template, "blank");
+        // What was stored after a sequence number.
+        let tail = store.tail(&a, 2).await.unwrap();
+        assert_eq!(tail.last_seq, 3);
+        assert!(tail.updates.ends_with(std::slice::from_ref(&three)));
 
-        store.compact(&a, vec![7, 7], 2).await.unwrap();
+        // A snapshot of the first two replaces them.
+        let snapshot = merged(
+            &a,
+            &StoredDoc {
+                snapshot: None,
+                updates: vec![one, two],
+                last_seq: 2,
+            },
+        )
+        .unwrap();
+        store.compact(&a, snapshot, 2).await.unwrap();
         let loaded = store.load(&a).await.unwrap();
-        assert_eq!(loaded.snapshot, Some(vec![7, 7]));
-        assert_eq!(loaded.updates, vec![vec![3]]);
+        assert!(loaded.snapshot.is_some());
+        assert_eq!(loaded.updates, vec![three.clone()]);
         assert_eq!(loaded.last_seq, 3);
+        assert_eq!(text_of(&a, &loaded), "one two three ");
         // Appends after a compaction keep counting.
-        assert_eq!(store.append(&a, vec![vec![4]]).await.unwrap(), 4);
+        assert_eq!(store.append(&a, vec![four.clone()]).await.unwrap(), 4);
+        let tail = store.tail(&a, 3).await.unwrap();
+        assert_eq!(tail.updates.last(), Some(&four));
 
         let info = BoardInfo {
             id: "board-c".into(),
@@ -299,6 +371,14 @@ mod contract {
         assert_eq!(
             store.facilitation(&c).await.unwrap().as_deref(),
             Some("{\"x\":2}")
+        );
+        let (state, rev) = store.facilitation_rev(&c).await.unwrap();
+        assert_eq!(state.as_deref(), Some("{\"x\":2}"));
+        let next = store.swap_facilitation(&c, rev, "{\"x\":3}").await.unwrap();
+        assert!(next.is_some_and(|n| n > rev));
+        assert_eq!(
+            store.facilitation_rev(&c).await.unwrap().0.as_deref(),
+            Some("{\"x\":3}")
         );
 
         // Versions, newest first, each with its own state.
@@ -404,9 +484,46 @@ mod contract {
             "every link revoked, at each delete"
         );
         assert_eq!(store.list().await.unwrap().len(), 2);
-        assert_eq!(
-            store.load(&a).await.unwrap().updates,
-            vec![vec![3], vec![4]]
-        );
+        let a_now = store.load(&a).await.unwrap();
+        assert_eq!(a_now.updates, vec![three, four]);
+        assert_eq!(text_of(&a, &a_now), "one two three four ");
+    }
+
+    /// One update for each of `texts`, each appending it to the text `t`
+    /// after the ones before it.
+    pub fn edits<const N: usize>(texts: [&str; N]) -> [Vec<u8>; N] {
+        use yrs::{Text, Transact};
+        let doc = yrs::Doc::with_client_id(1);
+        let t = doc.get_or_insert_text("t");
+        texts.map(|text| {
+            let mut txn = doc.transact_mut();
+            t.push(&mut txn, text);
+            txn.encode_update_v1()
+        })
+    }
+
+    /// One update for each of `texts`, each from a client of its own
+    /// that knows nothing of the others: they apply in any order.
+    pub fn independent_edits(texts: &[String]) -> Vec<Vec<u8>> {
+        use yrs::{Text, Transact};
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let doc = yrs::Doc::with_client_id(i as u64 + 1);
+                let t = doc.get_or_insert_text("t");
+                let mut txn = doc.transact_mut();
+                t.push(&mut txn, text);
+                txn.encode_update_v1()
+            })
+            .collect()
+    }
+
+    pub fn text_of(id: &BoardId, stored: &StoredDoc) -> String {
+        use yrs::{GetString, Transact};
+        let doc = doc_of(id, stored).unwrap();
+        let t = doc.get_or_insert_text("t");
+        let txn = doc.transact();
+        t.get_string(&txn)
     }
 }

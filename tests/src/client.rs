@@ -127,6 +127,11 @@ impl YClient {
             .expect("connection alive");
     }
 
+    /// Waits for the server's SyncStep2; false if the connection ended first.
+    pub async fn synced_quietly(&mut self) -> bool {
+        self.synced.wait_for(|s| *s).await.is_ok()
+    }
+
     /// Makes a local change and sends it as one update.
     pub async fn edit<R>(&self, f: impl FnOnce(&mut TransactionMut) -> R) -> R {
         let (result, update) = {
@@ -187,20 +192,9 @@ impl YClient {
         elements.len(&self.doc.transact())
     }
 
-    /// The board's content (`meta`, `elements` and the text `shared` the
-    /// tests type into) as canonical JSON, for convergence checks.
+    /// The board's content as canonical JSON (see [`snapshot_of`]).
     pub fn snapshot(&self) -> String {
-        let meta = self.doc.get_or_insert_map("meta");
-        let elements = self.elements();
-        let shared = self.doc.get_or_insert_text("shared");
-        let txn = self.doc.transact();
-        let json = |any: Any| serde_json::to_value(any).unwrap_or_default();
-        serde_json::json!({
-            "meta": json(meta.to_json(&txn)),
-            "elements": json(elements.to_json(&txn)),
-            "shared": shared.get_string(&txn),
-        })
-        .to_string()
+        snapshot_of(&self.doc)
     }
 
     pub fn state_vector(&self) -> yrs::StateVector {
@@ -389,4 +383,20 @@ fn apply(doc: &Doc, update: &[u8]) {
     if let Ok(update) = Update::decode_v1(update) {
         let _ = doc.transact_mut().apply_update(update);
     }
+}
+
+/// A board's content (`meta`, `elements` and the text `shared` the tests
+/// type into) as canonical JSON, for convergence checks.
+pub fn snapshot_of(doc: &Doc) -> String {
+    let meta = doc.get_or_insert_map("meta");
+    let elements = doc.get_or_insert_map("elements");
+    let shared = doc.get_or_insert_text("shared");
+    let txn = doc.transact();
+    let json = |any: Any| serde_json::to_value(any).unwrap_or_default();
+    serde_json::json!({
+        "meta": json(meta.to_json(&txn)),
+        "elements": json(elements.to_json(&txn)),
+        "shared": shared.get_string(&txn),
+    })
+    .to_string()
 }

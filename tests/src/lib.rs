@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod client;
+pub mod engines;
 pub mod server;
 
 pub use client::{Ended, YClient};

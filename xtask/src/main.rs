@@ -1,13 +1,15 @@
 //! Atelier's build tooling: `cargo xtask run` and `cargo xtask test`, the
 //! two commands a newcomer needs. Each installs what is missing (the wasm32
-//! target, Chromium and chromedriver, the npm packages of the interop test)
-//! and is safe to run again.
+//! target, Chromium and chromedriver, the npm packages of the interop test,
+//! PostgreSQL and nats-server for the multi-node tests) and is safe to run
+//! again.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+mod cluster;
 mod fuzz;
 mod web;
 
@@ -22,6 +24,8 @@ usage: cargo xtask <command>
   test            install what the suite needs and run all of it:
                   formatting, clippy, unit, integration, interop and
                   browser tests
+  cluster         a local three-node demo: PostgreSQL and nats-server on
+                  loopback, three nodes on ports 8081-8083, until Ctrl-C
   web             build the web app into target/web only (hashed names,
                   brotli and gzip beside each file)
   fuzz [SECONDS]  fuzz everything read from the wire, files and the disk
@@ -37,6 +41,7 @@ fn main() -> Result<()> {
     match command.as_str() {
         "run" => run(&root, &rest),
         "test" => test(&root),
+        "cluster" => cluster::run(&root),
         "web" => web::build(&root),
         "fuzz" => {
             let seconds = rest.first().map(|s| s.parse()).transpose()?;
@@ -76,6 +81,7 @@ fn test(root: &Path) -> Result<()> {
     fuzz::check_format(root)?;
     web::build(root)?;
     ensure_browser()?;
+    ensure_engines()?;
     ensure_npm_packages(&root.join("tests/js"))?;
     step("clippy (server, shared, tests, xtask)");
     cargo(&[
@@ -164,6 +170,31 @@ fn ensure_browser() -> Result<()> {
     apt_install(&["chromium", "chromium-driver"])
 }
 
+/// Debian's PostgreSQL and nats-server, for the multi-node tests (each
+/// test starts throwaway ones of its own on loopback ports, and stops them).
+pub(crate) fn ensure_engines() -> Result<()> {
+    let postgres = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|version| version.path().join("bin/initdb").exists());
+    let nats = [
+        "/usr/sbin/nats-server",
+        "/usr/bin/nats-server",
+        "/usr/local/bin/nats-server",
+    ]
+    .iter()
+    .any(|p| Path::new(p).exists());
+    let missing: Vec<&str> = [(!postgres, "postgresql"), (!nats, "nats-server")]
+        .into_iter()
+        .filter_map(|(missing, package)| missing.then_some(package))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    apt_install(&missing)
+}
+
 /// Node and npm, and the interop test's packages from its lock file.
 fn ensure_npm_packages(dir: &Path) -> Result<()> {
     if output("node", &["--version"]).is_none() || output("npm", &["--version"]).is_none() {
@@ -212,7 +243,7 @@ fn apt_install(packages: &[&str]) -> Result<()> {
     .with_context(|| format!("apt-get install {list}"))
 }
 
-fn cargo(args: &[&str]) -> Result<()> {
+pub(crate) fn cargo(args: &[&str]) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     check(Command::new(cargo).args(args)).with_context(|| format!("cargo {}", args.join(" ")))
 }
@@ -234,6 +265,6 @@ fn output(program: &str, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn step(what: &str) {
+pub(crate) fn step(what: &str) {
     println!("==> {what}");
 }

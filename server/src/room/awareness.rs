@@ -62,6 +62,7 @@ impl Room {
             return;
         }
         let clients: Vec<ClientID> = p.presence.unsent.drain().collect();
+        self.presence_changed(&clients);
         match self.awareness.update_with_clients(clients) {
             Ok(update) => out.push(Target::AllBut(peer), protocol::awareness(update)),
             Err(err) => warn!(board = %self.id, ?err, "awareness to forward not found"),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 use crate::access::Keys;
+use crate::broker::Broker;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::queue::Outgoing;
@@ -27,6 +28,8 @@ pub(crate) struct RoomContext {
     pub(crate) outgoing: Outgoing,
     /// The server's key: voters' identities are made with it.
     pub(crate) keys: Keys,
+    /// The other nodes of a cluster, if any.
+    pub(crate) broker: Broker,
 }
 
 type Leave = Box<dyn FnOnce() + Send>;

@@ -106,6 +106,8 @@ impl Room {
             return;
         }
         self.owners.release(&clients, Link::of(&gone.grant));
+        let ids: Vec<ClientID> = clients.iter().copied().collect();
+        self.presence_changed(&ids);
         for client in &clients {
             self.awareness.remove_state(*client);
         }
