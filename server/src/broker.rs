@@ -184,12 +184,14 @@ impl Broker {
                 node: self.node,
                 rx: hub.sender(subject).subscribe(),
             },
-            Kind::Nats(client) => Subscription::Nats(
-                client
+            Kind::Nats(client) => {
+                let subscriber = client
                     .subscribe(subject.to_owned())
                     .await
-                    .map_err(|e| BrokerError::Nats(e.to_string()))?,
-            ),
+                    .map_err(|e| BrokerError::Nats(e.to_string()))?;
+                barrier(client, self.node).await;
+                Subscription::Nats(subscriber)
+            }
         })
     }
 
@@ -206,6 +208,21 @@ impl Broker {
         {
             warn!(%err, "flushing NATS");
         }
+    }
+}
+
+/// Returns once the NATS server has processed what this client sent
+/// before (a subscription is in force from then on: `flush` only writes
+/// the socket). A request nobody answers makes the round trip: the server
+/// answers "no responders" itself, after what came before it.
+async fn barrier(client: &async_nats::Client, node: u64) {
+    let subject = format!("atelier.barrier.{node:016x}");
+    let request = client.request(subject, Bytes::new());
+    if tokio::time::timeout(Duration::from_secs(2), request)
+        .await
+        .is_err()
+    {
+        warn!("NATS did not answer within 2 s: a subscription may start late");
     }
 }
 

@@ -320,7 +320,7 @@ impl Room {
             let pending_deadline = self.pending.due(self.ctx.config.pending_timeout);
             let retry =
                 (!self.deferred.is_empty()).then(|| tokio::time::Instant::now() + DEFERRED_RETRY);
-            let cluster_due = self.cluster.as_ref().map(|c| c.due(!self.peers.is_empty()));
+            let cluster_due = self.cluster.as_ref().map(cluster::Cluster::due);
             let first = tokio::select! {
                 biased;
                 _ = shutdown.cancelled() => return Exit::Shutdown,

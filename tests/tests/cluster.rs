@@ -25,6 +25,15 @@ async fn postgres_meets_the_store_contract_and_keeps_one_key() {
     assert_eq!(other.list().await.unwrap().len(), 2);
 }
 
+#[tokio::test]
+async fn nats_meets_the_broker_contract() {
+    let nats = Nats::start().expect("nats-server");
+    let a = atelier_server::Broker::nats(&nats.url()).await.unwrap();
+    let b = atelier_server::Broker::nats(&nats.url()).await.unwrap();
+    atelier_server::broker::contract::check(&a, &b).await;
+    assert!(a.is_cluster());
+}
+
 /// Nodes append to one board at once: the sequence numbers are given once
 /// each, without a hole, and a compaction racing them (twice at once)
 /// loses nothing, even what the compacting node never applied.
@@ -112,7 +121,15 @@ impl Cluster {
 
     /// One more node.
     async fn node(&self) -> TestServer {
-        TestServer::spawn(&["--store", &self.pg.url(), "--broker", &self.nats.url()]).await
+        self.node_with(&[]).await
+    }
+
+    /// One more node, with `args` besides the cluster's.
+    async fn node_with(&self, args: &[&str]) -> TestServer {
+        let (store, broker) = (self.pg.url(), self.nats.url());
+        let mut all = vec!["--store", &store, "--broker", &broker];
+        all.extend_from_slice(args);
+        TestServer::spawn(&all).await
     }
 
     /// The board as PostgreSQL holds it.
@@ -646,4 +663,107 @@ fn private_note(doc: &yrs::Doc, id: &str, text: &str) -> Vec<u8> {
     board.elements().insert(&mut doc.transact_mut(), &note);
     doc.transact()
         .encode_state_as_update_v1(&StateVector::default())
+}
+
+/// Two nodes compacting one board's log again and again while both write
+/// to it: the board stays whole, in every client and in PostgreSQL.
+#[tokio::test]
+async fn nodes_compacting_one_board_at_once_keep_it_whole() {
+    let mut cluster = Cluster::start(0).await;
+    for _ in 0..2 {
+        let node = cluster.node_with(&["--compact-after", "5"]).await;
+        cluster.nodes.push(node);
+    }
+    let board = "compacted";
+    let clients = [
+        connect(&cluster.nodes[0], board).await,
+        connect(&cluster.nodes[1], board).await,
+    ];
+    for round in 0..40 {
+        write_round(&clients, round).await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(
+        eventually(WAIT, || converged(&clients, 80)).await,
+        "{:?}",
+        clients
+            .iter()
+            .map(YClient::element_count)
+            .collect::<Vec<_>>()
+    );
+    cluster.holds(board, &clients[0]).await;
+    let done = [
+        cluster.nodes[0].metric("atelier_compactions_total").await,
+        cluster.nodes[1].metric("atelier_compactions_total").await,
+    ];
+    assert!(done.iter().all(|n| *n > 0.0), "both compacted: {done:?}");
+    // A fresh node loads it whole from the snapshot and what follows.
+    let fresh = cluster.node().await;
+    let late = connect(&fresh, board).await;
+    assert_eq!(late.snapshot(), clients[0].snapshot());
+}
+
+/// In the browser: a board open on one node shows what a bot writes
+/// through another; with PostgreSQL stopped, an edit is not saved and the
+/// status says so; once it is back, the browser reconnects and the edit is
+/// saved, seen through the other node.
+#[tokio::test]
+async fn a_browser_on_one_node_sees_another_and_is_told_when_postgresql_stops() {
+    use atelier_shared::{Element, Kind};
+    let cluster = Cluster::start(2).await;
+    let board = cluster.nodes[0].new_board("Claims journey").await;
+    let mut bot = connect(&cluster.nodes[1], &board).await;
+    let b = atelier_tests::browser::Browser::start()
+        .await
+        .expect("browser");
+    let run = async {
+        b.join(&cluster.nodes[0].board_url(&board), "Ann").await?;
+        let mut note = Element::new("from-b", Kind::Note, 0.0, 0.0);
+        note.text = "Written through node B".into();
+        bot.add(&note).await;
+        b.until(
+            "the note written through node B is drawn",
+            "const n = document.querySelector(\"[data-id='from-b']\");
+             return !!n && n.textContent.includes('Written through node B');",
+        )
+        .await?;
+        b.screenshot("cluster-note-from-another-node").await?;
+
+        cluster.pg.stop()?;
+        let at = b.center_of("[data-id='from-b']").await?;
+        b.double_click_at(at.0, at.1).await?;
+        b.editor_ready().await?;
+        b.type_text(" (edited while the store was down)").await?;
+        b.type_text("\u{e00c}").await?;
+        b.until(
+            "the status says the board is not saved",
+            "return document.querySelector('.board-shell').dataset.sync !== 'saved';",
+        )
+        .await?;
+        b.screenshot("cluster-store-down").await?;
+
+        cluster.pg.start_again()?;
+        b.until(
+            "saved again once PostgreSQL is back",
+            "return document.querySelector('.board-shell').dataset.sync === 'saved';",
+        )
+        .await?;
+        // The other node's clients see it (the bot reconnects, as the
+        // browser did: its room failed too if it tried to store).
+        if !bot.is_open() || bot.ended(Duration::from_millis(10)).await.is_some() {
+            bot = connect(&cluster.nodes[1], &board).await;
+        }
+        anyhow::ensure!(
+            eventually(WAIT, || bot.element("from-b").is_some_and(|e| e
+                .text
+                .ends_with("(edited while the store was down)")))
+            .await,
+            "the edit did not reach node B: {:?}",
+            bot.element("from-b").map(|e| e.text)
+        );
+        Ok::<(), anyhow::Error>(())
+    };
+    let outcome = run.await;
+    b.close().await;
+    outcome.unwrap();
 }

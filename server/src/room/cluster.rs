@@ -35,6 +35,9 @@ const QUIET: Duration = Duration::from_secs(3);
 const HEARTBEAT: Duration = Duration::from_secs(1);
 /// A node not heard for this long is gone: its users' cursors are dropped.
 const NODE_TIMEOUT: Duration = Duration::from_secs(4);
+/// How often a room with something to watch (peers, other nodes, a
+/// hole) looks at it; otherwise every [`QUIET`].
+const TICK: Duration = Duration::from_millis(250);
 /// How long awareness changes gather before they go out.
 const AWARENESS_TICK: Duration = Duration::from_millis(30);
 /// Updates larger than this are not sent through the broker: the others
@@ -56,8 +59,9 @@ pub(crate) enum Remote {
     },
     /// An awareness update of the node's peers.
     Awareness(Vec<u8>),
-    /// The node has peers on the board.
-    Alive,
+    /// The node has peers on the board, and has applied every update up
+    /// to `last` (a node that has not learns it missed some).
+    Alive { last: i64 },
     /// A role's link moved to `generation`.
     Revoke { role: Role, generation: u32 },
     /// The board was deleted.
@@ -107,7 +111,10 @@ pub(crate) fn encode(node: u64, body: &Remote) -> Bytes {
             buf.write_u8(AWARENESS);
             buf.write_buf(update);
         }
-        Remote::Alive => buf.write_u8(ALIVE),
+        Remote::Alive { last } => {
+            buf.write_u8(ALIVE);
+            buf.write_var(*last as u64);
+        }
         Remote::Revoke { role, generation } => {
             buf.write_u8(REVOKE);
             buf.write_string(role.as_str());
@@ -165,7 +172,12 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(u64, Remote), String> {
             }
         }
         AWARENESS => Remote::Awareness(cursor.read_buf().map_err(bad)?.to_vec()),
-        ALIVE => Remote::Alive,
+        ALIVE => {
+            let last: u64 = cursor.read_var().map_err(bad)?;
+            Remote::Alive {
+                last: i64::try_from(last).map_err(|e| e.to_string())?,
+            }
+        }
         REVOKE => {
             let role = cursor.read_string().map_err(bad)?;
             let role = Role::parse(role).ok_or("an unknown role")?;
@@ -201,11 +213,15 @@ pub(super) struct Cluster {
     applied: i64,
     /// Ranges applied past a hole (first → last).
     ahead: BTreeMap<i64, i64>,
+    /// The highest sequence number another node said it had applied.
+    known: i64,
     /// Since when a hole waits to be filled.
     gap_since: Option<Instant>,
     /// When the room last heard from another node, or read the store.
     heard: Instant,
     next_heartbeat: Instant,
+    /// When the room next looks at what it watches.
+    next_check: Instant,
     /// Awareness client ids of this node's peers that changed, to send.
     dirty: HashSet<ClientID>,
     awareness_due: Option<Instant>,
@@ -274,9 +290,11 @@ impl Cluster {
                 subject,
                 applied: 0,
                 ahead: BTreeMap::new(),
+                known: 0,
                 gap_since: None,
                 heard: now,
                 next_heartbeat: now,
+                next_check: now,
                 dirty: HashSet::new(),
                 awareness_due: None,
                 nodes: HashMap::new(),
@@ -317,29 +335,26 @@ impl Cluster {
             self.applied = self.applied.max(last);
             self.ahead.pop_first();
         }
-        self.gap_since = if self.ahead.is_empty() {
+        self.gap_since = if self.ahead.is_empty() && self.known <= self.applied {
             None
         } else {
             self.gap_since.or(Some(Instant::now()))
         };
     }
 
-    /// When the room's loop must call [`Room::cluster_tick`].
-    pub(super) fn due(&self, active: bool) -> Instant {
-        let mut due = self.next_heartbeat.min(self.heard + QUIET);
-        if !active {
-            due = self.heard + QUIET.max(NODE_TIMEOUT);
+    /// Another node has applied every update up to `last`.
+    fn behind(&mut self, last: i64) {
+        self.known = self.known.max(last);
+        self.settle();
+    }
+
+    /// When the room's loop must call [`Room::cluster_tick`]: always
+    /// ahead of the last tick (each tick moves `next_check` on).
+    pub(super) fn due(&self) -> Instant {
+        match self.awareness_due {
+            Some(at) => at.min(self.next_check),
+            None => self.next_check,
         }
-        if let Some(at) = self.awareness_due {
-            due = due.min(at);
-        }
-        if let Some(since) = self.gap_since {
-            due = due.min(since + GAP_WAIT);
-        }
-        if let Some(oldest) = self.nodes.values().min() {
-            due = due.min(*oldest + NODE_TIMEOUT);
-        }
-        due
     }
 
     pub(super) async fn publish(&self, body: &Remote) {
@@ -424,7 +439,11 @@ impl Room {
                 }
             }
             Remote::Awareness(update) => self.remote_awareness(node, &update, out),
-            Remote::Alive => {}
+            Remote::Alive { last } => {
+                if let Some(cluster) = &mut self.cluster {
+                    cluster.behind(last);
+                }
+            }
             Remote::Revoke { role, generation } => self.revoke(role, generation, out),
             Remote::Deleted => {
                 info!(board = %self.id, "the board was deleted on another node");
@@ -523,7 +542,8 @@ impl Room {
         }
         if active && cluster.next_heartbeat <= now {
             cluster.next_heartbeat = now + HEARTBEAT;
-            cluster.publish(&Remote::Alive).await;
+            let last = cluster.applied;
+            cluster.publish(&Remote::Alive { last }).await;
         }
         // Nodes gone quiet: their users' cursors go.
         let gone: Vec<u64> = cluster
@@ -544,6 +564,8 @@ impl Room {
         }
         let hole = cluster.gap_since.is_some_and(|at| at + GAP_WAIT <= now);
         let quiet = active && cluster.heard + QUIET <= now;
+        let watching = active || hole || cluster.gap_since.is_some() || !cluster.nodes.is_empty();
+        cluster.next_check = now + if watching { TICK } else { QUIET };
         if !dropped.is_empty() {
             info!(board = %self.id, cursors = dropped.len(), "a node went quiet: its users' cursors dropped");
             for client in &dropped {
@@ -654,7 +676,7 @@ mod tests {
                 updates: vec![vec![1, 2], vec![]],
             },
             Remote::Awareness(vec![9; 40]),
-            Remote::Alive,
+            Remote::Alive { last: 12 },
             Remote::Revoke {
                 role: Role::Editor,
                 generation: 7,
@@ -685,7 +707,7 @@ mod tests {
         let mut lie = vec![VERSION, 1, STORED, 1, 2];
         lie.write_var(u64::MAX);
         assert!(decode(&lie).is_err());
-        assert!(decode(&[2, 1, ALIVE]).is_err(), "another version");
+        assert!(decode(&[2, 1, ALIVE, 0]).is_err(), "another version");
         assert!(decode(&[VERSION, 1, 99]).is_err());
     }
 
@@ -716,5 +738,12 @@ mod tests {
         cluster.loaded(25);
         assert_eq!(cluster.applied, 25);
         assert!(cluster.ahead.is_empty() && cluster.gap_since.is_none());
+        // Another node's heartbeat says it has more: a hole to read.
+        cluster.behind(24);
+        assert!(cluster.gap_since.is_none());
+        cluster.behind(27);
+        assert!(cluster.gap_since.is_some());
+        cluster.loaded(27);
+        assert!(cluster.gap_since.is_none());
     }
 }

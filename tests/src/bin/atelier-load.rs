@@ -15,7 +15,14 @@
 //! an edit was lost.
 //!
 //! `--initial-sync N` instead measures how long a new client takes to
-//! receive a board of N notes (median of 5 joins).
+//! receive a board of N notes (median of 5 joins; `--fill-only` writes the
+//! board and stops, `--join-only` joins a board written before, the first
+//! join loading it from the store if the server was restarted).
+//!
+//! `--url` may name several servers (comma-separated: the nodes of a
+//! cluster): clients are spread over them in turn, and the fan-out latency
+//! is also given for deliveries to a client on another node than the
+//! writer's (`cross_node_latency_ms`), with each node's CPU and memory.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,8 +40,10 @@ use yrs::{Any, Doc, Map, MapRef, ReadTxn, StateVector, Transact, Update};
 #[derive(Parser, Debug, Clone)]
 struct Args {
     /// Websocket base URL; the room is appended as the last path segment.
-    #[arg(long, default_value = "ws://127.0.0.1:8080/ws")]
-    url: String,
+    /// Several, comma-separated: the nodes of a cluster, clients spread
+    /// over them in turn.
+    #[arg(long, default_value = "ws://127.0.0.1:8080/ws", value_delimiter = ',')]
+    url: Vec<String>,
     /// Room name (default: a fresh one).
     #[arg(long)]
     room: Option<String>,
@@ -58,6 +67,12 @@ struct Args {
     /// The server is y-sweet: rooms live at `{url}/d/{room}/ws/{room}`.
     #[arg(long)]
     ysweet: bool,
+    /// With `--initial-sync`: write the board, then stop.
+    #[arg(long)]
+    fill_only: bool,
+    /// With `--initial-sync`: join a board written before (by `--fill-only`).
+    #[arg(long)]
+    join_only: bool,
     /// Label echoed in the output.
     #[arg(long, default_value = "atelier")]
     label: String,
@@ -78,17 +93,60 @@ async fn main() -> Result<()> {
         .room
         .clone()
         .unwrap_or_else(|| format!("load-{}", rand::random::<u32>()));
-    let port = args
+    let servers: Vec<Option<u32>> = args
         .url
-        .split("://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .and_then(|host| host.rsplit(':').next())
-        .and_then(|p| p.parse::<u16>().ok());
-    let server = port.and_then(proc_stats::pid_listening_on);
+        .iter()
+        .map(|url| {
+            url.split("://")
+                .nth(1)
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|host| host.rsplit(':').next())
+                .and_then(|p| p.parse::<u16>().ok())
+                .and_then(proc_stats::pid_listening_on)
+        })
+        .collect();
     match args.initial_sync {
-        Some(notes) => initial_sync(&args, &room, notes, server).await,
-        None => fan_out(&args, &room, server).await,
+        Some(notes) => initial_sync(&args, &room, notes, servers[0]).await,
+        None => fan_out(&args, &room, &servers).await,
+    }
+}
+
+/// One server's (node's) resource use during a run.
+struct NodeStats {
+    pid: Option<u32>,
+    rss_idle: Option<u64>,
+    cpu_before: Option<u64>,
+    rss_max: Arc<AtomicU64>,
+}
+
+impl NodeStats {
+    fn start(pid: Option<u32>) -> NodeStats {
+        let rss_idle = pid.and_then(proc_stats::rss_kb);
+        NodeStats {
+            pid,
+            rss_idle,
+            cpu_before: None,
+            rss_max: Arc::new(AtomicU64::new(rss_idle.unwrap_or(0))),
+        }
+    }
+
+    /// Samples the resident memory every 100 ms until aborted.
+    fn sample(&mut self) -> Option<tokio::task::JoinHandle<()>> {
+        self.cpu_before = self.pid.and_then(proc_stats::cpu_ticks);
+        let (pid, rss_max) = (self.pid?, self.rss_max.clone());
+        Some(tokio::spawn(async move {
+            loop {
+                if let Some(kb) = proc_stats::rss_kb(pid) {
+                    rss_max.fetch_max(kb, Ordering::Relaxed);
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }))
+    }
+
+    fn cpu_pct(&self, run_secs: f64) -> Option<f64> {
+        let after = self.pid.and_then(proc_stats::cpu_ticks)?;
+        Some((after - self.cpu_before?) as f64 / proc_stats::ticks_per_sec() / run_secs * 100.0)
     }
 }
 
@@ -96,28 +154,32 @@ async fn main() -> Result<()> {
 #[derive(Default)]
 struct Seen {
     latencies: Vec<u32>,
+    /// Those of edits written through another node.
+    cross: Vec<u32>,
     payloads: Vec<Vec<u8>>,
     markers: u64,
 }
 
-async fn fan_out(args: &Args, room: &str, server: Option<u32>) -> Result<()> {
+async fn fan_out(args: &Args, room: &str, servers: &[Option<u32>]) -> Result<()> {
     let n = args.clients;
     let w = if args.writers == 0 {
         n
     } else {
         args.writers.min(n)
     };
-    let url = room_url(args, room);
-    let rss_idle = server.and_then(proc_stats::rss_kb);
+    let nodes = args.url.len();
+    let urls: Vec<String> = (0..nodes).map(|i| room_url(args, i, room)).collect();
+    let mut stats: Vec<NodeStats> = servers.iter().map(|pid| NodeStats::start(*pid)).collect();
     let expected = (w * args.edits) as u64;
 
     // Connect everyone and wait for each initial sync.
     let started = Instant::now();
     let mut clients = Vec::with_capacity(n);
     let mut connect_ms = Vec::with_capacity(n);
-    for _ in 0..n {
+    for i in 0..n {
         let t = Instant::now();
-        let (socket, _) = tokio_tungstenite::connect_async(&url)
+        let url = &urls[i % nodes];
+        let (socket, _) = tokio_tungstenite::connect_async(url)
             .await
             .with_context(|| format!("connecting to {url}"))?;
         let (mut sink, mut stream) = socket.split();
@@ -145,20 +207,8 @@ async fn fan_out(args: &Args, room: &str, server: Option<u32>) -> Result<()> {
     let connect_total_ms = started.elapsed().as_secs_f64() * 1000.0;
 
     let received = Arc::new(AtomicU64::new(0));
-    let cpu_before = server.and_then(proc_stats::cpu_ticks);
+    let samplers: Vec<_> = stats.iter_mut().filter_map(NodeStats::sample).collect();
     let run_started = Instant::now();
-    let rss_max = Arc::new(AtomicU64::new(rss_idle.unwrap_or(0)));
-    let sampler = server.map(|pid| {
-        let rss_max = rss_max.clone();
-        tokio::spawn(async move {
-            loop {
-                if let Some(kb) = proc_stats::rss_kb(pid) {
-                    rss_max.fetch_max(kb, Ordering::Relaxed);
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        })
-    });
 
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut readers = Vec::new();
@@ -185,8 +235,12 @@ async fn fan_out(args: &Args, room: &str, server: Option<u32>) -> Result<()> {
                 let mut found = 0;
                 for (writer, ts) in markers(&data) {
                     if Some(writer) != writer_index {
-                        seen.latencies
-                            .push(now.saturating_sub(ts).min(u32::MAX as u64) as u32);
+                        let latency = now.saturating_sub(ts).min(u32::MAX as u64) as u32;
+                        seen.latencies.push(latency);
+                        // Client k is on node k % nodes, writers included.
+                        if writer % nodes != i % nodes {
+                            seen.cross.push(latency);
+                        }
                         found += 1;
                     }
                 }
@@ -222,9 +276,8 @@ async fn fan_out(args: &Args, room: &str, server: Option<u32>) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let run_secs = run_started.elapsed().as_secs_f64();
-    let cpu_after = server.and_then(proc_stats::cpu_ticks);
-    if let Some(s) = sampler {
-        s.abort();
+    for sampler in samplers {
+        sampler.abort();
     }
     let _ = stop.send(true);
     let mut seen = Vec::new();
@@ -235,20 +288,40 @@ async fn fan_out(args: &Args, room: &str, server: Option<u32>) -> Result<()> {
     let delivered = received.load(Ordering::Relaxed);
     let mut latencies: Vec<u32> = seen.iter().flat_map(|s| s.latencies.clone()).collect();
     latencies.sort_unstable();
+    let mut cross: Vec<u32> = seen.iter().flat_map(|s| s.cross.clone()).collect();
+    cross.sort_unstable();
 
-    // Convergence: a new client's view must contain every writer's state.
-    let check = convergence(&url, &writer_docs, &seen).await;
-    let cpu_pct = match (cpu_before, cpu_after) {
-        (Some(a), Some(b)) => Some((b - a) as f64 / proc_stats::ticks_per_sec() / run_secs * 100.0),
-        _ => None,
-    };
-    let pct = |p: f64| -> f64 {
+    // Convergence: a new client's view (on each node) must contain every
+    // writer's state.
+    let mut check = Ok(());
+    for url in &urls {
+        check = check.and(convergence(url, &writer_docs, &seen).await);
+    }
+    let pct = |latencies: &[u32], p: f64| -> f64 {
         if latencies.is_empty() {
             return f64::NAN;
         }
         let i = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1;
         latencies[i] as f64 / 1000.0
     };
+    let summary_of = |l: &[u32]| {
+        serde_json::json!({
+            "p50": round(pct(l, 0.50)), "p95": round(pct(l, 0.95)), "p99": round(pct(l, 0.99)),
+            "max": round(pct(l, 1.0)), "samples": l.len(),
+        })
+    };
+    let per_node: Vec<serde_json::Value> = stats
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "pid": s.pid,
+                "rss_idle_mb": s.rss_idle.map(|kb| round(kb as f64 / 1024.0)),
+                "rss_max_mb": s.pid.map(|_| round(s.rss_max.load(Ordering::Relaxed) as f64 / 1024.0)),
+                "cpu_pct": s.cpu_pct(run_secs).map(round),
+            })
+        })
+        .collect();
+    let first = &stats[0];
     connect_ms.sort_by(|a, b| a.total_cmp(b));
     let summary = serde_json::json!({
         "label": args.label,
@@ -258,17 +331,18 @@ async fn fan_out(args: &Args, room: &str, server: Option<u32>) -> Result<()> {
         "rate": args.rate,
         "connect_total_ms": round(connect_total_ms),
         "connect_p99_ms": round(connect_ms[(connect_ms.len() * 99 / 100).min(connect_ms.len() - 1)]),
-        "latency_ms": {
-            "p50": round(pct(0.50)), "p95": round(pct(0.95)), "p99": round(pct(0.99)),
-            "max": round(pct(1.0)), "samples": latencies.len(),
-        },
+        "nodes": nodes,
+        "latency_ms": summary_of(&latencies),
+        "cross_node_latency_ms": (nodes > 1).then(|| summary_of(&cross)),
+        "per_node": per_node,
+        "run_s": round(run_secs),
         "deliveries": delivered,
         "deliveries_expected": want,
         "deliveries_per_s": round(delivered as f64 / run_secs),
-        "server_pid": server,
-        "server_rss_idle_mb": rss_idle.map(|kb| round(kb as f64 / 1024.0)),
-        "server_rss_max_mb": server.map(|_| round(rss_max.load(Ordering::Relaxed) as f64 / 1024.0)),
-        "server_cpu_pct": cpu_pct.map(round),
+        "server_pid": first.pid,
+        "server_rss_idle_mb": first.rss_idle.map(|kb| round(kb as f64 / 1024.0)),
+        "server_rss_max_mb": first.pid.map(|_| round(first.rss_max.load(Ordering::Relaxed) as f64 / 1024.0)),
+        "server_cpu_pct": first.cpu_pct(run_secs).map(round),
         "converged": check.is_ok(),
         "lost": want.saturating_sub(delivered),
     });
@@ -446,7 +520,10 @@ async fn join_and_sync(url: &str) -> Result<(Doc, Join)> {
 }
 
 async fn initial_sync(args: &Args, room: &str, notes: usize, server: Option<u32>) -> Result<()> {
-    let url = room_url(args, room);
+    let url = room_url(args, 0, room);
+    if args.join_only {
+        return joins(args, &url, notes, None, server).await;
+    }
     // Fill the board: notes in batches of 100 per update.
     let (socket, _) = tokio_tungstenite::connect_async(&url).await?;
     let (mut sink, mut stream) = socket.split();
@@ -480,9 +557,32 @@ async fn initial_sync(args: &Args, room: &str, notes: usize, server: Option<u32>
         .len();
     // Let the server store everything before measuring.
     tokio::time::sleep(Duration::from_secs(2)).await;
+    if args.fill_only {
+        let _ = sink.close().await;
+        println!(
+            "{}",
+            serde_json::json!({"label": args.label, "filled_notes": notes, "board_kib": round(size as f64 / 1024.0)})
+        );
+        return Ok(());
+    }
+    joins(args, &url, notes, Some(size), server).await?;
+    let _ = sink.close().await;
+    drop(stream.next());
+    Ok(())
+}
+
+/// Five joins of a board of `notes` notes (`size` bytes, if known): the
+/// first, then the median.
+async fn joins(
+    args: &Args,
+    url: &str,
+    notes: usize,
+    size: Option<usize>,
+    server: Option<u32>,
+) -> Result<()> {
     let (mut received, mut integrated) = (Vec::new(), Vec::new());
     for _ in 0..5 {
-        let (joined, took) = join_and_sync(&url).await?;
+        let (joined, took) = join_and_sync(url).await?;
         let have = joined.get_or_insert_map("elements").len(&joined.transact());
         if have as usize != notes {
             bail!("a new client received {have} of {notes} notes");
@@ -490,8 +590,7 @@ async fn initial_sync(args: &Args, room: &str, notes: usize, server: Option<u32>
         received.push(took.received.as_secs_f64() * 1000.0);
         integrated.push(took.integrated.as_secs_f64() * 1000.0);
     }
-    let _ = sink.close().await;
-    drop(stream.next());
+    let first_ms = round(received[0]);
     let ms = |v: &mut Vec<f64>| {
         v.sort_by(|a, b| a.total_cmp(b));
         v.iter().map(|t| round(*t)).collect::<Vec<_>>()
@@ -502,7 +601,8 @@ async fn initial_sync(args: &Args, room: &str, notes: usize, server: Option<u32>
         serde_json::json!({
             "label": args.label,
             "initial_sync_notes": notes,
-            "board_kib": round(size as f64 / 1024.0),
+            "board_kib": size.map(|size| round(size as f64 / 1024.0)),
+            "first_join_ms": first_ms,
             "initial_sync_ms_median": received[2],
             "initial_sync_ms": received,
             "integrated_ms_median": integrated[2],
@@ -512,8 +612,8 @@ async fn initial_sync(args: &Args, room: &str, notes: usize, server: Option<u32>
     Ok(())
 }
 
-fn room_url(args: &Args, room: &str) -> String {
-    let base = args.url.trim_end_matches('/');
+fn room_url(args: &Args, node: usize, room: &str) -> String {
+    let base = args.url[node].trim_end_matches('/');
     if args.ysweet {
         format!("{base}/d/{room}/ws/{room}")
     } else {
