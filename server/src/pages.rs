@@ -70,24 +70,31 @@ async fn report(State(state): State<AppState>, access: BoardAccess) -> Result<Re
 }
 
 /// Markdown as HTML, each `<!--figure:ID-->` line replaced with
-/// `figure(ID)`'s picture (and the kind of what it draws, its class). Any other HTML the Markdown holds is written as
-/// text: the report escapes what people wrote, and this does not rely on
-/// it.
+/// `figure(ID)`'s picture (and the kind of what it draws, its class), each
+/// `<!--pair:A:B-->` with A's and B's side by side. Any other HTML the
+/// Markdown holds is written as text: the report escapes what people
+/// wrote, and this does not rely on it.
 fn to_html(markdown: &str, figure: impl Fn(&str) -> Option<(&'static str, String)>) -> String {
-    let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|event| match event {
-        Event::Html(html) | Event::InlineHtml(html) => {
-            let marked = html
-                .trim()
-                .strip_prefix("<!--figure:")
-                .and_then(|rest| rest.strip_suffix("-->"))
-                .and_then(&figure);
-            match marked {
-                Some((kind, svg)) => {
-                    Event::Html(format!("<figure class=\"{kind}\">{svg}</figure>\n").into())
-                }
-                None => Event::Text(html),
-            }
+    let drawn = |id: &str| {
+        figure(id).map(|(kind, svg)| format!("<figure class=\"{kind}\">{svg}</figure>\n"))
+    };
+    let marked = |html: &str| {
+        let html = html.trim().strip_suffix("-->")?;
+        if let Some(id) = html.strip_prefix("<!--figure:") {
+            return drawn(id);
         }
+        let (a, b) = html.strip_prefix("<!--pair:")?.split_once(':')?;
+        Some(format!(
+            "<div class=\"pair\">{}{}</div>\n",
+            drawn(a)?,
+            drawn(b)?
+        ))
+    };
+    let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|event| match event {
+        Event::Html(html) | Event::InlineHtml(html) => match marked(&html) {
+            Some(drawn) => Event::Html(drawn.into()),
+            None => Event::Text(html),
+        },
         other => other,
     });
     let mut out = String::with_capacity(markdown.len() * 2);
@@ -263,5 +270,17 @@ mod tests {
         );
         // An unknown figure is not drawn, and its mark says nothing.
         assert!(!html.contains("<!--figure:unknown"), "{html}");
+        // Two journeys side by side; a pair with an unknown one is text.
+        let html = to_html("<!--pair:now:next-->\n\n<!--pair:now:gone-->\n", |id| {
+            (id != "gone").then(|| ("journey", format!("<svg>{id}</svg>")))
+        });
+        assert!(
+            html.contains(
+                "<div class=\"pair\"><figure class=\"journey\"><svg>now</svg></figure>\n\
+                 <figure class=\"journey\"><svg>next</svg></figure>\n</div>"
+            ),
+            "{html}"
+        );
+        assert!(!html.contains("<!--pair:now:gone"), "{html}");
     }
 }

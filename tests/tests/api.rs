@@ -514,6 +514,25 @@ async fn the_printable_report_draws_the_cards_and_ranks_the_vote() {
         fac.add(&note).await;
     }
     fac.add(&julie("n2")).await;
+    // The current journey and its target.
+    for (id, variant, x) in [("now", "current", 0.0), ("next", "target", 1200.0)] {
+        let mut map = atelier_shared::Element::new(id, atelier_shared::Kind::Journey, x, 900.0);
+        let mut stage = 0;
+        let mut journey =
+            atelier_shared::journey::Journey::new(atelier_shared::Lang::En, variant, || {
+                stage += 1;
+                format!("s{stage}")
+            });
+        let lane = journey.lanes[0].id.clone();
+        let text = if variant == "target" {
+            "Claims online"
+        } else {
+            "Calls the hotline"
+        };
+        journey.cells.insert(format!("{lane}:s1"), text.into());
+        map.journey = Some(Box::new(journey));
+        fac.add(&map).await;
+    }
     fac.command(&Command::VoteOpen {
         scope: None,
         per_person: 3,
@@ -561,6 +580,19 @@ async fn the_printable_report_draws_the_cards_and_ranks_the_vote() {
         "{page}"
     );
     assert!(page.contains("Wants to follow her claim"), "{page}");
+    // The current and target journeys side by side, above what changes.
+    let pair = page
+        .find("<div class=\"pair\"><figure class=\"journey\"><svg")
+        .expect("the journeys side by side");
+    let changes = page[pair..].find("Calls the hotline → Claims online");
+    assert!(changes.is_some(), "{page}");
+    assert_eq!(
+        page[pair..]
+            .split("</div>")
+            .next()
+            .map(|p| p.matches("<svg").count()),
+        Some(2)
+    );
     assert!(
         page.contains("<li>Nobody calls back (C01) — <strong>2 votes</strong></li>"),
         "{page}"

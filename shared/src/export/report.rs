@@ -24,7 +24,9 @@ pub struct Extras<'a> {
     /// Whether to mark where each persona card's and journey map's picture
     /// goes: a line `<!--figure:ID-->` under its heading, which the
     /// printable page replaces with the picture (a Markdown reader shows
-    /// nothing of it).
+    /// nothing of it); and a line `<!--pair:CURRENT:TARGET-->` where a
+    /// target journey is compared with the current one, which it replaces
+    /// with both maps side by side.
     pub figures: bool,
 }
 
@@ -253,7 +255,7 @@ pub fn report(content: &Content, extras: &Extras) -> String {
             }
         }
     }
-    out.push_str(&comparisons(content, lang));
+    out.push_str(&comparisons(content, lang, extras));
     // Empathy maps: each zone and the notes in it.
     let frames: Vec<&Element> = content
         .elements
@@ -371,13 +373,18 @@ pub fn report(content: &Content, extras: &Extras) -> String {
 
 /// Each target journey map against the current one (the first on the
 /// board): what changes, stage by stage; nothing without both.
-fn comparisons(content: &Content, lang: Lang) -> String {
-    let maps = || content.elements.iter().filter_map(|e| e.journey.as_deref());
-    let Some(current) = maps().find(|j| j.variant != "target") else {
+fn comparisons(content: &Content, lang: Lang, extras: &Extras) -> String {
+    let maps = || {
+        content
+            .elements
+            .iter()
+            .filter_map(|e| Some((e, e.journey.as_deref()?)))
+    };
+    let Some((current_element, current)) = maps().find(|(_, j)| j.variant != "target") else {
         return String::new();
     };
     let mut out = String::new();
-    for target in maps().filter(|j| j.variant == "target") {
+    for (target_element, target) in maps().filter(|(_, j)| j.variant == "target") {
         out.push_str(&format!(
             "\n## {}\n\n",
             title(
@@ -388,6 +395,16 @@ fn comparisons(content: &Content, lang: Lang) -> String {
                 lang
             )
         ));
+        let (a, b) = (
+            figure(extras, current_element),
+            figure(extras, target_element),
+        );
+        if !a.is_empty() && !b.is_empty() {
+            out.push_str(&format!(
+                "<!--pair:{}:{}-->\n\n",
+                current_element.id, target_element.id
+            ));
+        }
         let changes = compare::changes(current, target);
         if changes.is_empty() {
             out.push_str(title(
@@ -962,15 +979,38 @@ mod tests {
             map.stages[1].name.clone(),
             map.lanes[0].name.clone(),
         );
+        let current = content
+            .elements
+            .iter()
+            .find(|e| e.journey.is_some())
+            .unwrap()
+            .id
+            .clone();
         content.elements.push(target);
         let md = markdown(&content);
+        let list = format!(
+            "- **{s1}** · {actions}: Compares \\| quotes → Compares online\n\
+             - **{s2}**: NPS -18 → NPS +10\n"
+        );
         assert!(
             md.contains(&format!(
-                "## From the current journey to the target\n\n\
-                 - **{s1}** · {actions}: Compares \\| quotes → Compares online\n\
-                 - **{s2}**: NPS -18 → NPS +10\n"
+                "## From the current journey to the target\n\n{list}"
             )),
             "{md}"
+        );
+        // The printable page draws both maps side by side above the list.
+        let printable = report(
+            &content,
+            &Extras {
+                votes: &[],
+                figures: true,
+            },
+        );
+        assert!(
+            printable.contains(&format!(
+                "## From the current journey to the target\n\n<!--pair:{current}:t-->\n\n{list}"
+            )),
+            "{printable}"
         );
     }
 
