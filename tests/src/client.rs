@@ -176,10 +176,20 @@ impl YClient {
 
     /// The `text` of note `id`, if the document has it.
     pub fn note_text(&self, id: &str) -> Option<String> {
-        let elements = self.elements();
+        self.text_in("elements", id)
+    }
+
+    /// The text of comment `id` (root map `comments`), if the document has it.
+    pub fn comment_text(&self, id: &str) -> Option<String> {
+        self.text_in("comments", id)
+    }
+
+    /// The plain `text` of entry `id` of the root map `root`.
+    fn text_in(&self, root: &str, id: &str) -> Option<String> {
+        let map = self.doc.get_or_insert_map(root);
         let txn = self.doc.transact();
-        match elements.get(&txn, id)? {
-            yrs::Out::YMap(note) => match note.get(&txn, "text")? {
+        match map.get(&txn, id)? {
+            yrs::Out::YMap(entry) => match entry.get(&txn, "text")? {
                 yrs::Out::Any(Any::String(s)) => Some(s.to_string()),
                 _ => None,
             },

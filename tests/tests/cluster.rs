@@ -767,3 +767,88 @@ async fn a_browser_on_one_node_sees_another_and_is_told_when_postgresql_stops() 
     b.close().await;
     outcome.unwrap();
 }
+
+/// What lives in PostgreSQL or in the link is the same on every node: a
+/// version saved through one is listed and drawn by another; a link that
+/// expires closes its connection whatever node it reached; comments are in
+/// the document, like notes.
+#[tokio::test]
+async fn versions_comments_and_expiring_links_on_every_node() {
+    let cluster = Cluster::start(2).await;
+    let [a, b] = [&cluster.nodes[0], &cluster.nodes[1]];
+    let board = a.new_board("Claims journey").await;
+    let bot = connect(a, &board).await;
+    let mut note = atelier_shared::Element::new("n1", atelier_shared::Kind::Note, 0.0, 0.0);
+    note.text = "Weeks".into();
+    bot.add(&note).await;
+    bot.edit(|txn| {
+        use yrs::WriteTxn;
+        let comments = txn.get_or_insert_map("comments");
+        let comment = yrs::Map::insert(&comments, txn, "c1", yrs::MapPrelim::default());
+        yrs::Map::insert(&comment, txn, "element", "n1");
+        yrs::Map::insert(&comment, txn, "text", "Which claims?");
+    })
+    .await;
+    let on_b = connect(b, &board).await;
+    assert!(
+        eventually(WAIT, || on_b.snapshot() == bot.snapshot()).await,
+        "the board differs on B"
+    );
+    assert!(
+        eventually(WAIT, || on_b.comment_text("c1").as_deref()
+            == Some("Which claims?"))
+        .await,
+        "the comment did not reach B"
+    );
+
+    let editor = a.token(&board, Role::Editor);
+    let (status, body) = a
+        .request_with(
+            &editor,
+            "POST",
+            &format!("/api/boards/{board}/versions"),
+            Some(r#"{"name":"Before the vote"}"#),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let saved: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let (status, list) = b
+        .request_with(
+            &editor,
+            "GET",
+            &format!("/api/boards/{board}/versions"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(list.contains("Before the vote"), "{list}");
+    let (status, svg) = b
+        .request_with(
+            &editor,
+            "GET",
+            &format!("/api/boards/{board}/versions/{}/board.svg", saved["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(svg.contains(">Weeks<"), "{svg}");
+
+    // A link that expires in two seconds, used on B: closed then.
+    let soon = a.keys.mint(
+        &board.parse().unwrap(),
+        Role::Editor,
+        0,
+        atelier_server::access::now_secs() + 2,
+    );
+    let mut brief = YClient::connect(&format!("{}?t={soon}", b.ws_bare(&board)))
+        .await
+        .unwrap();
+    brief.synced().await;
+    assert_eq!(brief.ended(WAIT).await, Some(Ended::Closed(4403)));
+    assert!(
+        YClient::connect(&format!("{}?t={soon}", a.ws_bare(&board)))
+            .await
+            .is_err(),
+        "an expired link is refused on A too"
+    );
+}
