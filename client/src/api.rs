@@ -437,6 +437,16 @@ pub async fn version_elements(
     elements_at("GET", &url, None, token(board)).await
 }
 
+/// Template `id`'s elements in `lang`, at the origin, nobody's, with
+/// fresh ids (built by the server).
+pub async fn template(
+    id: &str,
+    lang: atelier_shared::templates::Lang,
+) -> Result<Vec<atelier_shared::Element>, String> {
+    let url = format!("/api/templates/{id}/elements?lang={}", lang.code());
+    elements_at("GET", &url, None, None).await
+}
+
 /// The workshop scripts: (id, title in the interface's language, number
 /// of phases).
 pub async fn scripts() -> Result<Vec<(String, String, usize)>, String> {

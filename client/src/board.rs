@@ -15,6 +15,7 @@ mod icons;
 mod import;
 mod journey;
 mod keys;
+mod later;
 mod look;
 mod method;
 mod model;
@@ -258,11 +259,11 @@ pub fn Board(
             {move || ui.toast.get().map(|t| view! { <div class="toast" role="status">{t}</div> })}
             {announce::region()}
             {move || ui.panel.get().then(|| view! { <notes_panel::NotesPanel/> })}
-            {move || ui.importing.get().then(|| view! { <import::ImportDialog/> })}
+            {move || ui.importing.get().then(|| Suspend::new(later::import_dialog()))}
             {move || ui.commenting.get().is_some().then(comments::panel)}
             {move || ui.redacting.get().is_some().then(redact::panel)}
-            {move || ui.history.get().then(history::panel)}
-            {move || ui.outline.get().then(outline::panel)}
+            {move || ui.history.get().then(|| Suspend::new(later::history_panel()))}
+            {move || ui.outline.get().then(|| Suspend::new(later::outline_panel()))}
         </div>
     }
 }

@@ -32,6 +32,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/boards", get(list).post(create))
         .route("/api/boards/{id}", get(read).patch(update).delete(delete))
         .route("/api/boards/{id}/duplicate", post(duplicate))
+        .route("/api/templates/{template}/elements", get(template_elements))
         .route("/api/boards/{id}/links", get(links))
         .route("/api/boards/{id}/links/{role}", post(regenerate))
         .route("/api/boards/{id}/export/{file}", get(export))
@@ -83,6 +84,39 @@ async fn read_import(
 /// Largest JSON export read back, in bytes.
 const MAX_IMPORT: usize = 16 * 1024 * 1024;
 
+/// A fresh element id, as the browser makes them: 12 random characters
+/// of `0-9a-z`.
+fn fresh_id() -> String {
+    const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    (0..12)
+        .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct TemplateQuery {
+    /// `en` or `fr` (English otherwise).
+    #[serde(default)]
+    lang: String,
+}
+
+/// A template's elements for the browser to insert into an open board:
+/// built at the origin, nobody's, stacked from z 0, with fresh ids, as a
+/// yrs update the board's clip reader reads. The browser moves them to
+/// where they go and makes them its user's, in one undo step. (Templates
+/// are built here, not in the browser: their texts in both languages stay
+/// out of the web app's first load.) Anyone may read a template.
+async fn template_elements(
+    Path(template): Path<String>,
+    Query(query): Query<TemplateQuery>,
+) -> Result<Response, AppError> {
+    let lang = Lang::parse(&query.lang);
+    let elements = templates::build(&template, &templates::Placement::origin(lang), fresh_id)
+        .ok_or(AppError::NotFound)?;
+    let update = atelier_shared::clip::to_update(&elements);
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], update).into_response())
+}
+
 /// A JSON export (`atelier.board/1`) read for the browser: its elements
 /// with fresh ids, as a yrs update the board's own reader reads
 /// (`application/octet-stream`). Nothing is written: the browser adds them
@@ -93,12 +127,7 @@ async fn read_export(
     body: String,
 ) -> Result<Response, AppError> {
     access.at_least(&state, Role::Editor)?;
-    let mut fresh = || {
-        const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-        (0..12)
-            .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
-            .collect::<String>()
-    };
+    let mut fresh = fresh_id;
     let update = blocking(move || {
         let elements = export::from_json(&body, Some(&mut fresh))
             .map_err(|e| AppError::BadRequest(e.to_string()))?;

@@ -50,12 +50,17 @@ impl Content {
         Lang::parse(&self.meta.lang)
     }
 
-    fn personas(&self) -> Vec<(&Element, &Persona)> {
-        let mut personas: Vec<(&Element, &Persona)> = self
-            .elements
+    /// Every card: the personas and the stakeholders.
+    fn cards(&self) -> impl Iterator<Item = (&Element, &Persona)> {
+        self.elements
             .iter()
             .filter_map(|e| Some((e, e.persona.as_deref()?)))
-            .collect();
+    }
+
+    /// The persona cards (not the stakeholders'), in the report's order.
+    fn personas(&self) -> Vec<(&Element, &Persona)> {
+        let mut personas: Vec<(&Element, &Persona)> =
+            self.cards().filter(|(_, p)| p.is_persona()).collect();
         // The primary first, then by rank (unset last), then left to right.
         personas.sort_by_key(|(e, p)| {
             (
@@ -97,11 +102,7 @@ pub fn to_json(content: &Content) -> Export {
         schema: SCHEMA.to_owned(),
         title: content.meta.title.clone(),
         lang: content.meta.lang.clone(),
-        personas: content
-            .personas()
-            .into_iter()
-            .map(|(e, _)| e.clone())
-            .collect(),
+        personas: content.cards().map(|(e, _)| e.clone()).collect(),
         notes: content.notes().cloned().collect(),
         journeys: content
             .elements

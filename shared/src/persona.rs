@@ -51,6 +51,186 @@ pub const SECTIONS: [(&str, (&str, &str)); 10] = [
     ("irritants", ("Irritants", "Irritants")),
 ];
 
+/// A text in both languages.
+type Said = (&'static str, &'static str);
+
+/// What a card stands for: a persona (key `""`, the default) or one of
+/// the stakeholders the method maps: the decision-maker, an ally, a
+/// refractory, a member of the buying group. Each has its own sections
+/// (lines that cite evidence, as a persona's) and choices (one option
+/// each, stored as its key). A card's lines of another kind stay in its
+/// map, unread, should it be turned back.
+pub struct CardKind {
+    pub key: &'static str,
+    pub name: Said,
+    pub sections: &'static [(&'static str, Said)],
+    pub choices: &'static [Choice],
+}
+
+/// A choice of a stakeholder card: its key, its label and its options.
+pub struct Choice {
+    pub key: &'static str,
+    pub name: Said,
+    pub options: &'static [(&'static str, Said)],
+}
+
+pub static KINDS: [CardKind; 5] = [
+    CardKind {
+        key: "",
+        name: ("Persona", "Persona"),
+        sections: &SECTIONS,
+        choices: &[],
+    },
+    CardKind {
+        key: "decision-maker",
+        name: ("Decision-maker", "Décideur"),
+        sections: &[
+            ("strengths", ("Strengths", "Forces")),
+            ("weaknesses", ("Weaknesses", "Faiblesses")),
+            ("opportunities", ("Opportunities", "Opportunités")),
+            ("threats", ("Threats", "Menaces")),
+            (
+                "influencers",
+                (
+                    "Influencers (boss, teams, people close to them)",
+                    "Influenceurs (supérieur, équipes, proches)",
+                ),
+            ),
+            ("interests", ("Interests", "Intérêts")),
+            (
+                "gains",
+                ("What they expect to gain", "Ce qu'il espère y gagner"),
+            ),
+        ],
+        choices: &[],
+    },
+    CardKind {
+        key: "ally",
+        name: ("Ally", "Allié"),
+        sections: &[
+            (
+                "links",
+                (
+                    "Links to the other stakeholders",
+                    "Liens avec les autres parties prenantes",
+                ),
+            ),
+            ("interests", ("Interests", "Intérêts")),
+            (
+                "gains",
+                ("What they expect to gain", "Ce qu'il espère y gagner"),
+            ),
+        ],
+        choices: &[],
+    },
+    CardKind {
+        key: "refractory",
+        name: ("Refractory", "Réfractaire"),
+        sections: &[
+            ("reassurance", ("Reassurance planned", "Réassurance prévue")),
+            ("stance", ("Stance over time", "Position dans le temps")),
+        ],
+        choices: &[
+            Choice {
+                key: "case",
+                name: ("Case", "Cas"),
+                options: &[
+                    (
+                        "no-interest",
+                        ("No interest in the project", "Pas d'intérêt pour le projet"),
+                    ),
+                    (
+                        "slows",
+                        ("Wants to slow the project", "Veut freiner le projet"),
+                    ),
+                ],
+            },
+            Choice {
+                key: "cause",
+                name: ("Cause", "Cause"),
+                options: &[
+                    ("imposed", ("The project is imposed", "Projet imposé")),
+                    (
+                        "past",
+                        ("A bad past experience", "Mauvaise expérience passée"),
+                    ),
+                    ("workload", ("Workload", "Charge de travail")),
+                    ("threatened", ("Role threatened", "Rôle menacé")),
+                ],
+            },
+            Choice {
+                key: "since",
+                name: ("Stance", "Position"),
+                options: &[
+                    (
+                        "always",
+                        ("Refractory from the start", "Réfractaire dès le début"),
+                    ),
+                    (
+                        "former-ally",
+                        (
+                            "Former ally turned refractory",
+                            "Ancien allié devenu réfractaire",
+                        ),
+                    ),
+                    ("won-over", ("Won over", "Rallié")),
+                ],
+            },
+        ],
+    },
+    CardKind {
+        key: "buyer",
+        name: ("Buying-group member", "Membre du groupe d'achat"),
+        sections: &[
+            ("needs", ("Needs per stage", "Besoins par étape")),
+            ("channels", ("Preferred channels", "Canaux préférés")),
+        ],
+        choices: &[Choice {
+            key: "cycle",
+            name: ("Role in the buying cycle", "Rôle dans le cycle d'achat"),
+            options: &[
+                ("strategist", ("Strategist", "Stratège")),
+                ("prescriber", ("Prescriber", "Prescripteur")),
+                ("user", ("User", "Utilisateur")),
+                ("payer", ("Payer", "Payeur")),
+                ("buyer", ("Buyer", "Acheteur")),
+                (
+                    "final-decision-maker",
+                    ("Final decision-maker", "Décideur final"),
+                ),
+            ],
+        }],
+    },
+];
+
+/// Every kind's sections once, in order: (key, title, the kinds that have
+/// it, space-separated, a persona's as `persona`).
+pub fn every_section() -> Vec<(&'static str, Said, String)> {
+    let mut all: Vec<(&'static str, Said, String)> = Vec::new();
+    for kind in &KINDS {
+        let name = if kind.key.is_empty() {
+            "persona"
+        } else {
+            kind.key
+        };
+        for &(key, said) in kind.sections {
+            match all.iter_mut().find(|(k, ..)| *k == key) {
+                Some((.., kinds)) => {
+                    kinds.push(' ');
+                    kinds.push_str(name);
+                }
+                None => all.push((key, said, name.to_owned())),
+            }
+        }
+    }
+    all
+}
+
+/// The kind of card `key` names (a persona's for an unknown key).
+pub fn kind(key: &str) -> &'static CardKind {
+    KINDS.iter().find(|k| k.key == key).unwrap_or(&KINDS[0])
+}
+
 /// The sections that are the workshop's output for each persona (the
 /// last of [`SECTIONS`]).
 pub const OUTPUTS: [&str; 4] = ["experience", "expectations", "delights", "irritants"];
@@ -88,20 +268,52 @@ pub struct Persona {
     /// not set.
     pub rank: u8,
     pub primary: bool,
-    /// Lines by section key (every key of [`SECTIONS`] present).
+    /// What the card stands for: `""` a persona, else a stakeholder (the
+    /// key of one of [`KINDS`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub kind: String,
+    /// A buying-group member's mark: the most critical person.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub critical: bool,
+    /// The kind's choices made: (choice key, option key).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<(String, String)>,
+    /// Lines by section key (every section of the kind present).
     pub sections: Vec<(String, Vec<Line>)>,
 }
 
 impl Persona {
     /// A persona with every section present and empty.
     pub fn blank() -> Persona {
+        Persona::blank_of("")
+    }
+
+    /// A card of kind `key` (see [`KINDS`]) with every section present
+    /// and empty.
+    pub fn blank_of(key: &str) -> Persona {
+        let kind = kind(key);
         Persona {
-            sections: SECTIONS
+            kind: kind.key.to_owned(),
+            sections: kind
+                .sections
                 .iter()
                 .map(|(k, _)| (k.to_string(), Vec::new()))
                 .collect(),
             ..Persona::default()
         }
+    }
+
+    /// Whether the card is a persona (not a stakeholder).
+    pub fn is_persona(&self) -> bool {
+        self.kind.is_empty()
+    }
+
+    /// The option chosen for choice `key` (`""` when none).
+    pub fn choice(&self, key: &str) -> &str {
+        self.choices
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or("", |(_, v)| v.as_str())
     }
 
     pub fn field(&self, key: &str) -> &str {
@@ -154,7 +366,20 @@ impl Persona {
             Some(Out::YMap(m)) => Some(m),
             _ => None,
         };
-        let sections = SECTIONS
+        let card = kind(&text("kind"));
+        let choices = card
+            .choices
+            .iter()
+            .filter_map(|c| {
+                let chosen = text(c.key);
+                c.options
+                    .iter()
+                    .any(|(o, _)| *o == chosen)
+                    .then(|| (c.key.to_owned(), chosen))
+            })
+            .collect();
+        let sections = card
+            .sections
             .iter()
             .map(|(key, _)| {
                 let lines = match sections_map.as_ref().and_then(|m| m.get(txn, key)) {
@@ -180,6 +405,9 @@ impl Persona {
             priority: text("priority"),
             rank,
             primary: matches!(map.get(txn, "primary"), Some(Out::Any(Any::Bool(true)))),
+            kind: card.key.to_owned(),
+            critical: matches!(map.get(txn, "critical"), Some(Out::Any(Any::Bool(true)))),
+            choices,
             sections,
         }
     }
@@ -192,8 +420,15 @@ impl Persona {
         }
         map.insert(txn, "rank", Any::from(self.rank as f64));
         map.insert(txn, "primary", Any::from(self.primary));
+        if !self.is_persona() {
+            map.insert(txn, "kind", Any::from(self.kind.as_str()));
+            map.insert(txn, "critical", Any::from(self.critical));
+            for (key, option) in &self.choices {
+                map.insert(txn, key.as_str(), Any::from(option.as_str()));
+            }
+        }
         let sections = map.insert(txn, "sections", MapPrelim::default());
-        for (key, _) in SECTIONS {
+        for &(key, _) in kind(&self.kind).sections {
             let lines = sections.insert(txn, key, ArrayPrelim::default());
             for line in self.lines(key) {
                 push_line(txn, &lines, line);
@@ -225,6 +460,12 @@ struct PersonaJson {
     #[serde(default)]
     primary: bool,
     #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    critical: bool,
+    #[serde(default)]
+    choices: Vec<(String, String)>,
+    #[serde(default)]
     sections: Vec<(String, Vec<Line>)>,
 }
 
@@ -252,6 +493,9 @@ impl From<PersonaJson> for Persona {
             priority,
             rank: p.rank.or(old_rank).unwrap_or(0).min(9),
             primary: p.primary,
+            kind: p.kind,
+            critical: p.critical,
+            choices: p.choices,
             sections: p.sections,
         }
     }
@@ -306,6 +550,22 @@ impl PersonaEdit<'_> {
 
     pub fn set_primary(&self, txn: &mut TransactionMut, primary: bool) {
         self.map.insert(txn, "primary", Any::from(primary));
+    }
+
+    /// What the card stands for (a key of [`KINDS`]; an unknown key is
+    /// a persona). Its lines of the other kinds are kept.
+    pub fn set_kind(&self, txn: &mut TransactionMut, key: &str) {
+        self.map.insert(txn, "kind", Any::from(kind(key).key));
+    }
+
+    /// A buying-group member's mark as the most critical person.
+    pub fn set_critical(&self, txn: &mut TransactionMut, critical: bool) {
+        self.map.insert(txn, "critical", Any::from(critical));
+    }
+
+    /// Choice `key` of the card's kind set to `option` (`""`: none).
+    pub fn set_choice(&self, txn: &mut TransactionMut, key: &str, option: &str) {
+        self.map.insert(txn, key, Any::from(option));
     }
 
     fn lines(&self, txn: &mut TransactionMut, section: &str) -> ArrayRef {
@@ -523,6 +783,7 @@ mod tests {
                 .iter()
                 .map(|(k, _)| (k.to_string(), Vec::new()))
                 .collect(),
+            ..Persona::default()
         };
         p.sections[0].1.push(Line {
             id: "l1".into(),
@@ -530,6 +791,64 @@ mod tests {
             cites: vec!["n1".into()],
         });
         p
+    }
+
+    #[test]
+    fn a_stakeholder_card_keeps_its_kind_choices_and_sections() {
+        let mut card = Persona::blank_of("refractory");
+        card.name = "Marc".into();
+        card.choices = vec![
+            ("case".into(), "slows".into()),
+            ("since".into(), "former-ally".into()),
+        ];
+        let stance = card
+            .sections
+            .iter()
+            .position(|(k, _)| k == "stance")
+            .unwrap();
+        card.sections[stance].1.push(Line {
+            id: "s1".into(),
+            text: "Q1 ally, Q3 refractory after the reorganisation".into(),
+            cites: vec!["n9".into()],
+        });
+        let doc = Doc::new();
+        let map = doc.get_or_insert_map("card");
+        card.write(&mut doc.transact_mut(), &map);
+        let read = Persona::read(&doc.transact(), &map);
+        assert_eq!(read, card);
+        assert!(!read.is_persona());
+        assert_eq!(read.choice("since"), "former-ally");
+        assert_eq!(read.choice("cause"), "");
+        // JSON keeps all of it.
+        let json = serde_json::to_string(&read).unwrap();
+        assert_eq!(serde_json::from_str::<Persona>(&json).unwrap(), card);
+
+        // An option the kind does not offer is not read; turning the card
+        // into a buying-group member, and back, loses none of its lines.
+        let edit = PersonaEdit { map: &map };
+        edit.set_choice(&mut doc.transact_mut(), "cause", "<script>");
+        assert_eq!(Persona::read(&doc.transact(), &map).choice("cause"), "");
+        edit.set_kind(&mut doc.transact_mut(), "buyer");
+        edit.set_critical(&mut doc.transact_mut(), true);
+        let buyer = Persona::read(&doc.transact(), &map);
+        assert_eq!(buyer.kind, "buyer");
+        assert!(buyer.critical && buyer.choices.is_empty());
+        assert_eq!(
+            buyer
+                .sections
+                .iter()
+                .map(|(k, _)| k.as_str())
+                .collect::<Vec<_>>(),
+            ["needs", "channels"]
+        );
+        edit.set_kind(&mut doc.transact_mut(), "refractory");
+        assert_eq!(
+            Persona::read(&doc.transact(), &map).lines("stance"),
+            card.lines("stance")
+        );
+        // An unknown kind is a persona.
+        edit.set_kind(&mut doc.transact_mut(), "villain");
+        assert!(Persona::read(&doc.transact(), &map).is_persona());
     }
 
     #[test]

@@ -98,6 +98,9 @@ pub static TEMPLATES: [Template; 8] = [
 /// zones: the board's tool bar inserts their cards one by one.
 pub const CARDS: [&str; 2] = ["personas", "journey-map"];
 
+/// The stakeholder map's zones that hold a stakeholder card of their kind.
+const STAKEHOLDER_CARDS: [&str; 3] = ["decision-maker", "ally", "refractory"];
+
 /// Persona cards in the `personas` template: how many, their gap.
 const PERSONAS: usize = 3;
 const PERSONA_GAP: f64 = 60.0;
@@ -418,28 +421,20 @@ fn zones(id: &str) -> Option<(Rect, Vec<Zone>)> {
                     "#fdecef",
                 ),
             ];
-            let roles = [
-                ("strategist", ("Strategist", "Stratège")),
-                ("prescriber", ("Prescriber", "Prescripteur")),
-                ("user", ("User", "Utilisateur")),
-                ("payer", ("Payer", "Payeur")),
-                ("buyer", ("Buyer", "Acheteur")),
-                (
-                    "final-decision-maker",
-                    ("Final decision-maker", "Décideur final"),
-                ),
-            ];
-            let mut zones = in_a_row(top, 40.0, 600.0, 560.0, 440.0);
-            zones.extend(roles.into_iter().enumerate().map(|(i, (key, title))| {
+            // The buying group's roles, as a buying-group member's card
+            // offers them.
+            let roles = crate::persona::kind("buyer").choices[0].options;
+            let mut zones = in_a_row(top, 40.0, 600.0, 560.0, 780.0);
+            zones.extend(roles.iter().enumerate().map(|(i, &(key, title))| {
                 zone(
                     key,
                     title,
                     ("Buying group role", "Rôle dans le groupe d'achat"),
-                    rect(40.0 + i as f64 * 286.0, 560.0, 260.0, 360.0),
+                    rect(40.0 + i as f64 * 286.0, 900.0, 260.0, 360.0),
                     PAPER,
                 )
             }));
-            (rect(0.0, 0.0, 1800.0, 960.0), zones)
+            (rect(0.0, 0.0, 1800.0, 1300.0), zones)
         }
         _ => return None,
     })
@@ -554,7 +549,7 @@ pub fn build(
         let mut hint = Element::new(id_of(), Kind::Text, 0.0, 0.0);
         hint.text = say(lang, zone.hint).to_owned();
         hint.color = "#8a8f9c".to_owned();
-        hint.parent = Some(zone_id);
+        hint.parent = Some(zone_id.clone());
         push(
             hint,
             rect(
@@ -564,6 +559,15 @@ pub fn build(
                 40.0,
             ),
         );
+        // The stakeholder map's top zones each hold a card of their kind.
+        if id == "stakeholder-map" && STAKEHOLDER_CARDS.contains(&zone.key) {
+            let mut card = Element::new(id_of(), Kind::Persona, 0.0, 0.0);
+            card.persona = Some(Box::new(crate::persona::Persona::blank_of(zone.key)));
+            card.color = "#2a6fdb".to_owned();
+            card.parent = Some(zone_id);
+            let r = zone.rect;
+            push(card, rect(r.x + 20.0, r.y + 64.0, r.w - 40.0, r.h - 84.0));
+        }
     }
     if id == "kano" {
         for (said, (x, y, w), color) in KANO_LABELS {

@@ -793,3 +793,60 @@ async fn save_version(server: &TestServer, id: &str, token: &str) {
         .await;
     assert_eq!(status, 201);
 }
+
+/// A template the board's toolbar inserts is built by the server (its
+/// texts stay out of the web app's first load): the stakeholder map in
+/// French, with a stakeholder card of each kind in its zone; an unknown
+/// template is a 404, an unknown language English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn templates_are_built_by_the_server_for_the_toolbar() {
+    let server = TestServer::start(Config::default()).await;
+    // Anyone may read a template (no token).
+    let bytes = server
+        .request_bytes(
+            "",
+            "GET",
+            "/api/templates/stakeholder-map/elements?lang=fr",
+            None,
+        )
+        .await;
+    let elements = atelier_shared::clip::from_update(&bytes).expect("the clip format");
+    let zone = |key: &str| elements.iter().find(|e| e.zone == key).expect(key);
+    assert_eq!(zone("stakeholder-map").text, "Carte des parties prenantes");
+    assert_eq!(zone("stakeholder-map/refractory").text, "Réfractaire");
+    assert_eq!(
+        zone("stakeholder-map/final-decision-maker").text,
+        "Décideur final"
+    );
+    for kind in ["decision-maker", "ally", "refractory"] {
+        let card = elements
+            .iter()
+            .find(|e| e.persona.as_ref().is_some_and(|p| p.kind == kind))
+            .unwrap_or_else(|| panic!("no {kind} card"));
+        let home = zone(&format!("stakeholder-map/{kind}"));
+        assert_eq!(card.parent.as_deref(), Some(home.id.as_str()));
+        assert!(
+            home.rect().contains(&card.rect()),
+            "{kind} card outside its zone"
+        );
+    }
+    // Fresh ids each time: the same template twice is two templates.
+    let again = server
+        .request_bytes(
+            "",
+            "GET",
+            "/api/templates/stakeholder-map/elements?lang=fr",
+            None,
+        )
+        .await;
+    let again = atelier_shared::clip::from_update(&again).unwrap();
+    assert!(again.iter().all(|e| elements.iter().all(|o| o.id != e.id)));
+
+    let (status, _) = server.get("/api/templates/nonsense/elements").await;
+    assert_eq!(status, 404);
+    let english = server
+        .request_bytes("", "GET", "/api/templates/framing/elements?lang=xx", None)
+        .await;
+    let english = atelier_shared::clip::from_update(&english).unwrap();
+    assert!(english.iter().any(|e| e.text == "Framing canvas"));
+}

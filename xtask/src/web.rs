@@ -7,6 +7,11 @@
 //!   bytes (`atelier_client_bg-<hash>.wasm`, the glue, the boot script,
 //!   the stylesheet, the icon), so the server may let browsers keep them
 //!   for a year: a new build is new names;
+//! - the chunks the first load does not fetch: the client's `#[lazy]`
+//!   functions (panels opened now and then), split out of the WebAssembly
+//!   by `wasm_split_cli_support` (what cargo-leptos' `--split` runs), each
+//!   fetched by the splitter's loader (`__wasm_split-<hash>.js`) the first
+//!   time one of its functions is called;
 //! - beside each, its brotli (`.br`) and gzip (`.gz`) encodings, made here
 //!   once rather than per request.
 //!
@@ -27,6 +32,13 @@ const CSS: (&str, &str) = ("atelier.css", "@CSS@");
 const ICON: (&str, &str) = ("favicon.svg", "@ICON@");
 const BOOT: (&str, &str) = ("boot.js", "@BOOT@");
 const GLUE: &str = "@JS@";
+/// How the splitter names the loader and the glue, before they are named
+/// by their hash.
+const LOADER: &str = "./__wasm_split.js";
+/// The shell's placeholder for the loader (which the glue imports: the
+/// shell has it fetched beside the glue, not after).
+const SPLIT: &str = "@SPLIT@";
+const GLUE_MODULE: &str = "./@JS-MODULE@";
 const WASM: &str = "@WASM@";
 
 /// Builds the client and lays out `target/web` (see the module's doc).
@@ -44,9 +56,12 @@ pub fn build(root: &Path) -> Result<()> {
     let registries = std::fs::read_dir(&registry)
         .map(|dirs| dirs.filter_map(|d| Some(d.ok()?.path())).collect())
         .unwrap_or_else(|_| vec![registry]);
+    // The linker keeps its relocations: the splitter reads them to cut
+    // the WebAssembly at the `#[lazy]` functions.
     let flags = std::iter::once(root.to_path_buf())
         .chain(registries)
         .map(|from| format!("--remap-path-prefix={}/=", from.display()))
+        .chain(["-Clink-args=--emit-relocs".to_owned()])
         .collect::<Vec<_>>()
         .join("\x1f");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -65,12 +80,32 @@ pub fn build(root: &Path) -> Result<()> {
     )
     .context("building the web app")?;
     let wasm = root.join("target/wasm32-unknown-unknown/wasm-release/atelier_client.wasm");
-    // wasm-bindgen writes its files each time: into a folder of its own,
-    // which nothing watches.
+    // wasm-bindgen and the splitter write their files each time: into
+    // folders of their own, which nothing watches.
     let generated = root.join("target/web-gen");
+    let split = root.join("target/web-split");
+    let _ = std::fs::remove_dir_all(&split);
     std::fs::create_dir_all(&generated)?;
+    // The main module (what the shell loads), the chunks (each loaded the
+    // first time a `#[lazy]` function it holds is called) and the loader
+    // that fetches them.
+    let main = split.join("main.wasm");
+    let input = std::fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
+    let chunks = wasm_split_cli_support::transform({
+        let mut options = wasm_split_cli_support::Options::new(&input);
+        options.output_dir = &split;
+        options.main_out_path = &main;
+        options.link_name = LOADER;
+        options.main_module = GLUE_MODULE;
+        options
+    })
+    .map_err(|e| anyhow::anyhow!("splitting the web app: {e:?}"))?;
     wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
+        .input_path(&main)
+        // The splitter's exports and imports stay as they are.
+        .keep_lld_exports(true)
+        .demangle(false)
+        .out_name("atelier_client")
         .web(true)?
         // The library's default is the opposite of the CLI's; without this
         // the page fails with "WebAssembly.instantiate(): Argument 0 must be
@@ -90,10 +125,40 @@ pub fn build(root: &Path) -> Result<()> {
         "atelier_client_bg.wasm",
         read(&generated.join("atelier_client_bg.wasm"))?,
     );
-    let glue = site.hashed(
-        "atelier_client.js",
-        read(&generated.join("atelier_client.js"))?,
-    );
+    // The loader fetches the chunks by name, and the glue imports the
+    // loader, which imports the glue: the chunks are named by their hashes
+    // first, then the glue and the loader by one hash of both.
+    let mut loader = String::from_utf8(read(&split.join(LOADER))?)?;
+    for chunk in &chunks.split_modules {
+        let name = chunk
+            .file_name()
+            .and_then(|n| n.to_str())
+            .context("a chunk's name")?
+            .to_owned();
+        let hashed = site.hashed_later(&name, without_custom_sections(&read(chunk)?)?);
+        loader = loader.replace(&format!("\"./{name}\""), &format!("\"./{hashed}\""));
+    }
+    let glue = String::from_utf8(read(&generated.join("atelier_client.js"))?)?;
+    let both = hash_of(format!("{glue}{loader}").as_bytes());
+    let glue_name = format!("atelier_client-{both}.js");
+    let loader_name = format!("__wasm_split-{both}.js");
+    site.files.push((
+        loader_name.clone(),
+        loader
+            .replace(&format!("\"{GLUE_MODULE}\""), &format!("\"./{glue_name}\""))
+            .into_bytes(),
+    ));
+    site.files.push((
+        glue_name.clone(),
+        // (The imports only: the WebAssembly's import object keeps the
+        // module name it was linked with.)
+        glue.replace(
+            &format!("from \"{LOADER}\""),
+            &format!("from \"./{loader_name}\""),
+        )
+        .into_bytes(),
+    ));
+    let glue = glue_name;
     let css = String::from_utf8(read(&assets.join(CSS.0))?)?;
     let css = site.hashed(CSS.0, minify_css(&css)?.into_bytes());
     let icon = site.hashed(ICON.0, read(&assets.join(ICON.0))?);
@@ -106,18 +171,20 @@ pub fn build(root: &Path) -> Result<()> {
         .replace(ICON.1, &icon)
         .replace(BOOT.1, &boot)
         .replace(GLUE, &glue)
-        .replace(WASM, &wasm);
+        .replace(WASM, &wasm)
+        .replace(SPLIT, &loader_name);
     site.files.push(("index.html".into(), shell.into_bytes()));
     let out = root.join("target/web");
     let report = site.write(&out)?;
     println!(
-        "  web app in {}: {} files written, {} unchanged; first load {} KB brotli ({} KB gzip, {} KB raw)",
+        "  web app in {}: {} files written, {} unchanged; first load {} KB brotli ({} KB gzip, {} KB raw); {} KB brotli loaded on demand",
         out.display(),
         report.written,
         report.unchanged,
         report.brotli / 1024,
         report.gzip / 1024,
         report.raw / 1024,
+        report.later / 1024,
     );
     Ok(())
 }
@@ -126,14 +193,45 @@ pub fn build(root: &Path) -> Result<()> {
 #[derive(Default)]
 struct Site {
     files: Vec<(String, Vec<u8>)>,
+    /// The files loaded on demand, not by the first load.
+    later: BTreeSet<String>,
+}
+
+/// A WebAssembly module without its custom sections (function names,
+/// producers, target features: for debuggers, not browsers), as
+/// wasm-bindgen leaves the main module.
+fn without_custom_sections(wasm: &[u8]) -> Result<Vec<u8>> {
+    let mut module = wasm_encoder::Module::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let Some((id, range)) = payload?.as_section()
+            && id != 0
+        {
+            module.section(&wasm_encoder::RawSection {
+                id,
+                data: &wasm[range.start as usize..range.end as usize],
+            });
+        }
+    }
+    Ok(module.finish())
+}
+
+/// 16 hex digits of the SHA-256 of `bytes`.
+fn hash_of(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[derive(Default)]
 struct Report {
     written: usize,
     unchanged: usize,
-    /// What a first visit downloads (every file once), in each encoding.
+    /// What a first visit downloads (every file but the chunks loaded on
+    /// demand, once), in each encoding.
     raw: usize,
+    /// The chunks loaded on demand, brotli.
+    later: usize,
     gzip: usize,
     brotli: usize,
 }
@@ -142,11 +240,17 @@ impl Site {
     /// Adds `bytes` under `name` with a hash of them before the extension;
     /// returns that name.
     fn hashed(&mut self, name: &str, bytes: Vec<u8>) -> String {
-        let hash = Sha256::digest(&bytes);
-        let hash: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
         let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-        let hashed = format!("{stem}-{hash}.{ext}");
+        let hashed = format!("{stem}-{}.{ext}", hash_of(&bytes));
         self.files.push((hashed.clone(), bytes));
+        hashed
+    }
+
+    /// [`Site::hashed`], for a file the first load does not fetch (a chunk
+    /// loaded on demand).
+    fn hashed_later(&mut self, name: &str, bytes: Vec<u8>) -> String {
+        let hashed = self.hashed(name, bytes);
+        self.later.insert(hashed.clone());
         hashed
     }
 
@@ -180,9 +284,13 @@ impl Site {
                 (brotli.len(), gzip.len())
             };
             report.count(write_if_changed(&out.join(name), bytes)?);
-            report.raw += bytes.len();
-            report.brotli += brotli;
-            report.gzip += gzip;
+            if self.later.contains(name) {
+                report.later += brotli;
+            } else {
+                report.raw += bytes.len();
+                report.brotli += brotli;
+                report.gzip += gzip;
+            }
             keep.extend([name.clone(), brotli_name, gzip_name]);
         }
         for entry in std::fs::read_dir(out)? {

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use atelier_shared::templates::{self, Lang};
+use atelier_shared::templates::Lang;
 use atelier_shared::{Element, Kind, Rect};
 use leptos::ev;
 use leptos::prelude::*;
@@ -321,27 +321,32 @@ pub fn insert_journey(lang: Lang) {
 }
 
 /// Inserts template `id` beside what the board holds, in one undo step,
-/// and shows it.
+/// and shows it. The server builds it (its texts stay out of the web
+/// app); a template that cannot be had is said in a toast.
 pub fn insert_template(id: &str, lang: Lang) {
-    let ui = ui();
-    let model = model();
-    let at = atelier_shared::import::pool_origin(model.scene.bounds());
-    let (_, hi) = model.scene.z_range();
-    let author = model.author.clone();
-    drop(model);
-    let now = js_sys::Date::now() as i64;
-    let place = templates::Placement {
-        lang,
-        at,
-        z: hi + 1.0,
-        author: &author,
-        created: now,
-    };
-    let Some(elements) = templates::build(id, &place, ops::new_id) else {
-        return;
-    };
-    ops::insert(&elements);
-    let (w, h) = ui.viewport.get_untracked();
-    ui.camera.set(Camera::fit(elements[0].rect(), w, h));
-    ui.select([elements[0].id.clone()]);
+    let (id, ui) = (id.to_owned(), ui());
+    leptos::task::spawn_local(async move {
+        let mut elements = match crate::api::template(&id, lang).await {
+            Ok(elements) if !elements.is_empty() => elements,
+            Ok(_) => return,
+            Err(e) => return ui.toast.set(Some(e)),
+        };
+        let model = model();
+        let at = atelier_shared::import::pool_origin(model.scene.bounds());
+        let (_, hi) = model.scene.z_range();
+        let author = model.author.clone();
+        drop(model);
+        let now = js_sys::Date::now() as i64;
+        for e in &mut elements {
+            e.x += at.0;
+            e.y += at.1;
+            e.z += hi + 1.0;
+            e.author.clone_from(&author);
+            e.created = now;
+        }
+        ops::insert(&elements);
+        let (w, h) = ui.viewport.get_untracked();
+        ui.camera.set(Camera::fit(elements[0].rect(), w, h));
+        ui.select([elements[0].id.clone()]);
+    });
 }

@@ -34,6 +34,7 @@ fn personas() -> Vec<(String, String)> {
         .of_kind(Kind::Persona)
         .into_iter()
         .filter_map(|id| scene.get(&id))
+        .filter(|e| e.persona.as_ref().is_some_and(|p| p.is_persona()))
         .map(|e| {
             let name = e.persona.map(|p| p.name).unwrap_or_default();
             (

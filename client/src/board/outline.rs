@@ -214,7 +214,8 @@ fn persona_fields(e: &Element) -> AnyView {
     } else {
         p.name.clone()
     };
-    let sections = atelier_shared::persona::SECTIONS
+    let sections = atelier_shared::persona::kind(&p.kind)
+        .sections
         .iter()
         .map(|(key, names)| {
             let lines = p.lines(key).to_vec();

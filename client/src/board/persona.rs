@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use atelier_shared::analysis::{NOT_EVERY_NEED, TagCounts};
-use atelier_shared::persona::{FIELDS, Line, OUTPUTS, SECTIONS, Support, title};
+use atelier_shared::persona::{self, FIELDS, Line, OUTPUTS, PersonaEdit, Support, title};
 use atelier_shared::{Element, Kind, Source};
 use leptos::html;
 use leptos::prelude::*;
@@ -273,9 +273,26 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
         ui.look.track();
         sources()
     });
-    let sections = SECTIONS
-        .iter()
-        .map(|(key, names)| {
+    // What the card stands for: a persona, or a stakeholder with sections
+    // and choices of its own (what only a persona has is hidden by the
+    // stylesheet, from `data-kind`).
+    let kind = {
+        let s = signal.clone();
+        Memo::new(move |_| {
+            s.with(|e| {
+                e.persona
+                    .as_ref()
+                    .map(|p| persona::kind(&p.kind).key)
+                    .unwrap_or("")
+            })
+        })
+    };
+    // Every kind's sections, each shown on the cards of its kinds (by the
+    // stylesheet, from `data-kinds`): turning a card into another kind
+    // draws nothing anew.
+    let sections = persona::every_section()
+        .into_iter()
+        .map(|(key, names, kinds)| {
             let key: &'static str = key;
             let s = signal.clone();
             let lines = move || {
@@ -293,8 +310,8 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             });
             view! {
                 {outputs}
-                <section class="persona-section" class:output=OUTPUTS.contains(&key) data-section=key>
-                    <h5>{title(*names, lang)}</h5>
+                <section class="persona-section" class:output=OUTPUTS.contains(&key) data-section=key data-kinds=kinds>
+                    <h5>{title(names, lang)}</h5>
                     <ul>
                         <For each=ids key=|l| l.clone() children=line/>
                     </ul>
@@ -309,6 +326,49 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             }
         })
         .collect_view();
+    // Every kind's choices, each shown on the cards of its kind.
+    let choices = persona::KINDS
+        .iter()
+        .flat_map(|k| k.choices.iter().map(move |c| (k.key, c)))
+        .map(|(kind, c)| {
+            let (s, id) = (signal.clone(), id.clone());
+            let chosen = Memo::new(move |_| {
+                s.with(|e| e.persona.as_ref().map(|p| p.choice(c.key).to_owned()))
+                    .unwrap_or_default()
+            });
+            let options = std::iter::once(("", "—"))
+                .chain(c.options.iter().map(|(o, said)| (*o, title(*said, lang))))
+                .collect();
+            let change = move |option: String| {
+                ops::with_map(&id, |txn, map| {
+                    PersonaEdit { map }.set_choice(txn, c.key, &option)
+                });
+                ops::end_step();
+            };
+            view! {
+                <label class="persona-choice" data-kinds=kind data-choice=c.key>
+                    <span>{title(c.name, lang)}</span>
+                    {select(title(c.name, lang), options, chosen, Box::new(change))}
+                </label>
+            }
+        })
+        .collect_view();
+    let critical = {
+        let s = signal.clone();
+        Memo::new(move |_| s.with(|e| e.persona.as_ref().is_some_and(|p| p.critical)))
+    };
+    let (kid, cid) = (id.clone(), id.clone());
+    let kinds = persona::KINDS
+        .iter()
+        .map(|k| (k.key, title(k.name, lang)))
+        .collect();
+    let kind_now = Memo::new(move |_| kind.get().to_owned());
+    let set_kind = move |key: String| {
+        ops::with_map(&kid, |txn, map| PersonaEdit { map }.set_kind(txn, &key));
+        ops::end_step();
+    };
+    let ranks = [("0", "—"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")].into();
+    let rank_now = Memo::new(move |_| rank.get().to_string());
     // The needs the notes behind the persona show, most first.
     let profile = {
         let s = signal.clone();
@@ -373,7 +433,7 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     };
     let focus_id = id.clone();
     view! {
-        <div class=class data-id=id.clone() style=style tabindex="0" role="group" aria-label=spoken
+        <div class=class data-id=id.clone() data-kind=move || match kind.get() { "" => "persona", k => k } style=style tabindex="0" role="group" aria-label=spoken
             on:focus=move |ev| look::focused(ui, &focus_id, &ev)>
             <header class="persona-head">
                 <div class="persona-avatar">{initials}</div>
@@ -384,22 +444,22 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                     {input("segment", "persona-segment")}
                 </div>
                 <div class="persona-flags" on:pointerdown=|ev| ev.stop_propagation()>
+                    <span class="persona-kind">{select(crate::lang::tr("What the card stands for", "Ce que représente la fiche"), kinds, kind_now, Box::new(set_kind))}</span>
+                    <button class="persona-critical" class:on=move || critical.get()
+                        on:click=move |_| {
+                            let on = !critical.get_untracked();
+                            ops::with_map(&cid, |txn, map| PersonaEdit { map }.set_critical(txn, on));
+                            ops::end_step();
+                        }>
+                        {move || if critical.get() { crate::lang::tr("★ Most critical", "★ Le plus critique") } else { crate::lang::tr("☆ Most critical", "☆ Le plus critique") }}
+                    </button>
                     <button class="persona-primary" class:on=move || primary.get() title=crate::lang::tr("The primary persona (one per board)", "Le persona principal (un par tableau)")
                         on:click=move |_| ops::persona_primary(&pid, !primary.get_untracked())>
                         {move || if primary.get() { crate::lang::tr("★ Primary", "★ Principal") } else { crate::lang::tr("☆ Primary", "☆ Principal") }}
                     </button>
                     <label class="persona-rank" title=crate::lang::tr("The persona's place among the board's personas", "La place du persona parmi ceux du tableau")>
                         <span>{crate::lang::tr("Rank", "Rang")}</span>
-                        <select on:change=move |ev| {
-                            let p = event_target_value(&ev).parse().unwrap_or(0);
-                            ops::persona_rank(&qid, p);
-                        }>
-                            {(0..=4u8).map(|p| view! {
-                                <option value=p.to_string() selected=move || rank.get() == p>
-                                    {if p == 0 { "—".to_owned() } else { p.to_string() }}
-                                </option>
-                            }).collect_view()}
-                        </select>
+                        {select(crate::lang::tr("Rank", "Rang"), ranks, rank_now, Box::new(move |r| ops::persona_rank(&qid, r.parse().unwrap_or(0))))}
                     </label>
                 </div>
             </header>
@@ -412,10 +472,30 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                 <span>{title(("Priority", "Priorité"), lang)}</span>
                 {input("priority", "persona-priority-field")}
             </div>
+            <div class="persona-choices">{choices}</div>
             <div class="persona-sections">{sections}</div>
             {needs}
         </div>
     }
+}
+
+/// A drop-down of `options` (value, label) showing `current`; `change`
+/// gets the value chosen. One shape for every such list of a card (one
+/// copy in the WASM).
+fn select(
+    label: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    current: Memo<String>,
+    change: Box<dyn Fn(String)>,
+) -> AnyView {
+    view! {
+        <select aria-label=label on:change=move |ev| change(event_target_value(&ev))>
+            {options.into_iter().map(|(value, text)| view! {
+                <option value=value selected=move || current.with(|c| c == value)>{text}</option>
+            }).collect_view()}
+        </select>
+    }
+    .into_any()
 }
 
 fn signal_of(id: &str) -> Option<ArcRwSignal<Element>> {

@@ -13,7 +13,7 @@ use crate::journey::compare::{self, Change};
 use crate::journey::measure_label;
 use crate::kano;
 use crate::lang::Lang;
-use crate::persona::{Persona, SECTIONS, Support, title};
+use crate::persona::{self, KINDS, Persona, SECTIONS, Support, title};
 use crate::tracker;
 
 /// What the report holds beyond the board's document.
@@ -113,23 +113,7 @@ pub fn report(content: &Content, extras: &Extras) -> String {
         // The needs the notes behind her show.
         let profile = TagCounts::of(p.cited().into_iter().filter_map(|id| sources.get(id)));
         out.push_str(&need_profile(&profile, lang, "####"));
-        for (key, names) in SECTIONS {
-            let lines: Vec<_> = p
-                .lines(key)
-                .iter()
-                .filter(|l| !l.text.trim().is_empty())
-                .collect();
-            if lines.is_empty() {
-                continue;
-            }
-            out.push_str(&format!("\n#### {}\n\n", title(names, lang)));
-            for line in lines {
-                let evidence = evidence(&line.cites, &notes, &sources, fr);
-                out.push_str(&format!("- {}{evidence}\n", md(&line.text)));
-                // What the interviewees said, under the line it backs.
-                out.push_str(&quotes(&line.cites, &notes, fr));
-            }
-        }
+        out.push_str(&card_sections(p, &SECTIONS, lang, &notes, &sources));
     }
     // Journey maps: a table of lanes by stages, the emotions as scores.
     for e in &content.elements {
@@ -311,7 +295,13 @@ pub fn report(content: &Content, extras: &Extras) -> String {
         .filter(|f| ZONED.contains(&f.zone.as_str()))
         .collect();
     zoned.sort_by_key(|f| ZONED.iter().position(|z| *z == f.zone));
+    // The stakeholder cards follow the stakeholder map, or stand where it
+    // would.
+    let mut cards = Some(stakeholders(content, extras, &notes, &sources));
     for map in zoned {
+        if ZONED.iter().position(|z| *z == map.zone) > Some(2) {
+            out.push_str(&cards.take().unwrap_or_default());
+        }
         out.push_str(&format!("\n## {}\n", md(&map.text)));
         let prefix = format!("{}/", map.zone);
         for zone in frames
@@ -368,6 +358,7 @@ pub fn report(content: &Content, extras: &Extras) -> String {
             out.push_str(&format!("\n### {}\n\n{}", md(&zone.text), items(&inside)));
         }
     }
+    out.push_str(&cards.take().unwrap_or_default());
     out
 }
 
@@ -597,6 +588,105 @@ fn md(text: &str) -> String {
 }
 
 /// Whether nobody wrote anything on a persona card.
+/// A card's sections that hold lines, each line with its evidence and the
+/// verbatims under it.
+fn card_sections(
+    p: &Persona,
+    sections: &[(&str, (&'static str, &'static str))],
+    lang: Lang,
+    notes: &HashMap<&str, &Element>,
+    sources: &HashMap<String, Source>,
+) -> String {
+    let fr = lang == Lang::Fr;
+    let mut out = String::new();
+    for &(key, names) in sections {
+        let lines: Vec<_> = p
+            .lines(key)
+            .iter()
+            .filter(|l| !l.text.trim().is_empty())
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n#### {}\n\n", title(names, lang)));
+        for line in lines {
+            let evidence = evidence(&line.cites, notes, sources, fr);
+            out.push_str(&format!("- {}{evidence}\n", md(&line.text)));
+            // What the interviewees said, under the line it backs.
+            out.push_str(&quotes(&line.cites, notes, fr));
+        }
+    }
+    out
+}
+
+/// The stakeholder cards (decision-maker, allies, refractories, the
+/// buying group, in that order), each with its kind, its choices, its
+/// quote and its sections; `""` when the board has none filled in.
+fn stakeholders(
+    content: &Content,
+    extras: &Extras,
+    notes: &HashMap<&str, &Element>,
+    sources: &HashMap<String, Source>,
+) -> String {
+    let lang = content.lang();
+    let mut cards: Vec<(&Element, &Persona)> = content
+        .cards()
+        .filter(|(_, p)| !p.is_persona() && !is_blank(p))
+        .collect();
+    cards.sort_by_key(|(e, p)| {
+        let order = KINDS.iter().position(|k| k.key == p.kind);
+        (order, !p.critical, e.x as i64)
+    });
+    if cards.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\n## {}\n",
+        title(("Stakeholders", "Parties prenantes"), lang)
+    );
+    for (e, p) in cards {
+        let kind = persona::kind(&p.kind);
+        let name = if p.name.trim().is_empty() {
+            title(kind.name, lang).to_owned()
+        } else {
+            format!("{} — {}", md(&p.name), title(kind.name, lang))
+        };
+        out.push_str(&format!("\n### {name}\n"));
+        out.push_str(&figure(extras, e));
+        let mut tags = Vec::new();
+        if !p.role.trim().is_empty() {
+            tags.push(md(&p.role));
+        }
+        for choice in kind.choices {
+            let chosen = p.choice(choice.key);
+            if let Some((_, said)) = choice.options.iter().find(|(o, _)| *o == chosen) {
+                tags.push(format!(
+                    "{}: {}",
+                    title(choice.name, lang),
+                    title(*said, lang)
+                ));
+            }
+        }
+        if p.critical {
+            tags.push(
+                title(
+                    ("the most critical person", "la personne la plus critique"),
+                    lang,
+                )
+                .to_owned(),
+            );
+        }
+        if !tags.is_empty() {
+            out.push_str(&format!("\n*{}*\n", tags.join(" · ")));
+        }
+        if !p.quote.trim().is_empty() {
+            out.push_str(&format!("\n> {}\n", md(&p.quote)));
+        }
+        out.push_str(&card_sections(p, kind.sections, lang, notes, sources));
+    }
+    out
+}
+
 fn is_blank(p: &Persona) -> bool {
     [&p.name, &p.nickname, &p.role, &p.quote, &p.objective]
         .iter()
@@ -821,17 +911,48 @@ mod tests {
             let mut n = 0;
             let mut y = 0.0;
             // Kano first on the board: the report still follows the method.
-            for template in ["kano", "framing", "interview-guide"] {
+            for template in ["kano", "framing", "stakeholder-map", "interview-guide"] {
                 let place = crate::templates::Placement {
                     at: (0.0, y),
                     ..crate::templates::Placement::origin(Lang::En)
                 };
-                let built = crate::templates::build(template, &place, || {
+                let mut built = crate::templates::build(template, &place, || {
                     n += 1;
                     format!("{template}-{n}")
                 })
                 .unwrap();
                 y += 3000.0;
+                // The stakeholder map's cards, two of the three filled in.
+                for e in &mut built {
+                    let Some(p) = e.persona.as_mut() else {
+                        continue;
+                    };
+                    let line = |text: &str| crate::persona::Line {
+                        id: text.into(),
+                        text: text.into(),
+                        cites: Vec::new(),
+                    };
+                    let mut lines = |key: &str, text: &str| {
+                        let at = p.sections.iter().position(|(k, _)| k == key).unwrap();
+                        p.sections[at].1.push(line(text));
+                    };
+                    match p.kind.as_str() {
+                        "decision-maker" => {
+                            lines("strengths", "Knows the claims process by heart");
+                            lines("gains", "A lower cost per claim");
+                            p.name = "Claire Martin".into();
+                        }
+                        "refractory" => {
+                            lines("reassurance", "Show the pilot's workload figures");
+                            p.name = "Marc".into();
+                            p.choices = vec![
+                                ("case".into(), "slows".into()),
+                                ("cause".into(), "workload".into()),
+                            ];
+                        }
+                        _ => {}
+                    }
+                }
                 for e in &built {
                     board.elements().insert(&mut txn, e);
                 }
@@ -864,7 +985,28 @@ mod tests {
         let md = markdown(&Content::read(&board, &doc.transact()));
         let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("{s} missing: {md}"));
         assert!(at("## Framing canvas") < at("## Interview guide"), "{md}");
-        assert!(at("## Interview guide") < at("## Kano board"), "{md}");
+        assert!(at("## Interview guide") < at("## Stakeholder map"), "{md}");
+        // The stakeholder cards follow their map; the blank ally is left out.
+        assert!(at("## Stakeholder map") < at("## Stakeholders"), "{md}");
+        assert!(at("## Stakeholders") < at("## Kano board"), "{md}");
+        assert!(
+            md.contains(
+                "### Claire Martin — Decision-maker\n\n#### Strengths\n\n- Knows the claims process by heart"
+            ),
+            "{md}"
+        );
+        assert!(
+            md.contains("#### What they expect to gain\n\n- A lower cost per claim"),
+            "{md}"
+        );
+        assert!(
+            md.contains(
+                "### Marc — Refractory\n\n*Case: Wants to slow the project · Cause: Workload*"
+            ),
+            "{md}"
+        );
+        assert!(at("Claire Martin") < at("### Marc"), "{md}");
+        assert!(!md.contains("— Ally"), "{md}");
         assert!(
             md.contains("### The problem\n\n- Claims take three weeks"),
             "{md}"

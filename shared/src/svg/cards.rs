@@ -32,7 +32,7 @@ use crate::element::Rect;
 use crate::interview::Source;
 use crate::journey::{CURVES, Journey, measure_label};
 use crate::lang::Lang;
-use crate::persona::{OUTPUTS, Persona, SECTIONS, Support, title};
+use crate::persona::{self, OUTPUTS, Persona, Support, title};
 
 /// What persona cards and journey maps need from the rest of the board.
 pub(super) struct Cards<'a> {
@@ -106,11 +106,31 @@ impl Cards<'_> {
                 p.segment.trim()
             )
         });
-        let sub: Vec<&str> = [p.nickname.trim(), p.role.trim()]
-            .into_iter()
-            .chain(segment.as_deref())
-            .filter(|s| !s.is_empty())
+        // A stakeholder's kind and choices say who they are.
+        let kind = persona::kind(&p.kind);
+        let choices: Vec<String> = kind
+            .choices
+            .iter()
+            .filter_map(|c| {
+                let chosen = p.choice(c.key);
+                let (_, said) = c.options.iter().find(|(o, _)| *o == chosen)?;
+                Some(title(*said, lang).to_owned())
+            })
             .collect();
+        let sub: Vec<&str> = [
+            if p.is_persona() {
+                ""
+            } else {
+                title(kind.name, lang)
+            },
+            p.nickname.trim(),
+            p.role.trim(),
+        ]
+        .into_iter()
+        .chain(segment.as_deref())
+        .chain(choices.iter().map(String::as_str))
+        .filter(|s| !s.is_empty())
+        .collect();
         let subbed = para(
             out,
             (text_x, top + named + 6.0),
@@ -124,6 +144,12 @@ impl Cards<'_> {
         let mut tags = Vec::new();
         if p.primary {
             tags.push(format!("★ {}", title(("Primary", "Principal"), lang)));
+        }
+        if p.critical {
+            tags.push(format!(
+                "★ {}",
+                title(("Most critical", "Le plus critique"), lang)
+            ));
         }
         if p.rank > 0 {
             tags.push(format!("{} {}", title(("Rank", "Rang"), lang), p.rank));
@@ -186,7 +212,7 @@ impl Cards<'_> {
         }
         // The sections, two by two.
         let column = (inner - 24.0) / 2.0;
-        for pair in SECTIONS.chunks(2) {
+        for pair in kind.sections.chunks(2) {
             if pair[0].0 == OUTPUTS[0] {
                 let _ = write!(
                     out,
