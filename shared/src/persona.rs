@@ -89,13 +89,8 @@ pub static KINDS: [CardKind; 5] = [
             ("weaknesses", ("Weaknesses", "Faiblesses")),
             ("opportunities", ("Opportunities", "Opportunités")),
             ("threats", ("Threats", "Menaces")),
-            (
-                "influencers",
-                (
-                    "Influencers (boss, teams, people close to them)",
-                    "Influenceurs (supérieur, équipes, proches)",
-                ),
-            ),
+            // Their boss, their teams, the people close to them.
+            ("influencers", ("Influencers", "Influenceurs")),
             ("interests", ("Interests", "Intérêts")),
             (
                 "gains",
@@ -108,13 +103,8 @@ pub static KINDS: [CardKind; 5] = [
         key: "ally",
         name: ("Ally", "Allié"),
         sections: &[
-            (
-                "links",
-                (
-                    "Links to the other stakeholders",
-                    "Liens avec les autres parties prenantes",
-                ),
-            ),
+            // Links to the other stakeholders.
+            ("links", ("Links to stakeholders", "Liens avec les autres")),
             ("interests", ("Interests", "Intérêts")),
             (
                 "gains",

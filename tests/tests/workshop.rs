@@ -1534,3 +1534,137 @@ async fn interviewees_named_in_an_import_are_pseudonymised() {
     })
     .await;
 }
+
+/// Stakeholders are cards, not only zones: the stakeholder map brings a
+/// decision-maker, an ally and a refractory card, each with the method's
+/// sections (a personal SWOT, influencers...) and choices (the
+/// refractory's case and cause), edited live in two languages; a card
+/// turned into a buying-group member gets its sections and the "most
+/// critical" mark; the printable report draws the cards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stakeholders_are_cards_with_the_method_s_sections() {
+    let server = TestServer::start(Config::default()).await;
+    let (_, url, bot) = server.board_with_bot("Parties prenantes").await;
+    let card = move |kind: &'static str| {
+        bot.all_elements()
+            .into_iter()
+            .filter_map(|e| e.persona.map(|p| *p))
+            .find(|p| p.kind == kind)
+    };
+    let card = std::sync::Arc::new(card);
+    with_browsers(server, &["en-US", "fr-FR"], async |_server, browsers| {
+        let [ann, ben] = browsers else {
+            unreachable!()
+        };
+        ann.join(&url, "Ann").await?;
+        ben.join(&url, "Ben").await?;
+        ann.click_css("[data-action='templates']").await?;
+        ann.click_css("[data-template='stakeholder-map']").await?;
+        let c = card.clone();
+        ensure!(eventually(WAIT, || c("refractory").is_some()).await, "no refractory card");
+        // Ben goes to it as a person does: zoom to fit.
+        ben.click_css(".zoom-btn[aria-label='Ajuster à l\\'écran']").await?;
+        for b in [&ann, &ben] {
+            b.wait_for(".el-persona[data-kind='refractory']").await?;
+        }
+        // The decision-maker's card shows its sections, and none of a
+        // persona's.
+        let shown = ann
+            .eval(
+                "return [...document.querySelectorAll(\".el-persona[data-kind='decision-maker'] .persona-section\")]
+                    .filter(s => s.offsetParent !== null).map(s => s.dataset.section).join(' ');",
+            )
+            .await?;
+        ensure!(
+            shown == "strengths weaknesses opportunities threats influencers interests gains",
+            "{shown}"
+        );
+
+        // Ann writes a strength; it is in the document.
+        ann.click_css(".el-persona[data-kind='decision-maker'] [data-section='strengths'] .add-line")
+            .await?;
+        ann.until(
+            "the caret is in the new line",
+            "return !!document.activeElement && document.activeElement.classList.contains('persona-line-field');",
+        )
+        .await?;
+        ann.type_text("Knows the claims process by heart").await?;
+        ann.type_text("\u{e00c}").await?;
+        let c = card.clone();
+        ensure!(
+            eventually(WAIT, || c("decision-maker").is_some_and(|p| p
+                .lines("strengths")
+                .first()
+                .is_some_and(|l| l.text == "Knows the claims process by heart")))
+            .await,
+            "the strength is not in the document"
+        );
+        // Ben says why the refractory resists; Ann sees it. (A card speaks
+        // the board's language, English here, whatever each reader's.)
+        ben.until(
+            "Ben reads the refractory's sections",
+            "const h = document.querySelector(\".el-persona[data-kind='refractory'] [data-section='reassurance'] h5\");
+             return !!h && h.textContent === 'Reassurance planned';",
+        )
+        .await?;
+        for (choice, option) in [("case", "slows"), ("cause", "workload")] {
+            ben.eval(&format!(
+                "const s = document.querySelector(\".el-persona[data-kind='refractory'] [data-choice='{choice}'] select\");
+                 s.value = '{option}'; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true;"
+            ))
+            .await?;
+        }
+        let c = card.clone();
+        ensure!(
+            eventually(WAIT, || c("refractory").is_some_and(|p| p.choice("case") == "slows"
+                && p.choice("cause") == "workload"))
+            .await,
+            "the refractory's choices are not in the document"
+        );
+        ann.until(
+            "Ann sees the refractory's cause",
+            "const s = document.querySelector(\".el-persona[data-kind='refractory'] [data-choice='cause'] select\");
+             return s.value === 'workload' && s.selectedOptions[0].textContent === 'Workload';",
+        )
+        .await?;
+        // The ally's card becomes a buying-group member, marked the most
+        // critical person.
+        ann.eval(
+            "const s = document.querySelector(\".el-persona[data-kind='ally'] .persona-kind select\");
+             s.value = 'buyer'; s.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+        )
+        .await?;
+        ann.click_css(".el-persona[data-kind='buyer'] .persona-critical").await?;
+        let c = card.clone();
+        ensure!(
+            eventually(WAIT, || c("buyer").is_some_and(|p| p.critical)).await,
+            "the buyer is not marked"
+        );
+        ben.until(
+            "Ben sees the buyer's sections and mark",
+            "const c = document.querySelector(\".el-persona[data-kind='buyer']\");
+             return !!c && c.querySelector(\"[data-section='channels']\").offsetParent !== null
+                 && c.querySelector('.persona-critical.on') !== null
+                 && c.querySelector(\"[data-section='links']\").offsetParent === null;",
+        )
+        .await?;
+        ann.screenshot("stakeholder-cards").await?;
+        ben.screenshot("stakeholder-cards-fr").await?;
+
+        // The printable report draws the cards under "Stakeholders".
+        ann.open_report().await?;
+        ann.until(
+            "the report lists the stakeholders",
+            "const t = document.body.textContent;
+             return t.includes('Stakeholders') && t.includes('Knows the claims process by heart')
+                 && t.includes('Wants to slow the project') && document.querySelectorAll('svg').length >= 3;",
+        )
+        .await?;
+        ann.screenshot("stakeholder-report").await?;
+        ann.eval("const f = document.querySelectorAll('figure'); f[f.length - 1].scrollIntoView(); return true;")
+            .await?;
+        ann.screenshot("stakeholder-report-last").await?;
+        Ok(())
+    })
+    .await;
+}

@@ -691,6 +691,8 @@ fn is_blank(p: &Persona) -> bool {
     [&p.name, &p.nickname, &p.role, &p.quote, &p.objective]
         .iter()
         .all(|f| f.trim().is_empty())
+        && p.choices.is_empty()
+        && !p.critical
         && p.sections
             .iter()
             .all(|(_, lines)| lines.iter().all(|l| l.text.trim().is_empty()))

@@ -83,16 +83,36 @@ impl Cards<'_> {
             top + 50.0,
             escape(&initial.to_uppercase())
         );
+        // A stakeholder's kind and choices say who they are.
+        let kind = persona::kind(&p.kind);
         let name = if p.name.trim().is_empty() {
-            "Persona"
+            title(kind.name, lang)
         } else {
             p.name.trim()
         };
+        let mut tags = Vec::new();
+        if p.primary {
+            tags.push(format!("★ {}", title(("Primary", "Principal"), lang)));
+        }
+        if p.critical {
+            tags.push(format!(
+                "★ {}",
+                title(("Most critical", "Le plus critique"), lang)
+            ));
+        }
+        if p.rank > 0 {
+            tags.push(format!("{} {}", title(("Rank", "Rang"), lang), p.rank));
+        }
+        // The name takes the width the tags (top right) leave.
         let text_x = left + 96.0;
         let named = para(
             out,
             (text_x, top),
-            inner - 260.0,
+            if tags.is_empty() {
+                inner - 96.0
+            } else {
+                inner - 260.0
+            },
             28.0,
             name,
             "#1f2430",
@@ -106,8 +126,6 @@ impl Cards<'_> {
                 p.segment.trim()
             )
         });
-        // A stakeholder's kind and choices say who they are.
-        let kind = persona::kind(&p.kind);
         let choices: Vec<String> = kind
             .choices
             .iter()
@@ -118,7 +136,7 @@ impl Cards<'_> {
             })
             .collect();
         let sub: Vec<&str> = [
-            if p.is_persona() {
+            if p.is_persona() || p.name.trim().is_empty() {
                 ""
             } else {
                 title(kind.name, lang)
@@ -141,19 +159,6 @@ impl Cards<'_> {
             "",
             4,
         );
-        let mut tags = Vec::new();
-        if p.primary {
-            tags.push(format!("★ {}", title(("Primary", "Principal"), lang)));
-        }
-        if p.critical {
-            tags.push(format!(
-                "★ {}",
-                title(("Most critical", "Le plus critique"), lang)
-            ));
-        }
-        if p.rank > 0 {
-            tags.push(format!("{} {}", title(("Rank", "Rang"), lang), p.rank));
-        }
         let _ = write!(
             out,
             r##"<text x="{:.1}" y="{:.1}" font-size="13" font-weight="600" fill="#5b6272" text-anchor="end">{}</text>"##,
