@@ -271,7 +271,7 @@ async fn fetch(
     body: Option<String>,
     token: Option<String>,
 ) -> Result<(u16, String), (u16, String)> {
-    let response = send(method, url, body, token).await?;
+    let response = send(method, url, body.map(|b| JsValue::from_str(&b)), token).await?;
     let text = read_text(&response).await?;
     Ok((response.status(), text))
 }
@@ -312,7 +312,7 @@ async fn elements_at(
     body: Option<String>,
     token: Option<String>,
 ) -> Result<Vec<atelier_shared::Element>, String> {
-    let response = send(method, url, body, token)
+    let response = send(method, url, body.map(|b| JsValue::from_str(&b)), token)
         .await
         .map_err(|(status, e)| worded(status, e))?;
     let buffer = JsFuture::from(response.array_buffer().map_err(describe)?)
@@ -328,14 +328,14 @@ async fn elements_at(
 async fn send(
     method: &str,
     url: &str,
-    body: Option<String>,
+    body: Option<JsValue>,
     token: Option<String>,
 ) -> Result<Response, (u16, String)> {
     let no_answer = |e: JsValue| (0, describe(e));
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = body {
-        init.set_body(&JsValue::from_str(&body));
+        init.set_body(&body);
     }
     let request = Request::new_with_str_and_init(url, &init).map_err(no_answer)?;
     request
@@ -435,6 +435,29 @@ pub async fn version_elements(
 ) -> Result<Vec<atelier_shared::Element>, String> {
     let url = format!("/api/boards/{board}/versions/{id}/elements");
     elements_at("GET", &url, None, token(board)).await
+}
+
+/// Has the server keep `bytes` (an image file) for `board`: its id and
+/// size, or why not (too big, not an image), worded.
+pub async fn upload_image(
+    board: &str,
+    bytes: &[u8],
+) -> Result<atelier_shared::api::UploadedImage, String> {
+    let url = format!("/api/boards/{board}/images");
+    let body = js_sys::Uint8Array::from(bytes);
+    let response = send("POST", &url, Some(body.into()), token(board))
+        .await
+        .map_err(|(status, e)| worded(status, e))?;
+    let text = read_text(&response)
+        .await
+        .map_err(|(status, e)| worded(status, e))?;
+    serde_json::from_str(&text).map_err(|_| unexpected())
+}
+
+/// The address of image `id` of `board`, its token in it (an `<img>`
+/// sends no header).
+pub fn image_url(board: &str, id: &str) -> String {
+    with_token(board, &format!("/api/boards/{board}/images/{id}"))
 }
 
 /// Template `id`'s elements in `lang`, at the origin, nobody's, with

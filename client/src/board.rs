@@ -12,6 +12,7 @@ mod far;
 mod gesture;
 mod history;
 mod icons;
+mod images;
 mod import;
 mod journey;
 mod keys;

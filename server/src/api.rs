@@ -473,8 +473,8 @@ async fn store_new(
 }
 
 /// A copy of a board under a new title (`{"title": …}`), as it is now:
-/// every element, its template and language, none of its links, versions
-/// or private notes. Any link to the board may copy it (it reads the whole
+/// every element, its template and language, and its images; none of its
+/// links, versions or private notes. Any link to the board may copy it (it reads the whole
 /// board anyway); whoever copies is the copy's facilitator.
 async fn duplicate(
     State(state): State<AppState>,
@@ -499,8 +499,12 @@ async fn duplicate(
         Ok((meta, txn.encode_diff_v1(&yrs::StateVector::default())))
     })
     .await?;
-    info!(from = %id, "board duplicated");
-    store_new(&state, &meta, update).await
+    let (status, view) = store_new(&state, &meta, update).await?;
+    // Its pictures come with it.
+    let copy: BoardId = view.0.info.id.parse()?;
+    state.store.copy_images(&id, &copy).await?;
+    info!(from = %id, to = %copy, "board duplicated");
+    Ok((status, view))
 }
 
 async fn read(

@@ -14,6 +14,7 @@ mod connection;
 mod error;
 mod guard;
 mod http;
+mod images;
 mod locks;
 mod metrics;
 mod pages;
@@ -60,6 +61,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::routes())
         .merge(versions::routes())
         .merge(privacy::routes())
+        .merge(images::routes())
         .merge(pages::routes())
         .merge(web::routes())
         // Every answer is what its Content-Type says, never sniffed.

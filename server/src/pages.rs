@@ -42,8 +42,18 @@ async fn report(State(state): State<AppState>, access: BoardAccess) -> Result<Re
     state.store.info(&id).await?.ok_or(AppError::NotFound)?;
     let doc = board_doc(&state, &id).await?;
     let votes = votes_of(&state, &id).await?;
+    // The photos are fetched with a viewer's token that expires when the
+    // reader's link does: the page holds no more than its reader may.
+    let viewer = state.store.links(&id).await?.of(Role::Viewer);
+    let token = state
+        .keys
+        .mint(&id, Role::Viewer, viewer, access.grant.expires.unwrap_or(0));
+    let images = format!("/api/boards/{id}/images/{{id}}?t={token}");
     let page = blocking(move || {
-        let content = Content::read(&Board::new(&doc), &doc.transact());
+        let content = Content {
+            images,
+            ..Content::read(&Board::new(&doc), &doc.transact())
+        };
         let markdown = export::report(
             &content,
             &Extras {
@@ -117,15 +127,15 @@ fn page(lang: Lang, title: &str, body: &str) -> String {
     )
 }
 
-/// A page as sent: no script, nothing loaded, not kept, no referrer (the
-/// address holds the caller's link).
+/// A page as sent: no script, nothing loaded but the board's own images,
+/// not kept, no referrer (the address holds the caller's link).
 fn page_response(page: String) -> Response {
     let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; \
              form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
         ),
     );

@@ -174,6 +174,24 @@ pub trait Store: Send + Sync + 'static {
         voter: &str,
         notes: Option<Vec<u8>>,
     ) -> Result<(), StoreError>;
+    /// Keeps image `id` of `board` (its type and bytes), unless it is
+    /// there already (an id is its bytes' hash). How many images the
+    /// board then holds.
+    async fn put_image(
+        &self,
+        board: &BoardId,
+        id: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Result<usize, StoreError>;
+    /// Image `id` of `board`: (type, bytes).
+    async fn image(
+        &self,
+        board: &BoardId,
+        id: &str,
+    ) -> Result<Option<(String, Vec<u8>)>, StoreError>;
+    /// Gives board `to` every image of board `from` (a duplicate).
+    async fn copy_images(&self, from: &BoardId, to: &BoardId) -> Result<(), StoreError>;
     /// Deletes the board's document and log, and revokes every link to it
     /// (each role moves to its next generation). Whether it existed.
     async fn delete(&self, board: &BoardId) -> Result<bool, StoreError>;
@@ -467,10 +485,47 @@ pub mod contract {
         assert_eq!(store.privates(&c).await.unwrap().len(), 1);
         assert!(store.privates(&a).await.unwrap().is_empty());
 
+        // Images, by board: kept once, copied to a duplicate.
+        let png = vec![0x89, b'P', b'N', b'G', 1, 2, 3];
+        assert_eq!(
+            store
+                .put_image(&c, "i1", "image/png", png.clone())
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .put_image(&c, "i1", "image/png", png.clone())
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .put_image(&c, "i2", "image/jpeg", vec![9])
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            store.image(&c, "i1").await.unwrap(),
+            Some(("image/png".into(), png.clone()))
+        );
+        assert_eq!(
+            store.image(&a, "i1").await.unwrap(),
+            None,
+            "another board's"
+        );
+        store.copy_images(&c, &a).await.unwrap();
+        assert_eq!(store.image(&a, "i2").await.unwrap().unwrap().1, vec![9]);
+
         // Deleting a board leaves the others.
         assert!(store.delete(&c).await.unwrap());
         assert!(store.versions(&c).await.unwrap().is_empty());
         assert!(store.privates(&c).await.unwrap().is_empty());
+        assert_eq!(store.image(&c, "i1").await.unwrap(), None);
+        assert_eq!(store.image(&a, "i1").await.unwrap().unwrap().1, png);
         assert_eq!(store.versions(&a).await.unwrap().len(), 1);
         assert!(!store.delete(&c).await.unwrap());
         assert_eq!(store.info(&c).await.unwrap(), None);

@@ -53,6 +53,15 @@ pub struct NewVersion {
     pub name: String,
 }
 
+/// An image the board keeps (`POST /api/boards/{id}/images`): its id
+/// and size in pixels.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedImage {
+    pub id: String,
+    pub width: u32,
+    pub height: u32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -106,6 +106,18 @@ pub struct Element {
     /// For journey maps: the map.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub journey: Option<Box<Journey>>,
+    /// For an image (a shape `image`): the id of the picture the board
+    /// keeps (see [`is_image_id`]); empty otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub image: String,
+}
+
+/// Whether `id` names an image a board keeps: 32 lowercase hex digits
+/// (the first half of its bytes' SHA-256). Anything else is read as no
+/// image, so a document cannot make a page fetch an address of its
+/// choosing.
+pub fn is_image_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 impl Element {
@@ -147,6 +159,7 @@ impl Element {
             zone: String::new(),
             source: Source::default(),
             cites: Vec::new(),
+            image: String::new(),
         }
     }
 
@@ -196,6 +209,9 @@ impl Element {
             cites: crate::ymap::ids(txn, map.get(txn, "cites")),
             persona: (string("type") == "persona").then(|| Box::new(Persona::read(txn, map))),
             journey: (string("type") == "journey").then(|| Box::new(Journey::read(txn, map))),
+            image: Some(string("image"))
+                .filter(|i| is_image_id(i))
+                .unwrap_or_default(),
         }
     }
 
@@ -416,6 +432,10 @@ impl Elements {
             (
                 "zone",
                 Some(element.zone.as_str()).filter(|s| !s.is_empty()),
+            ),
+            (
+                "image",
+                Some(element.image.as_str()).filter(|i| is_image_id(i)),
             ),
         ];
         fields.extend(

@@ -28,6 +28,10 @@ pub struct Content {
     /// How each interview was run, as said on the board (see
     /// [`crate::tracker`]).
     pub interviews: Vec<(String, &'static str)>,
+    /// Where the board's images are, for pictures that show them: an
+    /// address with `{id}` in place of an image's id (the printable
+    /// page's, its token in it). Empty: an image is drawn as its frame.
+    pub images: String,
 }
 
 impl Content {
@@ -42,7 +46,15 @@ impl Content {
             meta: board.meta(txn),
             elements,
             interviews: crate::tracker::modes(txn, board.interviews()),
+            images: String::new(),
         }
+    }
+
+    /// The address of image `id` (see [`Content::images`]), escaped for
+    /// an attribute; `None` where images are not shown.
+    pub fn image_href(&self, id: &str) -> Option<String> {
+        (!self.images.is_empty() && crate::is_image_id(id))
+            .then(|| crate::markup::escape(&self.images.replace("{id}", id)))
     }
 
     /// The board's language (its templates' words).

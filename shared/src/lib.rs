@@ -56,8 +56,8 @@ mod ymap;
 pub use board::{Board, BoardInfo, BoardMeta};
 pub use board_id::{BoardId, BoardIdError};
 pub use element::{
-    Element, Elements, Kind, MAX_COORD, NOTE_COLORS, Rect, color_or, is_hex_color, note_font,
-    touched,
+    Element, Elements, Kind, MAX_COORD, NOTE_COLORS, Rect, color_or, is_hex_color, is_image_id,
+    note_font, touched,
 };
 pub use interview::{Origin, SOURCE_KEYS, Source, split_tags};
 pub use lang::Lang;

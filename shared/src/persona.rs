@@ -268,6 +268,10 @@ pub struct Persona {
     /// The kind's choices made: (choice key, option key).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<(String, String)>,
+    /// The card's photo: the id of an image the board keeps (see
+    /// [`crate::is_image_id`]), or empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub photo: String,
     /// Lines by section key (every section of the kind present).
     pub sections: Vec<(String, Vec<Line>)>,
 }
@@ -396,6 +400,9 @@ impl Persona {
             rank,
             primary: matches!(map.get(txn, "primary"), Some(Out::Any(Any::Bool(true)))),
             kind: card.key.to_owned(),
+            photo: Some(text("photo"))
+                .filter(|p| crate::is_image_id(p))
+                .unwrap_or_default(),
             critical: matches!(map.get(txn, "critical"), Some(Out::Any(Any::Bool(true)))),
             choices,
             sections,
@@ -410,6 +417,9 @@ impl Persona {
         }
         map.insert(txn, "rank", Any::from(self.rank as f64));
         map.insert(txn, "primary", Any::from(self.primary));
+        if crate::is_image_id(&self.photo) {
+            map.insert(txn, "photo", Any::from(self.photo.as_str()));
+        }
         if !self.is_persona() {
             map.insert(txn, "kind", Any::from(self.kind.as_str()));
             map.insert(txn, "critical", Any::from(self.critical));
@@ -456,6 +466,8 @@ struct PersonaJson {
     #[serde(default)]
     choices: Vec<(String, String)>,
     #[serde(default)]
+    photo: String,
+    #[serde(default)]
     sections: Vec<(String, Vec<Line>)>,
 }
 
@@ -486,6 +498,9 @@ impl From<PersonaJson> for Persona {
             kind: p.kind,
             critical: p.critical,
             choices: p.choices,
+            photo: Some(p.photo)
+                .filter(|p| crate::is_image_id(p))
+                .unwrap_or_default(),
             sections: p.sections,
         }
     }
@@ -546,6 +561,11 @@ impl PersonaEdit<'_> {
     /// a persona). Its lines of the other kinds are kept.
     pub fn set_kind(&self, txn: &mut TransactionMut, key: &str) {
         self.map.insert(txn, "kind", Any::from(kind(key).key));
+    }
+
+    /// The card's photo (an image id; empty: none).
+    pub fn set_photo(&self, txn: &mut TransactionMut, image: &str) {
+        self.map.insert(txn, "photo", Any::from(image));
     }
 
     /// A buying-group member's mark as the most critical person.

@@ -267,6 +267,7 @@ fn draw<'a>(content: &'a Content, mut keep: HashSet<&'a str>) -> Option<String> 
         lang: content.lang(),
         sources: &sources,
         names: &names,
+        content,
     };
     // Persona cards and journey maps first: they grow with their text.
     let mut grown: HashMap<&str, (String, f64)> = HashMap::new();
@@ -378,6 +379,12 @@ fn draw<'a>(content: &'a Content, mut keep: HashSet<&'a str>) -> Option<String> 
                         r.w / 2.0,
                         r.h / 2.0
                     );
+                } else if let Some(href) = content.image_href(&e.image) {
+                    let _ = write!(
+                        out,
+                        r##"<image href="{href}" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" preserveAspectRatio="xMidYMid slice"/>"##,
+                        r.x, r.y, r.w, r.h
+                    );
                 } else {
                     let _ = write!(
                         out,
@@ -385,7 +392,9 @@ fn draw<'a>(content: &'a Content, mut keep: HashSet<&'a str>) -> Option<String> 
                         r.x, r.y, r.w, r.h
                     );
                 }
-                text_block(&mut out, r, &e.text, 22.0, true, "#1f2430", false);
+                if e.image.is_empty() {
+                    text_block(&mut out, r, &e.text, 22.0, true, "#1f2430", false);
+                }
             }
             Kind::Text => text_block(
                 &mut out,

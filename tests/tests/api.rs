@@ -850,3 +850,126 @@ async fn templates_are_built_by_the_server_for_the_toolbar() {
     let english = atelier_shared::clip::from_update(&english).unwrap();
     assert!(english.iter().any(|e| e.text == "Framing canvas"));
 }
+
+/// Images are kept with the board: an editor uploads a PNG (once, whatever
+/// how often), anyone with a link reads it back with its type, never
+/// sniffed; what is not a raster image, too big, or from a viewer is
+/// refused with a reason, and nobody reads another board's image.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn images_are_kept_checked_and_served_with_the_board() {
+    // A 1 × 1 PNG.
+    const PIXEL: &[u8] = &[
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f,
+        0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8,
+        0xcf, 0xc0, 0xf0, 0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00,
+        0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    ];
+    let server = TestServer::start(Config::default()).await;
+    let board = server.new_board("Pictures").await;
+    let other = server.new_board("Another").await;
+    let editor = server.token(&board, Role::Editor);
+    let path = format!("/api/boards/{board}/images");
+
+    let (status, _, body) = server.send_bytes("POST", &path, PIXEL, Some(&editor)).await;
+    assert_eq!(status, 201, "{}", String::from_utf8_lossy(&body));
+    let kept: Value = serde_json::from_slice(&body).unwrap();
+    let id = kept["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        (kept["width"].as_u64(), kept["height"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert!(atelier_shared::is_image_id(&id), "{id}");
+    // The same picture again: the same id.
+    let (status, _, again) = server.send_bytes("POST", &path, PIXEL, Some(&editor)).await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&again).unwrap()["id"],
+        id.as_str()
+    );
+
+    // Read back by a viewer's link, as an <img> asks (the token in the
+    // address).
+    let viewer = server.token(&board, Role::Viewer);
+    let (status, head, bytes) = server
+        .send_bytes("GET", &format!("{path}/{id}?t={viewer}"), b"", None)
+        .await;
+    assert_eq!(status, 200, "{head}");
+    assert_eq!(bytes, PIXEL);
+    assert!(head.contains("content-type: image/png"), "{head}");
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+    assert!(head.contains("sandbox"), "{head}");
+
+    // Refused, each with its reason; nothing kept.
+    let refusals: [(&[u8], &str, u16, &str); 4] = [
+        (
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+            &editor,
+            400,
+            "PNG, JPEG, GIF or WebP",
+        ),
+        (b"", &editor, 400, "empty"),
+        (PIXEL, &viewer, 403, ""),
+        (&[0x89; 2 * 1024 * 1024 + 1], &editor, 413, ""),
+    ];
+    for (bytes, token, expected, why) in refusals {
+        let (status, head, body) = server.send_bytes("POST", &path, bytes, Some(token)).await;
+        let body = String::from_utf8_lossy(&body);
+        assert_eq!(status, expected, "{head} {body}");
+        assert!(body.contains(why), "{body}");
+    }
+    // No token, another board's link, another board, a made-up id.
+    let (status, ..) = server
+        .send_bytes("GET", &format!("{path}/{id}"), b"", None)
+        .await;
+    assert_eq!(status, 401);
+    let elsewhere = server.token(&other, Role::Facilitator);
+    let (status, ..) = server
+        .send_bytes("GET", &format!("{path}/{id}?t={elsewhere}"), b"", None)
+        .await;
+    assert_eq!(status, 403);
+    let (status, ..) = server
+        .send_bytes(
+            "GET",
+            &format!("/api/boards/{other}/images/{id}?t={elsewhere}"),
+            b"",
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, ..) = server
+        .send_bytes(
+            "GET",
+            &format!("{path}/..%2F..%2Fetc?t={viewer}"),
+            b"",
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // A duplicate of the board keeps its pictures.
+    let facilitator = server.token(&board, Role::Facilitator);
+    let (status, body) = server
+        .request_with(
+            &facilitator,
+            "POST",
+            &format!("/api/boards/{board}/duplicate"),
+            Some(r#"{"title":"Pictures, again"}"#),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let copy: Value = serde_json::from_str(&body).unwrap();
+    let (copy, token) = (
+        copy["id"].as_str().unwrap(),
+        copy["token"].as_str().unwrap(),
+    );
+    let (status, _, bytes) = server
+        .send_bytes(
+            "GET",
+            &format!("/api/boards/{copy}/images/{id}?t={token}"),
+            b"",
+            None,
+        )
+        .await;
+    assert_eq!((status, bytes.as_slice()), (200, PIXEL));
+}

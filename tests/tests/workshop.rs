@@ -1668,3 +1668,140 @@ async fn stakeholders_are_cards_with_the_method_s_sections() {
     })
     .await;
 }
+
+/// Drops `name` (a picture the page draws, `w` × `h`, or text posing as a
+/// PNG when `w` is 0) on the element `css` of the board page, as a person
+/// drags a file from their desktop.
+async fn drop_picture(b: &Browser, css: &str, name: &str, (w, h): (u32, u32)) -> Result<()> {
+    b.eval_async(&format!(
+        "(async () => {{
+            let blob;
+            if ({w} > 0) {{
+                const c = document.createElement('canvas');
+                c.width = {w}; c.height = {h};
+                const g = c.getContext('2d');
+                const grad = g.createLinearGradient(0, 0, {w}, {h});
+                grad.addColorStop(0, '#2a9d8f'); grad.addColorStop(1, '#e9c46a');
+                g.fillStyle = grad; g.fillRect(0, 0, {w}, {h});
+                g.fillStyle = '#fff'; g.font = 'bold 40px sans-serif'; g.fillText('{name}', 20, {h} / 2);
+                blob = await new Promise(r => c.toBlob(r, 'image/png'));
+            }} else {{
+                blob = new Blob(['not a picture at all'], {{ type: 'image/png' }});
+            }}
+            const dt = new DataTransfer();
+            dt.items.add(new File([blob], '{name}.png', {{ type: 'image/png' }}));
+            const target = document.querySelector(\"{css}\");
+            const r = target.getBoundingClientRect();
+            target.dispatchEvent(new DragEvent('drop', {{
+                dataTransfer: dt, bubbles: true, cancelable: true,
+                clientX: r.left + r.width / 2, clientY: r.top + r.height / 2,
+            }}));
+            done(true);
+        }})();"
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Images, as any whiteboard has them: a picture dropped on the board is
+/// kept by the server and seen by the other participant where it fell; a
+/// picture dropped on a persona card is her photo, on the card and in the
+/// printable report; a file that only says it is a PNG is refused, said.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pictures_on_the_board_and_a_persona_s_photo() {
+    let server = TestServer::start(Config::default()).await;
+    let (_, url, bot) = server.board_with_bot("Pictures").await;
+    let bot = std::sync::Arc::new(bot);
+    with_browsers(server, &["en-US", "fr-FR"], async |server, browsers| {
+        let [ann, ben] = browsers else {
+            unreachable!()
+        };
+        ann.join(&url, "Ann").await?;
+        ben.join(&url, "Ben").await?;
+
+        // A 640 × 360 picture on the canvas: 480 × 270 on the board.
+        drop_picture(ann, ".canvas", "Storyboard", (640, 360)).await?;
+        let b = bot.clone();
+        let picture = move || {
+            b.all_elements()
+                .into_iter()
+                .find(|e| e.shape == "image")
+        };
+        let p = picture.clone();
+        ensure!(eventually(WAIT, || p().is_some()).await, "no picture in the document");
+        let shown = picture().unwrap();
+        ensure!(
+            atelier_shared::is_image_id(&shown.image) && (shown.w, shown.h) == (480.0, 270.0),
+            "{shown:?}"
+        );
+        // Ben's browser loads it from the server.
+        ben.until(
+            "Ben sees the picture",
+            &format!(
+                "const e = document.querySelector(\"[data-id='{}']\");
+                 if (!e || !e.style.background.includes('/images/{}')) return false;
+                 const url = e.style.backgroundImage.slice(5, -2);
+                 if (!window.__seen) {{ window.__seen = 'loading';
+                     const i = new Image(); i.onload = () => window.__seen = i.naturalWidth; i.src = url; }}
+                 return window.__seen === 640;",
+                shown.id, shown.image
+            ),
+        )
+        .await?;
+
+        // A persona, and her photo dropped on her card.
+        ann.click_css("[data-action='templates']").await?;
+        ann.click_css("[data-template='persona']").await?;
+        ann.wait_for(".el-persona .persona-avatar").await?;
+        drop_picture(ann, ".el-persona .persona-avatar", "Julie", (240, 240)).await?;
+        let b = bot.clone();
+        let photo = move || {
+            b.all_elements()
+                .into_iter()
+                .find_map(|e| e.persona.map(|p| p.photo))
+                .unwrap_or_default()
+        };
+        let p = photo.clone();
+        ensure!(eventually(WAIT, || !p().is_empty()).await, "no photo in the document");
+        ben.click_css(".zoom-btn[aria-label='Ajuster à l\\'écran']").await?;
+        ben.until(
+            "Ben sees her photo",
+            &format!(
+                "const a = document.querySelector('.el-persona .persona-avatar');
+                 return !!a && a.style.background.includes('/images/{}') && getComputedStyle(a).color === 'rgba(0, 0, 0, 0)';",
+                photo()
+            ),
+        )
+        .await?;
+        ann.screenshot("pictures").await?;
+        ben.screenshot("pictures-fr").await?;
+
+        // Text that calls itself a PNG: refused, and the person told why.
+        drop_picture(ann, ".canvas", "fake", (0, 0)).await?;
+        ann.until(
+            "Ann is told the file is not an image",
+            "const t = document.querySelector('.toast'); return !!t && t.textContent.includes('PNG, JPEG, GIF or WebP');",
+        )
+        .await?;
+        ensure!(
+            bot.all_elements().iter().filter(|e| e.shape == "image").count() == 1,
+            "a refused file left a picture"
+        );
+
+        // The printable report shows her photo on her card.
+        let _ = server;
+        ann.open_report().await?;
+        ann.until(
+            "the report draws the photo",
+            &format!(
+                "const i = document.querySelector('figure svg image');
+                 return !!i && i.getAttribute('href').includes('/images/{}') && i.getBBox().width > 0;",
+                photo()
+            ),
+        )
+        .await?;
+        ann.screenshot("pictures-report").await?;
+        Ok(())
+    })
+    .await;
+}

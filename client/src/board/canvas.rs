@@ -306,6 +306,16 @@ pub fn Canvas() -> impl IntoView {
             on:wheel=on_wheel
             on:dblclick=on_dblclick
             on:contextmenu=|ev| ev.prevent_default()
+            // An image file dropped: a picture where it falls, or a card's photo.
+            on:dragover=|ev| ev.prevent_default()
+            on:drop=move |ev: leptos::ev::DragEvent| {
+                let Some(files) = ev.data_transfer().and_then(|d| d.files()) else { return };
+                ev.prevent_default();
+                let Some(el) = canvas.get_untracked() else { return };
+                let r = el.get_bounding_client_rect();
+                let at = ui.camera.get_untracked().to_board(ev.client_x() as f64 - r.left(), ev.client_y() as f64 - r.top());
+                super::images::dropped(ui, files, at, super::images::persona_at(ev.target()));
+            }
         >
             <div class="grid" style=grid_style></div>
             <svg class="defs" width="0" height="0" aria-hidden="true">

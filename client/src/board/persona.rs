@@ -358,6 +358,17 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
         Memo::new(move |_| s.with(|e| e.persona.as_ref().is_some_and(|p| p.critical)))
     };
     let (kid, cid) = (id.clone(), id.clone());
+    let photo = {
+        let s = signal.clone();
+        Memo::new(move |_| {
+            s.with(|e| {
+                e.persona
+                    .as_ref()
+                    .map(|p| p.photo.clone())
+                    .unwrap_or_default()
+            })
+        })
+    };
     let kinds = persona::KINDS
         .iter()
         .map(|k| (k.key, title(k.name, lang)))
@@ -436,7 +447,8 @@ pub fn persona(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
         <div class=class data-id=id.clone() data-kind=move || match kind.get() { "" => "persona", k => k } style=style tabindex="0" role="group" aria-label=spoken
             on:focus=move |ev| look::focused(ui, &focus_id, &ev)>
             <header class="persona-head">
-                <div class="persona-avatar">{initials}</div>
+                <div class="persona-avatar" title=crate::lang::tr("Drop an image here for a photo", "Déposez une image ici pour la photo")
+                    style=move || photo.with(|p| super::images::painted(p))>{initials}</div>
                 <div class="persona-who">
                     {input("name", "persona-name")}
                     {input("nickname", "persona-nickname")}

@@ -36,10 +36,10 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
         s.with(|e| {
             let mut class = format!("el el-{}", e.kind.as_str());
             if e.kind == Kind::Shape {
-                class.push_str(if e.shape == "ellipse" {
-                    " shape-ellipse"
-                } else {
-                    " shape-rect"
+                class.push_str(match e.shape.as_str() {
+                    "ellipse" => " shape-ellipse",
+                    "image" => " shape-image",
+                    _ => " shape-rect",
                 });
             }
             match e.source.origin {
@@ -82,6 +82,7 @@ fn boxed(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             let color = safe_color(&e.color);
             let paint = match e.kind {
                 Kind::Text => format!("color:{color}"),
+                _ if !e.image.is_empty() => super::images::painted(&e.image),
                 _ => format!("background:{color}"),
             };
             format!(

@@ -20,7 +20,11 @@ pub struct MemoryStore {
     versions: Mutex<Vec<(BoardId, Version, Vec<u8>)>>,
     privates: Mutex<HashMap<BoardId, HashMap<String, Vec<u8>>>>,
     pseudonyms: Mutex<HashMap<BoardId, Pseudonyms>>,
+    images: Mutex<HashMap<BoardId, Images>>,
 }
+
+/// A board's images by id: (type, bytes).
+type Images = HashMap<String, (String, Vec<u8>)>;
 
 /// A board's pseudonyms: the next code's number, and (number, name) given.
 type Pseudonyms = (i64, Vec<(i64, String)>);
@@ -278,7 +282,44 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn put_image(
+        &self,
+        board: &BoardId,
+        id: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Result<usize, StoreError> {
+        let mut images = self.images.lock().unwrap_or_else(|e| e.into_inner());
+        let of = images.entry(board.clone()).or_default();
+        of.entry(id.to_owned())
+            .or_insert_with(|| (mime.to_owned(), bytes));
+        Ok(of.len())
+    }
+
+    async fn image(
+        &self,
+        board: &BoardId,
+        id: &str,
+    ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        let images = self.images.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(images.get(board).and_then(|of| of.get(id)).cloned())
+    }
+
+    async fn copy_images(&self, from: &BoardId, to: &BoardId) -> Result<(), StoreError> {
+        let mut images = self.images.lock().unwrap_or_else(|e| e.into_inner());
+        let copied = images.get(from).cloned().unwrap_or_default();
+        let of = images.entry(to.clone()).or_default();
+        for (id, image) in copied {
+            of.entry(id).or_insert(image);
+        }
+        Ok(())
+    }
+
     async fn delete(&self, board: &BoardId) -> Result<bool, StoreError> {
+        self.images
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(board);
         self.versions
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -90,6 +90,13 @@ CREATE TABLE IF NOT EXISTS private_notes (
     notes BYTEA NOT NULL,
     PRIMARY KEY (board, voter)
 );
+CREATE TABLE IF NOT EXISTS images (
+    board TEXT NOT NULL,
+    id    TEXT NOT NULL,
+    mime  TEXT NOT NULL,
+    bytes BYTEA NOT NULL,
+    PRIMARY KEY (board, id)
+);
 CREATE TABLE IF NOT EXISTS settings (
     name  TEXT PRIMARY KEY,
     value BYTEA NOT NULL
@@ -687,6 +694,59 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    async fn put_image(
+        &self,
+        board: &BoardId,
+        id: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Result<usize, StoreError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO images (board, id, mime, bytes) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (board, id) DO NOTHING",
+                &[&board.as_str(), &id, &mime, &bytes],
+            )
+            .await?;
+        let n: i64 = client
+            .query_one(
+                "SELECT count(*) FROM images WHERE board = $1",
+                &[&board.as_str()],
+            )
+            .await?
+            .get(0);
+        Ok(n as usize)
+    }
+
+    async fn image(
+        &self,
+        board: &BoardId,
+        id: &str,
+    ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        let client = self.client().await?;
+        Ok(client
+            .query_opt(
+                "SELECT mime, bytes FROM images WHERE board = $1 AND id = $2",
+                &[&board.as_str(), &id],
+            )
+            .await?
+            .map(|r| (r.get(0), r.get(1))))
+    }
+
+    async fn copy_images(&self, from: &BoardId, to: &BoardId) -> Result<(), StoreError> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO images (board, id, mime, bytes)
+                 SELECT $2, id, mime, bytes FROM images WHERE board = $1
+                 ON CONFLICT (board, id) DO NOTHING",
+                &[&from.as_str(), &to.as_str()],
+            )
+            .await?;
+        Ok(())
+    }
+
     async fn delete(&self, board: &BoardId) -> Result<bool, StoreError> {
         let board = board.as_str();
         let mut client = self.client().await?;
@@ -703,6 +763,7 @@ impl Store for PostgresStore {
             "private_notes",
             "pseudonyms",
             "pseudonym_counters",
+            "images",
         ] {
             tx.execute(&format!("DELETE FROM {table} WHERE board = $1"), &[&board])
                 .await?;

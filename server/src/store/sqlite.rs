@@ -79,6 +79,13 @@ CREATE TABLE IF NOT EXISTS private_notes (
     notes BLOB NOT NULL,
     PRIMARY KEY (board, voter)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS images (
+    board TEXT NOT NULL,
+    id    TEXT NOT NULL,
+    mime  TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (board, id)
+);
 ";
 
 #[derive(Clone)]
@@ -581,6 +588,60 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn put_image(
+        &self,
+        board: &BoardId,
+        id: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Result<usize, StoreError> {
+        let (board, id, mime) = (board.to_string(), id.to_owned(), mime.to_owned());
+        self.call(move |conn| {
+            conn.execute(
+                "INSERT OR IGNORE INTO images (board, id, mime, bytes) VALUES (?1, ?2, ?3, ?4)",
+                params![board, id, mime, bytes],
+            )?;
+            let n: i64 = conn.query_row(
+                "SELECT count(*) FROM images WHERE board = ?1",
+                [&board],
+                |r| r.get(0),
+            )?;
+            Ok(n as usize)
+        })
+        .await
+    }
+
+    async fn image(
+        &self,
+        board: &BoardId,
+        id: &str,
+    ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        let (board, id) = (board.to_string(), id.to_owned());
+        self.call(move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT mime, bytes FROM images WHERE board = ?1 AND id = ?2",
+                    [&board, &id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn copy_images(&self, from: &BoardId, to: &BoardId) -> Result<(), StoreError> {
+        let (from, to) = (from.to_string(), to.to_string());
+        self.call(move |conn| {
+            conn.execute(
+                "INSERT OR IGNORE INTO images (board, id, mime, bytes)
+                 SELECT ?2, id, mime, bytes FROM images WHERE board = ?1",
+                [&from, &to],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn delete(&self, board: &BoardId) -> Result<bool, StoreError> {
         let board = board.to_string();
         self.call(move |conn| {
@@ -594,6 +655,7 @@ impl Store for SqliteStore {
                 "private_notes",
                 "pseudonyms",
                 "pseudonym_counters",
+                "images",
             ] {
                 tx.execute(&format!("DELETE FROM {table} WHERE board = ?1"), [&board])?;
             }

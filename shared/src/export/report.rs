@@ -692,6 +692,7 @@ fn is_blank(p: &Persona) -> bool {
         .iter()
         .all(|f| f.trim().is_empty())
         && p.choices.is_empty()
+        && p.photo.is_empty()
         && !p.critical
         && p.sections
             .iter()

@@ -40,6 +40,8 @@ pub(super) struct Cards<'a> {
     pub(super) sources: &'a HashMap<String, Source>,
     /// Persona names by id (for the journey's curves).
     pub(super) names: &'a HashMap<&'a str, &'a str>,
+    /// Where the photos are (see [`crate::export::Content::image_href`]).
+    pub(super) content: &'a crate::export::Content,
 }
 
 impl Cards<'_> {
@@ -83,6 +85,18 @@ impl Cards<'_> {
             top + 50.0,
             escape(&initial.to_uppercase())
         );
+        // Her photo over the initial, in the circle, where photos show.
+        if let Some(href) = self.content.image_href(&p.photo) {
+            let _ = write!(
+                out,
+                r##"<clipPath id="photo-{id}"><circle cx="{cx:.1}" cy="{cy:.1}" r="38"/></clipPath><image href="{href}" x="{x:.1}" y="{y:.1}" width="76" height="76" preserveAspectRatio="xMidYMid slice" clip-path="url(#photo-{id})"/>"##,
+                id = p.photo,
+                cx = left + 38.0,
+                cy = top + 38.0,
+                x = left,
+                y = top,
+            );
+        }
         // A stakeholder's kind and choices say who they are.
         let kind = persona::kind(&p.kind);
         let name = if p.name.trim().is_empty() {
