@@ -1,6 +1,8 @@
 //! The JSON API: list, create, read, rename and delete boards, their share
 //! links and their exports. Every board route checks the caller's token.
 
+use std::collections::HashMap;
+
 use atelier_shared::api::{BoardPatch, BoardView, Links, NewBoard};
 use atelier_shared::export::{self, Content};
 use atelier_shared::facilitation::Facilitation;
@@ -115,6 +117,38 @@ async fn template_elements(
         .ok_or(AppError::NotFound)?;
     let update = atelier_shared::clip::to_update(&elements);
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], update).into_response())
+}
+
+/// Most image bytes one downloaded picture holds; past it, an image is
+/// drawn as its frame.
+const MAX_INLINE_IMAGES: usize = 24 * 1024 * 1024;
+
+/// The board's images as `data:` addresses, by id, up to
+/// [`MAX_INLINE_IMAGES`] bytes in all.
+async fn inline_images(
+    state: &AppState,
+    id: &BoardId,
+    doc: &Doc,
+) -> Result<HashMap<String, String>, AppError> {
+    use base64::Engine;
+    let ids: Vec<String> = {
+        let content = Content::read(&Board::new(doc), &doc.transact());
+        content.image_ids().into_iter().map(str::to_owned).collect()
+    };
+    let mut inline = HashMap::new();
+    let mut total = 0;
+    for image in ids {
+        let Some((mime, bytes)) = state.store.image(id, &image).await? else {
+            continue;
+        };
+        total += bytes.len();
+        if total > MAX_INLINE_IMAGES {
+            break;
+        }
+        let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
+        inline.insert(image, format!("data:{mime};base64,{data}"));
+    }
+    Ok(inline)
 }
 
 /// A JSON export (`atelier.board/1`) read for the browser: its elements
@@ -258,9 +292,18 @@ async fn export(
     let votes = votes_of(&state, &id).await?;
     let frame = query.frame;
     let separator = query.sep;
+    // A downloaded picture stands alone: its images are written into it.
+    let inline_images = if file == "board.svg" {
+        inline_images(&state, &id, &doc).await?
+    } else {
+        HashMap::new()
+    };
     // Rendering a big board takes a while: never on the runtime's threads.
     let rendered = blocking(move || {
-        let content = Content::read(&Board::new(&doc), &doc.transact());
+        let content = Content {
+            inline_images,
+            ..Content::read(&Board::new(&doc), &doc.transact())
+        };
         Ok(match file.as_str() {
             "personas.md" => Some((
                 export::report(

@@ -61,13 +61,17 @@ async fn report(State(state): State<AppState>, access: BoardAccess) -> Result<Re
                 figures: true,
             },
         );
-        let body = to_html(&markdown, |id| {
-            let kind = match content.elements.iter().find(|e| e.id == id)?.kind {
-                Kind::Persona => "persona",
-                _ => "journey",
-            };
-            Some((kind, svg::card(&content, id)?))
-        });
+        let body = to_html(
+            &markdown,
+            |id| {
+                let kind = match content.elements.iter().find(|e| e.id == id)?.kind {
+                    Kind::Persona => "persona",
+                    _ => "journey",
+                };
+                Some((kind, svg::card(&content, id)?))
+            },
+            |current, target| svg::compared(&content, current, target),
+        );
         let title = if content.meta.title.trim().is_empty() {
             "Atelier"
         } else {
@@ -84,20 +88,23 @@ async fn report(State(state): State<AppState>, access: BoardAccess) -> Result<Re
 /// `<!--pair:A:B-->` with A's and B's side by side. Any other HTML the
 /// Markdown holds is written as text: the report escapes what people
 /// wrote, and this does not rely on it.
-fn to_html(markdown: &str, figure: impl Fn(&str) -> Option<(&'static str, String)>) -> String {
-    let drawn = |id: &str| {
-        figure(id).map(|(kind, svg)| format!("<figure class=\"{kind}\">{svg}</figure>\n"))
-    };
+fn to_html(
+    markdown: &str,
+    figure: impl Fn(&str) -> Option<(&'static str, String)>,
+    pair: impl Fn(&str, &str) -> Option<(String, String)>,
+) -> String {
+    let framed = |kind: &str, svg: &str| format!("<figure class=\"{kind}\">{svg}</figure>\n");
     let marked = |html: &str| {
         let html = html.trim().strip_suffix("-->")?;
         if let Some(id) = html.strip_prefix("<!--figure:") {
-            return drawn(id);
+            return figure(id).map(|(kind, svg)| framed(kind, &svg));
         }
         let (a, b) = html.strip_prefix("<!--pair:")?.split_once(':')?;
+        let (a, b) = pair(a, b)?;
         Some(format!(
             "<div class=\"pair\">{}{}</div>\n",
-            drawn(a)?,
-            drawn(b)?
+            framed("journey", &a),
+            framed("journey", &b)
         ))
     };
     let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|event| match event {
@@ -263,9 +270,11 @@ mod tests {
         let markdown = "# Report\n\n### Julie\n\n<!--figure:p1-->\n\n\
                         <script>alert(1)</script>\n\n<!--figure:unknown-->\n\n\
                         A line with <b>inline</b> html\n";
-        let html = to_html(markdown, |id| {
-            (id == "p1").then(|| ("persona", "<svg>card</svg>".to_owned()))
-        });
+        let html = to_html(
+            markdown,
+            |id| (id == "p1").then(|| ("persona", "<svg>card</svg>".to_owned())),
+            |_, _| None,
+        );
         assert!(
             html.contains("<figure class=\"persona\"><svg>card</svg></figure>"),
             "{html}"
@@ -281,9 +290,11 @@ mod tests {
         // An unknown figure is not drawn, and its mark says nothing.
         assert!(!html.contains("<!--figure:unknown"), "{html}");
         // Two journeys side by side; a pair with an unknown one is text.
-        let html = to_html("<!--pair:now:next-->\n\n<!--pair:now:gone-->\n", |id| {
-            (id != "gone").then(|| ("journey", format!("<svg>{id}</svg>")))
-        });
+        let html = to_html(
+            "<!--pair:now:next-->\n\n<!--pair:now:gone-->\n",
+            |_| None,
+            |a, b| (b != "gone").then(|| (format!("<svg>{a}</svg>"), format!("<svg>{b}</svg>"))),
+        );
         assert!(
             html.contains(
                 "<div class=\"pair\"><figure class=\"journey\"><svg>now</svg></figure>\n\

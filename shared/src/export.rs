@@ -32,6 +32,9 @@ pub struct Content {
     /// address with `{id}` in place of an image's id (the printable
     /// page's, its token in it). Empty: an image is drawn as its frame.
     pub images: String,
+    /// Images written into the picture itself (a downloaded SVG, which
+    /// must stand alone): id → `data:` address. Before [`Content::images`].
+    pub inline_images: HashMap<String, String>,
 }
 
 impl Content {
@@ -47,14 +50,33 @@ impl Content {
             elements,
             interviews: crate::tracker::modes(txn, board.interviews()),
             images: String::new(),
+            inline_images: HashMap::new(),
         }
     }
 
     /// The address of image `id` (see [`Content::images`]), escaped for
     /// an attribute; `None` where images are not shown.
     pub fn image_href(&self, id: &str) -> Option<String> {
+        if let Some(inline) = self.inline_images.get(id) {
+            return Some(crate::markup::escape(inline));
+        }
         (!self.images.is_empty() && crate::is_image_id(id))
             .then(|| crate::markup::escape(&self.images.replace("{id}", id)))
+    }
+
+    /// Every image the board shows (pictures and photos), once.
+    pub fn image_ids(&self) -> std::collections::BTreeSet<&str> {
+        self.elements
+            .iter()
+            .flat_map(|e| {
+                [
+                    Some(e.image.as_str()),
+                    e.persona.as_ref().map(|p| p.photo.as_str()),
+                ]
+            })
+            .flatten()
+            .filter(|id| crate::is_image_id(id))
+            .collect()
     }
 
     /// The board's language (its templates' words).

@@ -29,6 +29,7 @@ use crate::lang::Lang;
 use crate::ymap::{add_ids, edit_text_in, ids};
 
 pub mod compare;
+pub mod survey;
 
 type Said = (&'static str, &'static str);
 

@@ -8,6 +8,7 @@ use std::fmt::Write;
 
 use crate::element::{Element, Kind, Rect};
 use crate::export::Content;
+use crate::journey::compare::Cells;
 
 mod cards;
 
@@ -197,7 +198,7 @@ pub fn svg(content: &Content, frame: Option<&str>) -> Option<String> {
             }
         }
     };
-    draw(content, keep)
+    draw(content, keep, &Cells::new())
 }
 
 /// Kano's two axes through the middle of `plane` and its three curves,
@@ -233,11 +234,35 @@ pub fn card(content: &Content, id: &str) -> Option<String> {
         .elements
         .iter()
         .find(|e| e.id == id && matches!(e.kind, Kind::Persona | Kind::Journey))?;
-    draw(content, HashSet::from([id]))
+    draw(content, HashSet::from([id]), &Cells::new())
 }
 
-/// The picture of the elements `keep`, and of the connectors between them.
-fn draw<'a>(content: &'a Content, mut keep: HashSet<&'a str>) -> Option<String> {
+/// Journey maps `current` and `target` as pictures to set side by side,
+/// the cells that change from one to the other outlined in each
+/// ([`crate::journey::compare::changed_cells`]). `None` unless both are
+/// journey maps.
+pub fn compared(content: &Content, current: &str, target: &str) -> Option<(String, String)> {
+    let map = |id: &str| {
+        content
+            .elements
+            .iter()
+            .find(|e| e.id == id)
+            .and_then(|e| e.journey.as_deref())
+    };
+    let (before, after) = crate::journey::compare::changed_cells(map(current)?, map(target)?);
+    Some((
+        draw(content, HashSet::from([current]), &before)?,
+        draw(content, HashSet::from([target]), &after)?,
+    ))
+}
+
+/// The picture of the elements `keep`, and of the connectors between them;
+/// the journey cells `changed` outlined.
+fn draw<'a>(
+    content: &'a Content,
+    mut keep: HashSet<&'a str>,
+    changed: &'a Cells,
+) -> Option<String> {
     let by_id: HashMap<&str, &Element> = content
         .elements
         .iter()
@@ -268,6 +293,7 @@ fn draw<'a>(content: &'a Content, mut keep: HashSet<&'a str>) -> Option<String> 
         sources: &sources,
         names: &names,
         content,
+        changed,
     };
     // Persona cards and journey maps first: they grow with their text.
     let mut grown: HashMap<&str, (String, f64)> = HashMap::new();

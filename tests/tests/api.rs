@@ -586,13 +586,11 @@ async fn the_printable_report_draws_the_cards_and_ranks_the_vote() {
         .expect("the journeys side by side");
     let changes = page[pair..].find("Calls the hotline → Claims online");
     assert!(changes.is_some(), "{page}");
-    assert_eq!(
-        page[pair..]
-            .split("</div>")
-            .next()
-            .map(|p| p.matches("<svg").count()),
-        Some(2)
-    );
+    let both = page[pair..].split("</div>").next().unwrap_or_default();
+    assert_eq!(both.matches("<svg").count(), 2);
+    // The rewritten cell outlined in each map, and said so.
+    assert_eq!(both.matches("<rect class=\"changed\"").count(), 2, "{both}");
+    assert!(page.contains("Outlined in blue in both maps"), "{page}");
     assert!(
         page.contains("<li>Nobody calls back (C01) — <strong>2 votes</strong></li>"),
         "{page}"
@@ -946,6 +944,33 @@ async fn images_are_kept_checked_and_served_with_the_board() {
         )
         .await;
     assert_eq!(status, 404);
+
+    // The board as a downloaded picture holds its images (it must stand
+    // alone, and a PNG is drawn from it).
+    let mut client = YClient::connect(&server.ws(&board)).await.unwrap();
+    client.synced().await;
+    let mut picture = atelier_shared::Element::new("pic", atelier_shared::Kind::Shape, 0.0, 0.0);
+    picture.shape = "image".into();
+    picture.image = id.clone();
+    client.add(&picture).await;
+    let (mut svg, mut waited) = (String::new(), 0);
+    while !svg.contains("<image") && waited < 50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        waited += 1;
+        let (_, _, body) = server
+            .send_bytes(
+                "GET",
+                &format!("/api/boards/{board}/export/board.svg?t={viewer}"),
+                b"",
+                None,
+            )
+            .await;
+        svg = String::from_utf8_lossy(&body).into_owned();
+    }
+    assert!(
+        svg.contains("<image href=\"data:image/png;base64,"),
+        "{svg}"
+    );
 
     // A duplicate of the board keeps its pictures.
     let facilitator = server.token(&board, Role::Facilitator);

@@ -1805,3 +1805,119 @@ async fn pictures_on_the_board_and_a_persona_s_photo() {
     })
     .await;
 }
+
+/// After the workshop: the survey's NPS answers per stage come in through
+/// the import (computed from the ratings, set on the journey map whose
+/// stages they name, on its curve for everyone); a target map put beside
+/// the current one shows, in both, the cells that change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn survey_figures_are_imported_and_the_target_is_compared_on_the_board() {
+    use atelier_shared::journey::Journey;
+    let server = TestServer::start(Config::default()).await;
+    let (_, url, bot) = server.board_with_bot("Parcours").await;
+    let mut n = 0;
+    let mut fresh = || {
+        n += 1;
+        format!("j{n}")
+    };
+    let mut current = atelier_shared::Element::new("current", Kind::Journey, 0.0, 0.0);
+    let mut map = Journey::new(atelier_shared::Lang::En, "current", &mut fresh);
+    let (first, second) = (map.stages[0].clone(), map.stages[1].clone());
+    let actions = map.lanes.iter().find(|l| !l.emotions).unwrap().id.clone();
+    map.cells.insert(
+        format!("{actions}:{}", first.id),
+        "Calls the hotline".into(),
+    );
+    map.cells
+        .insert(format!("{actions}:{}", second.id), "Waits".into());
+    current.journey = Some(Box::new(map.clone()));
+    bot.add(&current).await;
+    let mut target = atelier_shared::Element::new("target", Kind::Journey, 0.0, 3000.0);
+    let mut wanted = map.clone();
+    wanted.variant = "target".into();
+    wanted.cells.insert(
+        format!("{actions}:{}", first.id),
+        "Declares in the app".into(),
+    );
+    target.journey = Some(Box::new(wanted));
+    bot.add(&target).await;
+    let journey = |id: &str| {
+        bot.all_elements()
+            .into_iter()
+            .find(|e| e.id == id)
+            .and_then(|e| e.journey)
+    };
+    with_browsers(server, &["en-US", "fr-FR"], async |_server, browsers| {
+        let [ann, ben] = browsers else {
+            unreachable!()
+        };
+        ann.join(&url, "Ann").await?;
+        ben.join(&url, "Ben").await?;
+
+        // Five answers for the first stage (2 promoters, 2 detractors: NPS
+        // 0), one figure as given for the second.
+        ann.click_css("[data-action='import']").await?;
+        let csv = format!(
+            "respondent,stage,nps\nr1,{a},10\nr2,{a},9\nr3,{a},7\nr4,{a},2\nr5,{a},6\n,{b},-24\n",
+            a = first.name,
+            b = second.name
+        );
+        ann.wait_for(".import-paste").await?;
+        ann.eval(&format!(
+            "const t = document.querySelector('.import-paste'); t.value = {csv:?};
+             t.dispatchEvent(new Event('input', {{ bubbles: true }})); return true;"
+        ))
+        .await?;
+        ann.until(
+            "the survey is read",
+            "const s = document.querySelector('.import-survey'); return !!s && s.textContent.includes('NPS for 2 stages, 2 of them found')
+                 && s.textContent.includes('NPS +0') && s.textContent.includes('5 answers');",
+        )
+        .await?;
+        ann.screenshot("survey-import").await?;
+        ann.click_css(".import-confirm").await?;
+        ensure!(
+            eventually(WAIT, || journey("current").is_some_and(|j| j.measure == "nps"
+                && j.measures.get(&first.id) == Some(&0.0)
+                && j.measures.get(&second.id) == Some(&-24.0)))
+            .await,
+            "{:?}",
+            journey("current").map(|j| j.measures)
+        );
+        // (The target map's stages have the same names; the current map,
+        // named first on a tie... either way one map has them all.)
+        ben.click_css(".zoom-btn[aria-label='Ajuster à l\\'écran']").await?;
+        ben.until(
+            "Ben sees the NPS on the curve",
+            "return [...document.querySelectorAll('.journey-curves .measure')].some(t => t.textContent === 'NPS -24');",
+        )
+        .await?;
+
+        // The target beside the current map: the rewritten cell outlined
+        // in both, the unchanged one in neither.
+        ann.type_text("\u{e00c}").await?;
+        ann.type_text("!").await?;
+        ann.click_css("[data-id='target'] .journey-beside").await?;
+        ensure!(
+            eventually(WAIT, || bot.all_elements().iter().any(|e| e.id == "target" && e.y == 0.0 && e.x > 1000.0)).await,
+            "the target did not move beside the current map"
+        );
+        for b in [&ann, &ben] {
+            b.until(
+                "the change is outlined in both maps",
+                &format!(
+                    "const c = (m, s) => document.querySelector(`[data-id='${{m}}'] [data-cell='{actions}:${{s}}']`);
+                     return ['current', 'target'].every(m => c(m, '{f}') && c(m, '{f}').classList.contains('changed')
+                         && !c(m, '{s}').classList.contains('changed'));",
+                    f = first.id,
+                    s = second.id
+                ),
+            )
+            .await?;
+        }
+        ann.type_text("!").await?;
+        ann.screenshot("journeys-compared").await?;
+        Ok(())
+    })
+    .await;
+}

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use atelier_shared::import::{
     self, Field, Format, ImportError, Mapping, Note, Reading, Table, interviewer_colors,
 };
+use atelier_shared::journey::{JourneyEdit, measure_label, survey};
 use atelier_shared::templates::Lang;
 use atelier_shared::{Element, Kind};
 use leptos::prelude::*;
@@ -52,6 +53,34 @@ fn place_beside(mut elements: Vec<Element>) {
     ops::insert(&elements);
     let (w, h) = ui.viewport.get_untracked();
     ui.camera.set(Camera::fit(bounds.at(at.0, at.1), w, h));
+}
+
+/// A journey map's id, its (stage id, figure) pairs, and the stage names
+/// it lacks.
+type MapFigures = (String, Vec<(String, f64)>, Vec<String>);
+
+/// The journey map on the board whose stages `figures` name most (on a
+/// tie, the selected one, then a current map rather than a target): its
+/// id, (stage id, figure) for each stage named, and the names it lacks.
+/// `None` without a journey map.
+fn best_map(figures: &survey::Figures) -> Option<MapFigures> {
+    let ui = ui();
+    let scene = &model().scene;
+    let selected = |id: &String| ui.selection.with_untracked(|s| s.contains(id));
+    let mut maps: Vec<_> = scene
+        .of_kind(Kind::Journey)
+        .into_iter()
+        .filter_map(|id| {
+            let map = scene.get(&id)?.journey?;
+            let (found, missing) = figures.matched(&map);
+            let rank = (found.len(), selected(&id), map.variant != "target");
+            Some((rank, id, found, missing))
+        })
+        .collect();
+    maps.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    maps.into_iter()
+        .next()
+        .map(|(_, id, found, missing)| (id, found, missing))
 }
 
 /// Whether `i` is an Atelier JSON export (read by the server into
@@ -196,8 +225,14 @@ pub fn ImportDialog() -> impl IntoView {
             }
         });
     });
+    // A survey's figures per stage (NPS or CES), for a journey map: the
+    // map whose stages they name most.
+    let survey = Memo::new(move |_| match table.get() {
+        Some(Ok(t)) => survey::figures(&t).map(|read| read.map(|f| (best_map(&f), f))),
+        _ => None,
+    });
     let parsed = Memo::new(move |_| -> Option<Result<(Vec<Note>, usize), String>> {
-        if json.with(Option::is_some) {
+        if json.with(Option::is_some) || survey.with(Option::is_some) {
             return None;
         }
         let i = input.get()?;
@@ -243,6 +278,9 @@ pub fn ImportDialog() -> impl IntoView {
     };
     let error = move || {
         if let Some(Err(e)) = json.get() {
+            return Some(e);
+        }
+        if let Some(Err(e)) = survey.get() {
             return Some(e);
         }
         refused.get().or_else(|| match parsed.get() {
@@ -359,6 +397,30 @@ pub fn ImportDialog() -> impl IntoView {
         close();
     };
     let confirm = move |_| {
+        if let Some(Ok((Some((map, found, _)), figures))) = survey.get_untracked() {
+            ops::with_map(&map, |txn, m| {
+                let edit = JourneyEdit { map: m };
+                edit.set_measure_kind(txn, figures.measure);
+                for (stage, figure) in &found {
+                    edit.set_measure(txn, stage, Some(*figure));
+                }
+            });
+            ops::end_step();
+            ui.select([map]);
+            let measure = figures.measure.to_uppercase();
+            ui.toast.set(Some(match ui_lang() {
+                Lang::En => format!(
+                    "{measure} set on {}",
+                    plural(found.len(), "stage", "stages")
+                ),
+                Lang::Fr => format!(
+                    "{measure} posé sur {}",
+                    plural(found.len(), "étape", "étapes")
+                ),
+            }));
+            close();
+            return;
+        }
         if let Some(Ok(elements)) = json.get_untracked() {
             let count = elements.len();
             place_beside(elements);
@@ -414,6 +476,9 @@ pub fn ImportDialog() -> impl IntoView {
         let Some(Ok(Table { headers, .. })) = table.get() else {
             return None;
         };
+        if survey.with(Option::is_some) {
+            return None;
+        }
         Some(view! {
             <fieldset class="import-mapping">
                 <legend>{tr("Columns", "Colonnes")}</legend>
@@ -559,10 +624,47 @@ pub fn ImportDialog() -> impl IntoView {
             </div>
         })
     };
-    let count = move || match json.get() {
-        Some(Ok(elements)) => elements.len(),
-        Some(Err(_)) => 0,
-        None => to_import().len(),
+    let count = move || match (json.get(), survey.get()) {
+        (Some(Ok(elements)), _) => elements.len(),
+        (_, Some(Ok((Some((_, found, _)), _)))) => found.len(),
+        (Some(Err(_)), _) | (_, Some(_)) => 0,
+        (None, None) => to_import().len(),
+    };
+    let survey_summary = move || {
+        let Some(Ok((best, figures))) = survey.get() else {
+            return None;
+        };
+        let measure = figures.measure.to_uppercase();
+        let (found, missing) = best
+            .map(|(_, f, m)| (f.len(), m))
+            .unwrap_or((0, Vec::new()));
+        let said = match ui_lang() {
+            Lang::En => format!(
+                "Survey figures: {measure} for {}, {found} of them found on a journey map of the board.",
+                plural(figures.stages.len(), "stage", "stages"),
+            ),
+            Lang::Fr => format!(
+                "Résultats d'enquête : {measure} pour {}, dont {found} sur un parcours du tableau.",
+                plural(figures.stages.len(), "étape", "étapes"),
+            ),
+        };
+        Some(view! {
+            <div class="import-survey">
+                <p class="import-summary">{said}</p>
+                <ul>
+                    {figures.stages.into_iter().map(|(name, figure, answers)| view! {
+                        <li>{name}" · "{measure_label(figures.measure, figure)}
+                            <small>{match ui_lang() {
+                                Lang::En => format!(" ({})", plural(answers, "answer", "answers")),
+                                Lang::Fr => format!(" ({})", plural(answers, "réponse", "réponses")),
+                            }}</small></li>
+                    }).collect_view()}
+                </ul>
+                {(!missing.is_empty()).then(|| view! {
+                    <p class="import-error">{format!("{} {}", tr("No stage of that name:", "Aucune étape de ce nom :"), missing.join(", "))}</p>
+                })}
+            </div>
+        })
     };
     let json_summary = move || {
         let Some(Ok(elements)) = json.get() else {
@@ -622,11 +724,14 @@ pub fn ImportDialog() -> impl IntoView {
                 </div>
                 {preview}
                 {json_summary}
+                {survey_summary}
                 </div>
                 <footer class="dialog-foot">
                     <button class="button" on:click=move |_| close()>{tr("Cancel", "Annuler")}</button>
                     <button class="button primary import-confirm" disabled=move || count() == 0 on:click=confirm>
                         {move || match (count(), json.with(|j| j.is_some()), ui_lang()) {
+                            (n, _, Lang::En) if survey.with(Option::is_some) => format!("Set {n} figures on the map"),
+                            (n, _, Lang::Fr) if survey.with(Option::is_some) => format!("Poser {n} résultats sur le parcours"),
                             (0, _, _) => tr("Import notes", "Importer les notes").to_owned(),
                             (n, true, Lang::En) => format!("Import {n} elements"),
                             (n, true, Lang::Fr) => format!("Importer {}", plural(n, "élément", "éléments")),

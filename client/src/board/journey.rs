@@ -4,6 +4,7 @@
 //! on a cell (an occasion, an action) with what is at stake; current or
 //! target.
 
+use atelier_shared::journey::compare::{self, Cells};
 use atelier_shared::journey::{
     CURVES, EXPERIENCE_LANES, Journey, JourneyEdit, Lane, MEASURES, SCORES, Stage, measure_label,
     parse_figure,
@@ -49,6 +50,51 @@ fn personas() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The cells of map `id` (`me`) that change between the board's current
+/// journey and its target: in a target, against the first current map
+/// on the board; in the current map, against its one target (none when
+/// there are several: which would it be?).
+fn changed_cells(id: &str, me: &Journey) -> Cells {
+    let scene = &model().scene;
+    let others: Vec<Journey> = scene
+        .of_kind(Kind::Journey)
+        .into_iter()
+        .filter(|o| o != id)
+        .filter_map(|o| scene.get(&o)?.journey.map(|j| *j))
+        .collect();
+    let is_target = |j: &Journey| j.variant == "target";
+    if is_target(me) {
+        return others
+            .iter()
+            .find(|j| !is_target(j))
+            .map(|current| compare::changed_cells(current, me).1)
+            .unwrap_or_default();
+    }
+    match others.iter().filter(|j| is_target(j)).collect::<Vec<_>>()[..] {
+        [target] => compare::changed_cells(me, target).0,
+        _ => Cells::new(),
+    }
+}
+
+/// Puts target map `id` beside the board's first current map, top edges
+/// aligned, to read them side by side.
+fn beside_current(id: &str) {
+    let scene = &model().scene;
+    let current = scene.of_kind(Kind::Journey).into_iter().find_map(|o| {
+        let e = scene.get(&o)?;
+        (o != id && e.journey.as_ref()?.variant != "target").then(|| e.rect())
+    });
+    let (Some(current), Some(me)) = (current, scene.rect(id)) else {
+        return;
+    };
+    let at = atelier_shared::Rect {
+        x: current.right() + 80.0,
+        y: current.y,
+        ..me
+    };
+    ops::place(&[(id.to_owned(), at)]);
+}
+
 fn edit(id: &str, f: impl FnOnce(&mut yrs::TransactionMut, &JourneyEdit)) {
     ops::with_map(id, |txn, map| f(txn, &JourneyEdit { map }));
 }
@@ -88,12 +134,20 @@ pub fn journey(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     };
     // Whose emotions the score buttons set ("" is the map's own curve).
     let scoring = RwSignal::new(String::new());
+    // What changes from the current map to its target, outlined in both.
+    let changed = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            ui.look.track();
+            data.with(|me| changed_cells(&id, me))
+        })
+    };
     let people = Memo::new(move |_| {
         ui.look.track();
         personas()
     });
 
-    let (i1, i2, i3, i4) = (id.clone(), id.clone(), id.clone(), id.clone());
+    let (i1, i2, i3, i4, i5) = (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
     // The grid's structure: re-rendered when stages or lanes come, go or
     // move, not when a name or a cell is typed in (the fields follow).
     let stages = Memo::new(move |_| {
@@ -128,6 +182,7 @@ pub fn journey(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                     stages,
                     scoring,
                     people,
+                    changed,
                     lang,
                 )
             })
@@ -164,6 +219,8 @@ pub fn journey(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
                         }
                     }).collect_view()}
                 </div>
+                <button class="journey-beside" title=fr(lang, "Put this target beside the current map; what changes is outlined in both", "Placer cette cible à côté du parcours actuel ; ce qui change est encadré dans les deux")
+                    on:click=move |_| beside_current(&i5)>{fr(lang, "⇆ Beside the current", "⇆ À côté de l'actuel")}</button>
                 <button class="journey-add" data-add="stage" on:click=move |_| {
                     let stage = Stage { id: ops::new_id(), name: fr(lang, "New stage", "Nouvelle étape").into() };
                     edit(&i4, |txn, j| {
@@ -268,6 +325,7 @@ fn lane_row(
     stages: Memo<Vec<String>>,
     scoring: RwSignal<String>,
     people: Memo<Vec<(String, String)>>,
+    changed: Memo<Cells>,
     lang: Lang,
 ) -> impl IntoView {
     let name = {
@@ -333,6 +391,10 @@ fn lane_row(
                 };
                 let jid = id.clone();
                 let key = format!("{lid}:{sid}");
+                let differs = {
+                    let cell = (lid.clone(), sid.clone());
+                    move || changed.with(|c| c.contains(&cell))
+                };
                 let cites = {
                     let (lid, sid) = (lid.clone(), sid.clone());
                     Memo::new(move |_| data.with(|j| j.cited(&lid, &sid).to_vec()))
@@ -364,7 +426,7 @@ fn lane_row(
                     }
                 };
                 view! {
-                    <div class="journey-cell" class:mot=move || stake.with(Option::is_some) data-cell=key on:pointerdown=|ev| ev.stop_propagation()>
+                    <div class="journey-cell" class:mot=move || stake.with(Option::is_some) class:changed=differs data-cell=key on:pointerdown=|ev| ev.stop_propagation()>
                         {field_with("journey-cell-field", format!("{jid}/cell/{lid}:{sid}"), fr(lang, "One entry a line", "Une entrée par ligne").to_owned(), text, move |t| edit(&jid, |txn, j| j.set_cell(txn, &lid, &sid, &t)), Enter::NewLine, None)}
                         {stake_field}
                         <div class="journey-cell-evidence">

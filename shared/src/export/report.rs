@@ -392,8 +392,16 @@ fn comparisons(content: &Content, lang: Lang, extras: &Extras) -> String {
         );
         if !a.is_empty() && !b.is_empty() {
             out.push_str(&format!(
-                "<!--pair:{}:{}-->\n\n",
-                current_element.id, target_element.id
+                "<!--pair:{}:{}-->\n\n{}\n\n",
+                current_element.id,
+                target_element.id,
+                title(
+                    (
+                        "_Outlined in blue in both maps: the cells that change._",
+                        "_Encadrées en bleu dans les deux parcours : les cases qui changent._"
+                    ),
+                    lang
+                )
             ));
         }
         let changes = compare::changes(current, target);
@@ -1153,7 +1161,8 @@ mod tests {
         );
         assert!(
             printable.contains(&format!(
-                "## From the current journey to the target\n\n<!--pair:{current}:t-->\n\n{list}"
+                "## From the current journey to the target\n\n<!--pair:{current}:t-->\n\n\
+                 _Outlined in blue in both maps: the cells that change._\n\n{list}"
             )),
             "{printable}"
         );

@@ -109,6 +109,58 @@ pub fn changes<'a>(current: &'a Journey, target: &'a Journey) -> Vec<Change<'a>>
     out
 }
 
+/// A map's cells, each as (lane id, stage id).
+pub type Cells = std::collections::HashSet<(String, String)>;
+
+/// The cells that change from `current` to `target`, in each map: a cell
+/// whose text differs, and every cell of a stage one map has and the
+/// other not (lanes matched by name, as [`changes`] does; lanes of scores
+/// are not compared). Drawn highlighted side by side.
+pub fn changed_cells(current: &Journey, target: &Journey) -> (Cells, Cells) {
+    let (mut before, mut after) = (Cells::new(), Cells::new());
+    let text_lanes = |map: &Journey| -> Vec<(String, String)> {
+        map.lanes
+            .iter()
+            .filter(|l| !l.emotions)
+            .map(|l| (l.id.clone(), l.name.clone()))
+            .collect()
+    };
+    let whole = |map: &Journey, stage: &Stage, into: &mut Cells| {
+        for (lane, _) in text_lanes(map) {
+            into.insert((lane, stage.id.clone()));
+        }
+    };
+    for stage in &target.stages {
+        let Some(old) = stage_named(current, &stage.name) else {
+            whole(target, stage, &mut after);
+            continue;
+        };
+        for (lane, name) in text_lanes(target) {
+            let was = lane_named(current, &name);
+            let from = was.map_or("", |l| current.cell(&l.id, &old.id));
+            if from.trim() != target.cell(&lane, &stage.id).trim() {
+                if let Some(l) = was {
+                    before.insert((l.id.clone(), old.id.clone()));
+                }
+                after.insert((lane, stage.id.clone()));
+            }
+        }
+        for (lane, name) in text_lanes(current) {
+            if lane_named(target, &name).is_none()
+                && !current.cell(&lane, &old.id).trim().is_empty()
+            {
+                before.insert((lane, old.id.clone()));
+            }
+        }
+    }
+    for stage in &current.stages {
+        if stage_named(target, &stage.name).is_none() {
+            whole(current, stage, &mut before);
+        }
+    }
+    (before, after)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +228,21 @@ mod tests {
         );
         // A map against itself: nothing changes.
         assert!(super::changes(&current, &current).is_empty());
+
+        // The cells drawn highlighted: the rewritten one in both maps, the
+        // renamed stage's whole column in each (it is new in one, gone
+        // from the other); not the one that differs only by spaces.
+        let (before, after) = changed_cells(&current, &target);
+        let text_lanes = current.lanes.iter().filter(|l| !l.emotions).count();
+        let cell = |stage: &Stage| (actions.id.clone(), stage.id.clone());
+        for side in [&before, &after] {
+            assert!(side.contains(&cell(&first)));
+            assert!(!side.contains(&cell(&second)));
+            assert_eq!(side.len(), 1 + text_lanes, "{side:?}");
+        }
+        assert!(before.contains(&cell(&current.stages[2])));
+        assert!(after.contains(&cell(&target.stages[2])));
+        let (none, nothing) = changed_cells(&current, &current);
+        assert!(none.is_empty() && nothing.is_empty());
     }
 }

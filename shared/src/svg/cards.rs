@@ -42,6 +42,9 @@ pub(super) struct Cards<'a> {
     pub(super) names: &'a HashMap<&'a str, &'a str>,
     /// Where the photos are (see [`crate::export::Content::image_href`]).
     pub(super) content: &'a crate::export::Content,
+    /// Journey cells to outline: what changes from a current map to its
+    /// target (lane id, stage id).
+    pub(super) changed: &'a crate::journey::compare::Cells,
 }
 
 impl Cards<'_> {
@@ -438,6 +441,17 @@ impl Cards<'_> {
                     out,
                     r##"<rect x="{x:.1}" y="{y:.1}" width="{col:.1}" height="{h:.1}" fill="{fill}" stroke="#ebe8e1"/>"##
                 );
+                // What changes between a current map and its target.
+                if self.changed.contains(&(lane.id.clone(), stage.id.clone())) {
+                    let _ = write!(
+                        out,
+                        r##"<rect class="changed" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="4" fill="#2a6fdb" fill-opacity=".08" stroke="#2a6fdb" stroke-width="3"/>"##,
+                        x + 2.0,
+                        y + 2.0,
+                        col - 4.0,
+                        h - 4.0
+                    );
+                }
                 if lane.emotions {
                     continue;
                 }
