@@ -3,8 +3,9 @@
 //! their ids. An upload is bounded before it is read (2 MiB), must be a
 //! PNG, JPEG, GIF or WebP whose header says a sensible size, and is named
 //! by its bytes' hash (the same picture twice is kept once); a board keeps
-//! at most [`MAX_IMAGES`]. Served with its type, never sniffed, cached by
-//! the browser for good (an id never changes its bytes).
+//! at most [`MAX_IMAGES`] of them, [`MAX_BOARD_IMAGE_BYTES`] in all.
+//! Served with its type, never sniffed, cached by the browser for good (an
+//! id never changes its bytes).
 
 use atelier_shared::api::UploadedImage;
 use axum::body::Bytes;
@@ -23,8 +24,9 @@ use crate::guard::BoardAccess;
 
 /// Largest image accepted, in bytes.
 pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
-/// Most images one board keeps.
+/// Most images one board keeps, and most bytes of them.
 pub const MAX_IMAGES: usize = 500;
+pub const MAX_BOARD_IMAGE_BYTES: usize = 100 * 1024 * 1024;
 /// Widest and tallest image accepted, in pixels.
 const MAX_SIDE: usize = 16_384;
 
@@ -83,15 +85,17 @@ async fn upload(
     let id = id_of(&bytes);
     if state.store.image(&board, &id).await?.is_none() {
         // A board full of images takes no more (the same one again, yes).
-        let kept = state
+        let (count, held) = state.store.images_held(&board).await?;
+        if count >= MAX_IMAGES || held + bytes.len() > MAX_BOARD_IMAGE_BYTES {
+            return Err(AppError::BadRequest(format!(
+                "this board keeps at most {MAX_IMAGES} images and {} MB of them",
+                MAX_BOARD_IMAGE_BYTES >> 20
+            )));
+        }
+        state
             .store
             .put_image(&board, &id, mime, bytes.to_vec())
             .await?;
-        if kept > MAX_IMAGES {
-            return Err(AppError::BadRequest(format!(
-                "this board already keeps {MAX_IMAGES} images"
-            )));
-        }
         info!(%board, image = %id, bytes = bytes.len(), "image kept");
     }
     Ok((

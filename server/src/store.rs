@@ -175,15 +175,17 @@ pub trait Store: Send + Sync + 'static {
         notes: Option<Vec<u8>>,
     ) -> Result<(), StoreError>;
     /// Keeps image `id` of `board` (its type and bytes), unless it is
-    /// there already (an id is its bytes' hash). How many images the
-    /// board then holds.
+    /// there already (an id is its bytes' hash). What the board then
+    /// holds: (images, their bytes).
     async fn put_image(
         &self,
         board: &BoardId,
         id: &str,
         mime: &str,
         bytes: Vec<u8>,
-    ) -> Result<usize, StoreError>;
+    ) -> Result<(usize, usize), StoreError>;
+    /// What `board` holds of images: (how many, their bytes).
+    async fn images_held(&self, board: &BoardId) -> Result<(usize, usize), StoreError>;
     /// Image `id` of `board`: (type, bytes).
     async fn image(
         &self,
@@ -492,22 +494,24 @@ pub mod contract {
                 .put_image(&c, "i1", "image/png", png.clone())
                 .await
                 .unwrap(),
-            1
+            (1, 7)
         );
         assert_eq!(
             store
                 .put_image(&c, "i1", "image/png", png.clone())
                 .await
                 .unwrap(),
-            1
+            (1, 7)
         );
         assert_eq!(
             store
                 .put_image(&c, "i2", "image/jpeg", vec![9])
                 .await
                 .unwrap(),
-            2
+            (2, 8)
         );
+        assert_eq!(store.images_held(&c).await.unwrap(), (2, 8));
+        assert_eq!(store.images_held(&a).await.unwrap(), (0, 0));
         assert_eq!(
             store.image(&c, "i1").await.unwrap(),
             Some(("image/png".into(), png.clone()))

@@ -972,6 +972,29 @@ async fn images_are_kept_checked_and_served_with_the_board() {
         "{svg}"
     );
 
+    // A board full of images takes no more, but the same one again, yes
+    // (500 images: the same pixel, each with other bytes after its end).
+    let full = server.new_board("Full").await;
+    let full_editor = server.token(&full, Role::Editor);
+    let full_path = format!("/api/boards/{full}/images");
+    let variant = |n: u32| [PIXEL, &n.to_be_bytes()].concat();
+    for n in 0..500 {
+        let (status, _, body) = server
+            .send_bytes("POST", &full_path, &variant(n), Some(&full_editor))
+            .await;
+        assert_eq!(status, 201, "image {n}: {}", String::from_utf8_lossy(&body));
+    }
+    let (status, _, body) = server
+        .send_bytes("POST", &full_path, &variant(500), Some(&full_editor))
+        .await;
+    let body = String::from_utf8_lossy(&body);
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("at most 500 images"), "{body}");
+    let (status, ..) = server
+        .send_bytes("POST", &full_path, &variant(7), Some(&full_editor))
+        .await;
+    assert_eq!(status, 201);
+
     // A duplicate of the board keeps its pictures.
     let facilitator = server.token(&board, Role::Facilitator);
     let (status, body) = server

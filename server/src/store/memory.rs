@@ -288,12 +288,22 @@ impl Store for MemoryStore {
         id: &str,
         mime: &str,
         bytes: Vec<u8>,
-    ) -> Result<usize, StoreError> {
-        let mut images = self.images.lock().unwrap_or_else(|e| e.into_inner());
-        let of = images.entry(board.clone()).or_default();
-        of.entry(id.to_owned())
+    ) -> Result<(usize, usize), StoreError> {
+        self.images
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(board.clone())
+            .or_default()
+            .entry(id.to_owned())
             .or_insert_with(|| (mime.to_owned(), bytes));
-        Ok(of.len())
+        self.images_held(board).await
+    }
+
+    async fn images_held(&self, board: &BoardId) -> Result<(usize, usize), StoreError> {
+        let images = self.images.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(images.get(board).map_or((0, 0), |of| {
+            (of.len(), of.values().map(|(_, b)| b.len()).sum())
+        }))
     }
 
     async fn image(

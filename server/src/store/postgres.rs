@@ -700,23 +700,29 @@ impl Store for PostgresStore {
         id: &str,
         mime: &str,
         bytes: Vec<u8>,
-    ) -> Result<usize, StoreError> {
-        let client = self.client().await?;
-        client
+    ) -> Result<(usize, usize), StoreError> {
+        self.client()
+            .await?
             .execute(
                 "INSERT INTO images (board, id, mime, bytes) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (board, id) DO NOTHING",
                 &[&board.as_str(), &id, &mime, &bytes],
             )
             .await?;
-        let n: i64 = client
+        self.images_held(board).await
+    }
+
+    async fn images_held(&self, board: &BoardId) -> Result<(usize, usize), StoreError> {
+        let row = self
+            .client()
+            .await?
             .query_one(
-                "SELECT count(*) FROM images WHERE board = $1",
+                "SELECT count(*), coalesce(sum(octet_length(bytes)), 0)::bigint
+                 FROM images WHERE board = $1",
                 &[&board.as_str()],
             )
-            .await?
-            .get(0);
-        Ok(n as usize)
+            .await?;
+        Ok((row.get::<_, i64>(0) as usize, row.get::<_, i64>(1) as usize))
     }
 
     async fn image(

@@ -88,6 +88,15 @@ CREATE TABLE IF NOT EXISTS images (
 );
 ";
 
+/// What `board` holds of images: (how many, their bytes).
+fn held(conn: &Connection, board: &str) -> rusqlite::Result<(usize, usize)> {
+    conn.query_row(
+        "SELECT count(*), coalesce(sum(length(bytes)), 0) FROM images WHERE board = ?1",
+        [board],
+        |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize)),
+    )
+}
+
 #[derive(Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
@@ -594,21 +603,21 @@ impl Store for SqliteStore {
         id: &str,
         mime: &str,
         bytes: Vec<u8>,
-    ) -> Result<usize, StoreError> {
+    ) -> Result<(usize, usize), StoreError> {
         let (board, id, mime) = (board.to_string(), id.to_owned(), mime.to_owned());
         self.call(move |conn| {
             conn.execute(
                 "INSERT OR IGNORE INTO images (board, id, mime, bytes) VALUES (?1, ?2, ?3, ?4)",
                 params![board, id, mime, bytes],
             )?;
-            let n: i64 = conn.query_row(
-                "SELECT count(*) FROM images WHERE board = ?1",
-                [&board],
-                |r| r.get(0),
-            )?;
-            Ok(n as usize)
+            Ok(held(conn, &board)?)
         })
         .await
+    }
+
+    async fn images_held(&self, board: &BoardId) -> Result<(usize, usize), StoreError> {
+        let board = board.to_string();
+        self.call(move |conn| Ok(held(conn, &board)?)).await
     }
 
     async fn image(
